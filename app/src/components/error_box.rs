@@ -1,0 +1,13 @@
+//! How an error reaches the user: one sentence in Chinese, no internals.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A visible error message.
+#[component]
+pub fn ErrorBox(
+    /// The error to show; its `Display` is the user-facing text.
+    error: AppError,
+) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.to_string()}</p> }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the interface, one module per component.
+
+pub mod error_box;
+pub mod layout;
+pub mod plan_card;

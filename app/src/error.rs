@@ -1,0 +1,60 @@
+//! The one error type that crosses the network.
+//!
+//! Error policy: server code logs the cause (SQL errors, I/O) with `tracing` and turns it
+//! into [`AppError::Internal`], which carries no detail; only user-facing reasons (not found,
+//! bad request) travel to the browser. Messages are in Chinese because they are shown as is.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "message", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AppError {
+    /// What was asked for does not exist.
+    #[error("未找到：{0}")]
+    NotFound(String),
+    /// The request itself is wrong; the message names the field and the reason.
+    #[error("请求无效：{0}")]
+    BadRequest(String),
+    /// Something failed on the server; the cause is in the server log, not here.
+    #[error("服务器内部错误，请稍后重试")]
+    Internal,
+    /// The call did not reach the server function or its answer could not be read.
+    #[error("与服务器通信失败：{0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sanzhi_store::StoreError> for AppError {
+    fn from(err: sanzhi_store::StoreError) -> Self {
+        tracing::error!(error = %err, "store error");
+        AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_serialise_as_tag_and_message() {
+        let original = AppError::NotFound("方案 x".into());
+        let bytes = original.ser();
+        assert_eq!(
+            std::str::from_utf8(&bytes).expect("utf8"),
+            r#"{"kind":"not_found","message":"方案 x"}"#
+        );
+        assert_eq!(AppError::de(bytes), original);
+        assert_eq!(AppError::Internal.to_string(), "服务器内部错误，请稍后重试");
+    }
+}

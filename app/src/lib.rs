@@ -1,0 +1,61 @@
+//! Sanzhi's Leptos application: the HTML shell, the router, the pages and the server
+//! functions they call.
+//!
+//! Dependencies point one way: `sanzhi-domain` types ← `sanzhi-store` (ssr only) ← `api`
+//! (server functions) ← `routes` and `components`. The hydrate build never links the store.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, StaticSegment};
+
+/// The HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sanzhi.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "三治 · 衢州市治水治气治土".to_owned() } else { format!("{page} · 三治") }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=routes::not_found::NotFound>
+                    <Route path=StaticSegment("") view=routes::overview::OverviewPage />
+                    <Route
+                        path=(StaticSegment("plans"), ParamSegment("code"))
+                        view=routes::plan::PlanPage
+                    />
+                    <Route path=StaticSegment("my") view=routes::my_tasks::MyTasksPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

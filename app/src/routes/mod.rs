@@ -1,0 +1,6 @@
+//! One module per route.
+
+pub mod my_tasks;
+pub mod not_found;
+pub mod overview;
+pub mod plan;

@@ -1,0 +1,17 @@
+//! What the server injects into every request through Leptos context.
+
+use leptos::prelude::LeptosOptions;
+use sanzhi_store::Store;
+
+/// Shared by all requests; provided with `provide_context` for routes and server functions.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,139 @@
+//! Plans (行动方案) and what a reader sees of them.
+
+use crate::{ParseError, PlanId};
+use serde::{Deserialize, Serialize};
+
+/// A plan's short, stable code used in URLs and seed files: `water`, `air`, `soil`, …
+///
+/// Lowercase ASCII letters, digits and `-`, 1–40 characters, starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlanCode(String);
+
+impl PlanCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let ok_len = (1..=40).contains(&s.len());
+        let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok_len && ok_first && ok_chars {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "code",
+                format!("方案代码“{s}”无效：须为 1–40 个小写字母、数字或“-”，以字母开头"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for PlanCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The years a plan runs, inclusive: 2018–2020.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    start_year: i32,
+    end_year: i32,
+}
+
+impl Period {
+    pub fn new(start_year: i32, end_year: i32) -> Result<Self, ParseError> {
+        if !(1949..=2100).contains(&start_year) || !(1949..=2100).contains(&end_year) {
+            return Err(ParseError::new(
+                "period",
+                format!("年份 {start_year}–{end_year} 超出 1949–2100"),
+            ));
+        }
+        if end_year < start_year {
+            return Err(ParseError::new(
+                "period",
+                format!("结束年份 {end_year} 早于开始年份 {start_year}"),
+            ));
+        }
+        Ok(Self {
+            start_year,
+            end_year,
+        })
+    }
+
+    pub fn start_year(self) -> i32 {
+        self.start_year
+    }
+
+    pub fn end_year(self) -> i32 {
+        self.end_year
+    }
+
+    pub fn contains_year(self, year: i32) -> bool {
+        (self.start_year..=self.end_year).contains(&year)
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}—{}年", self.start_year, self.end_year)
+    }
+}
+
+/// One plan as listed on the overview: enough to recognise it and see its size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: PlanId,
+    pub code: PlanCode,
+    /// 文号, e.g. 衢政办发〔2018〕43号.
+    pub doc_no: String,
+    /// Full title, e.g. 衢州市治水长效战行动方案.
+    pub title: String,
+    /// Short name, e.g. 治水长效战.
+    pub short_name: String,
+    /// The office that owns and maintains the plan, e.g. 市治水办.
+    pub owner_office: String,
+    pub period: Period,
+    pub action_count: i64,
+    pub task_count: i64,
+    pub work_item_count: i64,
+}
+
+/// A plan with the goals of its main text (总体要求 → 工作目标).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDetail {
+    pub summary: PlanSummary,
+    /// The goal paragraphs, in the source wording.
+    pub goals: Vec<String>,
+    /// Where in the source the plan comes from.
+    pub provenance: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_codes_are_url_safe_slugs() {
+        assert!(PlanCode::parse("water").is_ok());
+        assert!(PlanCode::parse("zwgk-2018").is_ok());
+        for bad in ["", "Water", "治水", "1water", "a b", &"a".repeat(41)] {
+            let err = PlanCode::parse(bad).unwrap_err();
+            assert_eq!(err.field, "code", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn periods_are_ordered_and_plausible() {
+        let p = Period::new(2018, 2020).unwrap();
+        assert!(p.contains_year(2019));
+        assert!(!p.contains_year(2021));
+        assert_eq!(p.to_string(), "2018—2020年");
+        assert!(Period::new(2020, 2018).is_err());
+        assert!(Period::new(18, 20).is_err());
+    }
+}

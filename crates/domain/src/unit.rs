@@ -1,0 +1,126 @@
+//! Units (单位): who leads and who is responsible for work.
+
+use crate::ParseError;
+use serde::{Deserialize, Serialize};
+
+/// What kind of body a unit is. Stored as text (`as_str`) with a CHECK constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// 县(市、区)政府: the six county-level governments.
+    CountyGovernment,
+    /// 市级部门: 市环保局, 市住建局, …
+    CityDepartment,
+    /// 办公室 of a coordinating body: 市治水办, 市治气办, 市治土办, …
+    Office,
+    /// An enterprise such as 巨化集团公司.
+    Enterprise,
+    /// A management zone that the plans treat as an area: 集聚区, 市西区.
+    ManagementZone,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 5] = [
+        UnitKind::CountyGovernment,
+        UnitKind::CityDepartment,
+        UnitKind::Office,
+        UnitKind::Enterprise,
+        UnitKind::ManagementZone,
+    ];
+
+    /// The stored form, also used as a CSS class suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::CountyGovernment => "county_government",
+            UnitKind::CityDepartment => "city_department",
+            UnitKind::Office => "office",
+            UnitKind::Enterprise => "enterprise",
+            UnitKind::ManagementZone => "management_zone",
+        }
+    }
+
+    /// The Chinese label shown in the interface.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            UnitKind::CountyGovernment => "县级政府",
+            UnitKind::CityDepartment => "市级部门",
+            UnitKind::Office => "办公室",
+            UnitKind::Enterprise => "企业",
+            UnitKind::ManagementZone => "管委会",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                ParseError::new(
+                    "kind",
+                    format!(
+                        "未知的单位类型“{s}”，应为 {}",
+                        Self::ALL.map(UnitKind::as_str).join(" / ")
+                    ),
+                )
+            })
+    }
+}
+
+/// A unit's name as written in the plans, trimmed, never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnitName(String);
+
+impl UnitName {
+    pub const MAX_CHARS: usize = 60;
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(ParseError::new("name", "单位名称不能为空"));
+        }
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(ParseError::new(
+                "name",
+                format!("单位名称超过 {} 个字", Self::MAX_CHARS),
+            ));
+        }
+        if t.chars().any(char::is_control) {
+            return Err(ParseError::new("name", "单位名称含有控制字符"));
+        }
+        Ok(Self(t.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnitName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_kind_round_trips_through_its_stored_form() {
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::parse(k.as_str()), Ok(k));
+        }
+        let err = UnitKind::parse("ministry").unwrap_err();
+        assert_eq!(err.field, "kind");
+        assert!(err.reason.contains("ministry"));
+    }
+
+    #[test]
+    fn unit_names_are_trimmed_and_never_empty() {
+        assert_eq!(UnitName::parse(" 市环保局 ").unwrap().as_str(), "市环保局");
+        assert!(UnitName::parse("   ").is_err());
+        assert!(UnitName::parse("市\u{7}局").is_err());
+        assert!(UnitName::parse(&"局".repeat(61)).is_err());
+    }
+}

@@ -1,0 +1,218 @@
+//! Sanzhi's storage: one [`Store`] over an embedded SQLite file or a PostgreSQL server.
+//!
+//! Both backends are first-class. The queries are written once, in `queries.rs`, and compiled
+//! for each backend (`sqlite` and `postgres` modules below include it with their own `Db`
+//! type), so the two cannot drift apart; each backend has its own migration folder under
+//! `migrations/`. Placeholders are `$1, $2, …` and must appear in ascending order in the SQL
+//! text: SQLite numbers `$N` parameters by first appearance, PostgreSQL by their digits.
+//!
+//! Rows are converted to domain types by hand (`rows.rs`): the database layout is not the
+//! wire format.
+
+mod rows;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use sanzhi_domain::{PlanCode, PlanDetail, PlanSummary};
+use sanzhi_seed::SeedBundle;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+mod sqlite {
+    //! The queries, compiled for SQLite.
+    type Db = sqlx::Sqlite;
+    include!("queries.rs");
+}
+
+mod postgres {
+    //! The queries, compiled for PostgreSQL.
+    type Db = sqlx::Postgres;
+    include!("queries.rs");
+}
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// What can go wrong in the store. The cause is for the log; users see a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL scheme (expected sqlite: or postgres://)")]
+    UnsupportedUrl,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("seed refers to unit {0} which is not in the database")]
+    MissingUnit(String),
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+}
+
+/// What a seed load did: rows inserted, updated (content differed) and left as they were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl SeedReport {
+    fn add(&mut self, change: Change) {
+        match change {
+            Change::Inserted => self.inserted += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// What an upsert did to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// A connection pool to one of the two backends. Cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+macro_rules! dispatch {
+    ($self:expr, $f:ident($($arg:expr),*)) => {
+        match $self {
+            Store::Sqlite(pool) => sqlite::$f(pool $(, $arg)*).await,
+            Store::Postgres(pool) => postgres::$f(pool $(, $arg)*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the database at `url`: `sqlite:path/to/file.db` (created, with its folder, if
+    /// missing; WAL, foreign keys on, fsync on every commit) or `postgres://…`.
+    #[tracing::instrument(skip_all, fields(backend))]
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            tracing::Span::current().record("backend", "postgres");
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await?;
+            Ok(Store::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            tracing::Span::current().record("backend", "sqlite");
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit is on disk before it is acknowledged, even in WAL mode.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            if let Some(dir) = opts.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    tokio::fs::create_dir_all(dir).await.map_err(|source| {
+                        StoreError::CreateDir {
+                            path: dir.display().to_string(),
+                            source,
+                        }
+                    })?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(5)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await?;
+            Ok(Store::Sqlite(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every migration of this backend that has not run yet.
+    #[tracing::instrument(skip_all, fields(backend = self.backend().as_str()))]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("../../migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => {
+                sqlx::migrate!("../../migrations/postgres")
+                    .run(pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// A round trip to the database, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, ping())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(pool) => pool.close().await,
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Loads a validated seed bundle in one transaction. Idempotent: loading the same bundle
+    /// again inserts and updates nothing. On any error nothing is changed.
+    #[tracing::instrument(skip_all, fields(backend = self.backend().as_str()))]
+    pub async fn load_seed(&self, seed: &SeedBundle) -> Result<SeedReport, StoreError> {
+        let report = dispatch!(self, load_seed(seed))?;
+        tracing::info!(?report, "seed loaded");
+        Ok(report)
+    }
+
+    /// Every plan, in the order the seed gives, with its size.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_plans(&self) -> Result<Vec<PlanSummary>, StoreError> {
+        dispatch!(self, list_plans())
+    }
+
+    /// One plan with its goals, or `None` if no plan has this code.
+    #[tracing::instrument(skip(self))]
+    pub async fn plan_detail(&self, code: &PlanCode) -> Result<Option<PlanDetail>, StoreError> {
+        dispatch!(self, plan_detail(code))
+    }
+
+    /// How many plans are stored (used to decide whether a first start must seed).
+    pub async fn plan_count(&self) -> Result<i64, StoreError> {
+        dispatch!(self, plan_count())
+    }
+}

@@ -1,0 +1,153 @@
+//! The command line: `sanzhi serve` (the default), `sanzhi migrate`, `sanzhi seed`.
+
+use crate::config::{redact_url, Settings};
+use anyhow::Context;
+use app::state::AppState;
+use clap::{Parser, Subcommand};
+use leptos::config::{Env, LeptosOptions};
+use sanzhi_store::Store;
+use secrecy::ExposeSecret;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sanzhi",
+    version,
+    about = "三治：衢州市治水、治气、治土行动方案跟踪"
+)]
+pub struct Cli {
+    /// A TOML settings file; `SANZHI_*` environment variables override it.
+    #[arg(long, short, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, seed an empty database, and serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Migrate, then load the seed folder (idempotent, one transaction) and exit.
+    Seed {
+        /// The seed folder; defaults to the `seed.dir` setting.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref()).context("读取配置失败")?;
+    crate::telemetry::init(&settings.log);
+    tracing::debug!(?settings, "settings");
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let store = open(&settings).await?;
+            store.close().await;
+            println!("数据库迁移完成（{}）", store.backend().as_str());
+            Ok(())
+        }
+        Command::Seed { dir } => {
+            let store = open(&settings).await?;
+            let dir = dir.unwrap_or_else(|| settings.seed.dir.clone());
+            let report = seed(&store, &dir).await;
+            store.close().await;
+            let report = report?;
+            println!(
+                "种子数据已载入：新增 {}，更新 {}，未变 {}",
+                report.inserted, report.updated, report.unchanged
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Connects and migrates.
+pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database.url.expose_secret();
+    tracing::info!(database = %redact_url(url), "opening database");
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("无法连接数据库 {}", redact_url(url)))?;
+    store.migrate().await.context("数据库迁移失败")?;
+    Ok(store)
+}
+
+/// Validates the whole seed folder, then loads it in one transaction.
+pub async fn seed(store: &Store, dir: &Path) -> anyhow::Result<sanzhi_store::SeedReport> {
+    let dir = dir.to_owned();
+    let bundle = tokio::task::spawn_blocking(move || sanzhi_seed::load_dir(&dir))
+        .await
+        .context("seed reader panicked")?
+        .context("种子数据无效，数据库未作任何改动")?;
+    store
+        .load_seed(&bundle)
+        .await
+        .context("载入种子数据失败，数据库未作任何改动")
+}
+
+fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOptions {
+    // cargo-leptos passes where it put the site; otherwise our settings say.
+    let site_root =
+        std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| settings.site.root.clone());
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+        _ => Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name(settings.site.output_name.as_str())
+        .site_root(site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(env)
+        .build()
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let store = open(&settings).await?;
+    if settings.seed.on_empty_start && store.plan_count().await? == 0 {
+        let report = seed(&store, &settings.seed.dir).await?;
+        tracing::info!(?report, "first start: seed loaded");
+    }
+    let listener = tokio::net::TcpListener::bind(settings.server.addr)
+        .await
+        .with_context(|| format!("无法监听 {}", settings.server.addr))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        store: store.clone(),
+        leptos_options: leptos_options(&settings, addr),
+    };
+    let router = crate::build_router(state);
+    tracing::info!(%addr, "listening");
+    println!("三治已启动：http://{addr}");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,167 @@
+//! Settings, layered: built-in defaults, then a TOML file, then `SANZHI_*` environment
+//! variables (`SANZHI_SERVER__ADDR=0.0.0.0:8080`, `SANZHI_DATABASE__URL=…`), then the
+//! conventional `DATABASE_URL`. The database URL is a secret: it is never printed whole.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub seed: SeedSettings,
+    pub site: SiteSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Where to listen, e.g. `127.0.0.1:3000`. Port 0 picks a free port.
+    pub addr: SocketAddr,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite:data/sanzhi.db` or `postgres://user:password@host/db`.
+    pub url: SecretString,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &redact_url(self.url.expose_secret()))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedSettings {
+    /// The seed folder.
+    pub dir: PathBuf,
+    /// Load the seed when the database has no plans yet (first start).
+    pub on_empty_start: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SiteSettings {
+    /// Where cargo-leptos wrote the site (`pkg/` with the wasm, JS and CSS).
+    pub root: String,
+    /// The base name of the wasm/JS/CSS files.
+    pub output_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    /// `pretty` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info,sqlx=warn`; `RUST_LOG` overrides it.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+const DEFAULTS: &str = r#"
+[server]
+addr = "127.0.0.1:3000"
+
+[database]
+url = "sqlite:data/sanzhi.db"
+
+[seed]
+dir = "seed"
+on_empty_start = true
+
+[site]
+root = "target/site"
+output_name = "sanzhi"
+
+[log]
+format = "pretty"
+filter = "info,sqlx=warn,tower_http=info"
+"#;
+
+impl Settings {
+    /// Reads the settings. `file` is optional; a named file that does not exist is an error.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ::config::ConfigError> {
+        let mut builder = ::config::Config::builder().add_source(::config::File::from_str(
+            DEFAULTS,
+            ::config::FileFormat::Toml,
+        ));
+        if let Some(file) = file {
+            builder = builder.add_source(::config::File::from(file).required(true));
+        }
+        builder = builder.add_source(
+            ::config::Environment::with_prefix("SANZHI")
+                .prefix_separator("_")
+                .separator("__"),
+        );
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.is_empty() {
+                builder = builder.set_override("database.url", url)?;
+            }
+        }
+        builder.build()?.try_deserialize()
+    }
+}
+
+/// A database URL fit for logs: scheme, host and database, never the password.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let rest = match rest.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split(':').next().unwrap_or_default();
+                    format!("{user}:***@{host}")
+                }
+                None => rest.to_owned(),
+            };
+            format!("{scheme}://{rest}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_url("postgres://sanzhi:s3cret@db:5432/sanzhi"),
+            "postgres://sanzhi:***@db:5432/sanzhi"
+        );
+        assert_eq!(redact_url("sqlite:data/sanzhi.db"), "sqlite:data/sanzhi.db");
+        let s = DatabaseSettings {
+            url: SecretString::from("postgres://u:hunter2@h/d"),
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn defaults_file_and_environment_layer_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("sanzhi.toml");
+        std::fs::write(
+            &file,
+            "[server]\naddr = \"127.0.0.1:4000\"\n[log]\nformat = \"json\"\n",
+        )
+        .expect("write");
+        // Environment variables are process-wide; this is the only test that reads them.
+        let s = Settings::load(Some(&file)).expect("load");
+        assert_eq!(s.server.addr.port(), 4000);
+        assert_eq!(s.log.format, LogFormat::Json);
+        assert_eq!(s.site.output_name, "sanzhi");
+
+        let missing = Settings::load(Some(&dir.path().join("nope.toml")));
+        assert!(missing.is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! The Sanzhi server: configuration, logging, the HTTP router and the CLI commands.
+
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod telemetry;
+
+pub use router::build_router;
