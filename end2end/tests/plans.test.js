@@ -1,0 +1,94 @@
+// The overview as a person uses it: it loads in Chinese, the browser bundle hydrates it,
+// a click calls a server function, and navigation works client-side.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the overview lists the three plans in Chinese and hydrates', async () => {
+  const { page, problems } = await newPage(browser);
+  const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
+  await page.goto(`${server.base}/`);
+  assert.equal((await wasm).status(), 200, 'the wasm bundle is served');
+  await waitForHydration(page);
+
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  assert.equal(await page.locator('h1').innerText(), '总览');
+  const titles = await page.locator('.plan-card h2').allInnerTexts();
+  assert.deepEqual(titles, [
+    '衢州市治水长效战行动方案',
+    '衢州市治气攻坚战行动方案',
+    '衢州市治土持久战行动方案',
+  ]);
+  const nav = await page.locator('.site-nav a').allInnerTexts();
+  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务']);
+  const owners = await page.locator('.plan-card dd').allInnerTexts();
+  assert.ok(owners.includes('市治气办'), owners.join(','));
+
+  const shots = join(ROOT, 'end2end', 'screenshots');
+  await mkdir(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('clicking 查看工作目标 fetches the goals through a server function', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/`);
+  await waitForHydration(page);
+
+  const card = page.locator('.plan-card[data-plan="soil"]');
+  assert.equal(await card.locator('.goal-list li').count(), 0, 'no goals before the click');
+  const call = page.waitForResponse(
+    (r) => r.url().endsWith('/api/plan') && r.request().method() === 'POST',
+  );
+  await card.getByRole('button', { name: '查看工作目标' }).click();
+  const resp = await call;
+  assert.equal(resp.status(), 200);
+  const body = await resp.json();
+  assert.equal(body.summary.code, 'soil');
+
+  const goals = card.locator('.goal-list li');
+  await goals.first().waitFor();
+  const texts = await goals.allInnerTexts();
+  assert.equal(texts.length, 2);
+  assert.match(texts[0], /受污染耕地安全利用率达到91%左右/);
+  assert.match(texts[1], /危险废物规范化管理达标率达到93%以上/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the navigation opens a plan page without a full reload', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/`);
+  await waitForHydration(page);
+  // A marker on window survives client-side navigation but not a full page load.
+  await page.evaluate(() => {
+    window.__sanzhiMarker = 'kept';
+  });
+  await page.locator('.site-nav a', { hasText: '治气' }).click();
+  await page.waitForURL('**/plans/air');
+  await page.locator('h1', { hasText: '衢州市治气攻坚战行动方案' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__sanzhiMarker), 'kept');
+  assert.match(await page.locator('.goal-list').innerText(), /2019年控制在37微克\/立方米以下/);
+  assert.equal(
+    await page.locator('.site-nav a[aria-current="page"]').innerText(),
+    '治气',
+  );
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,84 @@
+# Shared by scripts/run and scripts/test: find or install every tool the build needs.
+# Everything comes from a package registry: Debian (apt), crates.io (cargo install), npm,
+# and rustup's own channel for the wasm32 standard library. Each step is skipped when the
+# right version is already there, so a warm machine does nothing here.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# The cargo target dir lives outside the checkout so a fresh clone builds warm.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sanzhi-target}
+# Tools installed by these scripts, per version, so several checkouts can share them.
+TOOLS=${SANZHI_TOOLS_DIR:-$HOME/.cache/sanzhi-tools}
+# Newer crates may need a newer rustc than the machine's: fall back to compatible versions.
+export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt_ensure CMD-OR-PATH PACKAGE...: install the packages when the command/path is missing.
+APT_UPDATED=
+apt_ensure() {
+  local probe=$1; shift
+  if command -v "$probe" >/dev/null 2>&1 || [ -e "$probe" ]; then return 0; fi
+  say "installing Debian packages: $* (network: Debian mirror)"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_build_tools() {
+  apt_ensure cc build-essential
+  apt_ensure npm nodejs npm
+
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target (network: rustup channel)"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  local leptos_bin="$TOOLS/cargo-leptos-$CARGO_LEPTOS_VERSION/bin"
+  export PATH="$leptos_bin:$PATH"
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (network: crates.io; ~18 min cold)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --root "$TOOLS/cargo-leptos-$CARGO_LEPTOS_VERSION"
+  fi
+
+  # cargo-leptos downloads wasm-bindgen from outside the registries unless one of exactly
+  # the lockfile's version is on PATH.
+  local wb_bin="$TOOLS/wasm-bindgen-$WASM_BINDGEN_VERSION/bin"
+  export PATH="$wb_bin:$PATH"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (network: crates.io; ~7 min cold)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$TOOLS/wasm-bindgen-$WASM_BINDGEN_VERSION"
+  fi
+
+  # wasm-opt from npm's binaryen (pinned in tools/package-lock.json); Debian's is too old.
+  if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+    say "installing binaryen (wasm-opt) from npm (network: npm registry)"
+    npm ci --prefix tools --no-audit --no-fund --silent
+  fi
+  export PATH="$ROOT/tools/node_modules/.bin:$PATH"
+}
+
+ensure_browser_tools() {
+  apt_ensure /usr/bin/chromium chromium
+  apt_ensure /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc fonts-wqy-zenhei
+  if [ ! -d end2end/node_modules/playwright-core ]; then
+    say "installing playwright-core (network: npm registry; no browser download)"
+    npm ci --prefix end2end --no-audit --no-fund --silent
+  fi
+}
+
+build_release() {
+  say "building the release server and the optimised wasm bundle"
+  cargo leptos build --release
+}
+
+# The release binary cargo-leptos built.
+SANZHI_BIN="$CARGO_TARGET_DIR/release/sanzhi"

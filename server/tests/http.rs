@@ -1,0 +1,203 @@
+//! The real router on a free port, with its own database, driven over HTTP — once on SQLite
+//! and once on PostgreSQL.
+
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use sanzhi_store::testing::TestDb;
+use std::path::Path;
+
+struct TestApp {
+    base: String,
+    db: TestDb,
+    client: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    async fn spawn(db: TestDb) -> TestApp {
+        let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
+            .expect("seed");
+        db.store.load_seed(&seed).await.expect("load seed");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState {
+            store: db.store.clone(),
+            leptos_options: LeptosOptions::builder()
+                .output_name("sanzhi")
+                .site_addr(addr)
+                .build(),
+        };
+        let router = server::build_router(state);
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            client: reqwest::Client::new(),
+            server,
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    async fn finish(self) {
+        self.server.abort();
+        self.db.finish().await;
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let app = super::TestApp::spawn(sanzhi_store::testing::TestDb::sqlite().await).await;
+                    super::$story(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let Some(db) = sanzhi_store::testing::TestDb::postgres().await else { return };
+                    let app = super::TestApp::spawn(db).await;
+                    super::$story(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    healthz_reports_the_database,
+    healthz_says_unavailable_when_the_database_is_gone,
+    the_overview_is_server_rendered_in_chinese,
+    the_plan_server_function_returns_goals,
+    bad_and_unknown_plan_codes_get_typed_errors,
+    plan_pages_and_unknown_paths,
+    responses_carry_a_request_id,
+);
+
+async fn healthz_reports_the_database(app: &TestApp) {
+    let resp = app.get("/healthz").await;
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], app.db.store.backend().as_str());
+}
+
+async fn healthz_says_unavailable_when_the_database_is_gone(app: &TestApp) {
+    app.db.store.close().await;
+    let resp = app.get("/healthz").await;
+    assert_eq!(resp.status(), 503);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["status"], "unavailable");
+    let text = body.to_string();
+    assert!(!text.contains("closed"), "no internals in the body: {text}");
+}
+
+async fn the_overview_is_server_rendered_in_chinese(app: &TestApp) {
+    let resp = app.get("/").await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.expect("text");
+    assert!(html.contains(r#"<html lang="zh-CN""#), "lang");
+    for title in [
+        "衢州市治水长效战行动方案",
+        "衢州市治气攻坚战行动方案",
+        "衢州市治土持久战行动方案",
+    ] {
+        assert!(html.contains(title), "{title} missing from SSR html");
+    }
+    for nav in ["总览", "治水", "治气", "治土", "我的任务"] {
+        assert!(html.contains(&format!(">{nav}</a>")), "nav {nav}");
+    }
+    assert!(html.contains("市治土办"));
+    assert!(
+        html.contains("/pkg/sanzhi.js"),
+        "hydration script is linked"
+    );
+}
+
+async fn the_plan_server_function_returns_goals(app: &TestApp) {
+    let resp = app.post_form("/api/plan", &[("code", "soil")]).await;
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["summary"]["owner_office"], "市治土办");
+    let goals = body["goals"].as_array().expect("goals");
+    assert_eq!(goals.len(), 2);
+    assert!(goals[0]
+        .as_str()
+        .expect("str")
+        .contains("受污染耕地安全利用率达到91%左右"));
+
+    let resp = app.post_form("/api/plans", &[]).await;
+    assert_eq!(resp.status(), 200);
+    let plans: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(plans.as_array().expect("array").len(), 3);
+}
+
+async fn bad_and_unknown_plan_codes_get_typed_errors(app: &TestApp) {
+    let resp = app.post_form("/api/plan", &[("code", "fire")]).await;
+    assert!(!resp.status().is_success());
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["kind"], "not_found");
+
+    let resp = app
+        .post_form("/api/plan", &[("code", "<script>alert(1)</script>")])
+        .await;
+    assert!(!resp.status().is_success());
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["kind"], "bad_request");
+    assert!(body["message"].as_str().expect("msg").contains("code"));
+
+    let resp = app.post_form("/api/plan", &[]).await;
+    assert!(!resp.status().is_success(), "missing argument is rejected");
+}
+
+async fn plan_pages_and_unknown_paths(app: &TestApp) {
+    let html = app.get("/plans/air").await.text().await.expect("text");
+    assert!(html.contains("衢州市治气攻坚战行动方案"));
+    assert!(html.contains("2020年达到国家二级标准35微克/立方米以下"));
+
+    let resp = app.get("/plans/%3Cscript%3Ex").await;
+    let html = resp.text().await.expect("text");
+    assert!(html.contains("无法显示该方案"));
+    assert!(!html.contains("<script>x"), "user text is escaped");
+
+    let resp = app.get("/no/such/page").await;
+    assert_eq!(resp.status(), 404);
+    assert!(resp.text().await.expect("text").contains("页面不存在"));
+}
+
+async fn responses_carry_a_request_id(app: &TestApp) {
+    let resp = app.get("/healthz").await;
+    let id = resp
+        .headers()
+        .get("x-request-id")
+        .expect("x-request-id header")
+        .to_str()
+        .expect("ascii");
+    assert_eq!(id.len(), 36, "a uuid: {id}");
+}
