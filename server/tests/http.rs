@@ -181,6 +181,10 @@ async fn plan_pages_and_unknown_paths(app: &TestApp) {
     assert!(html.contains("衢州市治气攻坚战行动方案"));
     assert!(html.contains("2020年达到国家二级标准35微克/立方米以下"));
 
+    let resp = app.get("/plans/fire").await;
+    assert_eq!(resp.status(), 404);
+    assert!(resp.text().await.expect("text").contains("未找到：方案“fire”"));
+
     let resp = app.get("/plans/%3Cscript%3Ex").await;
     let html = resp.text().await.expect("text");
     assert!(html.contains("无法显示该方案"));

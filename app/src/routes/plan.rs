@@ -55,6 +55,7 @@ pub fn PlanPage() -> impl IntoView {
                             .into_any()
                     }
                     Err(error) => {
+                        crate::routes::not_found::set_status_not_found();
                         view! {
                             <Title text="未找到" />
                             <h1>"无法显示该方案"</h1>

@@ -4,10 +4,12 @@
 //! depend on a database, a web framework or an async runtime. Values are parsed once at the
 //! edge (`PlanCode::parse`, `UnitKind::parse`, …) and are valid from then on.
 
+pub mod deadline;
 pub mod ids;
 pub mod plan;
 pub mod unit;
 
+pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use unit::{UnitKind, UnitName};
