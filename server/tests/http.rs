@@ -183,7 +183,11 @@ async fn plan_pages_and_unknown_paths(app: &TestApp) {
 
     let resp = app.get("/plans/fire").await;
     assert_eq!(resp.status(), 404);
-    assert!(resp.text().await.expect("text").contains("未找到：方案“fire”"));
+    assert!(resp
+        .text()
+        .await
+        .expect("text")
+        .contains("未找到：方案“fire”"));
 
     let resp = app.get("/plans/%3Cscript%3Ex").await;
     let html = resp.text().await.expect("text");

@@ -68,9 +68,15 @@ pub enum Precision {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Deadline {
     /// Must be done by the end of `due` (inclusive).
-    By { due: NaiveDate, precision: Precision },
+    By {
+        due: NaiveDate,
+        precision: Precision,
+    },
     /// Starts on `from` and holds from then on (“7月起”).
-    From { from: NaiveDate, precision: Precision },
+    From {
+        from: NaiveDate,
+        precision: Precision,
+    },
     /// Falls due again and again (“每月”); `from` when the phrase says since when.
     Recurring {
         every: Recurrence,
@@ -146,7 +152,16 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
 
     // Continuous duties: no date at all.
     const CONTINUOUS: [&str; 10] = [
-        "及时", "长效", "持续", "常态化", "长期", "经常", "随时", "定期", "立即", "全过程",
+        "及时",
+        "长效",
+        "持续",
+        "常态化",
+        "长期",
+        "经常",
+        "随时",
+        "定期",
+        "立即",
+        "全过程",
     ];
     if CONTINUOUS.iter().any(|w| s.starts_with(w)) {
         return Ok(Deadline::Continuous);
@@ -172,14 +187,20 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         Part::Month { month, day, end } => {
             let start = ymd(y, month, day.unwrap_or(1)).ok_or_else(|| err("日期不存在"))?;
             if bound_from(rest) {
-                let p = if day.is_some() { Precision::Day } else { Precision::Month };
+                let p = if day.is_some() {
+                    Precision::Day
+                } else {
+                    Precision::Month
+                };
                 return from(Some(start), p, &err);
             }
             if let Some(d) = day {
                 return by(ymd(y, month, d), Precision::Day, &err);
             }
             // “6月前” is before June; “6月底前”, “6月份”, “6月” are by the end of June.
-            if !end && (rest.starts_with('前') || rest.starts_with("以前") || rest.starts_with("之前")) {
+            if !end
+                && (rest.starts_with('前') || rest.starts_with("以前") || rest.starts_with("之前"))
+            {
                 let due = ymd(y, month, 1).and_then(|d| d.pred_opt());
                 return by(due, Precision::Month, &err);
             }
@@ -202,7 +223,11 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         }
         Part::Half(h) => {
             if bound_from(rest) {
-                return from(ymd(y, if h == 1 { 1 } else { 7 }, 1), Precision::HalfYear, &err);
+                return from(
+                    ymd(y, if h == 1 { 1 } else { 7 }, 1),
+                    Precision::HalfYear,
+                    &err,
+                );
             }
             by(end_of_month(y, h * 6), Precision::HalfYear, &err)
         }
@@ -230,10 +255,7 @@ fn from(
 }
 
 /// A phrase with no date that ends in a relative word names an event: “投运前”, “建成后”.
-fn event_or_err(
-    s: &str,
-    err: &dyn Fn(&str) -> DeadlineError,
-) -> Result<Deadline, DeadlineError> {
+fn event_or_err(s: &str, err: &dyn Fn(&str) -> DeadlineError) -> Result<Deadline, DeadlineError> {
     const RELATIVE_ENDINGS: [&str; 8] = ["之前", "以前", "前", "之后", "以后", "后", "时", "期间"];
     let has_digit = s.chars().any(|c| c.is_ascii_digit());
     for end in RELATIVE_ENDINGS {
@@ -299,9 +321,14 @@ enum Part {
         end: bool,
     },
     /// 上旬 (0), 中旬 (1), 下旬 (2) of a month.
-    TenDays { month: u32, which: u8 },
+    TenDays {
+        month: u32,
+        which: u8,
+    },
     /// “6月初”.
-    EarlyMonth { month: u32 },
+    EarlyMonth {
+        month: u32,
+    },
     Quarter(u32),
     /// 上半年 (1) or 下半年 (2).
     Half(u32),
@@ -530,8 +557,14 @@ mod tests {
         assert_eq!(due("2019年3月15日前"), (d(2019, 3, 15), Precision::Day));
         assert_eq!(due("9月10号前"), (d(2018, 9, 10), Precision::Day));
         assert_eq!(due("十二月底前"), (d(2018, 12, 31), Precision::Month));
-        assert_eq!(due("二〇一九年六月底前"), (d(2019, 6, 30), Precision::Month));
-        assert_eq!(due("２０１９年６月底前"), (d(2019, 6, 30), Precision::Month));
+        assert_eq!(
+            due("二〇一九年六月底前"),
+            (d(2019, 6, 30), Precision::Month)
+        );
+        assert_eq!(
+            due("２０１９年６月底前"),
+            (d(2019, 6, 30), Precision::Month)
+        );
     }
 
     #[test]
@@ -625,13 +658,23 @@ mod tests {
 
     #[test]
     fn nonsense_is_an_error_never_a_guess() {
-        for p in ["", "13月底前", "2月30日前", "尽快完成任务", "6月45日前", "3000年底前"] {
+        for p in [
+            "",
+            "13月底前",
+            "2月30日前",
+            "尽快完成任务",
+            "6月45日前",
+            "3000年底前",
+        ] {
             let r = parse_deadline(p, 2018);
             assert!(
                 r.is_err() || matches!(r, Ok(Deadline::EventRelative { .. })),
                 "{p}: {r:?}"
             );
-            assert!(r.as_ref().map_or(true, |d| d.due_date().is_none()), "{p}: {r:?}");
+            assert!(
+                r.as_ref().map_or(true, |d| d.due_date().is_none()),
+                "{p}: {r:?}"
+            );
         }
         let e = parse_deadline("尽快完成任务", 2018).unwrap_err();
         assert!(e.to_string().contains("尽快完成任务"));
