@@ -257,7 +257,14 @@ fn from(
 /// A phrase with no date that ends in a relative word names an event: “投运前”, “建成后”.
 fn event_or_err(s: &str, err: &dyn Fn(&str) -> DeadlineError) -> Result<Deadline, DeadlineError> {
     const RELATIVE_ENDINGS: [&str; 8] = ["之前", "以前", "前", "之后", "以后", "后", "时", "期间"];
-    let has_digit = s.chars().any(|c| c.is_ascii_digit());
+    // A number followed by a calendar word is a date this grammar failed to read, not an
+    // event: “十五日前”, “3天内”.
+    let chars: Vec<char> = s.chars().collect();
+    let has_digit = s.chars().any(|c| c.is_ascii_digit())
+        || chars.windows(2).any(|w| {
+            parse_number(&w[0].to_string()).is_some() && "日号月年天周".contains(w[1])
+        })
+        || s.contains('十') && chars.iter().any(|c| "日号月年天周".contains(*c));
     for end in RELATIVE_ENDINGS {
         if let Some(event) = s.strip_suffix(end) {
             if !event.is_empty() && !has_digit {
@@ -387,12 +394,38 @@ impl<'a> Cursor<'a> {
             self.s = "底前";
             return Some(plan_year);
         }
+        if let Some(y) = self.five_year_plan() {
+            return Some(y);
+        }
         let end = self.s.find('年')?;
         let head = &self.s[..end];
         let last = head.rsplit(['—', '-', '–', '~', '至', '到']).next()?;
         let year = parse_year(last)?;
         self.s = &self.s[end + '年'.len_utf8()..];
+        // “2018年度”: the year as a whole.
+        self.eat("度");
         Some(year)
+    }
+
+    /// “十三五期间”, ““十三五”末”: a five-year plan period, by its last year.
+    fn five_year_plan(&mut self) -> Option<i32> {
+        let end = self.s.find('五')?;
+        let n = parse_number(self.s[..end].trim_start_matches(['“', '"']))?;
+        // From the third plan (1966–1970) on, periods run back to back.
+        if n < 3 {
+            return None;
+        }
+        let last = 1966 + 5 * (i32::try_from(n).ok()? - 3) + 4;
+        let tail = self.s[end + '五'.len_utf8()..].trim_start_matches(['”', '"']);
+        let tail = ["期间", "时期", "内", "末"]
+            .iter()
+            .find_map(|w| tail.strip_prefix(w))
+            .unwrap_or(tail);
+        if !TAILS.contains(&tail) {
+            return None;
+        }
+        self.s = "";
+        Some(last)
     }
 
     fn part_of_year(&mut self) -> Option<Part> {
@@ -654,6 +687,23 @@ mod tests {
         );
         assert!(parse_deadline("投运后", 2018)
             .is_ok_and(|d| d.due_date().is_none() && d.kind_str() == "event_relative"));
+    }
+
+    #[test]
+    fn years_as_a_whole_and_five_year_plans() {
+        assert_eq!(due("2018年度"), (d(2018, 12, 31), Precision::Year));
+        assert_eq!(due("2019年"), (d(2019, 12, 31), Precision::Year));
+        assert_eq!(due("十三五期间"), (d(2020, 12, 31), Precision::Year));
+        assert_eq!(due("“十三五”末"), (d(2020, 12, 31), Precision::Year));
+        assert_eq!(due("十四五期间"), (d(2025, 12, 31), Precision::Year));
+        assert!(parse_deadline("十五日前", 2018).is_err(), "not a five-year plan");
+        assert_eq!(
+            parse_deadline("逐年", 2018),
+            Ok(Deadline::Recurring {
+                every: Recurrence::Yearly,
+                from: None
+            })
+        );
     }
 
     #[test]

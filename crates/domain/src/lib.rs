@@ -7,10 +7,12 @@
 pub mod deadline;
 pub mod ids;
 pub mod plan;
+pub mod target;
 pub mod unit;
 
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
+pub use target::{Direction, NoteKind};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use unit::{UnitKind, UnitName};
 

@@ -5,14 +5,24 @@
 //! resolve). Any problem is reported as a [`SeedError`] naming the file, the record and the
 //! field, so a person can fix the line; nothing is loaded until the whole bundle is valid.
 
-use sanzhi_domain::{ParseError, Period, PlanCode, UnitKind, UnitName};
+use sanzhi_domain::{ParseError, Period, PlanCode, UnitName};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
+
+mod body;
+mod units;
+
+pub use body::{
+    PlanBody, SeedAction, SeedAssignment, SeedItem, SeedMilestone, SeedNote, SeedTarget, SeedTask,
+};
+pub use units::{SeedGroup, SeedUnit, UnitIndex};
 
 /// The file names inside `seed/`, in load order.
 pub const UNITS_FILE: &str = "units.toml";
 pub const PLANS_FILE: &str = "plans.toml";
+/// The folder of per-plan files: `plans/<code>.toml`.
+pub const PLAN_DIR: &str = "plans";
 
 /// Why a seed folder cannot be loaded. Messages are in Chinese: they reach users as they are.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -31,17 +41,8 @@ pub enum SeedError {
     },
 }
 
-/// A unit as the seed describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedUnit {
-    pub name: UnitName,
-    pub kind: UnitKind,
-    pub aliases: Vec<UnitName>,
-    pub provenance: String,
-}
-
 /// A plan as the seed describes it. `owner` is the canonical name of an existing unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SeedPlan {
     pub code: PlanCode,
     pub doc_no: String,
@@ -52,34 +53,20 @@ pub struct SeedPlan {
     pub sort_order: i32,
     pub provenance: String,
     pub goals: Vec<String>,
+    /// Actions, tasks, items, … from `plans/<code>.toml`.
+    pub body: PlanBody,
 }
 
 /// Everything in `seed/`, validated and cross-checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SeedBundle {
     pub units: Vec<SeedUnit>,
+    pub groups: Vec<SeedGroup>,
     pub plans: Vec<SeedPlan>,
 }
 
 mod raw {
     use serde::Deserialize;
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct UnitsFile {
-        #[serde(default)]
-        pub unit: Vec<Unit>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct Unit {
-        pub name: String,
-        pub kind: String,
-        #[serde(default)]
-        pub aliases: Vec<String>,
-        pub provenance: String,
-    }
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -110,65 +97,39 @@ pub fn load_dir(dir: &Path) -> Result<SeedBundle, SeedError> {
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map_err(|e| SeedError::Io {
-            file: path.display().to_string(),
-            reason: e.to_string(),
+            file: name.to_owned(),
+            reason: format!("{}：{e}", path.display()),
         })
     };
-    parse(&read(UNITS_FILE)?, &read(PLANS_FILE)?)
+    let units = read(UNITS_FILE)?;
+    let plans = read(PLANS_FILE)?;
+    parse(&units, &plans, |code| read(&format!("{PLAN_DIR}/{code}.toml")))
 }
 
-/// Validates seed text already in memory (what `load_dir` reads).
-pub fn parse(units_toml: &str, plans_toml: &str) -> Result<SeedBundle, SeedError> {
-    let units_file: raw::UnitsFile = from_toml(UNITS_FILE, units_toml)?;
+/// Validates seed text already in memory; `plan_file(code)` gives `plans/<code>.toml`.
+pub fn parse(
+    units_toml: &str,
+    plans_toml: &str,
+    plan_file: impl Fn(&str) -> Result<String, SeedError>,
+) -> Result<SeedBundle, SeedError> {
+    let (units, groups, index) = units::parse(units_toml)?;
     let plans_file: raw::PlansFile = from_toml(PLANS_FILE, plans_toml)?;
-
-    let mut units = Vec::with_capacity(units_file.unit.len());
-    // Every name and alias, pointing at the canonical name it stands for.
-    let mut names: BTreeMap<String, UnitName> = BTreeMap::new();
-    for (i, u) in units_file.unit.into_iter().enumerate() {
-        let record = format!("第 {} 条 [[unit]] (name = \"{}\")", i + 1, u.name);
-        let invalid = |e: ParseError| invalid(UNITS_FILE, &record, e.field, e.reason);
-        let name = UnitName::parse(&u.name).map_err(invalid)?;
-        let kind = UnitKind::parse(&u.kind).map_err(invalid)?;
-        let aliases = u
-            .aliases
-            .iter()
-            .map(|a| UnitName::parse(a).map_err(|e| invalid(ParseError::new("aliases", e.reason))))
-            .collect::<Result<Vec<_>, _>>()?;
-        require_text(UNITS_FILE, &record, "provenance", &u.provenance)?;
-        for n in std::iter::once(&name).chain(&aliases) {
-            if let Some(prev) = names.insert(n.as_str().to_owned(), name.clone()) {
-                return Err(self::invalid(
-                    UNITS_FILE,
-                    &record,
-                    "name",
-                    format!("名称“{n}”已被单位“{prev}”使用"),
-                ));
-            }
-        }
-        units.push(SeedUnit {
-            name,
-            kind,
-            aliases,
-            provenance: u.provenance.trim().to_owned(),
-        });
-    }
 
     let mut plans = Vec::with_capacity(plans_file.plan.len());
     let mut codes = BTreeSet::new();
     for (i, p) in plans_file.plan.into_iter().enumerate() {
         let record = format!("第 {} 条 [[plan]] (code = \"{}\")", i + 1, p.code);
-        let invalid = |e: ParseError| invalid(PLANS_FILE, &record, e.field, e.reason);
-        let code = PlanCode::parse(&p.code).map_err(invalid)?;
+        let bad = |e: ParseError| invalid(PLANS_FILE, &record, e.field, e.reason);
+        let code = PlanCode::parse(&p.code).map_err(bad)?;
         if !codes.insert(code.clone()) {
-            return Err(self::invalid(
+            return Err(invalid(
                 PLANS_FILE,
                 &record,
                 "code",
                 format!("方案代码“{code}”重复"),
             ));
         }
-        let period = Period::new(p.start_year, p.end_year).map_err(invalid)?;
+        let period = Period::new(p.start_year, p.end_year).map_err(bad)?;
         for (field, value) in [
             ("doc_no", &p.doc_no),
             ("title", &p.title),
@@ -177,8 +138,8 @@ pub fn parse(units_toml: &str, plans_toml: &str) -> Result<SeedBundle, SeedError
         ] {
             require_text(PLANS_FILE, &record, field, value)?;
         }
-        let owner = names.get(p.owner.trim()).cloned().ok_or_else(|| {
-            self::invalid(
+        let owner = index.resolve(&p.owner).cloned().ok_or_else(|| {
+            invalid(
                 PLANS_FILE,
                 &record,
                 "owner",
@@ -186,16 +147,13 @@ pub fn parse(units_toml: &str, plans_toml: &str) -> Result<SeedBundle, SeedError
             )
         })?;
         if p.goals.is_empty() {
-            return Err(self::invalid(
-                PLANS_FILE,
-                &record,
-                "goals",
-                "至少需要一段工作目标",
-            ));
+            return Err(invalid(PLANS_FILE, &record, "goals", "至少需要一段工作目标"));
         }
         for (j, g) in p.goals.iter().enumerate() {
             require_text(PLANS_FILE, &record, &format!("goals[{}]", j + 1), g)?;
         }
+        let body_file = format!("{PLAN_DIR}/{code}.toml");
+        let body = body::parse(&body_file, &plan_file(code.as_str())?, code.as_str(), &index)?;
         plans.push(SeedPlan {
             code,
             doc_no: p.doc_no.trim().to_owned(),
@@ -206,20 +164,25 @@ pub fn parse(units_toml: &str, plans_toml: &str) -> Result<SeedBundle, SeedError
             sort_order: p.sort_order,
             provenance: p.provenance.trim().to_owned(),
             goals: p.goals.iter().map(|g| g.trim().to_owned()).collect(),
+            body,
         });
     }
 
-    Ok(SeedBundle { units, plans })
+    Ok(SeedBundle {
+        units,
+        groups,
+        plans,
+    })
 }
 
-fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, SeedError> {
+pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, SeedError> {
     toml::from_str(text).map_err(|e| SeedError::Syntax {
         file: file.to_owned(),
         message: e.to_string(),
     })
 }
 
-fn invalid(file: &str, record: &str, field: &str, reason: impl Into<String>) -> SeedError {
+pub(crate) fn invalid(file: &str, record: &str, field: &str, reason: impl Into<String>) -> SeedError {
     SeedError::Invalid {
         file: file.to_owned(),
         record: record.to_owned(),
@@ -228,7 +191,7 @@ fn invalid(file: &str, record: &str, field: &str, reason: impl Into<String>) -> 
     }
 }
 
-fn require_text(file: &str, record: &str, field: &str, value: &str) -> Result<(), SeedError> {
+pub(crate) fn require_text(file: &str, record: &str, field: &str, value: &str) -> Result<(), SeedError> {
     if value.trim().is_empty() {
         Err(invalid(file, record, field, "不能为空"))
     } else {
@@ -246,6 +209,57 @@ name = "市治水办"
 kind = "office"
 aliases = ["市治水办(河长办)"]
 provenance = "正文"
+
+[[unit]]
+name = "柯城区政府"
+kind = "county_government"
+aliases = ["柯城区人民政府"]
+provenance = "表"
+
+[[unit]]
+name = "衢江区政府"
+kind = "county_government"
+provenance = "表"
+
+[[group]]
+phrase = "各县(市、区)政府"
+members = ["柯城区政府", "衢江区政府"]
+provenance = "抬头"
+"#;
+
+    const BODY: &str = r#"
+plan = "water"
+table_year = 2018
+
+[[action]]
+seq = 1
+title = "行动一"
+provenance = "正文 (一)"
+
+[[task]]
+number = 1
+action = 1
+title = "任务一"
+paragraph = "段落"
+provenance = "正文 1."
+
+[[item]]
+number = 1
+task = 1
+text = "6月底前新建165公里管网，年底前完成验收"
+lead = ["市治水办(河长办)"]
+responsible = ["各县(市、区)政府", "柯城区人民政府"]
+deadlines = ["6月底前", "年底前"]
+provenance = "分工表 (1)"
+
+[[target]]
+item = 1
+metric = "新建管网"
+value = 165.0
+unit = "公里"
+direction = "at_least"
+year = 2018
+quote = "新建165公里管网"
 "#;
 
     fn plan(owner: &str, code: &str) -> String {
@@ -265,17 +279,32 @@ goals = ["目标"]
         )
     }
 
+    fn with_body(body: &str) -> impl Fn(&str) -> Result<String, SeedError> + '_ {
+        move |code| Ok(body.replace("plan = \"water\"", &format!("plan = \"{code}\"")))
+    }
+
     #[test]
-    fn a_valid_bundle_resolves_owner_aliases_to_the_canonical_unit() {
-        let b = parse(UNITS, &plan("市治水办(河长办)", "water")).unwrap();
-        assert_eq!(b.units.len(), 1);
-        assert_eq!(b.plans[0].owner.as_str(), "市治水办");
-        assert_eq!(b.plans[0].period.start_year(), 2018);
+    fn a_valid_bundle_resolves_aliases_groups_and_deadlines() {
+        let b = parse(UNITS, &plan("市治水办(河长办)", "water"), with_body(BODY)).unwrap();
+        let p = &b.plans[0];
+        assert_eq!(p.owner.as_str(), "市治水办");
+        let item = &p.body.items[0];
+        assert_eq!(item.leads[0].as_str(), "市治水办");
+        let units: Vec<_> = item.assignments.iter().map(|a| a.unit.as_str()).collect();
+        assert_eq!(units, ["柯城区政府", "衢江区政府"], "group expanded, repeat dropped");
+        assert_eq!(item.assignments[0].via, "各县(市、区)政府");
+        let dues: Vec<_> = item
+            .milestones
+            .iter()
+            .map(|m| m.deadline.due_date().unwrap().to_string())
+            .collect();
+        assert_eq!(dues, ["2018-06-30", "2018-12-31"]);
+        assert_eq!(item.targets[0].value, 165.0);
     }
 
     #[test]
     fn an_unknown_owner_names_file_record_and_field() {
-        let err = parse(UNITS, &plan("市治气办", "water")).unwrap_err();
+        let err = parse(UNITS, &plan("市治气办", "water"), with_body(BODY)).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("plans.toml"), "{msg}");
         assert!(msg.contains("第 1 条 [[plan]]"), "{msg}");
@@ -285,33 +314,55 @@ goals = ["目标"]
 
     #[test]
     fn bad_codes_duplicates_and_unknown_fields_are_rejected() {
-        let err = parse(UNITS, &plan("市治水办", "Water")).unwrap_err();
+        let err = parse(UNITS, &plan("市治水办", "Water"), with_body(BODY)).unwrap_err();
         assert!(matches!(err, SeedError::Invalid { ref field, .. } if field == "code"));
 
         let twice = format!("{}{}", plan("市治水办", "water"), plan("市治水办", "water"));
-        let err = parse(UNITS, &twice).unwrap_err();
+        let err = parse(UNITS, &twice, with_body(BODY)).unwrap_err();
         assert!(err.to_string().contains("第 2 条"), "{err}");
 
-        let extra = plan("市治水办", "water").replace("sort_order", "x") + "colour = 1\n";
-        let err = parse(UNITS, &extra).unwrap_err();
+        let extra = plan("市治水办", "water") + "colour = 1\n";
+        let err = parse(UNITS, &extra, with_body(BODY)).unwrap_err();
         assert!(matches!(err, SeedError::Syntax { .. }), "{err}");
     }
 
     #[test]
     fn a_unit_name_used_twice_is_rejected() {
-        let dup = format!("{UNITS}\n[[unit]]\nname = \"市治水办(河长办)\"\nkind = \"office\"\nprovenance = \"x\"\n");
-        let err = parse(&dup, &plan("市治水办", "water")).unwrap_err();
+        let dup = format!(
+            "{UNITS}\n[[unit]]\nname = \"市治水办(河长办)\"\nkind = \"office\"\nprovenance = \"x\"\n"
+        );
+        let err = parse(&dup, &plan("市治水办", "water"), with_body(BODY)).unwrap_err();
         assert!(err.to_string().contains("已被单位“市治水办”使用"), "{err}");
     }
 
+    fn body_error(from: &str, to: &str) -> String {
+        let body = BODY.replace(from, to);
+        assert_ne!(body, BODY, "the replacement must change the body");
+        parse(UNITS, &plan("市治水办", "water"), with_body(&body))
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
-    fn the_shipped_seed_folder_is_valid() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed");
-        let b = load_dir(&dir).unwrap();
-        let codes: Vec<_> = b.plans.iter().map(|p| p.code.as_str()).collect();
-        assert_eq!(codes, ["water", "air", "soil"]);
-        assert!(b.plans.iter().all(|p| p.doc_no == "衢政办发〔2018〕43号"));
-        assert_eq!(b.plans[2].goals.len(), 2);
-        assert!(b.plans[1].goals[0].contains("2018年,衢州市区PM2.5平均浓度控制在40微克/立方米以下"));
+    fn plan_files_name_the_record_and_field_that_is_wrong() {
+        let e = body_error("\"柯城区人民政府\"", "\"柯城区人民法院\"");
+        assert!(e.contains("plans/water.toml"), "{e}");
+        assert!(e.contains("第 1 条 [[item]] (number = 1)"), "{e}");
+        assert!(e.contains("responsible") && e.contains("柯城区人民法院"), "{e}");
+
+        let e = body_error("deadlines = [\"6月底前\", \"年底前\"]", "deadlines = [\"9月底前\"]");
+        assert!(e.contains("deadlines") && e.contains("9月底前"), "{e}");
+
+        let e = body_error("quote = \"新建165公里管网\"", "quote = \"新建156公里管网\"");
+        assert!(e.contains("[[target]]") && e.contains("quote"), "{e}");
+
+        let e = body_error("task = 1\ntext", "task = 7\ntext");
+        assert!(e.contains("任务 7 不存在"), "{e}");
+
+        let e = body_error("[[item]]\nnumber = 1", "[[item]]\nnumber = 2");
+        assert!(e.contains("编号应为 1"), "{e}");
+
+        let e = body_error("direction = \"at_least\"", "direction = \"more\"");
+        assert!(e.contains("direction"), "{e}");
     }
 }
