@@ -39,6 +39,18 @@ impl Recurrence {
         }
     }
 
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Recurrence::Weekly,
+            Recurrence::Monthly,
+            Recurrence::Quarterly,
+            Recurrence::HalfYearly,
+            Recurrence::Yearly,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Recurrence::Weekly => "每周",
@@ -61,6 +73,32 @@ pub enum Precision {
     Month,
     TenDays,
     Day,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 6] = [
+        Precision::Year,
+        Precision::HalfYear,
+        Precision::Quarter,
+        Precision::Month,
+        Precision::TenDays,
+        Precision::Day,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Year => "year",
+            Precision::HalfYear => "half_year",
+            Precision::Quarter => "quarter",
+            Precision::Month => "month",
+            Precision::TenDays => "ten_days",
+            Precision::Day => "day",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// What a deadline phrase means.
@@ -94,6 +132,74 @@ impl Deadline {
         match self {
             Deadline::By { due, .. } => Some(*due),
             _ => None,
+        }
+    }
+
+    /// The stored columns: (kind, date, precision, recurrence, event).
+    pub fn to_columns(
+        &self,
+    ) -> (
+        &'static str,
+        Option<NaiveDate>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&str>,
+    ) {
+        match self {
+            Deadline::By { due, precision } => {
+                ("by", Some(*due), Some(precision.as_str()), None, None)
+            }
+            Deadline::From { from, precision } => {
+                ("from", Some(*from), Some(precision.as_str()), None, None)
+            }
+            Deadline::Recurring { every, from } => {
+                ("recurring", *from, None, Some(every.as_str()), None)
+            }
+            Deadline::Continuous => ("continuous", None, None, None, None),
+            Deadline::EventRelative { event } => ("event_relative", None, None, None, Some(event)),
+        }
+    }
+
+    /// Rebuilds a deadline from its stored columns; `None` if they do not fit together.
+    pub fn from_columns(
+        kind: &str,
+        date: Option<NaiveDate>,
+        precision: Option<&str>,
+        recurrence: Option<&str>,
+        event: Option<&str>,
+    ) -> Option<Deadline> {
+        Some(match kind {
+            "by" => Deadline::By {
+                due: date?,
+                precision: Precision::parse(precision?)?,
+            },
+            "from" => Deadline::From {
+                from: date?,
+                precision: Precision::parse(precision?)?,
+            },
+            "recurring" => Deadline::Recurring {
+                every: Recurrence::parse(recurrence?)?,
+                from: date,
+            },
+            "continuous" => Deadline::Continuous,
+            "event_relative" => Deadline::EventRelative {
+                event: event?.to_owned(),
+            },
+            _ => return None,
+        })
+    }
+
+    /// A short Chinese reading of the deadline for the interface: “2018-06-30”, “自2018-07-01起”.
+    pub fn describe_zh(&self) -> String {
+        match self {
+            Deadline::By { due, .. } => due.format("%Y-%m-%d").to_string(),
+            Deadline::From { from, .. } => format!("自{}起", from.format("%Y-%m-%d")),
+            Deadline::Recurring { every, from } => match from {
+                Some(f) => format!("{}（自{}）", every.label_zh(), f.format("%Y-%m-%d")),
+                None => every.label_zh().to_owned(),
+            },
+            Deadline::Continuous => "持续".to_owned(),
+            Deadline::EventRelative { event } => format!("以“{event}”为准"),
         }
     }
 
@@ -261,9 +367,9 @@ fn event_or_err(s: &str, err: &dyn Fn(&str) -> DeadlineError) -> Result<Deadline
     // event: “十五日前”, “3天内”.
     let chars: Vec<char> = s.chars().collect();
     let has_digit = s.chars().any(|c| c.is_ascii_digit())
-        || chars.windows(2).any(|w| {
-            parse_number(&w[0].to_string()).is_some() && "日号月年天周".contains(w[1])
-        })
+        || chars
+            .windows(2)
+            .any(|w| parse_number(&w[0].to_string()).is_some() && "日号月年天周".contains(w[1]))
         || s.contains('十') && chars.iter().any(|c| "日号月年天周".contains(*c));
     for end in RELATIVE_ENDINGS {
         if let Some(event) = s.strip_suffix(end) {
@@ -690,13 +796,40 @@ mod tests {
     }
 
     #[test]
+    fn deadlines_round_trip_through_their_stored_columns() {
+        for phrase in [
+            "6月底前",
+            "7月起",
+            "每月",
+            "及时",
+            "投运前",
+            "2019年6月底前",
+        ] {
+            let d = parse_deadline(phrase, 2018).unwrap();
+            let (k, date, p, r, e) = d.to_columns();
+            assert_eq!(
+                Deadline::from_columns(k, date, p, r, e),
+                Some(d),
+                "{phrase}"
+            );
+        }
+        assert_eq!(
+            Deadline::from_columns("by", None, Some("month"), None, None),
+            None
+        );
+    }
+
+    #[test]
     fn years_as_a_whole_and_five_year_plans() {
         assert_eq!(due("2018年度"), (d(2018, 12, 31), Precision::Year));
         assert_eq!(due("2019年"), (d(2019, 12, 31), Precision::Year));
         assert_eq!(due("十三五期间"), (d(2020, 12, 31), Precision::Year));
         assert_eq!(due("“十三五”末"), (d(2020, 12, 31), Precision::Year));
         assert_eq!(due("十四五期间"), (d(2025, 12, 31), Precision::Year));
-        assert!(parse_deadline("十五日前", 2018).is_err(), "not a five-year plan");
+        assert!(
+            parse_deadline("十五日前", 2018).is_err(),
+            "not a five-year plan"
+        );
         assert_eq!(
             parse_deadline("逐年", 2018),
             Ok(Deadline::Recurring {

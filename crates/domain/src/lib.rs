@@ -8,12 +8,17 @@ pub mod deadline;
 pub mod ids;
 pub mod plan;
 pub mod target;
+pub mod tree;
 pub mod unit;
 
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
-pub use target::{Direction, NoteKind};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
+pub use target::{Direction, NoteKind};
+pub use tree::{
+    ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote, Target,
+    TaskNode,
+};
 pub use unit::{UnitKind, UnitName};
 
 /// A value from outside (a seed file, a form, an API call) that does not make sense.

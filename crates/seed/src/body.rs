@@ -209,7 +209,10 @@ pub(crate) fn parse(
         return Err(invalid(file, header, "table_year", "年份超出 1949–2100"));
     }
     if !f.table_responsible.is_empty() {
-        let prov = f.table_responsible_provenance.as_deref().unwrap_or_default();
+        let prov = f
+            .table_responsible_provenance
+            .as_deref()
+            .unwrap_or_default();
         require_text(file, header, "table_responsible_provenance", prov)?;
         for phrase in &f.table_responsible {
             units
@@ -366,7 +369,12 @@ pub(crate) fn parse(
             return Err(invalid(file, record, "item", "须指明 item 或 task"));
         }
         if let Some(n) = item.filter(|n| !item_numbers.contains(n)) {
-            return Err(invalid(file, record, "item", format!("工作要求 ({n}) 不存在")));
+            return Err(invalid(
+                file,
+                record,
+                "item",
+                format!("工作要求 ({n}) 不存在"),
+            ));
         }
         if let Some(n) = task.filter(|n| !task_numbers.contains(n)) {
             return Err(invalid(file, record, "task", format!("任务 {n} 不存在")));

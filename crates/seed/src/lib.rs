@@ -103,7 +103,9 @@ pub fn load_dir(dir: &Path) -> Result<SeedBundle, SeedError> {
     };
     let units = read(UNITS_FILE)?;
     let plans = read(PLANS_FILE)?;
-    parse(&units, &plans, |code| read(&format!("{PLAN_DIR}/{code}.toml")))
+    parse(&units, &plans, |code| {
+        read(&format!("{PLAN_DIR}/{code}.toml"))
+    })
 }
 
 /// Validates seed text already in memory; `plan_file(code)` gives `plans/<code>.toml`.
@@ -147,13 +149,23 @@ pub fn parse(
             )
         })?;
         if p.goals.is_empty() {
-            return Err(invalid(PLANS_FILE, &record, "goals", "至少需要一段工作目标"));
+            return Err(invalid(
+                PLANS_FILE,
+                &record,
+                "goals",
+                "至少需要一段工作目标",
+            ));
         }
         for (j, g) in p.goals.iter().enumerate() {
             require_text(PLANS_FILE, &record, &format!("goals[{}]", j + 1), g)?;
         }
         let body_file = format!("{PLAN_DIR}/{code}.toml");
-        let body = body::parse(&body_file, &plan_file(code.as_str())?, code.as_str(), &index)?;
+        let body = body::parse(
+            &body_file,
+            &plan_file(code.as_str())?,
+            code.as_str(),
+            &index,
+        )?;
         plans.push(SeedPlan {
             code,
             doc_no: p.doc_no.trim().to_owned(),
@@ -175,14 +187,22 @@ pub fn parse(
     })
 }
 
-pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, SeedError> {
+pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    text: &str,
+) -> Result<T, SeedError> {
     toml::from_str(text).map_err(|e| SeedError::Syntax {
         file: file.to_owned(),
         message: e.to_string(),
     })
 }
 
-pub(crate) fn invalid(file: &str, record: &str, field: &str, reason: impl Into<String>) -> SeedError {
+pub(crate) fn invalid(
+    file: &str,
+    record: &str,
+    field: &str,
+    reason: impl Into<String>,
+) -> SeedError {
     SeedError::Invalid {
         file: file.to_owned(),
         record: record.to_owned(),
@@ -191,7 +211,12 @@ pub(crate) fn invalid(file: &str, record: &str, field: &str, reason: impl Into<S
     }
 }
 
-pub(crate) fn require_text(file: &str, record: &str, field: &str, value: &str) -> Result<(), SeedError> {
+pub(crate) fn require_text(
+    file: &str,
+    record: &str,
+    field: &str,
+    value: &str,
+) -> Result<(), SeedError> {
     if value.trim().is_empty() {
         Err(invalid(file, record, field, "不能为空"))
     } else {
@@ -291,7 +316,11 @@ goals = ["目标"]
         let item = &p.body.items[0];
         assert_eq!(item.leads[0].as_str(), "市治水办");
         let units: Vec<_> = item.assignments.iter().map(|a| a.unit.as_str()).collect();
-        assert_eq!(units, ["柯城区政府", "衢江区政府"], "group expanded, repeat dropped");
+        assert_eq!(
+            units,
+            ["柯城区政府", "衢江区政府"],
+            "group expanded, repeat dropped"
+        );
         assert_eq!(item.assignments[0].via, "各县(市、区)政府");
         let dues: Vec<_> = item
             .milestones
@@ -348,9 +377,15 @@ goals = ["目标"]
         let e = body_error("\"柯城区人民政府\"", "\"柯城区人民法院\"");
         assert!(e.contains("plans/water.toml"), "{e}");
         assert!(e.contains("第 1 条 [[item]] (number = 1)"), "{e}");
-        assert!(e.contains("responsible") && e.contains("柯城区人民法院"), "{e}");
+        assert!(
+            e.contains("responsible") && e.contains("柯城区人民法院"),
+            "{e}"
+        );
 
-        let e = body_error("deadlines = [\"6月底前\", \"年底前\"]", "deadlines = [\"9月底前\"]");
+        let e = body_error(
+            "deadlines = [\"6月底前\", \"年底前\"]",
+            "deadlines = [\"9月底前\"]",
+        );
         assert!(e.contains("deadlines") && e.contains("9月底前"), "{e}");
 
         let e = body_error("quote = \"新建165公里管网\"", "quote = \"新建156公里管网\"");

@@ -118,7 +118,12 @@ pub(crate) fn parse(text: &str) -> Result<(Vec<SeedUnit>, Vec<SeedGroup>, UnitIn
         require_text(UNITS_FILE, &record, "phrase", &g.phrase)?;
         require_text(UNITS_FILE, &record, "provenance", &g.provenance)?;
         if index.names.contains_key(g.phrase.trim()) || index.groups.contains_key(g.phrase.trim()) {
-            return Err(invalid(UNITS_FILE, &record, "phrase", "与单位名、别名或其他单位组重复"));
+            return Err(invalid(
+                UNITS_FILE,
+                &record,
+                "phrase",
+                "与单位名、别名或其他单位组重复",
+            ));
         }
         if g.members.is_empty() {
             return Err(invalid(UNITS_FILE, &record, "members", "单位组不能为空"));

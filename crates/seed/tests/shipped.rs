@@ -14,7 +14,10 @@ fn seed() -> SeedBundle {
 }
 
 fn plan<'a>(b: &'a SeedBundle, code: &str) -> &'a SeedPlan {
-    b.plans.iter().find(|p| p.code.as_str() == code).expect("plan")
+    b.plans
+        .iter()
+        .find(|p| p.code.as_str() == code)
+        .expect("plan")
 }
 
 fn item<'a>(b: &'a SeedBundle, code: &str, n: i32) -> &'a SeedItem {
@@ -60,7 +63,11 @@ fn counts_per_plan() {
         .collect();
     assert_eq!(
         counts,
-        [("water", 6, 21, 29), ("air", 6, 16, 44), ("soil", 6, 24, 28)]
+        [
+            ("water", 6, 21, 29),
+            ("air", 6, 16, 44),
+            ("soil", 6, 24, 28)
+        ]
     );
     let actions: usize = b.plans.iter().map(|p| p.body.actions.len()).sum();
     let tasks: usize = b.plans.iter().map(|p| p.body.tasks.len()).sum();
@@ -120,13 +127,19 @@ fn the_soil_table_header_binds_every_soil_item() {
     );
     for i in &soil.body.items {
         let u = units(i);
-        for must in COUNTIES.iter().chain(&["衢州绿色产业集聚区", "市西区管委会"]) {
+        for must in COUNTIES
+            .iter()
+            .chain(&["衢州绿色产业集聚区", "市西区管委会"])
+        {
             assert!(u.contains(must), "soil ({}) lacks {must}", i.number);
         }
     }
     // Soil (18) names 市卫计委, an alias of 市卫生计生委.
     let i18 = item(&b, "soil", 18);
-    assert!(i18.responsible_text.iter().any(|r| r == "市卫计委") || i18.lead_text.iter().any(|r| r == "市卫计委"));
+    assert!(
+        i18.responsible_text.iter().any(|r| r == "市卫计委")
+            || i18.lead_text.iter().any(|r| r == "市卫计委")
+    );
     assert!(units(i18).contains(&"市卫生计生委") || leads(i18).contains(&"市卫生计生委"));
 }
 
@@ -152,7 +165,12 @@ fn spot_checks_against_the_source() {
     assert_eq!(w6.task, 4);
     assert_eq!(
         units(w6),
-        ["柯城区政府", "衢江区政府", "衢州绿色产业集聚区", "巨化集团公司"]
+        [
+            "柯城区政府",
+            "衢江区政府",
+            "衢州绿色产业集聚区",
+            "巨化集团公司"
+        ]
     );
     assert!(w6.milestones.iter().any(|m| m.phrase == "7月起"
         && matches!(m.deadline, Deadline::From { from, precision: Precision::Month } if from.to_string() == "2018-07-01")));
@@ -206,15 +224,21 @@ fn the_known_slips_of_the_source_are_noted_not_fixed() {
     let water = notes("water");
     let has = |needle: &str| {
         water.iter().any(|n| {
-            n.kind == NoteKind::Discrepancy && (n.table_says.contains(needle) || n.other_says.contains(needle))
+            n.kind == NoteKind::Discrepancy
+                && (n.table_says.contains(needle) || n.other_says.contains(needle))
         })
     };
     assert!(has("下董") && has("下童"));
     assert!(has("衢州市区与衢州市区"));
-    assert!(item(&b, "water", 1).text.contains("下董"), "table wording kept");
+    assert!(
+        item(&b, "water", 1).text.contains("下董"),
+        "table wording kept"
+    );
     assert!(item(&b, "water", 2).text.contains("衢州市区与衢州市区"));
     // The 30 / 400 enterprise counts swapped by the table (water (8)).
-    assert!(water.iter().any(|n| n.item == Some(8) && n.kind == NoteKind::Discrepancy));
+    assert!(water
+        .iter()
+        .any(|n| n.item == Some(8) && n.kind == NoteKind::Discrepancy));
     // Every correction says why.
     for p in &b.plans {
         for n in &p.body.notes {

@@ -13,7 +13,7 @@ mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use sanzhi_domain::{PlanCode, PlanDetail, PlanSummary};
+use sanzhi_domain::{ItemDetail, PlanCode, PlanDetail, PlanSummary, PlanTree};
 use sanzhi_seed::SeedBundle;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -209,6 +209,22 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn plan_detail(&self, code: &PlanCode) -> Result<Option<PlanDetail>, StoreError> {
         dispatch!(self, plan_detail(code))
+    }
+
+    /// A plan with its actions, tasks and work items (leads, units, milestones).
+    #[tracing::instrument(skip(self))]
+    pub async fn plan_tree(&self, code: &PlanCode) -> Result<Option<PlanTree>, StoreError> {
+        dispatch!(self, plan_tree(code))
+    }
+
+    /// One work item in full, by plan and item number.
+    #[tracing::instrument(skip(self))]
+    pub async fn item_detail(
+        &self,
+        code: &PlanCode,
+        number: i32,
+    ) -> Result<Option<ItemDetail>, StoreError> {
+        dispatch!(self, item_detail(code, number))
     }
 
     /// How many plans are stored (used to decide whether a first start must seed).

@@ -2,10 +2,17 @@
 // into `mod sqlite` and `mod postgres`, each defining `type Db`. Keep placeholders in
 // ascending order of first appearance (see the note in lib.rs).
 
-use crate::rows::{PlanKeyRow, PlanRow, UnitRow};
+use crate::rows::{
+    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, TargetRow, TaskRow, UnitRow,
+};
+use std::collections::HashMap;
 use crate::{Change, SeedReport, StoreError};
-use sanzhi_domain::{PlanCode, PlanDetail, PlanSummary};
-use sanzhi_seed::{SeedBundle, SeedPlan, SeedUnit};
+use sanzhi_domain::{
+    ActionId, ActionNode, AssignmentView, Direction, ItemDetail, ItemSummary, Milestone, NoteKind,
+    PlanCode, PlanDetail, PlanSummary, PlanTree, SourceNote, Target, TaskId, TaskNode, UnitKind,
+    WorkItemId,
+};
+use sanzhi_seed::{PlanBody, SeedBundle, SeedPlan, SeedUnit};
 
 type Pool = sqlx::Pool<Db>;
 type Tx<'c> = sqlx::Transaction<'c, Db>;
@@ -73,8 +80,14 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
     for unit in &seed.units {
         upsert_unit(&mut tx, unit, &mut report).await?;
     }
+    let unit_ids: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
     for plan in &seed.plans {
-        upsert_plan(&mut tx, plan, &mut report).await?;
+        let plan_id = upsert_plan(&mut tx, plan, &mut report).await?;
+        load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut report).await?;
     }
     tx.commit().await?;
     Ok(report)
@@ -245,4 +258,629 @@ async fn upsert_plan(
         report.add(Change::Unchanged);
     }
     Ok(id)
+}
+
+fn unit_id(ids: &HashMap<String, i64>, name: &str) -> Result<i64, StoreError> {
+    ids.get(name)
+        .copied()
+        .ok_or_else(|| StoreError::MissingUnit(name.to_owned()))
+}
+
+/// Actions, tasks and items are updated in place by their numbers, so that what refers to
+/// them (assignments, and later progress reports) keeps its ids. Child lists (leads,
+/// milestones, targets, notes) are compared with what is stored and rewritten only when
+/// they differ; assignments are matched by unit.
+async fn load_body(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    body: &PlanBody,
+    unit_ids: &HashMap<String, i64>,
+    report: &mut SeedReport,
+) -> Result<(), StoreError> {
+    let mut action_ids = HashMap::new();
+    for a in &body.actions {
+        let stored: Option<KeyedRow> = sqlx::query_as(
+            "SELECT id, title, provenance FROM actions WHERE plan_id = $1 AND seq = $2",
+        )
+        .bind(plan_id)
+        .bind(a.seq)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let id = match stored {
+            Some(r) if r.title == a.title && r.provenance == a.provenance => {
+                report.add(Change::Unchanged);
+                r.id
+            }
+            Some(r) => {
+                sqlx::query("UPDATE actions SET title = $1, provenance = $2 WHERE id = $3")
+                    .bind(&a.title)
+                    .bind(&a.provenance)
+                    .bind(r.id)
+                    .execute(&mut **tx)
+                    .await?;
+                report.add(Change::Updated);
+                r.id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO actions (plan_id, seq, title, provenance)
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(a.seq)
+                .bind(&a.title)
+                .bind(&a.provenance)
+                .fetch_one(&mut **tx)
+                .await?;
+                report.add(Change::Inserted);
+                id
+            }
+        };
+        action_ids.insert(a.seq, id);
+    }
+
+    let mut task_ids = HashMap::new();
+    for t in &body.tasks {
+        let action_id = action_ids[&t.action];
+        let stored: Option<TaskRow> = sqlx::query_as(
+            "SELECT id, action_id, title, paragraph, provenance
+             FROM tasks WHERE plan_id = $1 AND number = $2",
+        )
+        .bind(plan_id)
+        .bind(t.number)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let want = |id| TaskRow {
+            id,
+            action_id,
+            title: t.title.clone(),
+            paragraph: t.paragraph.clone(),
+            provenance: t.provenance.clone(),
+        };
+        let id = match stored {
+            Some(r) if r == want(r.id) => {
+                report.add(Change::Unchanged);
+                r.id
+            }
+            Some(r) => {
+                sqlx::query(
+                    "UPDATE tasks SET action_id = $1, title = $2, paragraph = $3, provenance = $4
+                     WHERE id = $5",
+                )
+                .bind(action_id)
+                .bind(&t.title)
+                .bind(&t.paragraph)
+                .bind(&t.provenance)
+                .bind(r.id)
+                .execute(&mut **tx)
+                .await?;
+                report.add(Change::Updated);
+                r.id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO tasks (plan_id, action_id, number, title, paragraph, provenance)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(action_id)
+                .bind(t.number)
+                .bind(&t.title)
+                .bind(&t.paragraph)
+                .bind(&t.provenance)
+                .fetch_one(&mut **tx)
+                .await?;
+                report.add(Change::Inserted);
+                id
+            }
+        };
+        task_ids.insert(t.number, id);
+    }
+
+    let mut item_ids = HashMap::new();
+    for it in &body.items {
+        let task_id = task_ids[&it.task];
+        let lead_text = it.lead_text.join("、");
+        let responsible_text = it.responsible_text.join("、");
+        let stored: Option<ItemRow> = sqlx::query_as(
+            "SELECT id, task_id, body, lead_text, responsible_text, provenance
+             FROM work_items WHERE plan_id = $1 AND number = $2",
+        )
+        .bind(plan_id)
+        .bind(it.number)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let want = |id| ItemRow {
+            id,
+            task_id,
+            body: it.text.clone(),
+            lead_text: lead_text.clone(),
+            responsible_text: responsible_text.clone(),
+            provenance: it.provenance.clone(),
+        };
+        let id = match stored {
+            Some(r) if r == want(r.id) => {
+                report.add(Change::Unchanged);
+                r.id
+            }
+            Some(r) => {
+                sqlx::query(
+                    "UPDATE work_items SET task_id = $1, body = $2, lead_text = $3,
+                            responsible_text = $4, provenance = $5
+                     WHERE id = $6",
+                )
+                .bind(task_id)
+                .bind(&it.text)
+                .bind(&lead_text)
+                .bind(&responsible_text)
+                .bind(&it.provenance)
+                .bind(r.id)
+                .execute(&mut **tx)
+                .await?;
+                report.add(Change::Updated);
+                r.id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO work_items (plan_id, task_id, number, body, lead_text,
+                                             responsible_text, provenance)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(task_id)
+                .bind(it.number)
+                .bind(&it.text)
+                .bind(&lead_text)
+                .bind(&responsible_text)
+                .bind(&it.provenance)
+                .fetch_one(&mut **tx)
+                .await?;
+                report.add(Change::Inserted);
+                id
+            }
+        };
+        item_ids.insert(it.number, id);
+
+        // Lead units: the ordered list, rewritten when it differs.
+        let want_leads = it
+            .leads
+            .iter()
+            .map(|u| unit_id(unit_ids, u.as_str()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stored_leads: Vec<i64> = sqlx::query_scalar(
+            "SELECT unit_id FROM work_item_units WHERE work_item_id = $1 AND role = 'lead'",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        stored_leads.sort_unstable();
+        let mut sorted_want = want_leads.clone();
+        sorted_want.sort_unstable();
+        if stored_leads == sorted_want {
+            report.add(Change::Unchanged);
+        } else {
+            sqlx::query("DELETE FROM work_item_units WHERE work_item_id = $1 AND role = 'lead'")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            for u in &want_leads {
+                sqlx::query(
+                    "INSERT INTO work_item_units (work_item_id, unit_id, role) VALUES ($1, $2, 'lead')",
+                )
+                .bind(id)
+                .bind(u)
+                .execute(&mut **tx)
+                .await?;
+            }
+            report.add(change_of(stored_leads.is_empty()));
+        }
+
+        // Assignments: matched by unit so their ids survive a reload.
+        let stored_assignments: HashMap<i64, String> =
+            sqlx::query_as::<_, (i64, String)>("SELECT unit_id, via FROM assignments WHERE work_item_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .collect();
+        let mut wanted_units = Vec::new();
+        for a in &it.assignments {
+            let u = unit_id(unit_ids, a.unit.as_str())?;
+            wanted_units.push(u);
+            match stored_assignments.get(&u) {
+                Some(via) if *via == a.via => report.add(Change::Unchanged),
+                Some(_) => {
+                    sqlx::query("UPDATE assignments SET via = $1 WHERE work_item_id = $2 AND unit_id = $3")
+                        .bind(&a.via)
+                        .bind(id)
+                        .bind(u)
+                        .execute(&mut **tx)
+                        .await?;
+                    report.add(Change::Updated);
+                }
+                None => {
+                    sqlx::query("INSERT INTO assignments (work_item_id, unit_id, via) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(u)
+                        .bind(&a.via)
+                        .execute(&mut **tx)
+                        .await?;
+                    report.add(Change::Inserted);
+                }
+            }
+        }
+        for gone in stored_assignments.keys().filter(|u| !wanted_units.contains(u)) {
+            sqlx::query("DELETE FROM assignments WHERE work_item_id = $1 AND unit_id = $2")
+                .bind(id)
+                .bind(gone)
+                .execute(&mut **tx)
+                .await?;
+            report.add(Change::Updated);
+        }
+
+        // Milestones and targets: ordered lists, rewritten when they differ.
+        let want_ms: Vec<MilestoneRow> = it.milestones.iter().map(MilestoneRow::from_seed).collect();
+        let stored_ms: Vec<MilestoneRow> = sqlx::query_as(
+            "SELECT phrase, kind, due_date, date_precision, recurrence, event
+             FROM milestones WHERE work_item_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        if stored_ms == want_ms {
+            report.add(Change::Unchanged);
+        } else {
+            sqlx::query("DELETE FROM milestones WHERE work_item_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            for (seq, m) in (1i32..).zip(&want_ms) {
+                sqlx::query(
+                    "INSERT INTO milestones (work_item_id, seq, phrase, kind, due_date,
+                                             date_precision, recurrence, event)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(seq)
+                .bind(&m.phrase)
+                .bind(&m.kind)
+                .bind(m.due_date)
+                .bind(&m.date_precision)
+                .bind(&m.recurrence)
+                .bind(&m.event)
+                .execute(&mut **tx)
+                .await?;
+            }
+            report.add(change_of(stored_ms.is_empty()));
+        }
+
+        let want_targets: Vec<TargetRow> = it.targets.iter().map(TargetRow::from_seed).collect();
+        let stored_targets: Vec<TargetRow> = sqlx::query_as(
+            "SELECT metric, value, unit, direction, year, quote
+             FROM targets WHERE work_item_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        if stored_targets == want_targets {
+            report.add(Change::Unchanged);
+        } else {
+            sqlx::query("DELETE FROM targets WHERE work_item_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            for (seq, t) in (1i32..).zip(&want_targets) {
+                sqlx::query(
+                    "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(seq)
+                .bind(&t.metric)
+                .bind(t.value)
+                .bind(&t.unit)
+                .bind(&t.direction)
+                .bind(t.year)
+                .bind(&t.quote)
+                .execute(&mut **tx)
+                .await?;
+            }
+            report.add(change_of(stored_targets.is_empty()));
+        }
+    }
+
+    // Source notes of the whole plan.
+    let want_notes: Vec<NoteRow> = body
+        .notes
+        .iter()
+        .map(|n| NoteRow {
+            kind: n.kind.as_str().to_owned(),
+            work_item_id: n.item.map(|i| item_ids[&i]),
+            task_id: n.task.map(|t| task_ids[&t]),
+            field: n.field.clone(),
+            table_says: n.table_says.clone(),
+            other_says: n.other_says.clone(),
+            note: n.note.clone(),
+        })
+        .collect();
+    let stored_notes: Vec<NoteRow> = sqlx::query_as(
+        "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
+         FROM source_notes WHERE plan_id = $1 ORDER BY seq",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if stored_notes == want_notes {
+        report.add(Change::Unchanged);
+    } else {
+        sqlx::query("DELETE FROM source_notes WHERE plan_id = $1")
+            .bind(plan_id)
+            .execute(&mut **tx)
+            .await?;
+        for (seq, n) in (1i32..).zip(&want_notes) {
+            sqlx::query(
+                "INSERT INTO source_notes (plan_id, seq, kind, work_item_id, task_id, field,
+                                           table_says, other_says, note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(plan_id)
+            .bind(seq)
+            .bind(&n.kind)
+            .bind(n.work_item_id)
+            .bind(n.task_id)
+            .bind(&n.field)
+            .bind(&n.table_says)
+            .bind(&n.other_says)
+            .bind(&n.note)
+            .execute(&mut **tx)
+            .await?;
+        }
+        report.add(change_of(stored_notes.is_empty()));
+    }
+    Ok(())
+}
+
+fn change_of(was_empty: bool) -> Change {
+    if was_empty {
+        Change::Inserted
+    } else {
+        Change::Updated
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TreeItemRow {
+    id: i64,
+    task_id: i64,
+    number: i32,
+    body: String,
+    responsible_text: String,
+    note_count: i64,
+}
+
+/// Leads, assignees and milestones of a set of items, keyed by item id.
+struct ItemExtras {
+    leads: HashMap<i64, Vec<String>>,
+    units: HashMap<i64, Vec<String>>,
+    milestones: HashMap<i64, Vec<Milestone>>,
+}
+
+async fn item_extras(pool: &Pool, where_sql: &str, key: i64) -> Result<ItemExtras, StoreError> {
+    let mut leads: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut units: HashMap<i64, Vec<String>> = HashMap::new();
+    let sql = format!(
+        "SELECT w.id, x.role, u.name FROM (
+             SELECT work_item_id, unit_id, role, 0 AS ord FROM work_item_units
+             UNION ALL
+             SELECT work_item_id, unit_id, 'responsible' AS role, id AS ord FROM assignments
+         ) x
+         JOIN work_items w ON w.id = x.work_item_id
+         JOIN units u ON u.id = x.unit_id
+         WHERE {where_sql}
+         ORDER BY w.id, x.ord, u.id"
+    );
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&sql).bind(key).fetch_all(pool).await?;
+    for (id, role, name) in rows {
+        let map = if role == "lead" { &mut leads } else { &mut units };
+        map.entry(id).or_default().push(name);
+    }
+    let sql = format!(
+        "SELECT m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision, m.recurrence, m.event
+         FROM milestones m JOIN work_items w ON w.id = m.work_item_id
+         WHERE {where_sql} ORDER BY m.work_item_id, m.seq"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        work_item_id: i64,
+        #[sqlx(flatten)]
+        m: MilestoneRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&sql).bind(key).fetch_all(pool).await?;
+    let mut milestones: HashMap<i64, Vec<Milestone>> = HashMap::new();
+    for r in rows {
+        milestones
+            .entry(r.work_item_id)
+            .or_default()
+            .push(r.m.into_milestone()?);
+    }
+    Ok(ItemExtras {
+        leads,
+        units,
+        milestones,
+    })
+}
+
+fn summary(row: TreeItemRow, extras: &mut ItemExtras) -> ItemSummary {
+    ItemSummary {
+        id: WorkItemId(row.id),
+        number: row.number,
+        text: row.body,
+        leads: extras.leads.remove(&row.id).unwrap_or_default(),
+        responsible_text: row.responsible_text,
+        units: extras.units.remove(&row.id).unwrap_or_default(),
+        milestones: extras.milestones.remove(&row.id).unwrap_or_default(),
+        note_count: row.note_count,
+    }
+}
+
+const ITEM_SELECT: &str = "
+    SELECT w.id, w.task_id, w.number, w.body, w.responsible_text,
+           (SELECT COUNT(*) FROM source_notes n
+             WHERE n.work_item_id = w.id OR n.task_id = w.task_id) AS note_count
+    FROM work_items w";
+
+pub(crate) async fn plan_tree(pool: &Pool, code: &PlanCode) -> Result<Option<PlanTree>, StoreError> {
+    let Some(plan) = plan_detail(pool, code).await? else {
+        return Ok(None);
+    };
+    let plan_id = plan.summary.id.get();
+    let actions: Vec<(i64, i32, String)> =
+        sqlx::query_as("SELECT id, seq, title FROM actions WHERE plan_id = $1 ORDER BY seq")
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await?;
+    let tasks: Vec<(i64, i64, i32, String)> = sqlx::query_as(
+        "SELECT id, action_id, number, title FROM tasks WHERE plan_id = $1 ORDER BY number",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await?;
+    let items: Vec<TreeItemRow> =
+        sqlx::query_as(&format!("{ITEM_SELECT} WHERE w.plan_id = $1 ORDER BY w.number"))
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await?;
+    let mut extras = item_extras(pool, "w.plan_id = $1", plan_id).await?;
+
+    let mut by_task: HashMap<i64, Vec<ItemSummary>> = HashMap::new();
+    for row in items {
+        let task_id = row.task_id;
+        by_task.entry(task_id).or_default().push(summary(row, &mut extras));
+    }
+    let mut by_action: HashMap<i64, Vec<TaskNode>> = HashMap::new();
+    for (id, action_id, number, title) in tasks {
+        by_action.entry(action_id).or_default().push(TaskNode {
+            id: TaskId(id),
+            number,
+            title,
+            items: by_task.remove(&id).unwrap_or_default(),
+        });
+    }
+    let actions = actions
+        .into_iter()
+        .map(|(id, seq, title)| ActionNode {
+            id: ActionId(id),
+            seq,
+            title,
+            tasks: by_action.remove(&id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(PlanTree { plan, actions }))
+}
+
+pub(crate) async fn item_detail(
+    pool: &Pool,
+    code: &PlanCode,
+    number: i32,
+) -> Result<Option<ItemDetail>, StoreError> {
+    let Some(plan) = plan_detail(pool, code).await? else {
+        return Ok(None);
+    };
+    let plan_id = plan.summary.id.get();
+    let sql = format!("{ITEM_SELECT} WHERE w.plan_id = $1 AND w.number = $2");
+    let Some(row) = sqlx::query_as::<_, TreeItemRow>(&sql)
+        .bind(plan_id)
+        .bind(number)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let item_id = row.id;
+    let task_id = row.task_id;
+    let mut extras = item_extras(pool, "w.id = $1", item_id).await?;
+    let item = summary(row, &mut extras);
+
+    let (action_seq, action_title, task_number, task_title, task_paragraph): (i32, String, i32, String, String) =
+        sqlx::query_as(
+            "SELECT a.seq, a.title, t.number, t.title, t.paragraph
+             FROM tasks t JOIN actions a ON a.id = t.action_id WHERE t.id = $1",
+        )
+        .bind(task_id)
+        .fetch_one(pool)
+        .await?;
+    let (lead_text, provenance): (String, String) =
+        sqlx::query_as("SELECT lead_text, provenance FROM work_items WHERE id = $1")
+            .bind(item_id)
+            .fetch_one(pool)
+            .await?;
+    let assignments = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT u.name, u.kind, a.via FROM assignments a JOIN units u ON u.id = a.unit_id
+         WHERE a.work_item_id = $1 ORDER BY a.id",
+    )
+    .bind(item_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(unit, kind, via)| {
+        let unit_kind = UnitKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(AssignmentView { unit, unit_kind, via })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let targets = sqlx::query_as::<_, TargetRow>(
+        "SELECT metric, value, unit, direction, year, quote
+         FROM targets WHERE work_item_id = $1 ORDER BY seq",
+    )
+    .bind(item_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|t| {
+        let direction =
+            Direction::parse(&t.direction).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Target {
+            metric: t.metric,
+            value: t.value,
+            unit: t.unit,
+            direction,
+            year: t.year,
+            quote: t.quote,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let notes = sqlx::query_as::<_, NoteRow>(
+        "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
+         FROM source_notes WHERE work_item_id = $1 OR task_id = $2 ORDER BY seq",
+    )
+    .bind(item_id)
+    .bind(task_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|n| {
+        let kind = NoteKind::parse(&n.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(SourceNote {
+            kind,
+            field: n.field,
+            table_says: n.table_says,
+            other_says: n.other_says,
+            note: n.note,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
+    Ok(Some(ItemDetail {
+        plan: plan.summary,
+        action_seq,
+        action_title,
+        task_number,
+        task_title,
+        task_paragraph,
+        item,
+        lead_text,
+        assignments,
+        targets,
+        notes,
+        provenance,
+    }))
 }

@@ -61,3 +61,103 @@ pub(crate) struct PlanKeyRow {
     pub sort_order: i32,
     pub provenance: String,
 }
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct KeyedRow {
+    pub id: i64,
+    pub title: String,
+    pub provenance: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct TaskRow {
+    pub id: i64,
+    pub action_id: i64,
+    pub title: String,
+    pub paragraph: String,
+    pub provenance: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct ItemRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub body: String,
+    pub lead_text: String,
+    pub responsible_text: String,
+    pub provenance: String,
+}
+
+/// A milestone as stored, comparable with what the seed says.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct MilestoneRow {
+    pub phrase: String,
+    pub kind: String,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub date_precision: Option<String>,
+    pub recurrence: Option<String>,
+    pub event: Option<String>,
+}
+
+impl MilestoneRow {
+    pub(crate) fn from_seed(m: &sanzhi_seed::SeedMilestone) -> Self {
+        let (kind, due_date, precision, recurrence, event) = m.deadline.to_columns();
+        MilestoneRow {
+            phrase: m.phrase.clone(),
+            kind: kind.to_owned(),
+            due_date,
+            date_precision: precision.map(str::to_owned),
+            recurrence: recurrence.map(str::to_owned),
+            event: event.map(str::to_owned),
+        }
+    }
+
+    pub(crate) fn into_milestone(self) -> Result<sanzhi_domain::Milestone, StoreError> {
+        let deadline = sanzhi_domain::Deadline::from_columns(
+            &self.kind,
+            self.due_date,
+            self.date_precision.as_deref(),
+            self.recurrence.as_deref(),
+            self.event.as_deref(),
+        )
+        .ok_or_else(|| StoreError::Corrupt(format!("milestone “{}”", self.phrase)))?;
+        Ok(sanzhi_domain::Milestone {
+            phrase: self.phrase,
+            deadline,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct TargetRow {
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub direction: String,
+    pub year: i32,
+    pub quote: String,
+}
+
+impl TargetRow {
+    pub(crate) fn from_seed(t: &sanzhi_seed::SeedTarget) -> Self {
+        TargetRow {
+            metric: t.metric.clone(),
+            value: t.value,
+            unit: t.unit.clone(),
+            direction: t.direction.as_str().to_owned(),
+            year: t.year,
+            quote: t.quote.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct NoteRow {
+    pub kind: String,
+    pub work_item_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub field: String,
+    pub table_says: String,
+    pub other_says: String,
+    pub note: String,
+}

@@ -48,6 +48,9 @@ on_both_backends!(
     a_failing_seed_load_leaves_the_database_untouched,
     constraints_reject_orphans_and_bad_kinds,
     migrating_twice_is_harmless,
+    the_plan_tree_holds_every_action_task_and_item,
+    an_item_shows_its_units_deadlines_targets_and_notes,
+    reloading_keeps_ids_and_drops_what_the_seed_no_longer_says,
 );
 
 async fn migrations_leave_an_empty_healthy_store(db: &TestDb) {
@@ -107,7 +110,7 @@ async fn loading_the_seed_twice_changes_nothing(db: &TestDb) {
         SeedReport {
             inserted: 0,
             updated: 0,
-            unchanged: first.inserted
+            unchanged: first.inserted + first.unchanged
         }
     );
     assert_eq!(db.store.list_plans().await.expect("list"), before);
@@ -173,4 +176,171 @@ async fn unit_count(store: &Store) -> i64 {
         Store::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
     }
     .expect("count units")
+}
+
+async fn the_plan_tree_holds_every_action_task_and_item(db: &TestDb) {
+    let seed = shipped_seed();
+    db.store.load_seed(&seed).await.expect("load");
+    let mut totals = Vec::new();
+    for code in ["water", "air", "soil"] {
+        let tree = db
+            .store
+            .plan_tree(&PlanCode::parse(code).expect("code"))
+            .await
+            .expect("tree")
+            .expect("exists");
+        let tasks: usize = tree.actions.iter().map(|a| a.tasks.len()).sum();
+        let items: Vec<i32> = tree
+            .actions
+            .iter()
+            .flat_map(|a| &a.tasks)
+            .flat_map(|t| &t.items)
+            .map(|i| i.number)
+            .collect();
+        let mut sorted = items.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), items.len(), "{code}: every item once");
+        assert_eq!(sorted.first(), Some(&1));
+        assert_eq!(sorted.last().copied(), i32::try_from(items.len()).ok());
+        totals.push((tree.actions.len(), tasks, items.len()));
+        assert_eq!(tree.plan.summary.work_item_count, items.len() as i64);
+    }
+    assert_eq!(totals, [(6, 21, 29), (6, 16, 44), (6, 24, 28)]);
+
+    let water = db
+        .store
+        .plan_tree(&PlanCode::parse("water").expect("code"))
+        .await
+        .expect("tree")
+        .expect("exists");
+    let item2 = water.actions[0].tasks[1].items[0].clone();
+    assert_eq!(item2.number, 2);
+    assert_eq!(
+        item2.units,
+        [
+            "柯城区政府",
+            "衢江区政府",
+            "龙游县政府",
+            "江山市政府",
+            "常山县政府",
+            "开化县政府"
+        ]
+    );
+    assert_eq!(item2.responsible_text, "各县(市、区)政府");
+    assert_eq!(item2.milestones[0].phrase, "年底前");
+    assert_eq!(
+        item2.milestones[0]
+            .deadline
+            .due_date()
+            .map(|d| d.to_string()),
+        Some("2018-12-31".to_owned())
+    );
+    assert!(item2.note_count >= 1, "衢州市区与衢州市区 is noted");
+
+    // Every assignment of the seed is stored, and no more.
+    let expected: usize = seed
+        .plans
+        .iter()
+        .flat_map(|p| &p.body.items)
+        .map(|i| i.assignments.len())
+        .sum();
+    let stored = count(&db.store, "SELECT COUNT(*) FROM assignments").await;
+    assert_eq!(stored, expected as i64);
+    assert_eq!(
+        count(&db.store, "SELECT COUNT(*) FROM assignments a JOIN units u ON u.id = a.unit_id WHERE u.name = '市西区管委会'").await,
+        28 + count_air_xiqu(&seed),
+        "every soil item binds 市西区管委会"
+    );
+}
+
+fn count_air_xiqu(seed: &SeedBundle) -> i64 {
+    seed.plans
+        .iter()
+        .filter(|p| p.code.as_str() != "soil")
+        .flat_map(|p| &p.body.items)
+        .filter(|i| {
+            i.assignments
+                .iter()
+                .any(|a| a.unit.as_str() == "市西区管委会")
+        })
+        .count() as i64
+}
+
+async fn an_item_shows_its_units_deadlines_targets_and_notes(db: &TestDb) {
+    db.store.load_seed(&shipped_seed()).await.expect("load");
+    let water = PlanCode::parse("water").expect("code");
+    let d = db
+        .store
+        .item_detail(&water, 1)
+        .await
+        .expect("detail")
+        .expect("exists");
+    assert_eq!((d.action_seq, d.task_number), (1, 1));
+    assert!(d.item.text.contains("下董"));
+    assert!(d
+        .notes
+        .iter()
+        .any(|n| n.table_says.contains("下董") && n.other_says.contains("下童")));
+    assert_eq!(d.assignments.len(), 8);
+    assert_eq!(d.assignments[0].via, "各县(市、区)政府");
+    assert_eq!(d.assignments[6].unit, "衢州绿色产业集聚区");
+    assert_eq!(
+        d.assignments[6].via, "衢州市绿色产业集聚区",
+        "the alias as written"
+    );
+
+    let d12 = db
+        .store
+        .item_detail(&water, 12)
+        .await
+        .expect("detail")
+        .expect("exists");
+    assert!(d12
+        .targets
+        .iter()
+        .any(|t| t.value == 165.0 && t.unit == "公里"));
+
+    assert!(db
+        .store
+        .item_detail(&water, 30)
+        .await
+        .expect("detail")
+        .is_none());
+}
+
+async fn reloading_keeps_ids_and_drops_what_the_seed_no_longer_says(db: &TestDb) {
+    let mut seed = shipped_seed();
+    db.store.load_seed(&seed).await.expect("load");
+    let water = PlanCode::parse("water").expect("code");
+    let before = db
+        .store
+        .item_detail(&water, 2)
+        .await
+        .expect("d")
+        .expect("e");
+    // The seed now says only 柯城区政府 is responsible for water (2), with no deadline.
+    let item = &mut seed.plans[0].body.items[1];
+    item.assignments.truncate(1);
+    item.milestones.clear();
+    let report = db.store.load_seed(&seed).await.expect("reload");
+    assert_eq!(report.inserted, 0);
+    assert!(report.updated >= 2, "{report:?}");
+    let after = db
+        .store
+        .item_detail(&water, 2)
+        .await
+        .expect("d")
+        .expect("e");
+    assert_eq!(after.item.id, before.item.id);
+    assert_eq!(after.item.units, ["柯城区政府"]);
+    assert!(after.item.milestones.is_empty());
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    match store {
+        Store::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        Store::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+    }
+    .expect("count")
 }
