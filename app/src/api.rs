@@ -8,7 +8,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use sanzhi_domain::{PlanDetail, PlanSummary};
+use sanzhi_domain::{ItemDetail, PlanDetail, PlanSummary, PlanTree};
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<sanzhi_store::Store, AppError> {
@@ -32,6 +32,18 @@ pub async fn get_plan(code: String) -> Result<PlanDetail, AppError> {
     inner::get_plan(&store()?, &code).await
 }
 
+/// A plan with its actions, tasks and work items.
+#[server(prefix = "/api", endpoint = "plan_tree")]
+pub async fn get_plan_tree(code: String) -> Result<PlanTree, AppError> {
+    inner::get_plan_tree(&store()?, &code).await
+}
+
+/// One work item in full.
+#[server(prefix = "/api", endpoint = "item")]
+pub async fn get_item(code: String, number: i32) -> Result<ItemDetail, AppError> {
+    inner::get_item(&store()?, &code, number).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod inner {
     //! The logic behind the server functions, callable without a request.
@@ -50,6 +62,22 @@ pub mod inner {
             .plan_detail(&code)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("方案“{code}”")))
+    }
+
+    pub async fn get_plan_tree(store: &Store, code: &str) -> Result<PlanTree, AppError> {
+        let code = PlanCode::parse(code).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        store
+            .plan_tree(&code)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("方案“{code}”")))
+    }
+
+    pub async fn get_item(store: &Store, code: &str, number: i32) -> Result<ItemDetail, AppError> {
+        let code = PlanCode::parse(code).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        store
+            .item_detail(&code, number)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("方案“{code}”的工作要求 ({number})")))
     }
 }
 

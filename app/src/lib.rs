@@ -15,7 +15,7 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,6 +37,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: layout and routes.
+///
+/// Data pages render in `SsrMode::Async`: the server waits for their data, so the status
+/// code (404 for an unknown plan or item) is known before the first byte is sent.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -48,10 +51,25 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=routes::not_found::NotFound>
-                    <Route path=StaticSegment("") view=routes::overview::OverviewPage />
+                    <Route
+                        path=StaticSegment("")
+                        view=routes::overview::OverviewPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("plans"), ParamSegment("code"))
                         view=routes::plan::PlanPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("plans"),
+                            ParamSegment("code"),
+                            StaticSegment("items"),
+                            ParamSegment("number"),
+                        )
+                        view=routes::item::ItemPage
+                        ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("my") view=routes::my_tasks::MyTasksPage />
                 </Routes>

@@ -92,3 +92,29 @@ test('the navigation opens a plan page without a full reload', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a plan shows its tree and an item opens with its units, deadlines and notes', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/plans/water`);
+  await waitForHydration(page);
+  assert.equal(await page.locator('.plan-tree .action').count(), 6);
+  assert.equal(await page.locator('.plan-tree .task').count(), 21);
+  assert.equal(await page.locator('.plan-tree .item').count(), 29);
+  const item3 = page.locator('.item[data-item="3"]');
+  assert.match(await item3.innerText(), /6月底前 → 2018-06-30/);
+  assert.match(await item3.innerText(), /年底前 → 2018-12-31/);
+
+  await page.locator('.item[data-item="1"] .item-text a').click();
+  await page.waitForURL('**/plans/water/items/1');
+  await page.locator('h1', { hasText: '工作要求 (1)' }).waitFor();
+  assert.match(await page.locator('.notes').innerText(), /下董[\s\S]*下童/);
+  const rows = await page.locator('table.assignments tbody tr').allInnerTexts();
+  assert.equal(rows.length, 8);
+  assert.match(rows[0], /柯城区政府\s+县级政府\s+各县\(市、区\)政府/);
+  assert.match(await page.locator('.breadcrumb').innerText(), /衢州市治水长效战行动方案/);
+
+  const shots = join(ROOT, 'end2end', 'screenshots');
+  await page.screenshot({ path: join(shots, 'item-water-1.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -22,29 +22,42 @@ async fn seed_is_idempotent_and_a_bad_seed_changes_nothing() {
 
     let out = sanzhi(&url, &["seed"]);
     assert!(out.status.success(), "{out:?}");
-    let first = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(first.contains("新增 10，更新 0，未变 0"), "{first}");
+    let first = counts(&String::from_utf8_lossy(&out.stdout));
+    assert!(first.0 > 0 && first.1 == 0, "{first:?}");
 
     let out = sanzhi(&url, &["seed"]);
-    let second = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(second.contains("新增 0，更新 0，未变 10"), "{second}");
+    let second = counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        second,
+        (0, 0, first.0 + first.2),
+        "the second load changes nothing"
+    );
 
-    // A seed folder whose plans.toml names an owner that is not a unit.
+    // A copy of the seed folder with one bad cell: water (5) names a unit that does not
+    // exist, and the water plan's short name is changed so we can see it was not loaded.
     let bad = dir.path().join("bad-seed");
-    std::fs::create_dir(&bad).expect("mkdir");
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../seed");
-    std::fs::copy(format!("{seed}/units.toml"), bad.join("units.toml")).expect("copy");
-    let plans = std::fs::read_to_string(format!("{seed}/plans.toml"))
+    copy_dir(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../seed")),
+        &bad,
+    );
+    let water = bad.join("plans/water.toml");
+    let text = std::fs::read_to_string(&water).expect("read");
+    let at = text.find("[[item]]\nnumber = 5\n").expect("item 5");
+    let (head, tail) = text.split_at(at);
+    let tail = tail.replacen("responsible = [", "responsible = [\"市治沙办\", ", 1);
+    std::fs::write(&water, format!("{head}{tail}")).expect("write");
+    let plans = std::fs::read_to_string(bad.join("plans.toml"))
         .expect("read")
-        .replace("owner = \"市治土办\"", "owner = \"市治沙办\"")
         .replace("short_name = \"治水长效战\"", "short_name = \"改了\"");
     std::fs::write(bad.join("plans.toml"), plans).expect("write");
+
     let out = sanzhi(&url, &["seed", "--dir", bad.to_str().expect("utf8")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(err.contains("plans.toml"), "{err}");
-    assert!(err.contains("第 3 条 [[plan]]"), "{err}");
-    assert!(err.contains("owner"), "{err}");
+    assert!(err.contains("plans/water.toml"), "{err}");
+    assert!(err.contains("第 5 条 [[item]] (number = 5)"), "{err}");
+    assert!(err.contains("responsible"), "{err}");
+    assert!(err.contains("市治沙办"), "{err}");
     assert!(err.contains("数据库未作任何改动"), "{err}");
 
     let store = sanzhi_store::Store::connect(&url).await.expect("open");
@@ -54,6 +67,33 @@ async fn seed_is_idempotent_and_a_bad_seed_changes_nothing() {
         "the valid part was not loaded either"
     );
     store.close().await;
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// (inserted, updated, unchanged) from “种子数据已载入：新增 a，更新 b，未变 c”.
+fn counts(stdout: &str) -> (u64, u64, u64) {
+    let n = |label: &str| -> u64 {
+        let rest = &stdout[stdout.find(label).expect(label) + label.len()..];
+        rest.trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .expect("number")
+    };
+    (n("新增"), n("更新"), n("未变"))
 }
 
 #[test]

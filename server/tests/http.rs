@@ -180,6 +180,40 @@ async fn plan_pages_and_unknown_paths(app: &TestApp) {
     let html = app.get("/plans/air").await.text().await.expect("text");
     assert!(html.contains("衢州市治气攻坚战行动方案"));
     assert!(html.contains("2020年达到国家二级标准35微克/立方米以下"));
+    assert!(html.contains("(一)能源结构调整攻坚行动"), "the action tree");
+    assert_eq!(
+        html.matches(r#"class="item""#).count(),
+        44,
+        "every air item"
+    );
+
+    let html = app.get("/plans/water").await.text().await.expect("text");
+    assert!(html.contains("6月底前"), "deadline in the source wording");
+    assert!(html.contains("2018-06-30"), "and the date read from it");
+
+    let resp = app.get("/plans/water/items/1").await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.expect("text");
+    assert!(html.contains("工作要求 (1)"));
+    assert!(
+        html.contains("下董") && html.contains("下童"),
+        "the discrepancy note"
+    );
+    assert!(
+        html.contains("衢州市绿色产业集聚区"),
+        "responsible units as written"
+    );
+    assert!(html.contains("开化县政府"), "the group phrase expanded");
+
+    let resp = app.get("/plans/water/items/99").await;
+    assert_eq!(resp.status(), 404);
+    let resp = app.get("/plans/water/items/abc").await;
+    assert_eq!(resp.status(), 404);
+    assert!(resp
+        .text()
+        .await
+        .expect("text")
+        .contains("不是工作要求编号"));
 
     let resp = app.get("/plans/fire").await;
     assert_eq!(resp.status(), 404);

@@ -2,4 +2,5 @@
 
 pub mod error_box;
 pub mod layout;
+pub mod milestones;
 pub mod plan_card;

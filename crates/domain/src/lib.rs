@@ -42,3 +42,28 @@ impl ParseError {
         }
     }
 }
+
+/// `1` → `一`, … `10` → `十`, `16` → `十六`: how the plans number their actions (“(一)”).
+pub fn chinese_number(n: i32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: i32| DIGITS[usize::try_from(d).unwrap_or(0)];
+    match n {
+        0..=9 => digit(n).to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", digit(n % 10)),
+        20..=99 if n % 10 == 0 => format!("{}十", digit(n / 10)),
+        20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
+        _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    #[test]
+    fn chinese_numbers_for_action_headings() {
+        let got: Vec<_> = [1, 6, 10, 12, 20, 21, 100]
+            .map(super::chinese_number)
+            .into();
+        assert_eq!(got, ["一", "六", "十", "十二", "二十", "二十一", "100"]);
+    }
+}

@@ -1,0 +1,187 @@
+//! `/plans/:code/items/:number` — one work item in full: text, where it sits, who leads,
+//! every responsible unit, deadlines, targets, and the notes on the source.
+
+use crate::api::get_item;
+use crate::components::error_box::ErrorBox;
+use crate::components::milestones::MilestoneList;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use sanzhi_domain::{chinese_number, ItemDetail};
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("code").unwrap_or_default(),
+            p.get("number").unwrap_or_default(),
+        )
+    };
+    let detail = Resource::new(key, |(code, number)| async move {
+        let number: i32 = number
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
+        get_item(code, number).await
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <ItemView d /> }.into_any(),
+                    Err(error) => {
+                        crate::routes::not_found::set_status_not_found();
+                        view! {
+                            <Title text="未找到" />
+                            <h1>"无法显示该工作要求"</h1>
+                            <ErrorBox error />
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ItemView(d: ItemDetail) -> impl IntoView {
+    let plan_href = format!("/plans/{}", d.plan.code);
+    let title = format!("{} ({})", d.plan.short_name, d.item.number);
+    view! {
+        <Title text=title />
+        <nav class="breadcrumb" aria-label="位置">
+            <a href=plan_href>{d.plan.title.clone()}</a>
+            " › "
+            {format!("({}){}", chinese_number(d.action_seq), d.action_title)}
+            " › "
+            {format!("{}. {}", d.task_number, d.task_title)}
+        </nav>
+        <h1>{format!("工作要求 ({})", d.item.number)}</h1>
+        <p class="item-full-text">{d.item.text}</p>
+        <p class="provenance">{format!("出处：{} {}", d.plan.doc_no, d.provenance)}</p>
+
+        {(!d.notes.is_empty())
+            .then(|| {
+                view! {
+                    <section class="card notes">
+                        <h2>"原文校注"</h2>
+                        <ul>
+                            {d
+                                .notes
+                                .into_iter()
+                                .map(|n| {
+                                    let other = match n.kind {
+                                        sanzhi_domain::NoteKind::Correction => "校正为",
+                                        sanzhi_domain::NoteKind::Discrepancy => "正文作",
+                                    };
+                                    view! {
+                                        <li class=format!("note note-{}", n.kind.as_str())>
+                                            <strong>{n.kind.label_zh()}</strong>
+                                            {format!("（{}）", n.field)}
+                                            <span>"分工表作“" {n.table_says} "”，"</span>
+                                            <span>{other} "“" {n.other_says} "”。"</span>
+                                            <p>{n.note}</p>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
+
+        <section class="card">
+            <h2>"单位"</h2>
+            <dl class="facts">
+                <dt>"牵头单位"</dt>
+                <dd>{if d.lead_text.is_empty() { "（分工表未列）".to_owned() } else { d.lead_text }}</dd>
+                <dt>"责任单位（原文）"</dt>
+                <dd>
+                    {if d.item.responsible_text.is_empty() {
+                        "（分工表未列）".to_owned()
+                    } else {
+                        d.item.responsible_text
+                    }}
+                </dd>
+            </dl>
+            <table class="grid assignments">
+                <thead>
+                    <tr>
+                        <th>"责任单位"</th>
+                        <th>"类型"</th>
+                        <th>"依据"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {d
+                        .assignments
+                        .into_iter()
+                        .map(|a| {
+                            view! {
+                                <tr>
+                                    <td>{a.unit}</td>
+                                    <td>{a.unit_kind.label_zh()}</td>
+                                    <td>{a.via}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+
+        <section class="card">
+            <h2>"时限"</h2>
+            <MilestoneList milestones=d.item.milestones />
+        </section>
+
+        {(!d.targets.is_empty())
+            .then(|| {
+                view! {
+                    <section class="card">
+                        <h2>"量化目标"</h2>
+                        <table class="grid targets">
+                            <thead>
+                                <tr>
+                                    <th>"指标"</th>
+                                    <th>"目标"</th>
+                                    <th>"年度"</th>
+                                    <th>"原文"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {d
+                                    .targets
+                                    .into_iter()
+                                    .map(|t| {
+                                        view! {
+                                            <tr>
+                                                <td>{t.metric}</td>
+                                                <td>
+                                                    {format!("{}{}{}", t.direction.label_zh(), t.value, t.unit)}
+                                                </td>
+                                                <td>{t.year}</td>
+                                                <td>{t.quote}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            })}
+
+        <section class="card">
+            <h2>{format!("所属任务：{}. {}", d.task_number, d.task_title)}</h2>
+            {d
+                .task_paragraph
+                .lines()
+                .map(|l| view! { <p class="paragraph">{l.to_owned()}</p> })
+                .collect_view()}
+        </section>
+    }
+}
