@@ -6,6 +6,7 @@
 
 pub mod deadline;
 pub mod ids;
+pub mod indicator;
 pub mod plan;
 pub mod target;
 pub mod tree;
@@ -13,6 +14,7 @@ pub mod unit;
 
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
+pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use target::{Direction, NoteKind};
 pub use tree::{

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 mod body;
+pub mod reference;
 mod units;
 
 pub use body::{
@@ -63,6 +64,8 @@ pub struct SeedBundle {
     pub units: Vec<SeedUnit>,
     pub groups: Vec<SeedGroup>,
     pub plans: Vec<SeedPlan>,
+    /// PM2.5 targets, sections, drain limits, rates, enterprises, stations.
+    pub reference: reference::Reference,
 }
 
 mod raw {
@@ -103,17 +106,35 @@ pub fn load_dir(dir: &Path) -> Result<SeedBundle, SeedError> {
     };
     let units = read(UNITS_FILE)?;
     let plans = read(PLANS_FILE)?;
-    parse(&units, &plans, |code| {
+    let (mut bundle, index) = parse_with_index(&units, &plans, |code| {
         read(&format!("{PLAN_DIR}/{code}.toml"))
-    })
+    })?;
+    let codes: Vec<&str> = bundle.plans.iter().map(|p| p.code.as_str()).collect();
+    bundle.reference = reference::parse(
+        &read(reference::INDICATORS_FILE)?,
+        &read(reference::ENTERPRISES_FILE)?,
+        &read(reference::STATIONS_FILE)?,
+        &index,
+        &codes,
+    )?;
+    Ok(bundle)
 }
 
-/// Validates seed text already in memory; `plan_file(code)` gives `plans/<code>.toml`.
+/// Validates the units, plans and plan files already in memory; `plan_file(code)` gives
+/// `plans/<code>.toml`. The reference tables are read by [`load_dir`].
 pub fn parse(
     units_toml: &str,
     plans_toml: &str,
     plan_file: impl Fn(&str) -> Result<String, SeedError>,
 ) -> Result<SeedBundle, SeedError> {
+    parse_with_index(units_toml, plans_toml, plan_file).map(|(b, _)| b)
+}
+
+fn parse_with_index(
+    units_toml: &str,
+    plans_toml: &str,
+    plan_file: impl Fn(&str) -> Result<String, SeedError>,
+) -> Result<(SeedBundle, UnitIndex), SeedError> {
     let (units, groups, index) = units::parse(units_toml)?;
     let plans_file: raw::PlansFile = from_toml(PLANS_FILE, plans_toml)?;
 
@@ -180,11 +201,15 @@ pub fn parse(
         });
     }
 
-    Ok(SeedBundle {
-        units,
-        groups,
-        plans,
-    })
+    Ok((
+        SeedBundle {
+            units,
+            groups,
+            plans,
+            reference: reference::Reference::default(),
+        },
+        index,
+    ))
 }
 
 pub(crate) fn from_toml<T: for<'de> Deserialize<'de>>(

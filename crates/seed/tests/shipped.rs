@@ -286,3 +286,115 @@ fn every_item_text_and_task_paragraph_is_in_the_source() {
         }
     }
 }
+
+#[test]
+fn the_reference_tables_are_complete() {
+    let r = seed().reference;
+    // 8 areas × 3 years from 附件2, plus 衢州市区 40 / 37 / 35 from the main text.
+    assert_eq!(r.pm25_targets.len(), 27);
+    let kaihua: Vec<_> = r.pm25_targets.iter().filter(|t| t.area == "开化").collect();
+    assert_eq!(kaihua.len(), 3);
+    assert!(kaihua
+        .iter()
+        .all(|t| t.value == 28.0 && t.qualifier == "以下" && t.raw == "28以下"));
+    assert_eq!(
+        kaihua[0].unit.as_ref().map(|u| u.as_str()),
+        Some("开化县政府")
+    );
+    let city: Vec<_> = r
+        .pm25_targets
+        .iter()
+        .filter(|t| t.area == "衢州市区")
+        .map(|t| (t.year, t.value))
+        .collect();
+    assert_eq!(city, [(2018, 40.0), (2019, 37.0), (2020, 35.0)]);
+    let longyou_2019 = r
+        .pm25_targets
+        .iter()
+        .find(|t| t.area == "龙游" && t.year == 2019)
+        .expect("龙游 2019");
+    assert_eq!(longyou_2019.value, 38.0);
+
+    assert_eq!(r.emission_cuts.len(), 24);
+    assert!(r
+        .emission_cuts
+        .iter()
+        .filter(|c| c.area == "西区")
+        .all(|c| c.percent.is_none() && c.raw == "—"));
+
+    let classes: Vec<_> = r
+        .water_sections
+        .iter()
+        .map(|s| (s.name.as_str(), s.target_class.as_str()))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("东迹渡", "II"),
+            ("富足山", "II"),
+            ("下界首", "II"),
+            ("双港口", "III"),
+            ("浮石渡", "III"),
+            ("铜山源水库", "III"),
+            ("郑家", "III"),
+            ("下童", "III"),
+            ("双塔底", "III")
+        ]
+    );
+    assert!(r
+        .water_sections
+        .iter()
+        .any(|s| s.name == "铜山源水库" && s.reservoir));
+    assert!(r
+        .water_sections
+        .iter()
+        .any(|s| s.name == "下童" && s.table_name.as_deref() == Some("下董")));
+
+    // The East drain's COD limit steps 40 → 30 → 25 each July.
+    let east_cod: Vec<_> = r
+        .drain_limits
+        .iter()
+        .filter(|d| d.drain == "东排渠" && d.parameter.as_str() == "COD")
+        .map(|d| (d.effective_from.to_string(), d.limit_mg_l))
+        .collect();
+    assert_eq!(
+        east_cod,
+        [
+            ("2018-07-01".to_owned(), 40.0),
+            ("2019-07-01".to_owned(), 30.0),
+            ("2020-07-01".to_owned(), 25.0)
+        ]
+    );
+
+    let rates: Vec<_> = r
+        .rate_goals
+        .iter()
+        .map(|g| (g.metric.as_str(), g.year, g.percent))
+        .collect();
+    for want in [
+        ("受污染耕地安全利用率", 2018, 91.0),
+        ("受污染耕地安全利用率", 2020, 92.0),
+        ("污染地块安全利用率", 2018, 91.0),
+        ("污染地块安全利用率", 2020, 92.0),
+        ("危险废物规范化管理达标率", 2018, 90.0),
+        ("危险废物规范化管理达标率", 2020, 93.0),
+    ] {
+        assert!(rates.contains(&want), "{want:?} in {rates:?}");
+    }
+
+    assert_eq!(r.enterprises.len(), 71);
+    assert_eq!(r.enterprises[0].name, "衢州新汇彩印有限公司");
+    assert_eq!(r.enterprises[0].responsible.as_str(), "柯城区政府");
+    assert_eq!(r.enterprises[70].responsible.as_str(), "衢州绿色产业集聚区");
+    let stations: Vec<_> = r.stations.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        stations,
+        [
+            "柯城区政府大楼国控站点",
+            "望江苑站点",
+            "高新园区站点",
+            "衢州学院国控站点"
+        ]
+    );
+    assert!(r.stations.iter().all(|s| s.unit.is_some()));
+}

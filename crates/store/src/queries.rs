@@ -85,10 +85,13 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
         .await?
         .into_iter()
         .collect();
+    let mut plan_ids = HashMap::new();
     for plan in &seed.plans {
         let plan_id = upsert_plan(&mut tx, plan, &mut report).await?;
         load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut report).await?;
+        plan_ids.insert(plan.code.as_str().to_owned(), plan_id);
     }
+    load_reference(&mut tx, &seed.reference, &unit_ids, &plan_ids, &mut report).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -883,4 +886,209 @@ pub(crate) async fn item_detail(
         notes,
         provenance,
     }))
+}
+
+/// Rewrites a reference table when its rows differ from `$want` (compared in `seq` order).
+macro_rules! sync_table {
+    ($tx:expr, $report:expr, $table:literal, $want:expr, $Row:ty, [$($col:ident),+ $(,)?]) => {{
+        let want: Vec<$Row> = $want;
+        let cols = [$(stringify!($col)),+];
+        let stored: Vec<$Row> = sqlx::query_as(&format!(
+            "SELECT {} FROM {} ORDER BY seq",
+            cols.join(", "),
+            $table
+        ))
+        .fetch_all(&mut **$tx)
+        .await?;
+        if stored == want {
+            $report.add(Change::Unchanged);
+        } else {
+            sqlx::query(concat!("DELETE FROM ", $table))
+                .execute(&mut **$tx)
+                .await?;
+            let placeholders: Vec<String> = (2..cols.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {} (seq, {}) VALUES ($1, {})",
+                $table,
+                cols.join(", "),
+                placeholders.join(", ")
+            );
+            for (seq, row) in (1i32..).zip(&want) {
+                let q = sqlx::query(&sql).bind(seq);
+                $(let q = q.bind(&row.$col);)+
+                q.execute(&mut **$tx).await?;
+            }
+            $report.add(change_of(stored.is_empty()));
+        }
+    }};
+}
+
+fn opt_unit(ids: &HashMap<String, i64>, unit: Option<&sanzhi_domain::UnitName>) -> Result<Option<i64>, StoreError> {
+    unit.map(|u| unit_id(ids, u.as_str())).transpose()
+}
+
+async fn load_reference(
+    tx: &mut Tx<'_>,
+    r: &sanzhi_seed::reference::Reference,
+    unit_ids: &HashMap<String, i64>,
+    plan_ids: &HashMap<String, i64>,
+    report: &mut SeedReport,
+) -> Result<(), StoreError> {
+    use crate::rows::reference::*;
+
+    let pm25 = r
+        .pm25_targets
+        .iter()
+        .map(|t| {
+            Ok(Pm25Row {
+                area: t.area.clone(),
+                unit_id: opt_unit(unit_ids, t.unit.as_ref())?,
+                year: t.year,
+                value: t.value,
+                qualifier: t.qualifier.clone(),
+                raw: t.raw.clone(),
+                provenance: t.provenance.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sync_table!(tx, report, "pm25_targets", pm25, Pm25Row,
+        [area, unit_id, year, value, qualifier, raw, provenance]);
+
+    let cuts = r
+        .emission_cuts
+        .iter()
+        .map(|c| {
+            Ok(CutRow {
+                area: c.area.clone(),
+                unit_id: opt_unit(unit_ids, c.unit.as_ref())?,
+                pollutant: c.pollutant.as_str().to_owned(),
+                percent: c.percent,
+                raw: c.raw.clone(),
+                note: c.note.clone(),
+                provenance: c.provenance.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sync_table!(tx, report, "emission_cuts", cuts, CutRow,
+        [area, unit_id, pollutant, percent, raw, note, provenance]);
+
+    let sections = r
+        .water_sections
+        .iter()
+        .map(|s| SectionRow {
+            name: s.name.clone(),
+            target_class: s.target_class.as_str().to_owned(),
+            reservoir: s.reservoir,
+            table_name: s.table_name.clone(),
+            note: s.note.clone(),
+            provenance: s.provenance.clone(),
+        })
+        .collect();
+    sync_table!(tx, report, "water_sections", sections, SectionRow,
+        [name, target_class, reservoir, table_name, note, provenance]);
+
+    let drains = r
+        .drain_limits
+        .iter()
+        .map(|d| DrainRow {
+            drain: d.drain.clone(),
+            parameter: d.parameter.as_str().to_owned(),
+            limit_mg_l: d.limit_mg_l,
+            effective_from: d.effective_from,
+            raw: d.raw.clone(),
+            note: d.note.clone(),
+            provenance: d.provenance.clone(),
+        })
+        .collect();
+    sync_table!(tx, report, "drain_limits", drains, DrainRow,
+        [drain, parameter, limit_mg_l, effective_from, raw, note, provenance]);
+
+    let relative = r
+        .drain_relative_limits
+        .iter()
+        .map(|d| DrainRelativeRow {
+            drain: d.drain.clone(),
+            area: d.area.clone(),
+            parameters: d
+                .parameters
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            effective_from: d.effective_from,
+            raw: d.raw.clone(),
+            provenance: d.provenance.clone(),
+        })
+        .collect();
+    sync_table!(tx, report, "drain_relative_limits", relative, DrainRelativeRow,
+        [drain, area, parameters, effective_from, raw, provenance]);
+
+    let rates = r
+        .rate_goals
+        .iter()
+        .map(|g| RateRow {
+            metric: g.metric.clone(),
+            year: g.year,
+            percent: g.percent,
+            comparator: g.comparator.as_str().to_owned(),
+            raw: g.raw.clone(),
+            provenance: g.provenance.clone(),
+        })
+        .collect();
+    sync_table!(tx, report, "rate_goals", rates, RateRow,
+        [metric, year, percent, comparator, raw, provenance]);
+
+    let yearly = r
+        .yearly_goals
+        .iter()
+        .map(|g| {
+            let plan_id = plan_ids
+                .get(&g.plan)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("plan {}", g.plan)))?;
+            Ok(YearlyRow {
+                plan_id,
+                task_number: g.task,
+                year: g.year,
+                body: g.text.clone(),
+                span: g.span.clone(),
+                note: g.note.clone(),
+                provenance: g.provenance.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sync_table!(tx, report, "yearly_goals", yearly, YearlyRow,
+        [plan_id, task_number, year, body, span, note, provenance]);
+
+    let enterprises = r
+        .enterprises
+        .iter()
+        .map(|e| {
+            Ok(EnterpriseRow {
+                town: e.town.clone(),
+                name: e.name.clone(),
+                unit_id: unit_id(unit_ids, e.responsible.as_str())?,
+                responsible_text: e.responsible_text.clone(),
+                provenance: e.provenance.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sync_table!(tx, report, "enterprises", enterprises, EnterpriseRow,
+        [town, name, unit_id, responsible_text, provenance]);
+
+    let stations = r
+        .stations
+        .iter()
+        .map(|s| {
+            Ok(StationRow {
+                area: s.area.clone(),
+                unit_id: opt_unit(unit_ids, s.unit.as_ref())?,
+                name: s.name.clone(),
+                provenance: s.provenance.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sync_table!(tx, report, "stations", stations, StationRow,
+        [area, unit_id, name, provenance]);
+    Ok(())
 }

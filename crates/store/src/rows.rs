@@ -161,3 +161,99 @@ pub(crate) struct NoteRow {
     pub other_says: String,
     pub note: String,
 }
+
+/// Rows of the reference tables, in column order (without `seq`).
+pub(crate) mod reference {
+    use chrono::NaiveDate;
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct Pm25Row {
+        pub area: String,
+        pub unit_id: Option<i64>,
+        pub year: i32,
+        pub value: f64,
+        pub qualifier: String,
+        pub raw: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct CutRow {
+        pub area: String,
+        pub unit_id: Option<i64>,
+        pub pollutant: String,
+        pub percent: Option<f64>,
+        pub raw: String,
+        pub note: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct SectionRow {
+        pub name: String,
+        pub target_class: String,
+        pub reservoir: bool,
+        pub table_name: Option<String>,
+        pub note: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct DrainRow {
+        pub drain: String,
+        pub parameter: String,
+        pub limit_mg_l: f64,
+        pub effective_from: NaiveDate,
+        pub raw: String,
+        pub note: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct DrainRelativeRow {
+        pub drain: String,
+        pub area: String,
+        pub parameters: String,
+        pub effective_from: NaiveDate,
+        pub raw: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct RateRow {
+        pub metric: String,
+        pub year: i32,
+        pub percent: f64,
+        pub comparator: String,
+        pub raw: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct YearlyRow {
+        pub plan_id: i64,
+        pub task_number: Option<i32>,
+        pub year: i32,
+        pub body: String,
+        pub span: String,
+        pub note: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct EnterpriseRow {
+        pub town: String,
+        pub name: String,
+        pub unit_id: i64,
+        pub responsible_text: String,
+        pub provenance: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct StationRow {
+        pub area: String,
+        pub unit_id: Option<i64>,
+        pub name: String,
+        pub provenance: String,
+    }
+}

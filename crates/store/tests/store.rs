@@ -51,6 +51,7 @@ on_both_backends!(
     the_plan_tree_holds_every_action_task_and_item,
     an_item_shows_its_units_deadlines_targets_and_notes,
     reloading_keeps_ids_and_drops_what_the_seed_no_longer_says,
+    the_reference_tables_are_loaded,
 );
 
 async fn migrations_leave_an_empty_healthy_store(db: &TestDb) {
@@ -343,4 +344,42 @@ async fn count(store: &Store, sql: &str) -> i64 {
         Store::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
     }
     .expect("count")
+}
+
+async fn the_reference_tables_are_loaded(db: &TestDb) {
+    db.store.load_seed(&shipped_seed()).await.expect("load");
+    for (table, n) in [
+        ("pm25_targets", 27),
+        ("emission_cuts", 24),
+        ("water_sections", 9),
+        ("enterprises", 71),
+        ("stations", 4),
+        ("rate_goals", 6),
+    ] {
+        assert_eq!(
+            count(&db.store, &format!("SELECT COUNT(*) FROM {table}")).await,
+            n,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        count(&db.store, "SELECT COUNT(*) FROM drain_limits WHERE drain = '东排渠' AND parameter = 'COD' AND limit_mg_l = 25 AND effective_from = '2020-07-01'").await,
+        1
+    );
+    assert_eq!(
+        count(&db.store, "SELECT COUNT(*) FROM pm25_targets p JOIN units u ON u.id = p.unit_id WHERE u.name = '开化县政府' AND p.value = 28 AND p.qualifier = '以下'").await,
+        3
+    );
+    assert_eq!(
+        count(
+            &db.store,
+            "SELECT COUNT(*) FROM water_sections WHERE reservoir AND target_class = 'III'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&db.store, "SELECT COUNT(*) FROM enterprises e JOIN units u ON u.id = e.unit_id WHERE u.name = '开化县政府'").await,
+        16
+    );
 }
