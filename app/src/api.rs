@@ -10,8 +10,19 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use sanzhi_domain::{ItemDetail, PlanDetail, PlanSummary, PlanTree};
 
+/// Today, in China Standard Time (UTC+8), the day the plans' deadlines are counted in.
 #[cfg(feature = "ssr")]
-fn store() -> Result<sanzhi_store::Store, AppError> {
+pub(crate) fn today() -> sanzhi_domain::chrono::NaiveDate {
+    (now() + sanzhi_domain::chrono::Duration::hours(8)).date_naive()
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn now() -> sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc> {
+    sanzhi_domain::chrono::Utc::now()
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn store() -> Result<sanzhi_store::Store, AppError> {
     use_context::<crate::state::AppState>()
         .map(|s| s.store)
         .ok_or_else(|| {

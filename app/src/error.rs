@@ -8,8 +8,10 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", content = "message", rename_all = "snake_case")]
+// Reports carry floats; equality is what tests need.
+#[allow(clippy::derive_partial_eq_without_eq)]
 #[non_exhaustive]
 pub enum AppError {
     /// What was asked for does not exist.
@@ -18,6 +20,12 @@ pub enum AppError {
     /// The request itself is wrong; the message names the field and the reason.
     #[error("请求无效：{0}")]
     BadRequest(String),
+    /// Someone else reported on the same assignment meanwhile; `newest` is their report.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        newest: Option<Box<sanzhi_domain::Report>>,
+    },
     /// Something failed on the server; the cause is in the server log, not here.
     #[error("服务器内部错误，请稍后重试")]
     Internal,

@@ -4,12 +4,15 @@
 //! Dependencies point one way: `sanzhi-domain` types ← `sanzhi-store` (ssr only) ← `api`
 //! (server functions) ← `routes` and `components`. The hydrate build never links the store.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod tracking;
 
 use components::layout::Layout;
 use leptos::prelude::*;

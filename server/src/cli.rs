@@ -26,7 +26,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate, seed an empty database, and serve the web app (the default).
-    Serve,
+    Serve {
+        /// Also load generated demo progress reports (labelled as demo) if none are loaded.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Migrate, then load the seed folder (idempotent, one transaction) and exit.
@@ -35,14 +39,36 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Replace the generated demo progress reports (deterministic, labelled as demo).
+    Demo {
+        /// Remove the demo reports instead.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref()).context("读取配置失败")?;
     crate::telemetry::init(&settings.log);
     tracing::debug!(?settings, "settings");
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(settings, demo).await,
+        Command::Demo { clear } => {
+            let store = open(&settings).await?;
+            let result = if clear {
+                store
+                    .clear_demo_reports()
+                    .await
+                    .map(|n| format!("已删除演示报告 {n} 条"))
+            } else {
+                crate::demo::load(&store)
+                    .await
+                    .map(|n| format!("已生成演示报告 {n} 条（仅供演示，非真实记录）"))
+            };
+            store.close().await;
+            println!("{}", result.context("演示数据操作失败")?);
+            Ok(())
+        }
         Command::Migrate => {
             let store = open(&settings).await?;
             store.close().await;
@@ -105,11 +131,16 @@ fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = open(&settings).await?;
     if settings.seed.on_empty_start && store.plan_count().await? == 0 {
         let report = seed(&store, &settings.seed.dir).await?;
         tracing::info!(?report, "first start: seed loaded");
+    }
+    if demo && store.demo_report_count().await? == 0 {
+        let n = crate::demo::load(&store).await?;
+        tracing::info!(reports = n, "demo progress reports loaded");
+        println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");
     }
     let listener = tokio::net::TcpListener::bind(settings.server.addr)
         .await

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod health;
 pub mod router;
 pub mod telemetry;

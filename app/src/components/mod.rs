@@ -4,3 +4,5 @@ pub mod error_box;
 pub mod layout;
 pub mod milestones;
 pub mod plan_card;
+pub mod report_form;
+pub mod status;

@@ -4,7 +4,11 @@
 use crate::api::get_item;
 use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
+use crate::components::report_form::ReportFormView;
+use crate::components::status::{as_of_param, AsOfBar, StatusBadge};
 use crate::error::AppError;
+use crate::routes::my_tasks::days_text;
+use crate::tracking::{get_item_tracking, ItemTracking};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -20,17 +24,26 @@ pub fn ItemPage() -> impl IntoView {
             p.get("number").unwrap_or_default(),
         )
     };
-    let detail = Resource::new(key, |(code, number)| async move {
-        let number: i32 = number
-            .parse()
-            .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
-        get_item(code, number).await
-    });
+    let as_of = as_of_param();
+    // Refetch after each submitted report so the grid and history show it.
+    let submit = ServerAction::<crate::tracking::SubmitReport>::new();
+    let submitted = submit.version();
+    let detail = Resource::new(
+        move || (key(), as_of.get(), submitted.get()),
+        |((code, number), as_of, _)| async move {
+            let number: i32 = number
+                .parse()
+                .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
+            let detail = get_item(code.clone(), number).await?;
+            let tracking = get_item_tracking(code, number, as_of).await?;
+            Ok::<_, AppError>((detail, tracking))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <ItemView d /> }.into_any(),
+                    Ok((d, t)) => view! { <ItemView d t submit /> }.into_any(),
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {
@@ -47,11 +60,25 @@ pub fn ItemPage() -> impl IntoView {
 }
 
 #[component]
-fn ItemView(d: ItemDetail) -> impl IntoView {
+fn ItemView(
+    d: ItemDetail,
+    t: ItemTracking,
+    submit: ServerAction<crate::tracking::SubmitReport>,
+) -> impl IntoView {
     let plan_href = format!("/plans/{}", d.plan.code);
     let title = format!("{} ({})", d.plan.short_name, d.item.number);
+    let as_of = t.as_of.to_string();
+    let form_rows: Vec<_> = t.rows.iter().map(|(r, _)| r.clone()).collect();
+    let form_milestones = d.item.milestones.clone();
+    let mut history: Vec<(String, sanzhi_domain::Report)> = t
+        .rows
+        .iter()
+        .flat_map(|(r, h)| h.iter().map(|x| (r.unit.clone(), x.clone())))
+        .collect();
+    history.sort_by_key(|(_, x)| (x.reported_on, x.id));
     view! {
         <Title text=title />
+        <AsOfBar as_of=as_of.clone() demo=t.demo />
         <nav class="breadcrumb" aria-label="位置">
             <a href=plan_href>{d.plan.title.clone()}</a>
             " › "
@@ -92,6 +119,70 @@ fn ItemView(d: ItemDetail) -> impl IntoView {
                     </section>
                 }
             })}
+
+        <section class="card tracking">
+            <h2>{format!("分工与进展（截至 {}）", t.as_of)}</h2>
+            <table class="grid assignment-status">
+                <thead>
+                    <tr>
+                        <th>"责任单位"</th>
+                        <th>"状态"</th>
+                        <th>"时限"</th>
+                        <th>"最近报告"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {t
+                        .rows
+                        .iter()
+                        .map(|(r, _)| {
+                            let a = r.assessment.clone();
+                            view! {
+                                <tr data-unit=r.unit.clone()>
+                                    <td>{r.unit.clone()}</td>
+                                    <td>
+                                        <StatusBadge status=a.status />
+                                    </td>
+                                    <td>{days_text(a.days_left).unwrap_or_default()}</td>
+                                    <td>
+                                        {r
+                                            .last_report
+                                            .as_ref()
+                                            .map(|x| {
+                                                format!("{} {}：{}", x.reported_on, x.state.label_zh(), x.narrative)
+                                            })
+                                            .unwrap_or_else(|| "—".to_owned())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <h3>"进展记录"</h3>
+            <ol class="history">
+                {history
+                    .into_iter()
+                    .map(|(unit, x)| {
+                        view! {
+                            <li class=if x.is_demo { "report demo" } else { "report" }>
+                                <span class="when">{x.reported_on.to_string()}</span>
+                                <strong>{unit}</strong>
+                                <span>{format!("第 {} 次 · {}", x.version, x.state.label_zh())}</span>
+                                {x.achieved.map(|v| view! { <span>{format!("完成量 {v}")}</span> })}
+                                {x.corrects_id.map(|c| view! { <span>{format!("更正报告 #{c}")}</span> })}
+                                <p>{x.narrative}</p>
+                                <span class="muted">
+                                    {format!("报告人：{} · 编号 #{}{}", x.reporter, x.id, if x.is_demo { " · 演示数据" } else { "" })}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+
+        <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of submit />
 
         <section class="card">
             <h2>"单位"</h2>

@@ -1,16 +1,133 @@
-//! `/my` — 我的任务: a unit's own assignments. Needs sign-in, which is not built yet; the
-//! page says so plainly instead of showing made-up data.
+//! `/my?unit=…&as_of=…` — 我的任务: one unit's assignments, overdue first, then due soon,
+//! then the rest, each with its deadline in the source wording, days late or left, and the
+//! last report. Until sign-in arrives, the unit is chosen from a list.
 
+use crate::components::error_box::ErrorBox;
+use crate::components::milestones::MilestoneList;
+use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, StatusStrip};
+use crate::tracking::{get_unit_tasks, list_units};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use sanzhi_domain::Tracked;
 
 #[component]
 pub fn MyTasksPage() -> impl IntoView {
+    let query = use_query_map();
+    let unit = Memo::new(move |_| query.read().get("unit").filter(|s| !s.is_empty()));
+    let as_of = as_of_param();
+    let units = Resource::new(|| (), |_| list_units());
+    let tasks = Resource::new(
+        move || (unit.get(), as_of.get()),
+        |(unit, as_of)| async move {
+            match unit {
+                Some(u) => get_unit_tasks(u, as_of).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="我的任务" />
         <h1>"我的任务"</h1>
-        <p class="notice">
-            "本页将按单位列出逾期、即将到期和其余的工作要求。登录与单位分工尚未开放，暂无可显示的内容。"
-        </p>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                let units = units.await.unwrap_or_default();
+                let chosen = unit.get().unwrap_or_default();
+                view! {
+                    <form method="get" class="unit-chooser">
+                        {as_of.get().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
+                        <label>
+                            "单位 "
+                            <select name="unit">
+                                <option value="">"（请选择单位）"</option>
+                                {units
+                                    .into_iter()
+                                    .map(|(name, kind)| {
+                                        let selected = name == chosen;
+                                        view! {
+                                            <option value=name.clone() selected=selected>
+                                                {format!("{name}（{kind}）")}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit">"查看"</button>
+                    </form>
+                    <p class="muted">"登录功能开放后，本页将直接显示您所在单位的任务。"</p>
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match tasks.await {
+                    Ok(None) => view! { <p class="empty">"请选择单位。"</p> }.into_any(),
+                    Ok(Some(t)) => {
+                        let as_of_s = t.as_of.to_string();
+                        let keep = as_of.get();
+                        view! {
+                            <AsOfBar as_of=as_of_s demo=t.demo />
+                            <h2>{t.unit.clone()}</h2>
+                            <StatusStrip counts=t.counts />
+                            <ol class="task-list">
+                                {t
+                                    .rows
+                                    .into_iter()
+                                    .map(|r| view! { <TaskRow row=r as_of=keep.clone() /> })
+                                    .collect_view()}
+                            </ol>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// “逾期 12 天” / “剩 5 天” / nothing.
+pub fn days_text(days_left: Option<i64>) -> Option<String> {
+    days_left.map(|d| match d {
+        d if d < 0 => format!("逾期 {} 天", -d),
+        0 => "今天到期".to_owned(),
+        d => format!("剩 {d} 天"),
+    })
+}
+
+#[component]
+fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
+    let href = keep_as_of(
+        &format!("/plans/{}/items/{}", row.plan_code, row.item_number),
+        as_of.as_deref(),
+    );
+    let a = row.assessment;
+    let missed = (a.missed_periods > 0).then(|| format!("缺报 {} 期", a.missed_periods));
+    view! {
+        <li class=format!("task-row status-{}", a.status.as_str()) data-assignment=row.assignment_id>
+            <div class="task-head">
+                <StatusBadge status=a.status />
+                <a href=href>{format!("{} ({})", row.plan_short_name, row.item_number)}</a>
+                {days_text(a.days_left).map(|t| view! { <span class="days">{t}</span> })}
+                {missed.map(|t| view! { <span class="days">{t}</span> })}
+            </div>
+            <p class="task-text">{row.item_text}</p>
+            <MilestoneList milestones=row.milestones />
+            <p class="last-report">
+                {match row.last_report {
+                    Some(r) => {
+                        format!(
+                            "最近报告：{} {}（{}）{}",
+                            r.reported_on,
+                            r.state.label_zh(),
+                            r.reporter,
+                            if r.is_demo { " · 演示" } else { "" },
+                        )
+                    }
+                    None => "尚无进展报告".to_owned(),
+                }}
+            </p>
+        </li>
     }
 }

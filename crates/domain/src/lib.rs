@@ -4,10 +4,14 @@
 //! depend on a database, a web framework or an async runtime. Values are parsed once at the
 //! edge (`PlanCode::parse`, `UnitKind::parse`, …) and are valid from then on.
 
+pub use chrono;
+
 pub mod deadline;
 pub mod ids;
 pub mod indicator;
 pub mod plan;
+pub mod report;
+pub mod status;
 pub mod target;
 pub mod tree;
 pub mod unit;
@@ -16,6 +20,8 @@ pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrenc
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
+pub use report::{NewReport, Report, ReportForm, Tracked};
+pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};
 pub use target::{Direction, NoteKind};
 pub use tree::{
     ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote, Target,

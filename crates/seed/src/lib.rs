@@ -51,6 +51,8 @@ pub struct SeedPlan {
     pub short_name: String,
     pub owner: UnitName,
     pub period: Period,
+    /// The day the plan was issued: duties (recurring ones especially) run from then.
+    pub issued_on: chrono::NaiveDate,
     pub sort_order: i32,
     pub provenance: String,
     pub goals: Vec<String>,
@@ -88,6 +90,7 @@ mod raw {
         pub owner: String,
         pub start_year: i32,
         pub end_year: i32,
+        pub issued_on: toml::value::Datetime,
         #[serde(default)]
         pub sort_order: i32,
         pub provenance: String,
@@ -153,6 +156,8 @@ fn parse_with_index(
             ));
         }
         let period = Period::new(p.start_year, p.end_year).map_err(bad)?;
+        let issued_on = chrono::NaiveDate::parse_from_str(&p.issued_on.to_string(), "%Y-%m-%d")
+            .map_err(|_| invalid(PLANS_FILE, &record, "issued_on", "须为日期，如 2018-06-01"))?;
         for (field, value) in [
             ("doc_no", &p.doc_no),
             ("title", &p.title),
@@ -194,6 +199,7 @@ fn parse_with_index(
             short_name: p.short_name.trim().to_owned(),
             owner,
             period,
+            issued_on,
             sort_order: p.sort_order,
             provenance: p.provenance.trim().to_owned(),
             goals: p.goals.iter().map(|g| g.trim().to_owned()).collect(),
@@ -323,6 +329,7 @@ short_name = "治水长效战"
 owner = "{owner}"
 start_year = 2018
 end_year = 2020
+issued_on = 2018-06-01
 provenance = "正文"
 goals = ["目标"]
 "#

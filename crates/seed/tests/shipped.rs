@@ -398,3 +398,38 @@ fn the_reference_tables_are_complete() {
     );
     assert!(r.stations.iter().all(|s| s.unit.is_some()));
 }
+
+#[test]
+fn every_deadline_phrase_of_the_three_plans_reads_as_expected() {
+    let b = seed();
+    let mut seen = std::collections::BTreeMap::new();
+    for p in &b.plans {
+        for i in &p.body.items {
+            for m in &i.milestones {
+                seen.insert(m.phrase.clone(), m.deadline.describe_zh());
+            }
+        }
+    }
+    let expected = [
+        ("10月底前", "2018-10-31"),
+        ("12月底前", "2018-12-31"),
+        ("2018年", "2018-12-31"),
+        ("2018年底", "2018-12-31"),
+        ("2018年底前", "2018-12-31"),
+        ("2018年度", "2018-12-31"),
+        ("2019年", "2019-12-31"),
+        ("6月份", "2018-06-30"),
+        ("6月底", "2018-06-30"),
+        ("6月底前", "2018-06-30"),
+        ("7月底前", "2018-07-31"),
+        ("7月起", "自2018-07-01起"),
+        ("全年", "2018-12-31"),
+        ("十三五期间", "2020-12-31"),
+        ("年内", "2018-12-31"),
+        ("年底前", "2018-12-31"),
+        ("每月", "每月"),
+        ("逐年", "每年"),
+    ];
+    let got: Vec<(&str, &str)> = seen.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(got, expected);
+}

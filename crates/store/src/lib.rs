@@ -13,7 +13,11 @@ mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use sanzhi_domain::{ItemDetail, PlanCode, PlanDetail, PlanSummary, PlanTree};
+use sanzhi_domain::chrono::{DateTime, NaiveDate, Utc};
+use sanzhi_domain::{
+    assess, ItemDetail, NewReport, PlanCode, PlanDetail, PlanSummary, PlanTree, Report, ReportFact,
+    Tracked, UnitKind,
+};
 use sanzhi_seed::SeedBundle;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -68,6 +72,19 @@ pub enum StoreError {
     MissingUnit(String),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A request the database refuses for a reason the user can fix (message in Chinese).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Which assignments a tracking query covers; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrackScope {
+    pub plan: Option<String>,
+    pub unit: Option<String>,
+    pub item: Option<i32>,
 }
 
 /// What a seed load did: rows inserted, updated (content differed) and left as they were.
@@ -225,6 +242,99 @@ impl Store {
         number: i32,
     ) -> Result<Option<ItemDetail>, StoreError> {
         dispatch!(self, item_detail(code, number))
+    }
+
+    /// Appends a progress report. `Ok(Err(newest))` when someone reported meanwhile: the
+    /// report was not stored, and `newest` is what the writer had not seen.
+    #[tracing::instrument(skip_all, fields(assignment = report.assignment_id))]
+    pub async fn add_report(
+        &self,
+        report: &NewReport,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Report, Option<Report>>, StoreError> {
+        dispatch!(self, add_report(report, now))
+    }
+
+    /// Every report on an assignment, oldest first.
+    pub async fn reports(&self, assignment_id: i64) -> Result<Vec<Report>, StoreError> {
+        dispatch!(self, reports(assignment_id))
+    }
+
+    /// The assignments in `scope`, each with its status on `as_of` computed from the item's
+    /// milestones and the reports made up to that day.
+    #[tracing::instrument(skip(self))]
+    pub async fn tracked(
+        &self,
+        scope: &TrackScope,
+        as_of: NaiveDate,
+        due_soon_days: i64,
+    ) -> Result<Vec<Tracked>, StoreError> {
+        let rows = dispatch!(self, tracked(scope, as_of))?;
+        Ok(rows
+            .into_iter()
+            .map(|(r, milestones, reports)| {
+                let start = r
+                    .issued_on
+                    .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
+                    .unwrap_or(as_of);
+                let facts: Vec<ReportFact> = reports
+                    .iter()
+                    .map(|x| ReportFact {
+                        on: x.reported_on,
+                        state: x.state,
+                        milestone: x.milestone_seq,
+                    })
+                    .collect();
+                let deadlines: Vec<_> = milestones.iter().map(|m| m.deadline.clone()).collect();
+                let assessment = assess(&deadlines, &facts, as_of, start, due_soon_days);
+                Tracked {
+                    assignment_id: r.assignment_id,
+                    plan_code: r.plan_code,
+                    plan_short_name: r.plan_short_name,
+                    task_number: r.task_number,
+                    item_number: r.item_number,
+                    item_text: r.item_text,
+                    unit: r.unit,
+                    via: r.via,
+                    milestones,
+                    assessment,
+                    report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
+                    last_report: reports.into_iter().last(),
+                }
+            })
+            .collect())
+    }
+
+    /// Every unit with its kind, county governments first.
+    pub async fn units(&self) -> Result<Vec<(String, UnitKind)>, StoreError> {
+        dispatch!(self, units())
+    }
+
+    /// How many milestones the item of an assignment has; `None` if there is no such
+    /// assignment.
+    pub async fn assignment_milestone_count(
+        &self,
+        assignment_id: i64,
+    ) -> Result<Option<usize>, StoreError> {
+        dispatch!(self, assignment_milestone_count(assignment_id))
+    }
+
+    /// Appends generated demo reports (marked `is_demo`) in one transaction.
+    pub async fn insert_demo_reports(
+        &self,
+        reports: &[(NewReport, DateTime<Utc>)],
+    ) -> Result<u64, StoreError> {
+        dispatch!(self, insert_demo_reports(reports))
+    }
+
+    /// Removes every demo report; real reports cannot be removed.
+    pub async fn clear_demo_reports(&self) -> Result<u64, StoreError> {
+        dispatch!(self, clear_demo_reports())
+    }
+
+    /// How many demo reports are stored (the UI labels demo data when there are any).
+    pub async fn demo_report_count(&self) -> Result<i64, StoreError> {
+        dispatch!(self, demo_report_count())
     }
 
     /// How many plans are stored (used to decide whether a first start must seed).

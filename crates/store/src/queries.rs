@@ -3,10 +3,11 @@
 // ascending order of first appearance (see the note in lib.rs).
 
 use crate::rows::{
+    ReportRow, TrackedRow,
     ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, TargetRow, TaskRow, UnitRow,
 };
 use std::collections::HashMap;
-use crate::{Change, SeedReport, StoreError};
+use crate::{Change, SeedReport, StoreError, TrackScope};
 use sanzhi_domain::{
     ActionId, ActionNode, AssignmentView, Direction, ItemDetail, ItemSummary, Milestone, NoteKind,
     PlanCode, PlanDetail, PlanSummary, PlanTree, SourceNote, Target, TaskId, TaskNode, UnitKind,
@@ -173,8 +174,8 @@ async fn upsert_plan(
         .await?
         .ok_or_else(|| StoreError::MissingUnit(plan.owner.to_string()))?;
     let existing: Option<PlanKeyRow> = sqlx::query_as(
-        "SELECT id, doc_no, title, short_name, owner_unit_id, start_year, end_year, sort_order,
-                provenance
+        "SELECT id, doc_no, title, short_name, owner_unit_id, start_year, end_year, issued_on,
+                sort_order, provenance
          FROM plans WHERE code = $1",
     )
     .bind(plan.code.as_str())
@@ -187,6 +188,7 @@ async fn upsert_plan(
             && r.owner_unit_id == owner_id
             && r.start_year == plan.period.start_year()
             && r.end_year == plan.period.end_year()
+            && r.issued_on == Some(plan.issued_on)
             && r.sort_order == plan.sort_order
             && r.provenance == plan.provenance
     };
@@ -194,8 +196,8 @@ async fn upsert_plan(
         None => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO plans (code, doc_no, title, short_name, owner_unit_id, start_year,
-                                    end_year, sort_order, provenance)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                    end_year, sort_order, provenance, issued_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(plan.code.as_str())
             .bind(&plan.doc_no)
@@ -206,6 +208,7 @@ async fn upsert_plan(
             .bind(plan.period.end_year())
             .bind(plan.sort_order)
             .bind(&plan.provenance)
+            .bind(plan.issued_on)
             .fetch_one(&mut **tx)
             .await?;
             (id, Change::Inserted)
@@ -215,8 +218,8 @@ async fn upsert_plan(
             sqlx::query(
                 "UPDATE plans SET doc_no = $1, title = $2, short_name = $3, owner_unit_id = $4,
                                   start_year = $5, end_year = $6, sort_order = $7,
-                                  provenance = $8
-                 WHERE id = $9",
+                                  provenance = $8, issued_on = $9
+                 WHERE id = $10",
             )
             .bind(&plan.doc_no)
             .bind(&plan.title)
@@ -226,6 +229,7 @@ async fn upsert_plan(
             .bind(plan.period.end_year())
             .bind(plan.sort_order)
             .bind(&plan.provenance)
+            .bind(plan.issued_on)
             .bind(row.id)
             .execute(&mut **tx)
             .await?;
@@ -1091,4 +1095,267 @@ async fn load_reference(
     sync_table!(tx, report, "stations", stations, StationRow,
         [area, unit_id, name, provenance]);
     Ok(())
+}
+
+const REPORT_COLUMNS: &str = "id, assignment_id, version, state, milestone_seq, reported_on,
+    achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at";
+
+/// Appends a report if `expected_version` is still the newest; otherwise returns the newest
+/// report as the conflict. The UNIQUE (assignment_id, version) constraint settles a race.
+pub(crate) async fn add_report(
+    pool: &Pool,
+    r: &sanzhi_domain::NewReport,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<sanzhi_domain::Report, Option<sanzhi_domain::Report>>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM assignments WHERE id = $1")
+        .bind(r.assignment_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("assignment {}", r.assignment_id)));
+    }
+    let newest: Option<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
+         ORDER BY version DESC LIMIT 1"
+    ))
+    .bind(r.assignment_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let current = newest.as_ref().map_or(0, |n| n.version);
+    if current != r.expected_version {
+        return Ok(Err(newest.map(ReportRow::into_report).transpose()?));
+    }
+    if let Some(c) = r.corrects_id {
+        let same: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM progress_reports WHERE id = $1 AND assignment_id = $2",
+        )
+        .bind(c)
+        .bind(r.assignment_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if same.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "corrects_id：报告 {c} 不属于该分工"
+            )));
+        }
+    }
+    let inserted: Result<ReportRow, sqlx::Error> = sqlx::query_as(&format!(
+        "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
+             achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         RETURNING {REPORT_COLUMNS}"
+    ))
+    .bind(r.assignment_id)
+    .bind(current + 1)
+    .bind(r.state.as_str())
+    .bind(r.milestone_seq)
+    .bind(r.reported_on)
+    .bind(r.achieved)
+    .bind(&r.narrative)
+    .bind(r.evidence.join("\n"))
+    .bind(&r.reporter)
+    .bind(r.corrects_id)
+    .bind(r.is_demo)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    match inserted {
+        Ok(row) => {
+            tx.commit().await?;
+            Ok(Ok(row.into_report()?))
+        }
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            let newest: Option<ReportRow> = sqlx::query_as(&format!(
+                "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
+                 ORDER BY version DESC LIMIT 1"
+            ))
+            .bind(r.assignment_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(Err(newest.map(ReportRow::into_report).transpose()?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every report of an assignment, oldest first.
+pub(crate) async fn reports(
+    pool: &Pool,
+    assignment_id: i64,
+) -> Result<Vec<sanzhi_domain::Report>, StoreError> {
+    let rows: Vec<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1 ORDER BY version"
+    ))
+    .bind(assignment_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(ReportRow::into_report).collect()
+}
+
+/// Assignments in scope with their milestones and their reports up to `as_of`.
+pub(crate) async fn tracked(
+    pool: &Pool,
+    scope: &TrackScope,
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<(TrackedRow, Vec<Milestone>, Vec<sanzhi_domain::Report>)>, StoreError> {
+    const FROM: &str = "
+        FROM assignments a
+        JOIN units u ON u.id = a.unit_id
+        JOIN work_items w ON w.id = a.work_item_id
+        JOIN tasks t ON t.id = w.task_id
+        JOIN plans p ON p.id = w.plan_id
+        WHERE ($1 IS NULL OR p.code = $1)
+          AND ($2 IS NULL OR u.name = $2)
+          AND ($3 IS NULL OR w.number = $3)";
+    let rows: Vec<TrackedRow> = sqlx::query_as(&format!(
+        "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
+                p.short_name AS plan_short_name, p.issued_on, p.start_year,
+                t.number AS task_number, w.number AS item_number, w.body AS item_text,
+                u.name AS unit, a.via
+         {FROM}
+         ORDER BY p.sort_order, w.number, a.id"
+    ))
+    .bind(scope.plan.as_deref())
+    .bind(scope.unit.as_deref())
+    .bind(scope.item)
+    .fetch_all(pool)
+    .await?;
+
+    #[derive(sqlx::FromRow)]
+    struct MsRow {
+        work_item_id: i64,
+        #[sqlx(flatten)]
+        m: MilestoneRow,
+    }
+    let ms: Vec<MsRow> = sqlx::query_as(&format!(
+        "SELECT m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision, m.recurrence,
+                m.event
+         FROM milestones m
+         WHERE m.work_item_id IN (SELECT w.id {FROM})
+         ORDER BY m.work_item_id, m.seq"
+    ))
+    .bind(scope.plan.as_deref())
+    .bind(scope.unit.as_deref())
+    .bind(scope.item)
+    .fetch_all(pool)
+    .await?;
+    let mut by_item: HashMap<i64, Vec<Milestone>> = HashMap::new();
+    for r in ms {
+        by_item.entry(r.work_item_id).or_default().push(r.m.into_milestone()?);
+    }
+
+    let reports: Vec<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports
+         WHERE assignment_id IN (SELECT a.id {FROM}) AND reported_on <= $4
+         ORDER BY assignment_id, version"
+    ))
+    .bind(scope.plan.as_deref())
+    .bind(scope.unit.as_deref())
+    .bind(scope.item)
+    .bind(as_of)
+    .fetch_all(pool)
+    .await?;
+    let mut by_assignment: HashMap<i64, Vec<sanzhi_domain::Report>> = HashMap::new();
+    for r in reports {
+        by_assignment.entry(r.assignment_id).or_default().push(r.into_report()?);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let m = by_item.get(&r.work_item_id).cloned().unwrap_or_default();
+            let reps = by_assignment.remove(&r.assignment_id).unwrap_or_default();
+            (r, m, reps)
+        })
+        .collect())
+}
+
+/// Removes every demo report (never a real one: the trigger refuses).
+pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM progress_reports WHERE is_demo")
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+pub(crate) async fn demo_report_count(pool: &Pool) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE is_demo")
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(crate) async fn units(pool: &Pool) -> Result<Vec<(String, UnitKind)>, StoreError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, kind FROM units ORDER BY kind, id")
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter()
+        .map(|(n, k)| {
+            let kind = UnitKind::parse(&k).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((n, kind))
+        })
+        .collect()
+}
+
+pub(crate) async fn assignment_milestone_count(
+    pool: &Pool,
+    assignment_id: i64,
+) -> Result<Option<usize>, StoreError> {
+    let item: Option<i64> = sqlx::query_scalar("SELECT work_item_id FROM assignments WHERE id = $1")
+        .bind(assignment_id)
+        .fetch_optional(pool)
+        .await?;
+    let Some(item) = item else {
+        return Ok(None);
+    };
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM milestones WHERE work_item_id = $1")
+        .bind(item)
+        .fetch_one(pool)
+        .await?;
+    Ok(Some(usize::try_from(n).unwrap_or(0)))
+}
+
+/// Appends many demo reports in one transaction, numbering versions after what is stored.
+pub(crate) async fn insert_demo_reports(
+    pool: &Pool,
+    reports: &[(sanzhi_domain::NewReport, chrono::DateTime<chrono::Utc>)],
+) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut versions: HashMap<i64, i32> = HashMap::new();
+    for (r, created_at) in reports {
+        let v = match versions.get(&r.assignment_id) {
+            Some(v) => *v,
+            None => {
+                let max: Option<i32> = sqlx::query_scalar(
+                    "SELECT MAX(version) FROM progress_reports WHERE assignment_id = $1",
+                )
+                .bind(r.assignment_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                max.unwrap_or(0)
+            }
+        } + 1;
+        versions.insert(r.assignment_id, v);
+        sqlx::query(
+            "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
+                 achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)",
+        )
+        .bind(r.assignment_id)
+        .bind(v)
+        .bind(r.state.as_str())
+        .bind(r.milestone_seq)
+        .bind(r.reported_on)
+        .bind(r.achieved)
+        .bind(&r.narrative)
+        .bind(r.evidence.join("\n"))
+        .bind(&r.reporter)
+        .bind(r.corrects_id)
+        .bind(created_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(reports.len() as u64)
 }

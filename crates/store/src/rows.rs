@@ -58,6 +58,7 @@ pub(crate) struct PlanKeyRow {
     pub owner_unit_id: i64,
     pub start_year: i32,
     pub end_year: i32,
+    pub issued_on: Option<chrono::NaiveDate>,
     pub sort_order: i32,
     pub provenance: String,
 }
@@ -256,4 +257,63 @@ pub(crate) mod reference {
         pub name: String,
         pub provenance: String,
     }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ReportRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub version: i32,
+    pub state: String,
+    pub milestone_seq: Option<i32>,
+    pub reported_on: chrono::NaiveDate,
+    pub achieved: Option<f64>,
+    pub narrative: String,
+    pub evidence: String,
+    pub reporter: String,
+    pub corrects_id: Option<i64>,
+    pub is_demo: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ReportRow {
+    pub(crate) fn into_report(self) -> Result<sanzhi_domain::Report, StoreError> {
+        let state = sanzhi_domain::ReportState::parse(&self.state)
+            .ok_or_else(|| StoreError::Corrupt(format!("report state {}", self.state)))?;
+        Ok(sanzhi_domain::Report {
+            id: self.id,
+            assignment_id: self.assignment_id,
+            version: self.version,
+            state,
+            milestone_seq: self.milestone_seq,
+            reported_on: self.reported_on,
+            achieved: self.achieved,
+            narrative: self.narrative,
+            evidence: self
+                .evidence
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            reporter: self.reporter,
+            corrects_id: self.corrects_id,
+            is_demo: self.is_demo,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct TrackedRow {
+    pub assignment_id: i64,
+    pub work_item_id: i64,
+    pub plan_code: String,
+    pub plan_short_name: String,
+    pub issued_on: Option<chrono::NaiveDate>,
+    pub start_year: i32,
+    pub task_number: i32,
+    pub item_number: i32,
+    pub item_text: String,
+    pub unit: String,
+    pub via: String,
 }

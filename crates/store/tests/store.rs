@@ -383,3 +383,153 @@ async fn the_reference_tables_are_loaded(db: &TestDb) {
         16
     );
 }
+
+mod reports {
+    use super::*;
+    use sanzhi_domain::chrono::{NaiveDate, TimeZone, Utc};
+    use sanzhi_domain::{NewReport, ReportState, Status};
+    use sanzhi_store::TrackScope;
+
+    on_both_backends!(
+        reports_append_with_a_version_check,
+        status_replays_from_the_reports_made_by_a_day,
+        reports_cannot_be_changed_or_removed,
+    );
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn new_report(
+        assignment_id: i64,
+        expected: i32,
+        on: NaiveDate,
+        state: ReportState,
+    ) -> NewReport {
+        NewReport {
+            assignment_id,
+            expected_version: expected,
+            state,
+            milestone_seq: None,
+            reported_on: on,
+            achieved: None,
+            narrative: "进展".into(),
+            evidence: vec![],
+            reporter: "测试".into(),
+            corrects_id: None,
+            is_demo: false,
+        }
+    }
+
+    async fn water_item_assignment(db: &TestDb, number: i32, unit: &str) -> i64 {
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: Some(unit.into()),
+            item: Some(number),
+        };
+        let rows = db
+            .store
+            .tracked(&scope, d(2018, 6, 1), 15)
+            .await
+            .expect("tracked");
+        assert_eq!(rows.len(), 1, "{number} {unit}");
+        rows[0].assignment_id
+    }
+
+    async fn reports_append_with_a_version_check(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 7, 1, 8, 0, 0)
+            .single()
+            .expect("now");
+        let first = db
+            .store
+            .add_report(
+                &new_report(a, 0, d(2018, 6, 20), ReportState::InProgress),
+                now,
+            )
+            .await
+            .expect("add")
+            .expect("no conflict");
+        assert_eq!(first.version, 1);
+        // A second writer who also saw version 0 is refused and shown the newer report.
+        let conflict = db
+            .store
+            .add_report(&new_report(a, 0, d(2018, 6, 21), ReportState::Done), now)
+            .await
+            .expect("add");
+        match conflict {
+            Err(Some(newest)) => assert_eq!(newest.id, first.id),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        let second = db
+            .store
+            .add_report(&new_report(a, 1, d(2018, 6, 22), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("no conflict");
+        assert_eq!(second.version, 2);
+        let all = db.store.reports(a).await.expect("reports");
+        assert_eq!(all.iter().map(|r| r.version).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(all[0].created_at, now);
+    }
+
+    async fn status_replays_from_the_reports_made_by_a_day(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        // Water (28): 市环保局, 7月底前.
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 8, 5, 8, 0, 0)
+            .single()
+            .expect("now");
+        db.store
+            .add_report(&new_report(a, 0, d(2018, 8, 5), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: Some("市环保局".into()),
+            item: Some(28),
+        };
+        let status = |day| {
+            let store = db.store.clone();
+            let scope = scope.clone();
+            async move {
+                store.tracked(&scope, day, 15).await.expect("tracked")[0]
+                    .assessment
+                    .status
+            }
+        };
+        assert_eq!(status(d(2018, 7, 1)).await, Status::NotStarted);
+        assert_eq!(status(d(2018, 7, 20)).await, Status::DueSoon);
+        assert_eq!(status(d(2018, 8, 2)).await, Status::Overdue);
+        assert_eq!(status(d(2018, 8, 5)).await, Status::DoneLate);
+    }
+
+    async fn reports_cannot_be_changed_or_removed(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 8, 5, 8, 0, 0)
+            .single()
+            .expect("now");
+        db.store
+            .add_report(&new_report(a, 0, d(2018, 8, 5), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        for sql in [
+            "UPDATE progress_reports SET narrative = '改写'",
+            "DELETE FROM progress_reports",
+        ] {
+            let r = match &db.store {
+                Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+                Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            };
+            assert!(r.is_err(), "{sql} must be refused");
+        }
+        assert_eq!(db.store.reports(a).await.expect("reports").len(), 1);
+    }
+}

@@ -1,0 +1,248 @@
+//! Tracking: the as-of day, status lists, reports. Server functions and their plain
+//! `inner` functions; the pages live in `routes/`.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sanzhi_domain::chrono::NaiveDate;
+use sanzhi_domain::{Report, ReportForm, StatusCounts, Tracked};
+use serde::{Deserialize, Serialize};
+
+/// The as-of day the seeded demo opens on, inside 2018–2020 so that a newcomer sees a mix.
+pub const DEMO_AS_OF: &str = "2019-03-31";
+/// A milestone within this many days of the as-of day is “due soon”.
+pub const DUE_SOON_DAYS: i64 = 15;
+
+/// A unit's list: its assignments, most urgent first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitTasks {
+    pub unit: String,
+    pub as_of: NaiveDate,
+    pub demo: bool,
+    pub counts: StatusCounts,
+    pub rows: Vec<Tracked>,
+}
+
+/// One item's assignments with each unit's full report history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemTracking {
+    pub as_of: NaiveDate,
+    pub demo: bool,
+    pub rows: Vec<(Tracked, Vec<Report>)>,
+}
+
+/// Status counts of a plan, per item number and in total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStatus {
+    pub as_of: NaiveDate,
+    pub demo: bool,
+    pub total: StatusCounts,
+    pub by_item: Vec<(i32, StatusCounts)>,
+}
+
+/// Units for the unit chooser: (name, kind label).
+#[server(prefix = "/api", endpoint = "units")]
+pub async fn list_units() -> Result<Vec<(String, String)>, AppError> {
+    inner::list_units(&crate::api::store()?).await
+}
+
+#[server(prefix = "/api", endpoint = "unit_tasks")]
+pub async fn get_unit_tasks(unit: String, as_of: Option<String>) -> Result<UnitTasks, AppError> {
+    inner::unit_tasks(
+        &crate::api::store()?,
+        &unit,
+        as_of.as_deref(),
+        crate::api::today(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "item_tracking")]
+pub async fn get_item_tracking(
+    code: String,
+    number: i32,
+    as_of: Option<String>,
+) -> Result<ItemTracking, AppError> {
+    inner::item_tracking(
+        &crate::api::store()?,
+        &code,
+        number,
+        as_of.as_deref(),
+        crate::api::today(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "plan_status")]
+pub async fn get_plan_status(code: String, as_of: Option<String>) -> Result<PlanStatus, AppError> {
+    inner::plan_status(
+        &crate::api::store()?,
+        &code,
+        as_of.as_deref(),
+        crate::api::today(),
+    )
+    .await
+}
+
+/// Appends a progress report. A report made on a version the writer had not seen is refused
+/// with [`AppError::Conflict`] carrying the newer report.
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn submit_report(form: ReportForm) -> Result<Report, AppError> {
+    inner::submit_report(&crate::api::store()?, form, crate::api::now()).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::*;
+    use sanzhi_domain::chrono::{DateTime, Utc};
+    use sanzhi_domain::NewReport;
+    use sanzhi_store::{Store, TrackScope};
+
+    /// The as-of day: the one asked for, else the demo day when demo data is loaded, else
+    /// today.
+    pub async fn resolve_as_of(
+        store: &Store,
+        asked: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<(NaiveDate, bool), AppError> {
+        let demo = store.demo_report_count().await? > 0;
+        let day = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                AppError::BadRequest(format!("as_of：“{s}”不是日期，应为 YYYY-MM-DD"))
+            })?,
+            None if demo => {
+                NaiveDate::parse_from_str(DEMO_AS_OF, "%Y-%m-%d").map_err(|_| AppError::Internal)?
+            }
+            None => today,
+        };
+        Ok((day, demo))
+    }
+
+    pub async fn list_units(store: &Store) -> Result<Vec<(String, String)>, AppError> {
+        Ok(store
+            .units()
+            .await?
+            .into_iter()
+            .map(|(name, kind)| (name, kind.label_zh().to_owned()))
+            .collect())
+    }
+
+    pub async fn unit_tasks(
+        store: &Store,
+        unit: &str,
+        as_of: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<UnitTasks, AppError> {
+        let (as_of, demo) = resolve_as_of(store, as_of, today).await?;
+        let unit = unit.trim();
+        if !store.units().await?.iter().any(|(n, _)| n == unit) {
+            return Err(AppError::NotFound(format!("单位“{unit}”")));
+        }
+        let scope = TrackScope {
+            unit: Some(unit.to_owned()),
+            ..TrackScope::default()
+        };
+        let mut rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+        // Overdue first (the longest late first), then due soon (the nearest first), then
+        // the rest in plan order.
+        rows.sort_by_key(|r| {
+            (
+                r.assessment.status,
+                r.assessment.days_left.unwrap_or(i64::MAX),
+            )
+        });
+        let mut counts = StatusCounts::default();
+        for r in &rows {
+            counts.add(r.assessment.status);
+        }
+        Ok(UnitTasks {
+            unit: unit.to_owned(),
+            as_of,
+            demo,
+            counts,
+            rows,
+        })
+    }
+
+    pub async fn item_tracking(
+        store: &Store,
+        code: &str,
+        number: i32,
+        as_of: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<ItemTracking, AppError> {
+        let (as_of, demo) = resolve_as_of(store, as_of, today).await?;
+        let scope = TrackScope {
+            plan: Some(code.to_owned()),
+            item: Some(number),
+            ..TrackScope::default()
+        };
+        let tracked = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+        let mut rows = Vec::with_capacity(tracked.len());
+        for t in tracked {
+            let history: Vec<Report> = store
+                .reports(t.assignment_id)
+                .await?
+                .into_iter()
+                .filter(|r| r.reported_on <= as_of)
+                .collect();
+            rows.push((t, history));
+        }
+        Ok(ItemTracking { as_of, demo, rows })
+    }
+
+    pub async fn plan_status(
+        store: &Store,
+        code: &str,
+        as_of: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<PlanStatus, AppError> {
+        let (as_of, demo) = resolve_as_of(store, as_of, today).await?;
+        let scope = TrackScope {
+            plan: Some(code.to_owned()),
+            ..TrackScope::default()
+        };
+        let rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+        let mut total = StatusCounts::default();
+        let mut by_item: Vec<(i32, StatusCounts)> = Vec::new();
+        for r in rows {
+            total.add(r.assessment.status);
+            match by_item.last_mut() {
+                Some((n, c)) if *n == r.item_number => c.add(r.assessment.status),
+                _ => {
+                    let mut c = StatusCounts::default();
+                    c.add(r.assessment.status);
+                    by_item.push((r.item_number, c));
+                }
+            }
+        }
+        Ok(PlanStatus {
+            as_of,
+            demo,
+            total,
+            by_item,
+        })
+    }
+
+    pub async fn submit_report(
+        store: &Store,
+        form: ReportForm,
+        now: DateTime<Utc>,
+    ) -> Result<Report, AppError> {
+        let milestones = store
+            .assignment_milestone_count(form.assignment_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
+        let report =
+            NewReport::parse(&form, milestones).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        match store.add_report(&report, now).await {
+            Ok(Ok(stored)) => Ok(stored),
+            Ok(Err(newest)) => Err(AppError::Conflict {
+                message: "提交失败：在您填写期间已有他人提交了更新的进展报告，请查看后再提交。"
+                    .to_owned(),
+                newest: newest.map(Box::new),
+            }),
+            Err(sanzhi_store::StoreError::Invalid(msg)) => Err(AppError::BadRequest(msg)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

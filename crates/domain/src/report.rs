@@ -1,0 +1,223 @@
+//! Progress reports and the tracked view of an assignment.
+
+use crate::{Assessment, Milestone, ParseError, ReportState};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One report on one assignment, as stored: never changed afterwards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub id: i64,
+    pub assignment_id: i64,
+    /// 1 for the first report on the assignment, then 2, 3, …
+    pub version: i32,
+    pub state: ReportState,
+    /// The milestone (1-based) a done report completes; `None` for the whole assignment.
+    pub milestone_seq: Option<i32>,
+    /// The day the report speaks for.
+    pub reported_on: NaiveDate,
+    /// The achieved quantity, in the unit of the item's first target.
+    pub achieved: Option<f64>,
+    pub narrative: String,
+    pub evidence: Vec<String>,
+    pub reporter: String,
+    /// The report this one corrects.
+    pub corrects_id: Option<i64>,
+    /// Generated demo data, not the city's records.
+    pub is_demo: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A report as submitted, validated by [`NewReport::parse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewReport {
+    pub assignment_id: i64,
+    /// The version of the newest report the writer saw (0 when none): a newer one means
+    /// someone else reported meanwhile, and this one is refused.
+    pub expected_version: i32,
+    pub state: ReportState,
+    pub milestone_seq: Option<i32>,
+    pub reported_on: NaiveDate,
+    pub achieved: Option<f64>,
+    pub narrative: String,
+    pub evidence: Vec<String>,
+    pub reporter: String,
+    pub corrects_id: Option<i64>,
+    pub is_demo: bool,
+}
+
+/// The raw fields of a report form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportForm {
+    pub assignment_id: i64,
+    pub expected_version: i32,
+    pub state: String,
+    pub milestone_seq: String,
+    pub reported_on: String,
+    pub achieved: String,
+    pub narrative: String,
+    pub evidence: String,
+    pub reporter: String,
+    pub corrects_id: String,
+}
+
+impl NewReport {
+    pub const MAX_NARRATIVE: usize = 4000;
+
+    /// Checks every field; the error names the field and says why, in Chinese.
+    pub fn parse(f: &ReportForm, milestone_count: usize) -> Result<NewReport, ParseError> {
+        let state = ReportState::parse(f.state.trim())
+            .ok_or_else(|| ParseError::new("state", "状态须为“推进中”或“已完成”"))?;
+        let milestone_seq = match f.milestone_seq.trim() {
+            "" => None,
+            s => {
+                let n: i32 = s
+                    .parse()
+                    .map_err(|_| ParseError::new("milestone_seq", format!("“{s}”不是时限序号")))?;
+                if n < 1 || usize::try_from(n).map_or(true, |n| n > milestone_count) {
+                    return Err(ParseError::new(
+                        "milestone_seq",
+                        format!("该工作要求没有第 {n} 个时限"),
+                    ));
+                }
+                Some(n)
+            }
+        };
+        let reported_on = NaiveDate::parse_from_str(f.reported_on.trim(), "%Y-%m-%d")
+            .map_err(|_| ParseError::new("reported_on", "日期格式应为 YYYY-MM-DD"))?;
+        let achieved = match f.achieved.trim() {
+            "" => None,
+            s => {
+                let v: f64 = s
+                    .parse()
+                    .map_err(|_| ParseError::new("achieved", format!("“{s}”不是数字")))?;
+                if !v.is_finite() || v < 0.0 {
+                    return Err(ParseError::new("achieved", "完成量须为非负数"));
+                }
+                Some(v)
+            }
+        };
+        let narrative = f.narrative.trim().to_owned();
+        if narrative.is_empty() {
+            return Err(ParseError::new("narrative", "请填写进展情况"));
+        }
+        if narrative.chars().count() > Self::MAX_NARRATIVE {
+            return Err(ParseError::new(
+                "narrative",
+                format!("进展情况超过 {} 字", Self::MAX_NARRATIVE),
+            ));
+        }
+        let evidence: Vec<String> = f
+            .evidence
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        for e in &evidence {
+            if !(e.starts_with("https://") || e.starts_with("http://"))
+                || e.chars().any(char::is_whitespace)
+            {
+                return Err(ParseError::new(
+                    "evidence",
+                    format!("佐证链接“{e}”须以 http:// 或 https:// 开头"),
+                ));
+            }
+        }
+        let reporter = f.reporter.trim().to_owned();
+        if reporter.is_empty() || reporter.chars().count() > 60 {
+            return Err(ParseError::new("reporter", "请填写报告人（60 字以内）"));
+        }
+        let corrects_id = match f.corrects_id.trim() {
+            "" => None,
+            s => Some(
+                s.parse()
+                    .map_err(|_| ParseError::new("corrects_id", format!("“{s}”不是报告编号")))?,
+            ),
+        };
+        if f.expected_version < 0 {
+            return Err(ParseError::new("expected_version", "版本号无效"));
+        }
+        Ok(NewReport {
+            assignment_id: f.assignment_id,
+            expected_version: f.expected_version,
+            state,
+            milestone_seq,
+            reported_on,
+            achieved,
+            narrative,
+            evidence,
+            reporter,
+            corrects_id,
+            is_demo: false,
+        })
+    }
+}
+
+/// One assignment with what lists show of it: where, who, by when, status, last report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tracked {
+    pub assignment_id: i64,
+    pub plan_code: String,
+    pub plan_short_name: String,
+    pub task_number: i32,
+    pub item_number: i32,
+    pub item_text: String,
+    pub unit: String,
+    pub via: String,
+    pub milestones: Vec<Milestone>,
+    pub assessment: Assessment,
+    pub last_report: Option<Report>,
+    /// How many reports, up to the as-of day.
+    pub report_count: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ReportForm {
+        ReportForm {
+            assignment_id: 7,
+            expected_version: 0,
+            state: "in_progress".into(),
+            milestone_seq: String::new(),
+            reported_on: "2018-07-15".into(),
+            achieved: "120".into(),
+            narrative: "  已完成管网120公里 ".into(),
+            evidence: "https://example.org/a\n\n".into(),
+            reporter: "张三".into(),
+            corrects_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_good_form_parses() {
+        let r = NewReport::parse(&form(), 2).unwrap();
+        assert_eq!(r.achieved, Some(120.0));
+        assert_eq!(r.narrative, "已完成管网120公里");
+        assert_eq!(r.evidence, ["https://example.org/a"]);
+        assert!(!r.is_demo);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        type Breaker = fn(&mut ReportForm);
+        let cases: [(Breaker, &str); 8] = [
+            (|f| f.state = "finished".into(), "state"),
+            (|f| f.milestone_seq = "3".into(), "milestone_seq"),
+            (|f| f.reported_on = "2018/07/15".into(), "reported_on"),
+            (|f| f.achieved = "-1".into(), "achieved"),
+            (|f| f.narrative = "   ".into(), "narrative"),
+            (|f| f.evidence = "javascript:alert(1)".into(), "evidence"),
+            (|f| f.reporter = String::new(), "reporter"),
+            (|f| f.corrects_id = "x".into(), "corrects_id"),
+        ];
+        for (break_it, field) in cases {
+            let mut f = form();
+            break_it(&mut f);
+            let e = NewReport::parse(&f, 2).unwrap_err();
+            assert_eq!(e.field, field);
+        }
+    }
+}

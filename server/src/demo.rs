@@ -1,0 +1,202 @@
+//! Demo progress: a deterministic generator of progress reports across 2018–2020 for the
+//! seeded plans, so that every view has something to show. Every report it writes is marked
+//! `is_demo`, says 【演示】 in its text, and is signed by 演示数据生成器; the interface labels
+//! pages that include them. It is never loaded unless asked for (`sanzhi demo`,
+//! `sanzhi serve --demo`).
+
+use sanzhi_domain::chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use sanzhi_domain::{Deadline, NewReport, ReportState, Tracked};
+use sanzhi_store::{Store, StoreError, TrackScope};
+
+pub const DEMO_REPORTER: &str = "演示数据生成器";
+const LAST_DAY: (i32, u32, u32) = (2020, 12, 31);
+
+/// A small, stable pseudo-random stream (splitmix64) seeded from the assignment's identity
+/// (plan, item, unit) — not from database ids, so every database gets the same demo.
+struct Rng(u64);
+
+impl Rng {
+    fn for_key(key: &str) -> Rng {
+        // FNV-1a over the key's bytes.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        Rng(h)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// How an assignment behaves in the demo.
+#[derive(Clone, Copy)]
+enum Profile {
+    OnTime,
+    Late,
+    Slow,
+    Silent,
+}
+
+fn day(d: NaiveDate, plus: i64) -> NaiveDate {
+    if plus >= 0 {
+        d.checked_add_days(Days::new(plus.unsigned_abs()))
+            .unwrap_or(d)
+    } else {
+        d.checked_sub_days(Days::new(plus.unsigned_abs()))
+            .unwrap_or(d)
+    }
+}
+
+fn report(
+    t: &Tracked,
+    on: NaiveDate,
+    state: ReportState,
+    milestone_seq: Option<i32>,
+    what: &str,
+) -> NewReport {
+    NewReport {
+        assignment_id: t.assignment_id,
+        expected_version: 0,
+        state,
+        milestone_seq,
+        reported_on: on,
+        achieved: None,
+        narrative: format!(
+            "【演示】{}：{}（{} ({})）",
+            t.unit, what, t.plan_short_name, t.item_number
+        ),
+        evidence: vec![],
+        reporter: DEMO_REPORTER.to_owned(),
+        corrects_id: None,
+        is_demo: true,
+    }
+}
+
+/// The demo reports of one assignment, in date order.
+fn reports_for(t: &Tracked, start: NaiveDate) -> Vec<NewReport> {
+    let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).unwrap_or(start);
+    let mut rng = Rng::for_key(&format!("{}/{}/{}", t.plan_code, t.item_number, t.unit));
+    let profile = match rng.below(100) {
+        0..=44 => Profile::OnTime,
+        45..=64 => Profile::Late,
+        65..=84 => Profile::Slow,
+        _ => Profile::Silent,
+    };
+    let mut out = Vec::new();
+    if matches!(profile, Profile::Silent) {
+        return out;
+    }
+    // A first report a few weeks after the plan was issued.
+    out.push(report(
+        t,
+        day(start, 10 + rng.below(40) as i64),
+        ReportState::InProgress,
+        None,
+        "已制定工作方案，正在推进",
+    ));
+    let mut any_dated = false;
+    for (i, m) in t.milestones.iter().enumerate() {
+        let seq = i32::try_from(i + 1).ok();
+        match &m.deadline {
+            Deadline::By { due, .. } => {
+                any_dated = true;
+                let on = match profile {
+                    Profile::OnTime => day(*due, -(rng.below(20) as i64)),
+                    Profile::Late => day(*due, 5 + rng.below(60) as i64),
+                    // Slow: still working, a progress note a month before the date.
+                    Profile::Slow | Profile::Silent => {
+                        out.push(report(
+                            t,
+                            day(*due, -30),
+                            ReportState::InProgress,
+                            None,
+                            &format!("“{}”部分正在推进", m.phrase),
+                        ));
+                        continue;
+                    }
+                };
+                out.push(report(
+                    t,
+                    on,
+                    ReportState::Done,
+                    seq,
+                    &format!("“{}”部分已完成", m.phrase),
+                ));
+            }
+            Deadline::Recurring { .. } => {
+                // Monthly reports; the slow and late skip some months.
+                let skip = match profile {
+                    Profile::OnTime => 0,
+                    Profile::Late => 6,
+                    Profile::Slow | Profile::Silent => 3,
+                };
+                let mut month = start;
+                while month <= last {
+                    if skip == 0 || rng.below(skip) != 0 {
+                        out.push(report(
+                            t,
+                            day(month, 20 + rng.below(8) as i64),
+                            ReportState::InProgress,
+                            None,
+                            "本月情况已按要求报送",
+                        ));
+                    }
+                    month = month
+                        .checked_add_months(sanzhi_domain::chrono::Months::new(1))
+                        .unwrap_or(last);
+                    if month == last {
+                        break;
+                    }
+                }
+            }
+            Deadline::From { .. } | Deadline::Continuous | Deadline::EventRelative { .. } => {}
+        }
+    }
+    if !any_dated && matches!(profile, Profile::OnTime) {
+        out.push(report(
+            t,
+            day(start, 120 + rng.below(400) as i64),
+            ReportState::Done,
+            None,
+            "工作已落实到位",
+        ));
+    }
+    out.retain(|r| r.reported_on >= start && r.reported_on <= last);
+    out.sort_by_key(|r| r.reported_on);
+    out
+}
+
+/// Replaces the demo reports with a fresh, deterministic set. Real reports are untouched.
+pub async fn load(store: &Store) -> Result<u64, StoreError> {
+    store.clear_demo_reports().await?;
+    let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2)
+        .ok_or_else(|| StoreError::Corrupt("demo end date".to_owned()))?;
+    let all = store.tracked(&TrackScope::default(), last, 15).await?;
+    let start = NaiveDate::from_ymd_opt(2018, 6, 1)
+        .ok_or_else(|| StoreError::Corrupt("demo start date".to_owned()))?;
+    let mut reports: Vec<(NewReport, DateTime<Utc>)> = Vec::new();
+    for t in &all {
+        for r in reports_for(t, start) {
+            // Made at 09:00 China time on the day it speaks for.
+            let created = r
+                .reported_on
+                .and_hms_opt(1, 0, 0)
+                .map(|n| Utc.from_utc_datetime(&n))
+                .ok_or_else(|| StoreError::Corrupt("demo time".to_owned()))?;
+            reports.push((r, created));
+        }
+    }
+    store.insert_demo_reports(&reports).await
+}
