@@ -74,7 +74,16 @@ pub fn App() -> impl IntoView {
                         view=routes::item::ItemPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("my") view=routes::my_tasks::MyTasksPage />
+                    <Route
+                        path=StaticSegment("my")
+                        view=routes::my_tasks::MyTasksPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("timeline")
+                        view=routes::timeline::TimelinePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

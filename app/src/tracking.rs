@@ -39,6 +39,31 @@ pub struct PlanStatus {
     pub by_item: Vec<(i32, StatusCounts)>,
 }
 
+/// One dated milestone of one item on the timeline, with its assignments' statuses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub due: NaiveDate,
+    pub plan_code: String,
+    pub plan_short_name: String,
+    pub item_number: i32,
+    pub phrase: String,
+    pub counts: StatusCounts,
+}
+
+/// The dated milestones of every plan, by month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub as_of: NaiveDate,
+    pub demo: bool,
+    /// ("2018-06", entries), in month order; months without milestones are left out.
+    pub months: Vec<(String, Vec<TimelineEntry>)>,
+}
+
+#[server(prefix = "/api", endpoint = "timeline")]
+pub async fn get_timeline(as_of: Option<String>) -> Result<Timeline, AppError> {
+    inner::timeline(&crate::api::store()?, as_of.as_deref(), crate::api::today()).await
+}
+
 /// Units for the unit chooser: (name, kind label).
 #[server(prefix = "/api", endpoint = "units")]
 pub async fn list_units() -> Result<Vec<(String, String)>, AppError> {
@@ -220,6 +245,57 @@ pub mod inner {
             demo,
             total,
             by_item,
+        })
+    }
+
+    pub async fn timeline(
+        store: &Store,
+        as_of: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Timeline, AppError> {
+        use std::collections::BTreeMap;
+        let (as_of, demo) = resolve_as_of(store, as_of, today).await?;
+        let rows = store
+            .tracked(&TrackScope::default(), as_of, DUE_SOON_DAYS)
+            .await?;
+        // (due, plan, item, phrase) → counts
+        let mut entries: BTreeMap<(NaiveDate, String, i32, String), TimelineEntry> =
+            BTreeMap::new();
+        for r in rows {
+            for m in &r.milestones {
+                let Some(due) = m.deadline.due_date() else {
+                    continue;
+                };
+                if !matches!(m.deadline, sanzhi_domain::Deadline::By { .. }) {
+                    continue;
+                }
+                let key = (due, r.plan_code.clone(), r.item_number, m.phrase.clone());
+                entries
+                    .entry(key)
+                    .or_insert_with(|| TimelineEntry {
+                        due,
+                        plan_code: r.plan_code.clone(),
+                        plan_short_name: r.plan_short_name.clone(),
+                        item_number: r.item_number,
+                        phrase: m.phrase.clone(),
+                        counts: StatusCounts::default(),
+                    })
+                    .counts
+                    .add(r.assessment.status);
+            }
+        }
+        let mut months: Vec<(String, Vec<TimelineEntry>)> = Vec::new();
+        for e in entries.into_values() {
+            let month = e.due.format("%Y-%m").to_string();
+            match months.last_mut() {
+                Some((m, list)) if *m == month => list.push(e),
+                _ => months.push((month, vec![e])),
+            }
+        }
+        Ok(Timeline {
+            as_of,
+            demo,
+            months,
         })
     }
 

@@ -243,3 +243,147 @@ async fn responses_carry_a_request_id(app: &TestApp) {
         .expect("ascii");
     assert_eq!(id.len(), 36, "a uuid: {id}");
 }
+
+mod tracking {
+    use super::*;
+
+    on_both_backends!(
+        a_unit_sees_its_assignments_most_urgent_first,
+        a_report_round_trip_and_a_conflict,
+        bad_reports_name_the_field,
+        the_as_of_day_replays_the_past,
+    );
+
+    async fn assignment_of(app: &TestApp, unit: &str, item: i32) -> i64 {
+        let scope = sanzhi_store::TrackScope {
+            plan: Some("water".into()),
+            unit: Some(unit.into()),
+            item: Some(item),
+        };
+        let d = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2018, 6, 1).expect("date");
+        app.db.store.tracked(&scope, d, 15).await.expect("tracked")[0].assignment_id
+    }
+
+    fn report_form<'a>(
+        assignment: &'a str,
+        version: &'a str,
+        on: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("form[assignment_id]", assignment),
+            ("form[expected_version]", version),
+            ("form[state]", "done"),
+            ("form[milestone_seq]", ""),
+            ("form[reported_on]", on),
+            ("form[achieved]", ""),
+            ("form[narrative]", "已完成9个国家“水十条”断面水质自动站建设"),
+            ("form[evidence]", ""),
+            ("form[reporter]", "市环保局 王五"),
+            ("form[corrects_id]", ""),
+        ]
+    }
+
+    async fn a_unit_sees_its_assignments_most_urgent_first(app: &TestApp) {
+        let resp = app
+            .get("/my?unit=%E5%B8%82%E7%8E%AF%E4%BF%9D%E5%B1%80&as_of=2018-08-15")
+            .await;
+        assert_eq!(resp.status(), 200);
+        let html = resp.text().await.expect("text");
+        assert!(html.contains("市环保局"));
+        // With no reports, water (28) (7月底前) is overdue on 2018-08-15 and comes first.
+        let first_badge = html.find("data-status=").expect("a badge");
+        assert!(
+            html[first_badge..].starts_with(r#"data-status="overdue""#),
+            "overdue first"
+        );
+        assert!(html.contains("逾期 15 天"), "days late");
+        let resp = app.get("/my?unit=%E4%B8%8D%E5%AD%98%E5%9C%A8").await;
+        assert!(resp
+            .text()
+            .await
+            .expect("text")
+            .contains("未找到：单位“不存在”"));
+    }
+
+    async fn a_report_round_trip_and_a_conflict(app: &TestApp) {
+        let a = assignment_of(app, "市环保局", 28).await.to_string();
+        let resp = app
+            .post_form("/api/report", &report_form(&a, "0", "2018-07-20"))
+            .await;
+        assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["version"], 1);
+        assert_eq!(body["reporter"], "市环保局 王五");
+
+        // A second writer who also saw version 0.
+        let resp = app
+            .post_form("/api/report", &report_form(&a, "0", "2018-07-21"))
+            .await;
+        assert!(!resp.status().is_success());
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["kind"], "conflict");
+        assert_eq!(body["message"]["newest"]["version"], 1);
+
+        let html = app
+            .get("/plans/water/items/28?as_of=2018-08-15")
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            html.contains("已完成9个国家“水十条”断面水质自动站建设"),
+            "history shows it"
+        );
+        assert!(html.contains(r#"data-status="done""#), "done on time");
+    }
+
+    async fn bad_reports_name_the_field(app: &TestApp) {
+        let a = assignment_of(app, "市环保局", 28).await.to_string();
+        let mut form = report_form(&a, "0", "2018-07-20");
+        form[4] = ("form[reported_on]", "20/07/2018");
+        let resp = app.post_form("/api/report", &form).await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["kind"], "bad_request");
+        assert!(body["message"]
+            .as_str()
+            .expect("msg")
+            .contains("reported_on"));
+        let mut form = report_form("999999", "0", "2018-07-20");
+        form[6] = ("form[narrative]", "x");
+        let resp = app.post_form("/api/report", &form).await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["kind"], "not_found");
+        assert!(app
+            .db
+            .store
+            .reports(a.parse().expect("id"))
+            .await
+            .expect("r")
+            .is_empty());
+    }
+
+    async fn the_as_of_day_replays_the_past(app: &TestApp) {
+        let a = assignment_of(app, "市环保局", 28).await.to_string();
+        let resp = app
+            .post_form("/api/report", &report_form(&a, "0", "2018-08-10"))
+            .await;
+        assert_eq!(resp.status(), 200);
+        let day = |d: &'static str| async move {
+            app.get(&format!("/plans/water/items/28?as_of={d}"))
+                .await
+                .text()
+                .await
+                .expect("text")
+        };
+        let before = day("2018-08-05").await;
+        assert!(before.contains(r#"data-status="overdue""#));
+        assert!(
+            !before.contains("已完成9个国家"),
+            "the later report is not shown"
+        );
+        let after = day("2018-08-10").await;
+        assert!(after.contains(r#"data-status="done_late""#));
+        let bad = app.get("/plans/water/items/28?as_of=yesterday").await;
+        assert!(bad.text().await.expect("text").contains("as_of"));
+    }
+}

@@ -1,15 +1,17 @@
 //! The frame around every page: header, navigation and the hydration marker.
 
+use crate::components::status::keep_as_of;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The navigation entries, in order: (path, label).
-pub const NAV: [(&str, &str); 5] = [
+pub const NAV: [(&str, &str); 6] = [
     ("/", "总览"),
     ("/plans/water", "治水"),
     ("/plans/air", "治气"),
     ("/plans/soil", "治土"),
     ("/my", "我的任务"),
+    ("/timeline", "时间轴"),
 ];
 
 /// Header with the product name and navigation, then the page.
@@ -21,6 +23,7 @@ pub fn Layout(
     /// The page to show below the header.
     children: Children,
 ) -> impl IntoView {
+    let as_of = crate::components::status::as_of_param();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
@@ -31,10 +34,15 @@ pub fn Layout(
                     <span class="brand-text">"衢州市治水 · 治气 · 治土行动"</span>
                 </a>
                 <nav class="site-nav" aria-label="主导航">
-                    {NAV
-                        .into_iter()
-                        .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
-                        .collect_view()}
+                    {move || {
+                        let keep = as_of.get();
+                        NAV.into_iter()
+                            .map(|(href, label)| {
+                                let href = keep_as_of(href, keep.as_deref());
+                                view! { <A href=href exact=true>{label}</A> }
+                            })
+                            .collect_view()
+                    }}
                 </nav>
             </header>
             <main class="page">{children()}</main>

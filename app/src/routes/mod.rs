@@ -5,3 +5,4 @@ pub mod my_tasks;
 pub mod not_found;
 pub mod overview;
 pub mod plan;
+pub mod timeline;

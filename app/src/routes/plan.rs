@@ -4,21 +4,93 @@
 use crate::api::get_plan_tree;
 use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
+use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, StatusStrip};
+use crate::error::AppError;
+use crate::tracking::{get_plan_status, PlanStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
-use sanzhi_domain::{chinese_number, ItemSummary, PlanTree, TaskNode};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use sanzhi_domain::chrono::NaiveDate;
+use sanzhi_domain::{chinese_number, ItemSummary, PlanTree, Status, StatusCounts, TaskNode};
+
+/// The filters of the plan page, from the query string.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    pub action: Option<i32>,
+    pub unit: Option<String>,
+    pub status: Option<Status>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+}
+
+impl Filters {
+    fn matches(&self, action: i32, item: &ItemSummary, counts: Option<&StatusCounts>) -> bool {
+        if self.action.is_some_and(|a| a != action) {
+            return false;
+        }
+        if let Some(u) = &self.unit {
+            if !item.units.iter().chain(&item.leads).any(|x| x == u) {
+                return false;
+            }
+        }
+        if let Some(s) = self.status {
+            if counts.map_or(0, |c| c.get(s)) == 0 {
+                return false;
+            }
+        }
+        if self.due_from.is_some() || self.due_to.is_some() {
+            let in_range = item
+                .milestones
+                .iter()
+                .filter_map(|m| m.deadline.due_date())
+                .any(|d| {
+                    self.due_from.is_none_or(|f| d >= f) && self.due_to.is_none_or(|t| d <= t)
+                });
+            if !in_range {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let tree = Resource::new(code, get_plan_tree);
+    let as_of = as_of_param();
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).filter(|s| !s.trim().is_empty());
+        Filters {
+            action: get("action").and_then(|s| s.parse().ok()),
+            unit: get("unit"),
+            status: get("status").and_then(|s| Status::parse(&s)),
+            due_from: get("due_from").and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+            due_to: get("due_to").and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+        }
+    });
+    let data = Resource::new(
+        move || (code(), as_of.get()),
+        |(code, as_of)| async move {
+            let tree = get_plan_tree(code.clone()).await?;
+            let status = get_plan_status(code, as_of).await?;
+            Ok::<_, AppError>((tree, status))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match tree.await {
-                    Ok(tree) => view! { <PlanView tree /> }.into_any(),
+                match data.await {
+                    Ok((tree, status)) => {
+                        view! { <PlanView tree status filters=filters.get() keep=as_of.get() /> }
+                            .into_any()
+                    }
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {
@@ -35,10 +107,44 @@ pub fn PlanPage() -> impl IntoView {
 }
 
 #[component]
-fn PlanView(tree: PlanTree) -> impl IntoView {
+fn PlanView(
+    tree: PlanTree,
+    status: PlanStatus,
+    filters: Filters,
+    keep: Option<String>,
+) -> impl IntoView {
     let s = tree.plan.summary;
     let code = s.code.to_string();
+    let by_item: std::collections::HashMap<i32, StatusCounts> =
+        status.by_item.iter().cloned().collect();
+    let mut units: Vec<String> = tree
+        .actions
+        .iter()
+        .flat_map(|a| &a.tasks)
+        .flat_map(|t| &t.items)
+        .flat_map(|i| i.units.iter().chain(&i.leads).cloned())
+        .collect();
+    units.sort();
+    units.dedup();
+    let filtering = !filters.is_empty();
+    let shown: usize = tree
+        .actions
+        .iter()
+        .map(|a| {
+            a.tasks
+                .iter()
+                .flat_map(|t| &t.items)
+                .filter(|i| filters.matches(a.seq, i, by_item.get(&i.number)))
+                .count()
+        })
+        .sum();
+    let action_options: Vec<(i32, String)> = tree
+        .actions
+        .iter()
+        .map(|a| (a.seq, a.title.clone()))
+        .collect();
     view! {
+        <AsOfBar as_of=status.as_of.to_string() demo=status.demo />
         <Title text=s.short_name.clone() />
         <h1>{s.title}</h1>
         <p class="lead">{format!("{} · {} · 牵头：{}", s.doc_no, s.period, s.owner_office)}</p>
@@ -57,22 +163,104 @@ fn PlanView(tree: PlanTree) -> impl IntoView {
                 s.work_item_count,
             )}
         </p>
+        <StatusStrip counts=status.total.clone() />
+        <form method="get" class="filters">
+            {keep.clone().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
+            <label>
+                "行动 "
+                <select name="action">
+                    <option value="">"全部"</option>
+                    {action_options
+                        .into_iter()
+                        .map(|(seq, title)| {
+                            let sel = filters.action == Some(seq);
+                            view! {
+                                <option value=seq.to_string() selected=sel>
+                                    {format!("({}){}", chinese_number(seq), title)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "单位 "
+                <select name="unit">
+                    <option value="">"全部"</option>
+                    {units
+                        .into_iter()
+                        .map(|u| {
+                            let sel = filters.unit.as_deref() == Some(u.as_str());
+                            view! { <option value=u.clone() selected=sel>{u.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "状态 "
+                <select name="status">
+                    <option value="">"全部"</option>
+                    {Status::ALL
+                        .into_iter()
+                        .map(|st| {
+                            let sel = filters.status == Some(st);
+                            view! {
+                                <option value=st.as_str() selected=sel>{st.label_zh()}</option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "时限自 "
+                <input type="date" name="due_from" value=filters.due_from.map(|d| d.to_string()) />
+            </label>
+            <label>
+                "至 "
+                <input type="date" name="due_to" value=filters.due_to.map(|d| d.to_string()) />
+            </label>
+            <button type="submit">"筛选"</button>
+        </form>
+        {filtering.then(|| view! { <p class="muted filter-result">{format!("符合条件的工作要求：{shown} 条")}</p> })}
         <div class="plan-tree">
             {tree
                 .actions
                 .into_iter()
-                .map(|a| {
+                .filter_map(|a| {
                     let code = code.clone();
-                    view! {
+                    let seq = a.seq;
+                    let tasks: Vec<TaskNode> = a
+                        .tasks
+                        .into_iter()
+                        .map(|mut t| {
+                            t.items.retain(|i| filters.matches(seq, i, by_item.get(&i.number)));
+                            t
+                        })
+                        .filter(|t| !t.items.is_empty())
+                        .collect();
+                    if tasks.is_empty() {
+                        return None;
+                    }
+                    let by_item = by_item.clone();
+                    let keep = keep.clone();
+                    Some(view! {
                         <section class="action" data-action=a.seq>
                             <h2>{format!("({}){}", chinese_number(a.seq), a.title)}</h2>
-                            {a
-                                .tasks
+                            {tasks
                                 .into_iter()
-                                .map(|t| view! { <TaskView task=t code=code.clone() /> })
+                                .map(|t| {
+                                    view! {
+                                        <TaskView
+                                            task=t
+                                            code=code.clone()
+                                            by_item=by_item.clone()
+                                            keep=keep.clone()
+                                        />
+                                    }
+                                })
                                 .collect_view()}
                         </section>
-                    }
+                    })
                 })
                 .collect_view()}
         </div>
@@ -80,7 +268,12 @@ fn PlanView(tree: PlanTree) -> impl IntoView {
 }
 
 #[component]
-fn TaskView(task: TaskNode, code: String) -> impl IntoView {
+fn TaskView(
+    task: TaskNode,
+    code: String,
+    by_item: std::collections::HashMap<i32, StatusCounts>,
+    keep: Option<String>,
+) -> impl IntoView {
     view! {
         <section class="task" data-task=task.number>
             <h3>{format!("{}. {}", task.number, task.title)}</h3>
@@ -88,7 +281,10 @@ fn TaskView(task: TaskNode, code: String) -> impl IntoView {
                 {task
                     .items
                     .into_iter()
-                    .map(|i| view! { <ItemRow item=i code=code.clone() /> })
+                    .map(|i| {
+                        let counts = by_item.get(&i.number).cloned().unwrap_or_default();
+                        view! { <ItemRow item=i code=code.clone() counts keep=keep.clone() /> }
+                    })
                     .collect_view()}
             </ul>
         </section>
@@ -96,8 +292,23 @@ fn TaskView(task: TaskNode, code: String) -> impl IntoView {
 }
 
 #[component]
-fn ItemRow(item: ItemSummary, code: String) -> impl IntoView {
-    let href = format!("/plans/{code}/items/{}", item.number);
+fn ItemRow(
+    item: ItemSummary,
+    code: String,
+    counts: StatusCounts,
+    keep: Option<String>,
+) -> impl IntoView {
+    let href = keep_as_of(
+        &format!("/plans/{code}/items/{}", item.number),
+        keep.as_deref(),
+    );
+    let worst = counts.worst();
+    let breakdown = Status::ALL
+        .into_iter()
+        .filter(|s| counts.get(*s) > 0)
+        .map(|s| format!("{} {}", s.label_zh(), counts.get(s)))
+        .collect::<Vec<_>>()
+        .join(" · ");
     let units = if item.units.is_empty() {
         "—".to_owned()
     } else {
@@ -105,6 +316,10 @@ fn ItemRow(item: ItemSummary, code: String) -> impl IntoView {
     };
     view! {
         <li class="item" data-item=item.number>
+            <p class="item-status">
+                {worst.map(|s| view! { <StatusBadge status=s /> })}
+                <span class="muted">{breakdown}</span>
+            </p>
             <p class="item-text">
                 <a href=href>{format!("({})", item.number)}</a>
                 " "

@@ -1,0 +1,72 @@
+// Tracking as a unit's reporter uses it: find the unit's overdue item, report on it through
+// the form, see it in the history; and replay an earlier day.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a unit reports on its overdue item and the status turns', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/my?as_of=2018-08-15`);
+  await waitForHydration(page);
+  await page.locator('select[name="unit"]').selectOption('市环保局');
+  await page.getByRole('button', { name: '查看' }).last().click();
+  await page.waitForURL(/unit=/);
+  const first = page.locator('.task-row').first();
+  await first.waitFor();
+  assert.equal(await first.locator('.badge').innerText(), '逾期');
+  assert.match(await first.innerText(), /治水长效战 \(28\)/);
+  assert.match(await first.innerText(), /逾期 15 天/);
+
+  await first.locator('a').first().click();
+  await page.waitForURL(/\/plans\/water\/items\/28/);
+  await waitForHydration(page);
+  const form = page.locator('.report-form');
+  await form.locator('select[name="form[state]"]').selectOption('done');
+  await form.locator('input[name="form[reported_on]"]').fill('2018-08-14');
+  await form.locator('textarea[name="form[narrative]"]').fill('9个断面自动站已全部建成（浏览器测试）');
+  await form.locator('input[name="form[reporter]"]').fill('测试员');
+  await form.getByRole('button', { name: '提交报告' }).click();
+  await form.locator('.ok').waitFor();
+  assert.match(await form.locator('.ok').innerText(), /已提交：第 1 次报告/);
+  await page.locator('.history .report', { hasText: '浏览器测试' }).waitFor();
+  await page.locator('table.assignment-status .badge', { hasText: '逾期后完成' }).waitFor();
+
+  // The same form again, on a stale version: another tab that had not seen the report.
+  await page.goto(`${server.base}/plans/water/items/28?as_of=2018-08-13`);
+  await waitForHydration(page);
+  assert.equal(
+    await page.locator('.history .report', { hasText: '浏览器测试' }).count(),
+    0,
+    'replaying 08-13: the report of 08-14 did not exist yet',
+  );
+  assert.equal(await page.locator('table.assignment-status .badge').first().innerText(), '逾期');
+  await page.screenshot({ path: join(ROOT, 'end2end', 'screenshots', 'item-tracking.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the timeline lists the 2018 milestones by month', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/timeline?as_of=2018-06-15`);
+  await waitForHydration(page);
+  const june = page.locator('.month[data-month="2018-06"]');
+  await june.waitFor();
+  assert.match(await june.innerText(), /治水长效战 \(3\)/);
+  assert.ok((await page.locator('.month').count()) >= 5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
