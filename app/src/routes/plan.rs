@@ -243,9 +243,13 @@ fn PlanView(
                     }
                     let by_item = by_item.clone();
                     let keep = keep.clone();
+                    let action_counts = sum_counts(
+                        tasks.iter().flat_map(|t| &t.items).map(|i| by_item.get(&i.number)),
+                    );
                     Some(view! {
                         <section class="action" data-action=a.seq>
                             <h2>{format!("({}){}", chinese_number(a.seq), a.title)}</h2>
+                            <p class="rollup">{rollup_text(&action_counts)}</p>
                             {tasks
                                 .into_iter()
                                 .map(|t| {
@@ -274,9 +278,13 @@ fn TaskView(
     by_item: std::collections::HashMap<i32, StatusCounts>,
     keep: Option<String>,
 ) -> impl IntoView {
+    let task_counts = sum_counts(task.items.iter().map(|i| by_item.get(&i.number)));
     view! {
         <section class="task" data-task=task.number>
-            <h3>{format!("{}. {}", task.number, task.title)}</h3>
+            <h3>
+                {format!("{}. {}", task.number, task.title)}
+                <span class="rollup">{rollup_text(&task_counts)}</span>
+            </h3>
             <ul class="items">
                 {task
                     .items
@@ -351,4 +359,23 @@ fn ItemRow(
                 })}
         </li>
     }
+}
+
+/// Adds up the counts of several items.
+fn sum_counts<'a>(items: impl Iterator<Item = Option<&'a StatusCounts>>) -> StatusCounts {
+    let mut total = StatusCounts::default();
+    for c in items.flatten() {
+        total.merge(c);
+    }
+    total
+}
+
+/// “逾期 2 · 已完成 5” for a heading; empty when there are no assignments.
+fn rollup_text(c: &StatusCounts) -> String {
+    Status::ALL
+        .into_iter()
+        .filter(|s| c.get(*s) > 0)
+        .map(|s| format!("{} {}", s.label_zh(), c.get(s)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

@@ -269,6 +269,13 @@ impl StatusCounts {
         *self.slot(s) += 1;
     }
 
+    /// Adds another roll-up into this one.
+    pub fn merge(&mut self, other: &StatusCounts) {
+        for s in Status::ALL {
+            *self.slot(s) += other.get(s);
+        }
+    }
+
     pub fn get(&self, s: Status) -> u32 {
         match s {
             Status::Overdue => self.overdue,
@@ -428,5 +435,9 @@ mod tests {
         assert_eq!(c.total(), 3);
         assert_eq!(c.worst(), Some(Status::DueSoon));
         assert_eq!(StatusCounts::default().worst(), None);
+        let mut sum = StatusCounts::default();
+        sum.merge(&c);
+        sum.merge(&c);
+        assert_eq!((sum.total(), sum.due_soon), (6, 4));
     }
 }
