@@ -25,13 +25,18 @@ test('a unit reports on its overdue item and the status turns', async () => {
   await page.locator('select[name="unit"]').selectOption('市环保局');
   await page.getByRole('button', { name: '查看' }).last().click();
   await page.waitForURL(/unit=/);
-  const first = page.locator('.task-row').first();
-  await first.waitFor();
-  assert.equal(await first.locator('.badge').innerText(), '逾期');
-  assert.match(await first.innerText(), /治水长效战 \(28\)/);
-  assert.match(await first.innerText(), /逾期 15 天/);
+  await page.locator('.task-row').first().waitFor();
+  // Overdue first, the longest late first: (22) and the other 6月底前 items, 46 days late.
+  const badges = await page.locator('.task-row .badge').allInnerTexts();
+  const firstNotOverdue = badges.findIndex((b) => b !== '逾期');
+  assert.ok(firstNotOverdue > 0, `overdue rows lead: ${badges.join(',')}`);
+  assert.ok(badges.slice(firstNotOverdue).every((b) => b !== '逾期'), 'no overdue row after the others');
+  assert.match(await page.locator('.task-row').first().innerText(), /逾期 46 天/);
+  const row28 = page.locator('.task-row', { hasText: '治水长效战 (28)' });
+  assert.equal(await row28.locator('.badge').innerText(), '逾期');
+  assert.match(await row28.innerText(), /逾期 15 天/);
 
-  await first.locator('a').first().click();
+  await row28.locator('a').first().click();
   await page.waitForURL(/\/plans\/water\/items\/28/);
   await waitForHydration(page);
   const form = page.locator('.report-form');
