@@ -75,3 +75,37 @@ test('the timeline lists the 2018 milestones by month', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('two people reporting on the same assignment: the second sees the first', async () => {
+  const url = `${server.base}/plans/water/items/29?as_of=2018-09-01`;
+  const a = await newPage(browser);
+  const b = await newPage(browser);
+  for (const { page } of [a, b]) {
+    await page.goto(url);
+    await waitForHydration(page);
+  }
+  const fill = async (page, text) => {
+    const form = page.locator('.report-form');
+    await form.locator('textarea[name="form[narrative]"]').fill(text);
+    await form.locator('input[name="form[reporter]"]').fill('测试员');
+    await form.getByRole('button', { name: '提交报告' }).click();
+  };
+  await fill(a.page, '河长制平台已上线（甲）');
+  await a.page.locator('.report-form .ok').waitFor();
+  // B's page was loaded before A reported: B must not overwrite A silently.
+  await fill(b.page, '河长制平台建设中（乙）');
+  const conflict = b.page.locator('.report-form .conflict');
+  await conflict.waitFor();
+  assert.match(await conflict.innerText(), /已有他人提交了更新的进展报告/);
+  assert.match(await conflict.innerText(), /河长制平台已上线（甲）/);
+  // Only A's report is stored.
+  await b.page.goto(url);
+  await waitForHydration(b.page);
+  assert.equal(await b.page.locator('.history .report', { hasText: '（乙）' }).count(), 0);
+  assert.equal(await b.page.locator('.history .report', { hasText: '（甲）' }).count(), 1);
+  // A conflict response is an expected 4xx/5xx from the server function; nothing else.
+  const unexpected = b.problems.filter((p) => !p.includes('Failed to load resource'));
+  assert.deepEqual([...a.problems, ...unexpected], []);
+  await a.page.close();
+  await b.page.close();
+});

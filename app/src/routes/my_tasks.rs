@@ -109,8 +109,16 @@ fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
             <div class="task-head">
                 <StatusBadge status=a.status />
                 <a href=href>{format!("{} ({})", row.plan_short_name, row.item_number)}</a>
-                {days_text(a.days_left).map(|t| view! { <span class="days">{t}</span> })}
-                {missed.map(|t| view! { <span class="days">{t}</span> })}
+                {days_text(a.days_left)
+                    .map(|t| {
+                        let class = if a.days_left.is_some_and(|d| d < 0) {
+                            "days late"
+                        } else {
+                            "days"
+                        };
+                        view! { <span class=class>{t}</span> }
+                    })}
+                {missed.map(|t| view! { <span class="days late">{t}</span> })}
             </div>
             <p class="task-text">{row.item_text}</p>
             <MilestoneList milestones=row.milestones />
