@@ -129,7 +129,7 @@ pub mod inner {
         asked: Option<&str>,
         today: NaiveDate,
     ) -> Result<(NaiveDate, bool), AppError> {
-        let demo = store.demo_report_count().await? > 0;
+        let demo = store.has_demo_reports().await?;
         let day = match asked.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
                 AppError::BadRequest(format!("as_of：“{s}”不是日期，应为 YYYY-MM-DD"))

@@ -137,7 +137,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let report = seed(&store, &settings.seed.dir).await?;
         tracing::info!(?report, "first start: seed loaded");
     }
-    if demo && store.demo_report_count().await? == 0 {
+    if demo && !store.has_demo_reports().await? {
         let n = crate::demo::load(&store).await?;
         tracing::info!(reports = n, "demo progress reports loaded");
         println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");

@@ -117,3 +117,39 @@ fn the_password_of_a_database_url_is_never_printed() {
     assert!(!all.contains("topsecret"), "{all}");
     assert!(all.contains("sanzhi:***@127.0.0.1:1"), "{all}");
 }
+
+#[tokio::test]
+async fn demo_reports_are_deterministic_labelled_and_removable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    assert!(sanzhi(&url, &["seed"]).status.success());
+    let first = sanzhi(&url, &["demo"]);
+    assert!(first.status.success(), "{first:?}");
+    let first = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(first.contains("仅供演示"), "{first}");
+    let again = String::from_utf8_lossy(&sanzhi(&url, &["demo"]).stdout).to_string();
+    assert_eq!(first, again, "the same demo every time");
+
+    let store = sanzhi_store::Store::connect(&url).await.expect("open");
+    assert!(store.has_demo_reports().await.expect("demo?"));
+    let all = store
+        .tracked(
+            &sanzhi_store::TrackScope::default(),
+            sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2020, 12, 31).expect("date"),
+            15,
+        )
+        .await
+        .expect("tracked");
+    let reports: Vec<_> = all.iter().filter_map(|t| t.last_report.as_ref()).collect();
+    assert!(!reports.is_empty());
+    assert!(reports.iter().all(|r| r.is_demo
+        && r.narrative.starts_with("【演示】")
+        && r.reporter == "演示数据生成器"));
+    store.close().await;
+
+    let out = sanzhi(&url, &["demo", "--clear"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已删除演示报告"));
+    let store = sanzhi_store::Store::connect(&url).await.expect("open");
+    assert!(!store.has_demo_reports().await.expect("demo?"));
+    store.close().await;
+}

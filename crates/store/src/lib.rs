@@ -332,9 +332,9 @@ impl Store {
         dispatch!(self, clear_demo_reports())
     }
 
-    /// How many demo reports are stored (the UI labels demo data when there are any).
-    pub async fn demo_report_count(&self) -> Result<i64, StoreError> {
-        dispatch!(self, demo_report_count())
+    /// Whether any demo reports are stored (the UI labels demo data when there are).
+    pub async fn has_demo_reports(&self) -> Result<bool, StoreError> {
+        dispatch!(self, has_demo_reports())
     }
 
     /// How many plans are stored (used to decide whether a first start must seed).

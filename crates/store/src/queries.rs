@@ -1279,10 +1279,14 @@ pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
         .rows_affected())
 }
 
-pub(crate) async fn demo_report_count(pool: &Pool) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE is_demo")
-        .fetch_one(pool)
-        .await?)
+pub(crate) async fn has_demo_reports(pool: &Pool) -> Result<bool, StoreError> {
+    // Asked on every tracking page: stop at the first demo row.
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM progress_reports WHERE is_demo LIMIT 1) AS any_demo",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
 }
 
 pub(crate) async fn units(pool: &Pool) -> Result<Vec<(String, UnitKind)>, StoreError> {
