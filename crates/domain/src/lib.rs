@@ -6,6 +6,7 @@
 
 pub use chrono;
 
+pub mod annual;
 pub mod deadline;
 pub mod ids;
 pub mod indicator;
@@ -15,6 +16,7 @@ pub mod status;
 pub mod target;
 pub mod tree;
 pub mod unit;
+pub mod water;
 
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
