@@ -7,8 +7,11 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod components;
 pub mod error;
+pub mod indicators;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -78,6 +81,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("my")
                         view=routes::my_tasks::MyTasksPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("indicators")
+                        view=routes::indicators::IndicatorsPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -35,7 +35,7 @@ test('the overview lists the three plans in Chinese and hydrates', async () => {
     '衢州市治土持久战行动方案',
   ]);
   const nav = await page.locator('.site-nav a').allInnerTexts();
-  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '时间轴']);
+  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '时间轴', '指标']);
   const owners = await page.locator('.plan-card dd').allInnerTexts();
   assert.ok(owners.includes('市治气办'), owners.join(','));
 
@@ -115,6 +115,21 @@ test('a plan shows its tree and an item opens with its units, deadlines and note
 
   const shots = join(ROOT, 'end2end', 'screenshots');
   await page.screenshot({ path: join(shots, 'item-water-1.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the indicators page charts the PM2.5 targets of a year', async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${server.base}/indicators?year=2019`);
+  await waitForHydration(page);
+  const svg = page.locator('.chart svg');
+  await svg.waitFor();
+  assert.match(await svg.innerHTML(), /2019年 PM2.5 年均浓度目标/);
+  const kaihua = page.locator('table.pm25 tr', { hasText: '开化' });
+  assert.match(await kaihua.innerText(), /28以下\s+28以下\s+28以下/);
+  assert.equal(await page.locator('table.sections tbody tr').count(), 9);
+  await page.screenshot({ path: join(ROOT, 'end2end', 'screenshots', 'indicators.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -98,7 +98,29 @@ on_both_backends!(
     bad_and_unknown_plan_codes_get_typed_errors,
     plan_pages_and_unknown_paths,
     responses_carry_a_request_id,
+    the_indicators_page_has_a_chart_and_the_targets,
 );
+
+async fn the_indicators_page_has_a_chart_and_the_targets(app: &TestApp) {
+    let html = app
+        .get("/indicators?year=2018")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(html.contains("<svg"), "the chart is inlined");
+    assert!(html.contains("2018年 PM2.5 年均浓度目标"));
+    assert!(html.contains("28以下"));
+    assert!(html.contains("铜山源水库") && html.contains("（水库）"));
+    assert!(html.contains("Ⅲ类"));
+    let bad = app
+        .get("/indicators?year=2030")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(bad.contains("year：2030 年没有目标"));
+}
 
 async fn healthz_reports_the_database(app: &TestApp) {
     let resp = app.get("/healthz").await;

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The navigation entries, in order: (path, label).
-pub const NAV: [(&str, &str); 6] = [
+pub const NAV: [(&str, &str); 7] = [
     ("/", "总览"),
     ("/plans/water", "治水"),
     ("/plans/air", "治气"),
     ("/plans/soil", "治土"),
     ("/my", "我的任务"),
     ("/timeline", "时间轴"),
+    ("/indicators", "指标"),
 ];
 
 /// Header with the product name and navigation, then the page.

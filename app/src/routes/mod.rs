@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod indicators;
 pub mod item;
 pub mod my_tasks;
 pub mod not_found;

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod report;
 pub mod status;
 pub mod target;
+pub mod targets;
 pub mod tree;
 pub mod unit;
 pub mod water;
@@ -25,6 +26,7 @@ pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use report::{NewReport, Report, ReportForm, Tracked};
 pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};
 pub use target::{Direction, NoteKind};
+pub use targets::{DrainLimitRow, IndicatorTargets, Pm25TargetRow, RateGoalRow, SectionRow};
 pub use tree::{
     ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote, Target,
     TaskNode,

@@ -305,6 +305,11 @@ impl Store {
             .collect())
     }
 
+    /// The indicators' targets: PM2.5 by area and year, sections, drain limits, rates.
+    pub async fn indicator_targets(&self) -> Result<sanzhi_domain::IndicatorTargets, StoreError> {
+        dispatch!(self, indicator_targets())
+    }
+
     /// Every unit with its kind, county governments first.
     pub async fn units(&self) -> Result<Vec<(String, UnitKind)>, StoreError> {
         dispatch!(self, units())

@@ -1363,3 +1363,81 @@ pub(crate) async fn insert_demo_reports(
     tx.commit().await?;
     Ok(reports.len() as u64)
 }
+
+pub(crate) async fn indicator_targets(
+    pool: &Pool,
+) -> Result<sanzhi_domain::IndicatorTargets, StoreError> {
+    use sanzhi_domain::{
+        DrainLimitRow, IndicatorTargets, Pm25TargetRow, RateGoalRow, SectionRow, WaterClass,
+        WaterParameter,
+    };
+    let corrupt = |e: sanzhi_domain::ParseError| StoreError::Corrupt(e.to_string());
+    let pm25 = sqlx::query_as::<_, (String, i32, f64, String, String)>(
+        "SELECT area, year, value, qualifier, raw FROM pm25_targets ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(area, year, value, qualifier, raw)| Pm25TargetRow {
+        area,
+        year,
+        value,
+        qualifier,
+        raw,
+    })
+    .collect();
+    let sections = sqlx::query_as::<_, (String, String, bool, Option<String>, String)>(
+        "SELECT name, target_class, reservoir, table_name, note FROM water_sections ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(name, class, reservoir, table_name, note)| {
+        Ok(SectionRow {
+            name,
+            target_class: WaterClass::parse(&class).map_err(corrupt)?,
+            reservoir,
+            table_name,
+            note,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let drains = sqlx::query_as::<_, (String, String, f64, chrono::NaiveDate, String)>(
+        "SELECT drain, parameter, limit_mg_l, effective_from, raw FROM drain_limits ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(drain, parameter, limit_mg_l, effective_from, raw)| {
+        Ok(DrainLimitRow {
+            drain,
+            parameter: WaterParameter::parse(&parameter).map_err(corrupt)?,
+            limit_mg_l,
+            effective_from,
+            raw,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let rates = sqlx::query_as::<_, (String, i32, f64, String, String)>(
+        "SELECT metric, year, percent, comparator, raw FROM rate_goals ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(metric, year, percent, comparator, raw)| {
+        Ok(RateGoalRow {
+            metric,
+            year,
+            percent,
+            comparator: Direction::parse(&comparator).map_err(corrupt)?,
+            raw,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(IndicatorTargets {
+        pm25,
+        sections,
+        drains,
+        rates,
+    })
+}
