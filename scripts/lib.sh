@@ -11,6 +11,13 @@ cd "$ROOT"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sanzhi-target}
 # Tools installed by these scripts, per version, so several checkouts can share them.
 TOOLS=${SANZHI_TOOLS_DIR:-$HOME/.cache/sanzhi-tools}
+# No incremental caches: they are not reused by these scripts and take gigabytes.
+export CARGO_INCREMENTAL=0
+mkdir -p "$CARGO_TARGET_DIR"
+# Test and server executables of earlier builds pile up in deps/ (hundreds of MB each);
+# those untouched for a day are dropped (cargo rebuilds one if it is needed again).
+find "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/release/deps -maxdepth 1 -type f \
+  -perm -u+x ! -name '*.so' -mmin +1440 -delete 2>/dev/null || true
 # Newer crates may need a newer rustc than the machine's: fall back to compatible versions.
 export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
 
