@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface, one module per component.
 
 pub mod error_box;
+pub mod grid;
 pub mod layout;
 pub mod milestones;
 pub mod plan_card;

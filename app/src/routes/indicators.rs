@@ -1,6 +1,7 @@
 //! `/indicators?year=2019` — 指标: the targets the plans set, as tables and a chart.
 
 use crate::components::error_box::ErrorBox;
+use crate::components::grid::GridTable;
 use crate::indicators::get_indicators;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,118 +33,74 @@ pub fn IndicatorsPage() -> impl IntoView {
                                         .collect_view()}
                                 </nav>
                                 <div class="chart" inner_html=p.pm25_svg></div>
-                                <table class="grid pm25">
-                                    <thead>
-                                        <tr>
-                                            <th>"地区"</th>
-                                            <th>"2018年"</th>
-                                            <th>"2019年"</th>
-                                            <th>"2020年"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {pm25_rows(&p.targets)
-                                            .into_iter()
-                                            .map(|(area, cells)| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{area}</td>
-                                                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <GridTable
+                                    class="pm25"
+                                    headers=vec!["地区", "2018年", "2019年", "2020年"]
+                                    rows=pm25_rows(&p.targets)
+                                        .into_iter()
+                                        .map(|(area, cells)| std::iter::once(area).chain(cells).collect())
+                                        .collect()
+                                />
                                 <p class="provenance">"出处：治气攻坚战 附件2；衢州市区据正文一、(二)。"</p>
                             </section>
                             <section class="card">
                                 <h2>"国家“水十条”断面目标水质"</h2>
-                                <table class="grid sections">
-                                    <thead>
-                                        <tr>
-                                            <th>"断面"</th>
-                                            <th>"目标"</th>
-                                            <th>"说明"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {p
-                                            .targets
-                                            .sections
-                                            .into_iter()
-                                            .map(|s| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{s.name}{s.reservoir.then_some("（水库）")}</td>
-                                                        <td>{s.target_class.label_zh()}</td>
-                                                        <td>{s.note}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <GridTable
+                                    class="sections"
+                                    headers=vec!["断面", "目标", "说明"]
+                                    rows=p
+                                        .targets
+                                        .sections
+                                        .iter()
+                                        .map(|x| {
+                                            vec![
+                                                format!("{}{}", x.name, if x.reservoir { "（水库）" } else { "" }),
+                                                x.target_class.label_zh().to_owned(),
+                                                x.note.clone(),
+                                            ]
+                                        })
+                                        .collect()
+                                />
                             </section>
                             <section class="card">
                                 <h2>"支流排渠控制标准"</h2>
-                                <table class="grid drains">
-                                    <thead>
-                                        <tr>
-                                            <th>"排渠"</th>
-                                            <th>"指标"</th>
-                                            <th>"限值（mg/L）"</th>
-                                            <th>"起始"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {p
-                                            .targets
-                                            .drains
-                                            .into_iter()
-                                            .map(|d| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{d.drain}</td>
-                                                        <td>{d.parameter.as_str()}</td>
-                                                        <td>{d.limit_mg_l.to_string()}</td>
-                                                        <td>{d.effective_from.to_string()}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <GridTable
+                                    class="drains"
+                                    headers=vec!["排渠", "指标", "限值（mg/L）", "起始"]
+                                    rows=p
+                                        .targets
+                                        .drains
+                                        .iter()
+                                        .map(|d| {
+                                            vec![
+                                                d.drain.clone(),
+                                                d.parameter.as_str().to_owned(),
+                                                d.limit_mg_l.to_string(),
+                                                d.effective_from.to_string(),
+                                            ]
+                                        })
+                                        .collect()
+                                />
                             </section>
                             <section class="card">
                                 <h2>"土壤与固废指标"</h2>
-                                <table class="grid rates">
-                                    <thead>
-                                        <tr>
-                                            <th>"指标"</th>
-                                            <th>"年份"</th>
-                                            <th>"目标"</th>
-                                            <th>"原文"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {p
-                                            .targets
-                                            .rates
-                                            .into_iter()
-                                            .map(|r| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{r.metric}</td>
-                                                        <td>{r.year}</td>
-                                                        <td>{format!("{}{}%", r.comparator.label_zh(), r.percent)}</td>
-                                                        <td>{r.raw}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <GridTable
+                                    class="rates"
+                                    headers=vec!["指标", "年份", "目标", "原文"]
+                                    rows=p
+                                        .targets
+                                        .rates
+                                        .iter()
+                                        .map(|r| {
+                                            vec![
+                                                r.metric.clone(),
+                                                r.year.to_string(),
+                                                format!("{}{}%", r.comparator.label_zh(), r.percent),
+                                                r.raw.clone(),
+                                            ]
+                                        })
+                                        .collect()
+                                />
                             </section>
                         }
                             .into_any()

@@ -3,6 +3,7 @@
 
 use crate::api::get_item;
 use crate::components::error_box::ErrorBox;
+use crate::components::grid::GridTable;
 use crate::components::milestones::MilestoneList;
 use crate::components::report_form::ReportFormView;
 use crate::components::status::{as_of_param, AsOfBar, StatusBadge};
@@ -198,30 +199,15 @@ fn ItemView(
                     }}
                 </dd>
             </dl>
-            <table class="grid assignments">
-                <thead>
-                    <tr>
-                        <th>"责任单位"</th>
-                        <th>"类型"</th>
-                        <th>"依据"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {d
-                        .assignments
-                        .into_iter()
-                        .map(|a| {
-                            view! {
-                                <tr>
-                                    <td>{a.unit}</td>
-                                    <td>{a.unit_kind.label_zh()}</td>
-                                    <td>{a.via}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <GridTable
+                class="assignments"
+                headers=vec!["责任单位", "类型", "依据"]
+                rows=d
+                    .assignments
+                    .into_iter()
+                    .map(|a| vec![a.unit, a.unit_kind.label_zh().to_owned(), a.via])
+                    .collect()
+            />
         </section>
 
         <section class="card">
@@ -234,34 +220,22 @@ fn ItemView(
                 view! {
                     <section class="card">
                         <h2>"量化目标"</h2>
-                        <table class="grid targets">
-                            <thead>
-                                <tr>
-                                    <th>"指标"</th>
-                                    <th>"目标"</th>
-                                    <th>"年度"</th>
-                                    <th>"原文"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {d
-                                    .targets
-                                    .into_iter()
-                                    .map(|t| {
-                                        view! {
-                                            <tr>
-                                                <td>{t.metric}</td>
-                                                <td>
-                                                    {format!("{}{}{}", t.direction.label_zh(), t.value, t.unit)}
-                                                </td>
-                                                <td>{t.year}</td>
-                                                <td>{t.quote}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                        <GridTable
+                            class="targets"
+                            headers=vec!["指标", "目标", "年度", "原文"]
+                            rows=d
+                                .targets
+                                .into_iter()
+                                .map(|t| {
+                                    vec![
+                                        t.metric,
+                                        format!("{}{}{}", t.direction.label_zh(), t.value, t.unit),
+                                        t.year.to_string(),
+                                        t.quote,
+                                    ]
+                                })
+                                .collect()
+                        />
                     </section>
                 }
             })}
