@@ -11,7 +11,9 @@ pub mod deadline;
 pub mod ids;
 pub mod indicator;
 pub mod plan;
+pub mod reading;
 pub mod report;
+pub mod standing;
 pub mod status;
 pub mod target;
 pub mod targets;
@@ -23,6 +25,10 @@ pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrenc
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
+pub use reading::{
+    indicator, Better, IndicatorDef, NewReading, PlaceKind, Places, Reading, ReadingInput,
+    ReadingKey, ReadingSource, ReadingsWritten, CATALOGUE, CITY,
+};
 pub use report::{NewReport, Report, ReportForm, Tracked};
 pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};
 pub use target::{Direction, NoteKind};

@@ -14,6 +14,7 @@ mod rows;
 pub mod testing;
 
 use sanzhi_domain::chrono::{DateTime, NaiveDate, Utc};
+pub use sanzhi_domain::reading::ReadingsWritten;
 use sanzhi_domain::{
     assess, ItemDetail, NewReport, PlanCode, PlanDetail, PlanSummary, PlanTree, Report, ReportFact,
     Tracked, UnitKind,
@@ -85,6 +86,27 @@ pub struct TrackScope {
     pub plan: Option<String>,
     pub unit: Option<String>,
     pub item: Option<i32>,
+}
+
+/// Which readings to list: years `from_year..=to_year`, an indicator code or code prefix
+/// (`water.`), a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingFilter {
+    pub from_year: i32,
+    pub to_year: i32,
+    pub indicator: Option<String>,
+    pub place: Option<String>,
+}
+
+impl ReadingFilter {
+    pub fn years(from_year: i32, to_year: i32) -> Self {
+        Self {
+            from_year,
+            to_year,
+            indicator: None,
+            place: None,
+        }
+    }
 }
 
 /// What a seed load did: rows inserted, updated (content differed) and left as they were.
@@ -340,6 +362,42 @@ impl Store {
     /// Whether any demo reports are stored (the UI labels demo data when there are).
     pub async fn has_demo_reports(&self) -> Result<bool, StoreError> {
         dispatch!(self, has_demo_reports())
+    }
+
+    /// Where each kind of indicator is read: the areas, sections and drains of the seed.
+    pub async fn reading_places(&self) -> Result<sanzhi_domain::Places, StoreError> {
+        dispatch!(self, reading_places())
+    }
+
+    /// Stored readings matching `filter`.
+    pub async fn readings(
+        &self,
+        filter: &ReadingFilter,
+    ) -> Result<Vec<sanzhi_domain::Reading>, StoreError> {
+        dispatch!(self, readings(filter))
+    }
+
+    /// Writes readings in one transaction (all or nothing); a reading for a key that has one
+    /// replaces it and the old value is kept in `reading_history`.
+    #[tracing::instrument(skip(self, readings, now), fields(n = readings.len()))]
+    pub async fn write_readings(
+        &self,
+        readings: &[sanzhi_domain::NewReading],
+        source: sanzhi_domain::ReadingSource,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ReadingsWritten, StoreError> {
+        dispatch!(self, write_readings(readings, source, by, now))
+    }
+
+    /// Removes demo readings (real readings stay).
+    pub async fn clear_demo_readings(&self) -> Result<u64, StoreError> {
+        dispatch!(self, clear_demo_readings())
+    }
+
+    /// (all readings, demo readings).
+    pub async fn reading_counts(&self) -> Result<(i64, i64), StoreError> {
+        dispatch!(self, reading_counts())
     }
 
     /// How many plans are stored (used to decide whether a first start must seed).

@@ -93,6 +93,7 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
         plan_ids.insert(plan.code.as_str().to_owned(), plan_id);
     }
     load_reference(&mut tx, &seed.reference, &unit_ids, &plan_ids, &mut report).await?;
+    sync_indicators(&mut tx, &mut report).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -1440,4 +1441,297 @@ pub(crate) async fn indicator_targets(
         drains,
         rates,
     })
+}
+
+// ---- Indicators and readings ----
+
+/// Writes the indicator catalogue of the domain crate: insert or update by code, never delete
+/// (readings refer to the codes).
+async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(), StoreError> {
+    for (seq, d) in (1i32..).zip(sanzhi_domain::CATALOGUE.iter()) {
+        let want = (
+            seq,
+            d.name_zh.to_owned(),
+            d.unit.to_owned(),
+            d.better.as_str().to_owned(),
+            place_kind_str(d.place_kind).to_owned(),
+            d.plan.to_owned(),
+        );
+        let stored: Option<(i32, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, name, unit, better, place_kind, plan_code FROM indicators WHERE code = $1",
+        )
+        .bind(d.code)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let change = match stored {
+            Some(s) if s == want => Change::Unchanged,
+            Some(_) => {
+                sqlx::query(
+                    "UPDATE indicators SET seq = $1, name = $2, unit = $3, better = $4,
+                         place_kind = $5, plan_code = $6 WHERE code = $7",
+                )
+                .bind(want.0)
+                .bind(&want.1)
+                .bind(&want.2)
+                .bind(&want.3)
+                .bind(&want.4)
+                .bind(&want.5)
+                .bind(d.code)
+                .execute(&mut **tx)
+                .await?;
+                Change::Updated
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO indicators (code, seq, name, unit, better, place_kind, plan_code)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(d.code)
+                .bind(want.0)
+                .bind(&want.1)
+                .bind(&want.2)
+                .bind(&want.3)
+                .bind(&want.4)
+                .bind(&want.5)
+                .execute(&mut **tx)
+                .await?;
+                Change::Inserted
+            }
+        };
+        report.add(change);
+    }
+    Ok(())
+}
+
+fn place_kind_str(k: sanzhi_domain::PlaceKind) -> &'static str {
+    use sanzhi_domain::PlaceKind;
+    match k {
+        PlaceKind::Area => "area",
+        PlaceKind::Section => "section",
+        PlaceKind::Drain => "drain",
+        PlaceKind::City => "city",
+    }
+}
+
+pub(crate) async fn reading_places(pool: &Pool) -> Result<sanzhi_domain::Places, StoreError> {
+    let ordered = |rows: Vec<(String,)>| {
+        let mut out: Vec<String> = Vec::new();
+        for (name,) in rows {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    let areas = ordered(
+        sqlx::query_as("SELECT area FROM pm25_targets ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    let sections = ordered(
+        sqlx::query_as("SELECT name FROM water_sections ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    let mut drains = ordered(
+        sqlx::query_as("SELECT drain FROM drain_limits ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    for d in ordered(
+        sqlx::query_as("SELECT drain FROM drain_relative_limits ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    ) {
+        if !drains.contains(&d) {
+            drains.push(d);
+        }
+    }
+    Ok(sanzhi_domain::Places {
+        areas,
+        sections,
+        drains,
+    })
+}
+
+const READING_COLUMNS: &str = "id, indicator, place, year, month, value, valid_days, provisional,
+    source, is_demo, note, recorded_by, recorded_at";
+
+type ReadingTuple = (
+    i64,
+    String,
+    String,
+    i32,
+    i32,
+    f64,
+    Option<i32>,
+    bool,
+    String,
+    bool,
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
+fn reading_of(t: ReadingTuple) -> Result<sanzhi_domain::Reading, StoreError> {
+    let (id, indicator, place, year, month, value, valid_days, provisional, source, is_demo, note, recorded_by, recorded_at) = t;
+    Ok(sanzhi_domain::Reading {
+        id,
+        key: sanzhi_domain::ReadingKey {
+            indicator,
+            place,
+            year,
+            month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        },
+        value,
+        valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+        provisional,
+        source: sanzhi_domain::ReadingSource::parse(&source)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        is_demo,
+        note,
+        recorded_by,
+        recorded_at: recorded_at.to_rfc3339(),
+    })
+}
+
+/// Readings of the years `from..=to`, optionally of one indicator (code prefix, e.g. `water.`)
+/// and one place, in indicator, place, period order.
+pub(crate) async fn readings(
+    pool: &Pool,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<sanzhi_domain::Reading>, StoreError> {
+    let sql = format!(
+        "SELECT {READING_COLUMNS} FROM readings
+         WHERE year BETWEEN $1 AND $2
+           AND ($3 = '' OR indicator = $3 OR indicator LIKE $4)
+           AND ($5 = '' OR place = $5)
+         ORDER BY indicator, place, year, month"
+    );
+    let prefix = filter.indicator.clone().unwrap_or_default();
+    let rows: Vec<ReadingTuple> = sqlx::query_as(&sql)
+        .bind(filter.from_year)
+        .bind(filter.to_year)
+        .bind(&prefix)
+        .bind(format!("{prefix}%"))
+        .bind(filter.place.clone().unwrap_or_default())
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(reading_of).collect()
+}
+
+/// Writes readings in one transaction: new keys are inserted, changed values replace the
+/// stored ones (which go to reading_history), identical ones are left alone.
+pub(crate) async fn write_readings(
+    pool: &Pool,
+    readings: &[sanzhi_domain::NewReading],
+    source: sanzhi_domain::ReadingSource,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::ReadingsWritten, StoreError> {
+    let is_demo = source == sanzhi_domain::ReadingSource::Demo;
+    let mut out = crate::ReadingsWritten::default();
+    let mut tx = pool.begin().await?;
+    for r in readings {
+        let month = i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let days = r.valid_days.and_then(|d| i32::try_from(d).ok());
+        let stored: Option<ReadingTuple> = sqlx::query_as(&format!(
+            "SELECT {READING_COLUMNS} FROM readings
+             WHERE indicator = $1 AND place = $2 AND year = $3 AND month = $4"
+        ))
+        .bind(&r.key.indicator)
+        .bind(&r.key.place)
+        .bind(r.key.year)
+        .bind(month)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match stored {
+            Some(s)
+                if s.5 == r.value
+                    && s.6 == days
+                    && s.7 == r.provisional
+                    && s.9 == is_demo
+                    && s.10 == r.note =>
+            {
+                out.unchanged += 1;
+            }
+            Some(s) => {
+                sqlx::query(
+                    "INSERT INTO reading_history (indicator, place, year, month, value, valid_days,
+                         provisional, source, is_demo, note, recorded_by, recorded_at,
+                         replaced_at, replaced_by)
+                     SELECT indicator, place, year, month, value, valid_days, provisional, source,
+                         is_demo, note, recorded_by, recorded_at, $1, $2
+                     FROM readings WHERE id = $3",
+                )
+                .bind(now)
+                .bind(by)
+                .bind(s.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE readings SET value = $1, valid_days = $2, provisional = $3,
+                         source = $4, is_demo = $5, note = $6, recorded_by = $7, recorded_at = $8
+                     WHERE id = $9",
+                )
+                .bind(r.value)
+                .bind(days)
+                .bind(r.provisional)
+                .bind(source.as_str())
+                .bind(is_demo)
+                .bind(&r.note)
+                .bind(by)
+                .bind(now)
+                .bind(s.0)
+                .execute(&mut *tx)
+                .await?;
+                out.replaced += 1;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO readings (indicator, place, year, month, value, valid_days,
+                         provisional, source, is_demo, note, recorded_by, recorded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(&r.key.indicator)
+                .bind(&r.key.place)
+                .bind(r.key.year)
+                .bind(month)
+                .bind(r.value)
+                .bind(days)
+                .bind(r.provisional)
+                .bind(source.as_str())
+                .bind(is_demo)
+                .bind(&r.note)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                out.inserted += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM reading_history WHERE is_demo")
+        .execute(&mut *tx)
+        .await?;
+    let n = sqlx::query("DELETE FROM readings WHERE is_demo")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub(crate) async fn reading_counts(pool: &Pool) -> Result<(i64, i64), StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0) FROM readings",
+    )
+    .fetch_one(pool)
+    .await?)
 }

@@ -533,3 +533,186 @@ mod reports {
         assert_eq!(db.store.reports(a).await.expect("reports").len(), 1);
     }
 }
+
+mod readings {
+    use super::*;
+    use sanzhi_domain::chrono::{TimeZone, Utc};
+    use sanzhi_domain::{NewReading, ReadingKey, ReadingSource, ReadingsWritten};
+    use sanzhi_store::ReadingFilter;
+
+    on_both_backends!(
+        the_catalogue_and_places_come_with_the_seed,
+        readings_are_written_replaced_and_kept_in_history,
+        a_failing_write_of_readings_changes_nothing,
+        demo_readings_are_replaced_by_real_ones_and_cleared_alone,
+    );
+
+    fn reading(indicator: &str, place: &str, month: u32, value: f64) -> NewReading {
+        NewReading {
+            key: ReadingKey {
+                indicator: indicator.into(),
+                place: place.into(),
+                year: 2018,
+                month,
+            },
+            value,
+            valid_days: Some(30),
+            provisional: false,
+            note: String::new(),
+        }
+    }
+
+    async fn seeded(db: &TestDb) -> &Store {
+        db.store.load_seed(&shipped_seed()).await.expect("seed");
+        &db.store
+    }
+
+    fn now() -> sanzhi_domain::chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2019, 1, 5, 8, 0, 0)
+            .single()
+            .expect("time")
+    }
+
+    async fn the_catalogue_and_places_come_with_the_seed(db: &TestDb) {
+        let store = seeded(db).await;
+        let n: i64 = sqlx_count(store, "SELECT COUNT(*) FROM indicators").await;
+        assert_eq!(n, sanzhi_domain::CATALOGUE.len() as i64);
+        let places = store.reading_places().await.expect("places");
+        assert_eq!(places.sections.len(), 9);
+        assert_eq!(places.sections[0], "东迹渡");
+        assert!(places.areas.contains(&"柯城".to_owned()));
+        assert!(
+            places.areas.contains(&"衢州市区".to_owned()),
+            "{:?}",
+            places.areas
+        );
+        assert!(places.drains.contains(&"西排渠".to_owned()));
+        assert_eq!(store.reading_counts().await.expect("counts"), (0, 0));
+    }
+
+    async fn sqlx_count(store: &Store, sql: &str) -> i64 {
+        super::count(store, sql).await
+    }
+
+    async fn readings_are_written_replaced_and_kept_in_history(db: &TestDb) {
+        let store = seeded(db).await;
+        let batch = vec![
+            reading("pm25", "柯城", 1, 52.0),
+            reading("pm25", "柯城", 2, 48.5),
+            reading("water.tp", "铜山源水库", 1, 0.04),
+        ];
+        let w = store
+            .write_readings(&batch, ReadingSource::Imported, "测试", now())
+            .await
+            .expect("write");
+        assert_eq!(
+            w,
+            ReadingsWritten {
+                inserted: 3,
+                replaced: 0,
+                unchanged: 0
+            }
+        );
+        // The same batch again changes nothing; a corrected value replaces the stored one.
+        let again = store
+            .write_readings(&batch, ReadingSource::Imported, "测试", now())
+            .await
+            .expect("again");
+        assert_eq!(again.unchanged, 3);
+        let mut fixed = batch[1].clone();
+        fixed.value = 47.9;
+        fixed.provisional = true;
+        let w = store
+            .write_readings(&[fixed], ReadingSource::Entered, "录入员", now())
+            .await
+            .expect("fix");
+        assert_eq!(w.replaced, 1);
+        let all = store
+            .readings(&ReadingFilter::years(2018, 2018))
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 3);
+        let feb = all
+            .iter()
+            .find(|r| r.key.month == 2)
+            .expect("february reading");
+        assert_eq!(feb.value, 47.9);
+        assert!(feb.provisional);
+        assert_eq!(feb.source, ReadingSource::Entered);
+        assert_eq!(feb.recorded_by, "录入员");
+        assert_eq!(feb.valid_days, Some(30));
+        assert_eq!(
+            sqlx_count(
+                store,
+                "SELECT COUNT(*) FROM reading_history WHERE value = 48.5"
+            )
+            .await,
+            1
+        );
+        // Filters: by prefix, by place.
+        let water = store
+            .readings(&ReadingFilter {
+                indicator: Some("water.".into()),
+                ..ReadingFilter::years(2018, 2018)
+            })
+            .await
+            .expect("water");
+        assert_eq!(water.len(), 1);
+        let kecheng = store
+            .readings(&ReadingFilter {
+                place: Some("柯城".into()),
+                ..ReadingFilter::years(2018, 2020)
+            })
+            .await
+            .expect("place");
+        assert_eq!(kecheng.len(), 2);
+        assert!(store
+            .readings(&ReadingFilter::years(2019, 2020))
+            .await
+            .expect("none")
+            .is_empty());
+    }
+
+    async fn a_failing_write_of_readings_changes_nothing(db: &TestDb) {
+        let store = seeded(db).await;
+        // The second reading names an indicator the database does not know: the foreign key
+        // refuses it and the first must not stay behind.
+        let batch = vec![
+            reading("pm25", "柯城", 1, 52.0),
+            reading("no.such.indicator", "柯城", 1, 1.0),
+        ];
+        assert!(store
+            .write_readings(&batch, ReadingSource::Imported, "测试", now())
+            .await
+            .is_err());
+        assert_eq!(store.reading_counts().await.expect("counts"), (0, 0));
+    }
+
+    async fn demo_readings_are_replaced_by_real_ones_and_cleared_alone(db: &TestDb) {
+        let store = seeded(db).await;
+        let demo = vec![
+            reading("pm25", "柯城", 1, 50.0),
+            reading("pm25", "柯城", 2, 45.0),
+        ];
+        store
+            .write_readings(&demo, ReadingSource::Demo, "演示数据生成器", now())
+            .await
+            .expect("demo");
+        assert_eq!(store.reading_counts().await.expect("counts"), (2, 2));
+        // A real January value with the same number replaces the demo row: it is no longer demo.
+        let w = store
+            .write_readings(&demo[..1], ReadingSource::Imported, "环保局", now())
+            .await
+            .expect("real");
+        assert_eq!(w.replaced, 1);
+        assert_eq!(store.reading_counts().await.expect("counts"), (2, 1));
+        assert_eq!(store.clear_demo_readings().await.expect("clear"), 1);
+        let left = store
+            .readings(&ReadingFilter::years(2018, 2018))
+            .await
+            .expect("left");
+        assert_eq!(left.len(), 1);
+        assert!(!left[0].is_demo);
+        assert_eq!(left[0].source, ReadingSource::Imported);
+    }
+}

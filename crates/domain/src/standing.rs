@@ -1,0 +1,509 @@
+//! Where an indicator stands against its target, computed from the monthly readings:
+//! PM2.5 annual means by area, sections' classes by month and by year, drains against the
+//! limit in force, and the soil rates against their goals. Pure functions; the store hands
+//! in readings and targets, the pages and charts show the results.
+
+use crate::annual::{annual_mean, AnnualMean, MonthlyValue};
+use crate::reading::{water_indicator, Reading};
+use crate::targets::{DrainLimitRow, IndicatorTargets, RateGoalRow};
+use crate::water::{classify, Classification, Parameter};
+use crate::{Direction, WaterClass, WaterParameter};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One area's PM2.5 in one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pm25Standing {
+    pub area: String,
+    pub year: i32,
+    /// Mean of the months up to and including `through_month`.
+    pub annual: AnnualMean,
+    pub through_month: u32,
+    pub target: Option<f64>,
+    /// Whether the mean so far is at or under the target; `None` without mean or target.
+    pub met: Option<bool>,
+    pub any_demo: bool,
+    pub any_provisional: bool,
+}
+
+/// PM2.5 standings of `year` for every area with a target or a reading, counting the months
+/// up to `through_month` (12 for the whole year). Areas in the order of the targets table.
+pub fn pm25_standings(
+    readings: &[Reading],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<Pm25Standing> {
+    let mut areas: Vec<String> = Vec::new();
+    for t in &targets.pm25 {
+        if !areas.contains(&t.area) {
+            areas.push(t.area.clone());
+        }
+    }
+    for r in readings.iter().filter(|r| r.key.indicator == "pm25") {
+        if !areas.contains(&r.key.place) {
+            areas.push(r.key.place.clone());
+        }
+    }
+    areas
+        .into_iter()
+        .map(|area| {
+            let months: Vec<&Reading> = readings
+                .iter()
+                .filter(|r| {
+                    r.key.indicator == "pm25"
+                        && r.key.place == area
+                        && r.key.year == year
+                        && r.key.month <= through_month
+                })
+                .collect();
+            let values: Vec<MonthlyValue> = months
+                .iter()
+                .map(|r| MonthlyValue {
+                    month: r.key.month,
+                    value: r.value,
+                    valid_days: r.valid_days,
+                })
+                .collect();
+            let mut annual = annual_mean(&values);
+            if through_month < 12 {
+                // Only the months so far are expected: drop the gaps of later months.
+                annual = annual_mean_through(&values, through_month);
+            }
+            let target = targets
+                .pm25
+                .iter()
+                .find(|t| t.area == area && t.year == year)
+                .map(|t| t.value);
+            let met = match (annual.mean, target) {
+                (Some(m), Some(t)) => Some(round1(m) <= t),
+                _ => None,
+            };
+            Pm25Standing {
+                area,
+                year,
+                through_month,
+                target,
+                met,
+                any_demo: months.iter().any(|r| r.is_demo),
+                any_provisional: months.iter().any(|r| r.provisional),
+                annual,
+            }
+        })
+        .collect()
+}
+
+/// Concentrations are reported to one decimal; a target is met by the reported value.
+pub fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// The mean of January … `through` with the completeness rule applied to those months only
+/// (a year to date cannot have 324 days; the monthly minimums still apply).
+fn annual_mean_through(values: &[MonthlyValue], through: u32) -> AnnualMean {
+    let mut a = annual_mean(values);
+    a.gaps
+        .retain(|g| !g.starts_with("缺少") && !g.starts_with("全年"));
+    let missing: Vec<String> = (1..=through)
+        .filter(|m| !values.iter().any(|v| v.month == *m))
+        .map(|m| format!("{m}月"))
+        .collect();
+    if !missing.is_empty() {
+        a.gaps
+            .insert(0, format!("缺少 {} 的数据", missing.join("、")));
+    }
+    a.gaps.insert(0, format!("截至{through}月，尚非全年"));
+    a.complete = false;
+    a
+}
+
+/// A section's class in one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionMonth {
+    pub month: u32,
+    pub classification: Classification,
+}
+
+/// A section in one year: month by month and on the annual means of its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionStanding {
+    pub section: String,
+    pub target: WaterClass,
+    pub reservoir: bool,
+    pub year: i32,
+    pub months: Vec<SectionMonth>,
+    /// From the arithmetic mean of each parameter over the months measured (up to
+    /// `through_month`).
+    pub annual: Classification,
+    pub through_month: u32,
+    pub months_measured: u32,
+    pub met: Option<bool>,
+    /// 超标项目 of the annual class against the target.
+    pub exceeding: Vec<Parameter>,
+    /// Months whose class missed the target.
+    pub months_missed: u32,
+    pub any_demo: bool,
+}
+
+pub fn section_standings(
+    readings: &[Reading],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<SectionStanding> {
+    targets
+        .sections
+        .iter()
+        .map(|s| {
+            let mine: Vec<&Reading> = readings
+                .iter()
+                .filter(|r| {
+                    r.key.place == s.name
+                        && r.key.year == year
+                        && r.key.month <= through_month
+                        && r.key.indicator.starts_with("water.")
+                })
+                .collect();
+            let param_of = |r: &Reading| {
+                Parameter::ALL
+                    .into_iter()
+                    .find(|p| water_indicator(*p).code == r.key.indicator)
+            };
+            let mut months = Vec::new();
+            for m in 1..=through_month {
+                let values: Vec<(Parameter, f64)> = mine
+                    .iter()
+                    .filter(|r| r.key.month == m)
+                    .filter_map(|r| param_of(r).map(|p| (p, r.value)))
+                    .collect();
+                if !values.is_empty() {
+                    months.push(SectionMonth {
+                        month: m,
+                        classification: classify(&values, s.reservoir),
+                    });
+                }
+            }
+            let means: Vec<(Parameter, f64)> = Parameter::ALL
+                .into_iter()
+                .filter_map(|p| {
+                    let vs: Vec<f64> = mine
+                        .iter()
+                        .filter(|r| param_of(r) == Some(p))
+                        .map(|r| r.value)
+                        .collect();
+                    (!vs.is_empty()).then(|| (p, vs.iter().sum::<f64>() / vs.len() as f64))
+                })
+                .collect();
+            let annual = classify(&means, s.reservoir);
+            let met = annual.meets(s.target_class);
+            SectionStanding {
+                section: s.name.clone(),
+                target: s.target_class,
+                reservoir: s.reservoir,
+                year,
+                months_measured: u32::try_from(months.len()).unwrap_or(0),
+                months_missed: u32::try_from(
+                    months
+                        .iter()
+                        .filter(|m| m.classification.meets(s.target_class) == Some(false))
+                        .count(),
+                )
+                .unwrap_or(0),
+                months,
+                exceeding: annual.exceeding(s.target_class),
+                met,
+                through_month,
+                any_demo: mine.iter().any(|r| r.is_demo),
+                annual,
+            }
+        })
+        .collect()
+}
+
+/// A drain's latest reading of a parameter against the limit in force that month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrainStanding {
+    pub drain: String,
+    pub parameter: WaterParameter,
+    pub year: i32,
+    pub month: u32,
+    pub value: f64,
+    pub limit: Option<f64>,
+    pub met: Option<bool>,
+    pub any_demo: bool,
+}
+
+/// The limit of `drain` for `parameter` in force on `on`: the latest step that has begun.
+pub fn drain_limit_on(
+    limits: &[DrainLimitRow],
+    drain: &str,
+    parameter: WaterParameter,
+    on: NaiveDate,
+) -> Option<f64> {
+    limits
+        .iter()
+        .filter(|l| l.drain == drain && l.parameter == parameter && l.effective_from <= on)
+        .max_by_key(|l| l.effective_from)
+        .map(|l| l.limit_mg_l)
+}
+
+/// For each drain and parameter with a limit, the latest reading in `year` up to
+/// `through_month` against the limit in force in that month (judged on the month's first day).
+pub fn drain_standings(
+    readings: &[Reading],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<DrainStanding> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(String, WaterParameter)> = Vec::new();
+    for l in &targets.drains {
+        if seen.contains(&(l.drain.clone(), l.parameter)) {
+            continue;
+        }
+        seen.push((l.drain.clone(), l.parameter));
+        let code = match l.parameter {
+            WaterParameter::Cod => "drain.cod",
+            WaterParameter::Nh3N => "drain.nh3n",
+        };
+        let latest = readings
+            .iter()
+            .filter(|r| {
+                r.key.indicator == code
+                    && r.key.place == l.drain
+                    && r.key.year == year
+                    && r.key.month <= through_month
+            })
+            .max_by_key(|r| r.key.month);
+        if let Some(r) = latest {
+            let on = NaiveDate::from_ymd_opt(year, r.key.month, 1);
+            let limit =
+                on.and_then(|on| drain_limit_on(&targets.drains, &l.drain, l.parameter, on));
+            out.push(DrainStanding {
+                drain: l.drain.clone(),
+                parameter: l.parameter,
+                year,
+                month: r.key.month,
+                value: r.value,
+                limit,
+                met: limit.map(|lim| r.value <= lim),
+                any_demo: r.is_demo,
+            });
+        }
+    }
+    out
+}
+
+/// A soil or waste rate: the latest value of the year against the goal of that year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RateStanding {
+    pub metric: String,
+    pub code: String,
+    pub year: i32,
+    pub month: Option<u32>,
+    pub value: Option<f64>,
+    pub goal: Option<RateGoalRow>,
+    pub met: Option<bool>,
+    pub any_demo: bool,
+}
+
+/// Whether `value` meets a rate goal. “约 91%” (about) is met from 90.5 up: within half a
+/// point, the rounding of the goal as written.
+pub fn rate_meets(value: f64, goal: &RateGoalRow) -> bool {
+    match goal.comparator {
+        Direction::AtLeast | Direction::Exactly => value >= goal.percent,
+        Direction::About => value >= goal.percent - 0.5,
+        Direction::AtMost => value <= goal.percent,
+    }
+}
+
+pub fn rate_standings(
+    readings: &[Reading],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<RateStanding> {
+    crate::reading::CATALOGUE
+        .iter()
+        .filter_map(|d| d.metric.map(|m| (d.code, m)))
+        .map(|(code, metric)| {
+            let latest = readings
+                .iter()
+                .filter(|r| {
+                    r.key.indicator == code && r.key.year == year && r.key.month <= through_month
+                })
+                .max_by_key(|r| r.key.month);
+            let goal = targets
+                .rates
+                .iter()
+                .find(|g| g.metric == metric && g.year == year)
+                .cloned();
+            RateStanding {
+                metric: metric.to_owned(),
+                code: code.to_owned(),
+                year,
+                month: latest.map(|r| r.key.month),
+                value: latest.map(|r| r.value),
+                met: match (latest, &goal) {
+                    (Some(r), Some(g)) => Some(rate_meets(r.value, g)),
+                    _ => None,
+                },
+                goal,
+                any_demo: latest.is_some_and(|r| r.is_demo),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reading::{ReadingKey, ReadingSource};
+    use crate::targets::{Pm25TargetRow, SectionRow};
+
+    fn reading(indicator: &str, place: &str, year: i32, month: u32, value: f64) -> Reading {
+        Reading {
+            id: 0,
+            key: ReadingKey {
+                indicator: indicator.into(),
+                place: place.into(),
+                year,
+                month,
+            },
+            value,
+            valid_days: Some(30),
+            provisional: false,
+            source: ReadingSource::Entered,
+            is_demo: false,
+            note: String::new(),
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        }
+    }
+
+    fn targets() -> IndicatorTargets {
+        IndicatorTargets {
+            pm25: vec![Pm25TargetRow {
+                area: "柯城".into(),
+                year: 2018,
+                value: 40.0,
+                qualifier: String::new(),
+                raw: "40".into(),
+            }],
+            sections: vec![SectionRow {
+                name: "铜山源水库".into(),
+                target_class: WaterClass::III,
+                reservoir: true,
+                table_name: None,
+                note: String::new(),
+            }],
+            drains: vec![
+                DrainLimitRow {
+                    drain: "东排渠".into(),
+                    parameter: WaterParameter::Nh3N,
+                    limit_mg_l: 5.0,
+                    effective_from: NaiveDate::from_ymd_opt(2018, 1, 1).expect("date"),
+                    raw: String::new(),
+                },
+                DrainLimitRow {
+                    drain: "东排渠".into(),
+                    parameter: WaterParameter::Nh3N,
+                    limit_mg_l: 3.0,
+                    effective_from: NaiveDate::from_ymd_opt(2018, 7, 1).expect("date"),
+                    raw: String::new(),
+                },
+            ],
+            rates: vec![RateGoalRow {
+                metric: "受污染耕地安全利用率".into(),
+                year: 2018,
+                percent: 91.0,
+                comparator: Direction::About,
+                raw: String::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn pm25_is_met_on_the_value_rounded_to_one_decimal() {
+        // Twelve months of 30 days: eleven at 40, one at 40.5 → 40.04 → 40.0 ≤ 40: met.
+        let rs: Vec<_> = (1..=12)
+            .map(|m| reading("pm25", "柯城", 2018, m, if m == 1 { 40.5 } else { 40.0 }))
+            .collect();
+        let s = pm25_standings(&rs, &targets(), 2018, 12);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].met, Some(true));
+        assert!((s[0].annual.mean.expect("mean") - 40.041_666).abs() < 1e-3);
+        assert!(s[0].annual.complete);
+        // One month at 42 instead: 40.17 → 40.2 > 40.
+        let rs: Vec<_> = (1..=12)
+            .map(|m| reading("pm25", "柯城", 2018, m, if m == 1 { 42.0 } else { 40.0 }))
+            .collect();
+        assert_eq!(
+            pm25_standings(&rs, &targets(), 2018, 12)[0].met,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn a_year_to_date_is_marked_as_such() {
+        let rs: Vec<_> = (1..=3)
+            .map(|m| reading("pm25", "柯城", 2018, m, 50.0))
+            .collect();
+        let s = &pm25_standings(&rs, &targets(), 2018, 4)[0];
+        assert_eq!(s.annual.months, 3);
+        assert!(!s.annual.complete);
+        assert!(s.annual.gaps[0].contains("截至4月"));
+        assert!(s.annual.gaps.iter().any(|g| g.contains("缺少 4月")));
+        assert_eq!(s.met, Some(false));
+    }
+
+    #[test]
+    fn a_reservoir_section_by_month_and_on_annual_means() {
+        // Reservoir TP column: 0.05 is III, 0.06 is IV. Jan TP 0.04 (III), Feb 0.08 (IV):
+        // annual mean 0.06 → IV, misses III with TP exceeding.
+        let rs = vec![
+            reading("water.tp", "铜山源水库", 2018, 1, 0.04),
+            reading("water.nh3n", "铜山源水库", 2018, 1, 0.2),
+            reading("water.tp", "铜山源水库", 2018, 2, 0.08),
+        ];
+        let s = &section_standings(&rs, &targets(), 2018, 12)[0];
+        assert_eq!(s.months_measured, 2);
+        assert_eq!(s.months[0].classification.class, Some(WaterClass::III));
+        assert_eq!(s.months[1].classification.class, Some(WaterClass::IV));
+        assert_eq!(s.months_missed, 1);
+        assert_eq!(s.annual.class, Some(WaterClass::IV));
+        assert_eq!(s.met, Some(false));
+        assert_eq!(s.exceeding, [Parameter::TotalP]);
+        assert_eq!(s.annual.missing.len(), 4);
+    }
+
+    #[test]
+    fn drains_are_judged_by_the_limit_in_force_that_month() {
+        let t = targets();
+        let june = vec![reading("drain.nh3n", "东排渠", 2018, 6, 4.0)];
+        let d = &drain_standings(&june, &t, 2018, 12)[0];
+        assert_eq!((d.limit, d.met), (Some(5.0), Some(true)));
+        let july = vec![reading("drain.nh3n", "东排渠", 2018, 7, 4.0)];
+        let d = &drain_standings(&july, &t, 2018, 12)[0];
+        assert_eq!((d.limit, d.met), (Some(3.0), Some(false)));
+    }
+
+    #[test]
+    fn about_a_rate_is_within_half_a_point() {
+        let t = targets();
+        let at = |v| {
+            rate_standings(
+                &[reading("rate.farmland", "全市", 2018, 12, v)],
+                &t,
+                2018,
+                12,
+            )[0]
+            .met
+        };
+        assert_eq!(at(90.5), Some(true));
+        assert_eq!(at(90.4), Some(false));
+        let none = rate_standings(&[], &t, 2018, 12);
+        assert_eq!(none.len(), 3);
+        assert!(none.iter().all(|r| r.met.is_none()));
+    }
+}
