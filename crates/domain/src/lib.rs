@@ -27,7 +27,7 @@ pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use reading::{
     indicator, Better, IndicatorDef, NewReading, PlaceKind, Places, Reading, ReadingInput,
-    ReadingKey, ReadingSource, ReadingsWritten, CATALOGUE, CITY,
+    ReadingKey, ReadingSource, ReadingsWritten, RowProblem, CATALOGUE, CITY,
 };
 pub use report::{NewReport, Report, ReportForm, Tracked};
 pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};

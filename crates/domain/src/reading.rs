@@ -277,6 +277,29 @@ pub struct ReadingsWritten {
     pub unchanged: u64,
 }
 
+/// A problem with one cell of an imported file. `row` is the line number a spreadsheet shows
+/// (the header is row 1); `column` is the header as written in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "第 {} 行：{}", self.row, self.reason)
+        } else {
+            write!(
+                f,
+                "第 {} 行，列“{}”：{}",
+                self.row, self.column, self.reason
+            )
+        }
+    }
+}
+
 /// The raw fields of one reading, as typed in a form or read from a file row.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReadingInput {

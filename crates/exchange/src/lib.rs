@@ -1,0 +1,476 @@
+//! Files in and out of Sanzhi.
+//!
+//! - [`decode`]: the text of an uploaded file, whatever Windows Excel saved it as (UTF-8 with
+//!   or without BOM, GBK/GB18030, UTF-16 with BOM), or a clear reason why it is not text.
+//! - [`parse_readings_csv`]: the readings CSV importer. Columns are found by their header
+//!   (Chinese or English names, any order); every row is checked with the same rules as the
+//!   entry form; problems name the row, the column and the reason. Nothing here writes: the
+//!   caller previews, then commits all rows in one transaction or none.
+
+use sanzhi_domain::{NewReading, Places, ReadingInput, RowProblem};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A file that cannot be read at all (as opposed to problems in its rows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileProblem(pub String);
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The text of a file and the encoding it was read in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// “UTF-8”, “GBK”, “UTF-16LE”, “UTF-16BE”.
+    pub encoding: &'static str,
+}
+
+/// Reads the bytes of an uploaded text file. UTF-8 is tried first (a BOM is dropped); a file
+/// with a UTF-16 BOM is read as UTF-16; anything else must be valid GBK (GB18030), which is what
+/// Excel on a Chinese Windows saves CSV as. Spreadsheets and other binary files are refused
+/// with a reason.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, FileProblem> {
+    if bytes.is_empty() {
+        return Err(FileProblem("文件是空的".into()));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(FileProblem(
+            "这是 Excel 工作簿（.xlsx）或其他压缩文件，不是 CSV：请在 Excel 中“另存为 CSV”后再导入"
+                .into(),
+        ));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(FileProblem(
+            "这是旧版 Excel 文件（.xls），不是 CSV：请在 Excel 中“另存为 CSV”后再导入".into(),
+        ));
+    }
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let body = &bytes[bom..];
+        let text = enc
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or_else(|| {
+                FileProblem(format!(
+                    "文件以 {} 标记开头，但内容不是有效的 {}",
+                    enc.name(),
+                    enc.name()
+                ))
+            })?;
+        return checked(
+            text.into_owned(),
+            if enc == encoding_rs::UTF_8 {
+                "UTF-8"
+            } else if enc == encoding_rs::UTF_16LE {
+                "UTF-16LE"
+            } else {
+                "UTF-16BE"
+            },
+        );
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return checked(text.to_owned(), "UTF-8");
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => checked(text.into_owned(), "GBK"),
+        None => Err(FileProblem(
+            "无法识别文件编码：既不是 UTF-8，也不是 GBK。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+                .into(),
+        )),
+    }
+}
+
+fn checked(text: String, encoding: &'static str) -> Result<Decoded, FileProblem> {
+    if text.contains('\0') {
+        return Err(FileProblem(format!(
+            "按 {encoding} 读取后含有空字符（\\0）：这不是文本文件，或编码不对"
+        )));
+    }
+    Ok(Decoded { text, encoding })
+}
+
+/// The fields a readings file may have, with the headers each is recognised by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Field {
+    Indicator,
+    Place,
+    Year,
+    Month,
+    Period,
+    Value,
+    ValidDays,
+    Provisional,
+    Note,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Indicator,
+        Field::Place,
+        Field::Year,
+        Field::Month,
+        Field::Period,
+        Field::Value,
+        Field::ValidDays,
+        Field::Provisional,
+        Field::Note,
+    ];
+
+    /// Recognised headers; the first is the one the template uses.
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            Field::Indicator => &["指标", "指标代码", "指标名称", "indicator", "code"],
+            Field::Place => &[
+                "地点", "区域", "断面", "排渠", "点位", "place", "area", "section",
+            ],
+            Field::Year => &["年份", "年", "year"],
+            Field::Month => &["月份", "月", "month"],
+            Field::Period => &["期间", "年月", "时间", "日期", "period"],
+            Field::Value => &["数值", "值", "监测值", "浓度", "value"],
+            Field::ValidDays => &["有效天数", "有效日数", "valid_days", "days"],
+            Field::Provisional => &["暂定", "是否暂定", "provisional"],
+            Field::Note => &["备注", "说明", "note"],
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.headers()[0]
+    }
+
+    /// Which field a header names: trimmed, case-insensitive, a unit in brackets ignored
+    /// (“数值（µg/m³）”).
+    pub fn of_header(h: &str) -> Option<Field> {
+        let h = h.trim().trim_start_matches('\u{feff}');
+        let h = h
+            .split(['(', '（', '['])
+            .next()
+            .unwrap_or(h)
+            .trim()
+            .to_lowercase();
+        Field::ALL
+            .into_iter()
+            .find(|f| f.headers().iter().any(|x| *x == h))
+    }
+}
+
+/// How the header of a file was understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    /// (header as written, field) for the recognised columns, in file order.
+    pub mapped: Vec<(String, Field)>,
+    /// Headers that name no field: their cells are not read.
+    pub ignored: Vec<String>,
+}
+
+/// A readings file read without problems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedReadings {
+    pub encoding: &'static str,
+    pub columns: ColumnMapping,
+    /// Each reading with the row it came from.
+    pub rows: Vec<(u64, NewReading)>,
+}
+
+/// Why a readings file was refused: the whole file, or the rows listed (every problem found,
+/// not only the first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportProblems {
+    File(String),
+    Rows {
+        problems: Vec<RowProblem>,
+        rows_read: u64,
+    },
+}
+
+impl std::fmt::Display for ImportProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportProblems::File(s) => f.write_str(s),
+            ImportProblems::Rows { problems, .. } => {
+                for p in problems {
+                    writeln!(f, "{p}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// At most this many data rows per file.
+pub const MAX_ROWS: u64 = 2_000_000;
+
+/// Reads a readings CSV (comma, or tab for files saved as “text”). See the crate docs.
+pub fn parse_readings_csv(bytes: &[u8], places: &Places) -> Result<ParsedReadings, ImportProblems> {
+    let decoded = decode(bytes).map_err(|e| ImportProblems::File(e.0))?;
+    let first_line = decoded.text.lines().next().unwrap_or_default();
+    let delimiter = if !first_line.contains(',') && first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(decoded.text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportProblems::File(format!("无法读取表头：{e}")))?
+        .clone();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(ImportProblems::File("第 1 行（表头）是空的".into()));
+    }
+    let columns = map_columns(&headers)?;
+    let index: HashMap<Field, usize> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| Field::of_header(h).map(|f| (f, i)))
+        .collect();
+    let header_of = |f: Field| -> String {
+        index
+            .get(&f)
+            .and_then(|i| headers.get(*i))
+            .map_or_else(|| f.label_zh().to_owned(), |h| h.trim().to_owned())
+    };
+    let mut problems = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<sanzhi_domain::ReadingKey, u64> = HashMap::new();
+    let mut rows_read = 0u64;
+    // Row numbers as a spreadsheet shows them: counted from the byte offsets, because the
+    // csv reader skips blank lines without counting them.
+    let text = decoded.text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        // A record's position is where the reader began, before the blank lines it skipped.
+        while byte < text.len() && (text[byte] == b'\n' || text[byte] == b'\r') {
+            byte += 1;
+        }
+        if byte > counted_to {
+            line += text[counted_to..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            counted_to = byte;
+        }
+        line
+    };
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e.position().map_or(0, |p| line_at(p.byte()));
+                problems.push(RowProblem {
+                    row,
+                    column: String::new(),
+                    reason: format!("无法读取：{e}"),
+                });
+                continue;
+            }
+        };
+        let row = record.position().map_or(rows_read + 2, |p| line_at(p.byte()));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows_read += 1;
+        if rows_read > MAX_ROWS {
+            return Err(ImportProblems::File(format!(
+                "文件超过 {MAX_ROWS} 行数据，请分成几个文件导入"
+            )));
+        }
+        if record.len() != headers.len() {
+            problems.push(RowProblem {
+                row,
+                column: String::new(),
+                reason: format!("有 {} 列，表头有 {} 列", record.len(), headers.len()),
+            });
+            continue;
+        }
+        let cell = |f: Field| -> String {
+            index
+                .get(&f)
+                .and_then(|i| record.get(*i))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (year, month) =
+            if index.contains_key(&Field::Period) && !index.contains_key(&Field::Year) {
+                match split_period(&cell(Field::Period)) {
+                    Some(ym) => ym,
+                    None => {
+                        problems.push(RowProblem {
+                            row,
+                            column: header_of(Field::Period),
+                            reason: format!(
+                                "“{}”不是年月，应写作 2018-01 或 2018年1月",
+                                cell(Field::Period).trim()
+                            ),
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                (cell(Field::Year), cell(Field::Month))
+            };
+        let input = ReadingInput {
+            indicator: cell(Field::Indicator),
+            place: cell(Field::Place),
+            year,
+            month,
+            value: cell(Field::Value),
+            valid_days: cell(Field::ValidDays),
+            provisional: cell(Field::Provisional),
+            note: cell(Field::Note),
+        };
+        match input.parse(places) {
+            Ok(r) => {
+                if let Some(first) = seen.get(&r.key) {
+                    problems.push(RowProblem {
+                        row,
+                        column: String::new(),
+                        reason: format!(
+                            "与第 {first} 行重复：同一指标、地点和月份（{} {} {}年{}月）只能有一个数值",
+                            r.key.indicator, r.key.place, r.key.year, r.key.month
+                        ),
+                    });
+                } else {
+                    seen.insert(r.key.clone(), row);
+                    rows.push((row, r));
+                }
+            }
+            Err(e) => {
+                let field = match e.field {
+                    "indicator" => Field::Indicator,
+                    "place" => Field::Place,
+                    "year" if index.contains_key(&Field::Year) => Field::Year,
+                    "month" if index.contains_key(&Field::Month) => Field::Month,
+                    "year" | "month" => Field::Period,
+                    "valid_days" => Field::ValidDays,
+                    "provisional" => Field::Provisional,
+                    "note" => Field::Note,
+                    _ => Field::Value,
+                };
+                problems.push(RowProblem {
+                    row,
+                    column: header_of(field),
+                    reason: e.reason,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportProblems::Rows {
+            problems,
+            rows_read,
+        });
+    }
+    if rows.is_empty() {
+        return Err(ImportProblems::File("文件只有表头，没有数据行".into()));
+    }
+    Ok(ParsedReadings {
+        encoding: decoded.encoding,
+        columns,
+        rows,
+    })
+}
+
+fn map_columns(headers: &csv::StringRecord) -> Result<ColumnMapping, ImportProblems> {
+    let mut mapped: Vec<(String, Field)> = Vec::new();
+    let mut ignored = Vec::new();
+    for h in headers {
+        match Field::of_header(h) {
+            Some(f) => {
+                if let Some((other, _)) = mapped.iter().find(|(_, g)| *g == f) {
+                    return Err(ImportProblems::File(format!(
+                        "表头“{}”和“{other}”都表示“{}”，只能保留一列",
+                        h.trim(),
+                        f.label_zh()
+                    )));
+                }
+                mapped.push((h.trim().to_owned(), f));
+            }
+            None => ignored.push(h.trim().to_owned()),
+        }
+    }
+    let has = |f: Field| mapped.iter().any(|(_, g)| *g == f);
+    let mut missing: Vec<String> = [Field::Indicator, Field::Place, Field::Value]
+        .into_iter()
+        .filter(|f| !has(*f))
+        .map(|f| format!("“{}”（可写作 {}）", f.label_zh(), f.headers().join(" / ")))
+        .collect();
+    if !(has(Field::Year) && has(Field::Month)) && !has(Field::Period) {
+        missing.push("“年份”和“月份”，或“期间”（如 2018-01）".to_owned());
+    }
+    if !missing.is_empty() {
+        return Err(ImportProblems::File(format!(
+            "表头缺少列：{}。表头为：{}",
+            missing.join("；"),
+            headers.iter().map(str::trim).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(ColumnMapping { mapped, ignored })
+}
+
+/// “2018-01”, “2018/1”, “2018.01”, “201801”, “2018年1月” → ("2018", "1").
+fn split_period(s: &str) -> Option<(String, String)> {
+    let s = s.trim();
+    if let Some(rest) = s.strip_suffix('月') {
+        let (y, m) = rest.split_once('年')?;
+        return Some((y.trim().to_owned(), m.trim().to_owned()));
+    }
+    if let Some((y, m)) = s.split_once(['-', '/', '.']) {
+        let m = m.split(['-', '/', '.']).next().unwrap_or(m);
+        return Some((y.trim().to_owned(), m.trim().to_owned()));
+    }
+    if s.len() == 6 && s.chars().all(|c| c.is_ascii_digit()) {
+        return Some((s[..4].to_owned(), s[4..].to_owned()));
+    }
+    None
+}
+
+/// The header line of the template users can download.
+pub fn template_csv() -> String {
+    let mut out = String::from("指标,地点,年份,月份,数值,有效天数,暂定,备注\n");
+    out.push_str("pm25,柯城,2018,1,52.3,31,否,\n");
+    out.push_str("water.nh3n,东迹渡,2018,1,0.21,,是,月报初值\n");
+    out.push_str("受污染耕地安全利用率,全市,2018,12,91.2,,,\n");
+    out
+}
+
+/// Readings as CSV in the template's layout (UTF-8 with BOM so that Excel opens it right).
+pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record([
+        "指标",
+        "地点",
+        "年份",
+        "月份",
+        "数值",
+        "有效天数",
+        "暂定",
+        "备注",
+        "来源",
+        "演示",
+        "记录人",
+        "记录时间",
+    ]);
+    for r in readings {
+        let _ = w.write_record([
+            r.key.indicator.clone(),
+            r.key.place.clone(),
+            r.key.year.to_string(),
+            r.key.month.to_string(),
+            r.value.to_string(),
+            r.valid_days.map(|d| d.to_string()).unwrap_or_default(),
+            if r.provisional { "是" } else { "否" }.to_owned(),
+            r.note.clone(),
+            r.source.label_zh().to_owned(),
+            if r.is_demo { "是" } else { "否" }.to_owned(),
+            r.recorded_by.clone(),
+            r.recorded_at.clone(),
+        ]);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8_lossy(&body));
+    out
+}
