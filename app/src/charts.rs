@@ -1,77 +1,597 @@
 //! Charts rendered on the server with plotters into SVG text, inlined into the page so they
-//! read without JavaScript. plotters' SVG backend escapes every text it writes; a test below
-//! keeps it that way.
+//! read without JavaScript. plotters' SVG backend escapes every text it writes; the tests
+//! below feed hostile names to every chart and keep it that way, and snapshot each chart.
 
 use plotters::prelude::*;
-use sanzhi_domain::Pm25TargetRow;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use sanzhi_domain::overview::UnitRank;
+use sanzhi_domain::standing::{Pm25Standing, SectionStanding};
+use sanzhi_domain::{Pm25TargetRow, Reading, WaterClass};
 
 /// The national grade II annual limit for PM2.5 (GB 3095-2012), µg/m³.
 pub const PM25_GRADE_II: f64 = 35.0;
 
+const BLUE: RGBColor = RGBColor(29, 111, 165);
+const MET: RGBColor = RGBColor(46, 125, 50);
+const MISSED: RGBColor = RGBColor(198, 40, 40);
+const NO_DATA: RGBColor = RGBColor(189, 189, 189);
+const INK: RGBColor = RGBColor(33, 33, 33);
+const FONT: &str = "sans-serif";
+
+type Result<T> = std::result::Result<T, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// The colour of a water class (I blue … 劣V red), and grey for no data.
+pub fn class_colour(c: Option<WaterClass>) -> RGBColor {
+    match c {
+        Some(WaterClass::I) => RGBColor(30, 136, 229),
+        Some(WaterClass::II) => RGBColor(0, 172, 193),
+        Some(WaterClass::III) => RGBColor(67, 160, 71),
+        Some(WaterClass::IV) => RGBColor(253, 216, 53),
+        Some(WaterClass::V) => RGBColor(251, 140, 0),
+        Some(WaterClass::WorseThanV) => RGBColor(211, 47, 47),
+        None => RGBColor(224, 224, 224),
+    }
+}
+
+fn roman(c: WaterClass) -> &'static str {
+    match c {
+        WaterClass::I => "Ⅰ",
+        WaterClass::II => "Ⅱ",
+        WaterClass::III => "Ⅲ",
+        WaterClass::IV => "Ⅳ",
+        WaterClass::V => "Ⅴ",
+        WaterClass::WorseThanV => "劣Ⅴ",
+    }
+}
+
+fn demo_suffix(demo: bool) -> &'static str {
+    if demo {
+        "（演示数据）"
+    } else {
+        ""
+    }
+}
+
 /// PM2.5 annual-mean targets of one year, one bar per area, with the grade II line.
-pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String, String> {
+pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String> {
     let bars: Vec<&Pm25TargetRow> = rows.iter().filter(|r| r.year == year).collect();
     if bars.is_empty() {
         return Err(format!("{year} 年没有 PM2.5 目标"));
     }
-    let n = u32::try_from(bars.len()).map_err(|e| e.to_string())?;
+    let n = u32::try_from(bars.len()).map_err(err)?;
     let top = bars.iter().map(|r| r.value).fold(PM25_GRADE_II, f64::max) * 1.2;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (720, 360)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!("{year}年 PM2.5 年均浓度目标（微克/立方米）"),
-                ("sans-serif", 18),
+                (FONT, 22),
             )
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(44)
             .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
-            .map_err(|e| e.to_string())?;
+            .map_err(err)?;
         let labels: Vec<String> = bars.iter().map(|r| r.area.clone()).collect();
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(bars.len())
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) => usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| labels.get(i))
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
+            .x_label_formatter(&|x| segment_label(&labels, x))
+            .label_style((FONT, 14))
             .y_desc("µg/m³")
             .draw()
-            .map_err(|e| e.to_string())?;
+            .map_err(err)?;
         chart
             .draw_series(
                 Histogram::vertical(&chart)
-                    .style(RGBColor(29, 111, 165).filled())
+                    .style(BLUE.filled())
                     .margin(8)
                     .data(bars.iter().enumerate().map(|(i, r)| (i as u32, r.value))),
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(err)?;
+        grade_ii_line(&mut chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn segment_label(labels: &[String], x: &SegmentValue<u32>) -> String {
+    match x {
+        SegmentValue::CenterOf(i) => usize::try_from(*i)
+            .ok()
+            .and_then(|i| labels.get(i))
+            .cloned()
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+type SegmentedChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordu32>,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+fn grade_ii_line<'a>(chart: &mut SegmentedChart<'a, 'a>) -> Result<()> {
+    chart
+        .draw_series(LineSeries::new(
+            [
+                (SegmentValue::Exact(0), PM25_GRADE_II),
+                (SegmentValue::Last, PM25_GRADE_II),
+            ],
+            MISSED.mix(0.6).stroke_width(1),
+        ))
+        .map_err(err)?
+        .label(format!("国家二级标准 {PM25_GRADE_II}"))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MISSED.mix(0.6)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .border_style(BLACK.mix(0.2))
+        .background_style(WHITE.mix(0.85))
+        .label_font((FONT, 15))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// PM2.5 by area for a year (or the year so far): the mean of each area as a bar, green when
+/// at or under the area's target and red when over, grey without readings; the target of
+/// each area as a black mark across its bar; the grade II line.
+pub fn pm25_vs_target_svg(
+    standings: &[Pm25Standing],
+    year: i32,
+    through_month: u32,
+) -> Result<String> {
+    if standings.is_empty() {
+        return Err(format!("{year} 年没有 PM2.5 数据或目标"));
+    }
+    let n = u32::try_from(standings.len()).map_err(err)?;
+    let top = standings
+        .iter()
+        .flat_map(|s| [s.annual.mean.unwrap_or(0.0), s.target.unwrap_or(0.0)])
+        .fold(PM25_GRADE_II, f64::max)
+        * 1.25;
+    let demo = standings.iter().any(|s| s.any_demo);
+    let span = if through_month >= 12 {
+        "年均".to_owned()
+    } else {
+        format!("1—{through_month}月均值")
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{year}年 PM2.5 {span}与目标（微克/立方米）{}",
+                    demo_suffix(demo)
+                ),
+                (FONT, 22),
+            )
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(44)
+            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+            .map_err(err)?;
+        let labels: Vec<String> = standings.iter().map(|s| s.area.clone()).collect();
         chart
-            .draw_series(LineSeries::new(
-                [
-                    (SegmentValue::Exact(0), PM25_GRADE_II),
-                    (SegmentValue::Last, PM25_GRADE_II),
-                ],
-                RGBColor(180, 35, 24).stroke_width(2),
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(standings.len())
+            .x_label_formatter(&|x| segment_label(&labels, x))
+            .label_style((FONT, 14))
+            .y_desc("µg/m³")
+            .draw()
+            .map_err(err)?;
+        for (i, s) in (0u32..).zip(standings) {
+            let colour = match s.met {
+                Some(true) => MET,
+                Some(false) => MISSED,
+                None => NO_DATA,
+            };
+            if let Some(mean) = s.annual.mean {
+                chart
+                    .draw_series(
+                        Histogram::vertical(&chart)
+                            .style(colour.filled())
+                            .margin(10)
+                            .data([(i, sanzhi_domain::standing::round1(mean))]),
+                    )
+                    .map_err(err)?;
+                let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), mean));
+                root.draw(&Text::new(
+                    format!("{:.1}", sanzhi_domain::standing::round1(mean)),
+                    (x, y - 4),
+                    (FONT, 14)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ))
+                .map_err(err)?;
+            }
+            if let Some(t) = s.target {
+                let (x0, y) = chart.backend_coord(&(SegmentValue::Exact(i), t));
+                let (x1, _) = chart.backend_coord(&(SegmentValue::Exact(i + 1), t));
+                root.draw(&PathElement::new(
+                    [(x0 + 4, y), (x1 - 4, y)],
+                    INK.stroke_width(3),
+                ))
+                .map_err(err)?;
+            }
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                Vec::<(SegmentValue<u32>, f64)>::new(),
+                INK,
+            )))
+            .map_err(err)?
+            .label("目标")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], INK.stroke_width(3)));
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                Vec::<(SegmentValue<u32>, f64)>::new(),
+                MET,
+            )))
+            .map_err(err)?
+            .label("达标")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], MET.filled()));
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                Vec::<(SegmentValue<u32>, f64)>::new(),
+                MISSED,
+            )))
+            .map_err(err)?
+            .label("未达标")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], MISSED.filled()));
+        grade_ii_line(&mut chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Monthly PM2.5 of one area over `years`, with each year's target as a step line.
+pub fn pm25_trend_svg(
+    area: &str,
+    readings: &[Reading],
+    targets: &[Pm25TargetRow],
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<String> {
+    let first = *years.start();
+    let months = u32::try_from((years.end() - first + 1) * 12).map_err(err)?;
+    let index = |y: i32, m: u32| u32::try_from(y - first).ok().map(|d| d * 12 + m - 1);
+    let mut points: Vec<(u32, f64)> = readings
+        .iter()
+        .filter(|r| r.key.indicator == "pm25" && r.key.place == area && years.contains(&r.key.year))
+        .filter_map(|r| index(r.key.year, r.key.month).map(|i| (i, r.value)))
+        .collect();
+    points.sort_by_key(|p| p.0);
+    let steps: Vec<(i32, f64)> = years
+        .clone()
+        .filter_map(|y| {
+            targets
+                .iter()
+                .find(|t| t.area == area && t.year == y)
+                .map(|t| (y, t.value))
+        })
+        .collect();
+    let top = points
+        .iter()
+        .map(|p| p.1)
+        .chain(steps.iter().map(|s| s.1))
+        .fold(PM25_GRADE_II, f64::max)
+        * 1.2;
+    let demo = readings
+        .iter()
+        .any(|r| r.is_demo && r.key.indicator == "pm25" && r.key.place == area);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{area} PM2.5 月均浓度 {}—{}年（微克/立方米）{}",
+                    first,
+                    years.end(),
+                    demo_suffix(demo)
+                ),
+                (FONT, 22),
+            )
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(44)
+            .build_cartesian_2d(0f64..f64::from(months), 0f64..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_labels(0)
+            .disable_x_mesh()
+            .label_style((FONT, 14))
+            .y_desc("µg/m³")
+            .draw()
+            .map_err(err)?;
+        // Month labels every half year and a rule at each new year, placed by hand: plotters
+        // picks its own tick positions on a numeric axis.
+        for i in (0..months).step_by(6) {
+            let (x, y) = chart.backend_coord(&(f64::from(i), 0.0));
+            let label = format!(
+                "{}-{:02}",
+                first + i32::try_from(i / 12).unwrap_or(0),
+                i % 12 + 1
+            );
+            root.draw(&Text::new(
+                label,
+                (x, y + 6),
+                (FONT, 14)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Top)),
             ))
-            .map_err(|e| e.to_string())?
-            .label(format!("国家二级标准 {PM25_GRADE_II}"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RGBColor(180, 35, 24)));
+            .map_err(err)?;
+            if i % 12 == 0 {
+                let (_, y_top) = chart.backend_coord(&(f64::from(i), top));
+                root.draw(&PathElement::new([(x, y), (x, y_top)], BLACK.mix(0.15)))
+                    .map_err(err)?;
+            }
+        }
+        let mut step_line = Vec::new();
+        for (y, v) in &steps {
+            let start = f64::from(u32::try_from(y - first).unwrap_or(0) * 12);
+            step_line.push((start, *v));
+            step_line.push((start + 12.0, *v));
+        }
+        chart
+            .draw_series(LineSeries::new(step_line, INK.stroke_width(2)))
+            .map_err(err)?
+            .label("年度目标")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], INK.stroke_width(2)));
+        let centred: Vec<(f64, f64)> = points
+            .iter()
+            .map(|(i, v)| (f64::from(*i) + 0.5, *v))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(centred.clone(), BLUE.stroke_width(2)))
+            .map_err(err)?
+            .label("月均浓度")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLUE.stroke_width(2)));
+        chart
+            .draw_series(centred.iter().map(|p| Circle::new(*p, 2, BLUE.filled())))
+            .map_err(err)?;
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .border_style(BLACK.mix(0.2))
-            .background_style(WHITE.mix(0.8))
+            .background_style(WHITE.mix(0.85))
+            .label_font((FONT, 15))
             .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Sections × months of one year, each cell coloured by the month's class (I … 劣V, grey when
+/// not measured) and outlined in red when the month missed the section's target.
+pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<String> {
+    if standings.is_empty() {
+        return Err("没有断面".to_owned());
+    }
+    let (left, top, cell_w, cell_h) = (150i32, 50i32, 44i32, 26i32);
+    let rows = i32::try_from(standings.len()).map_err(err)?;
+    let width = left + 12 * cell_w + 20;
+    let height = top + rows * cell_h + 60;
+    let demo = standings.iter().any(|s| s.any_demo);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(
+            &mut svg,
+            (
+                u32::try_from(width).map_err(err)?,
+                u32::try_from(height).map_err(err)?,
+            ),
+        )
+        .into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let text = |s: &str, at: (i32, i32), size: u32, h: HPos| {
+            Text::new(
+                s.to_owned(),
+                at,
+                (FONT, size)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(h, VPos::Center)),
+            )
+        };
+        root.draw(&text(
+            &format!("{year}年 国家“水十条”断面逐月水质类别{}", demo_suffix(demo)),
+            (width / 2, 16),
+            18,
+            HPos::Center,
+        ))
+        .map_err(err)?;
+        for m in 1..=12 {
+            root.draw(&text(
+                &format!("{m}月"),
+                (left + (m - 1) * cell_w + cell_w / 2, top - 12),
+                12,
+                HPos::Center,
+            ))
+            .map_err(err)?;
+        }
+        for (r, s) in (0i32..).zip(standings) {
+            let y = top + r * cell_h;
+            root.draw(&text(
+                &format!("{}（目标{}）", s.section, roman(s.target)),
+                (left - 8, y + cell_h / 2),
+                12,
+                HPos::Right,
+            ))
+            .map_err(err)?;
+            for m in 1..=12u32 {
+                let x = left + (i32::try_from(m).map_err(err)? - 1) * cell_w;
+                let month = s.months.iter().find(|x| x.month == m);
+                let class = month.and_then(|x| x.classification.class);
+                root.draw(&Rectangle::new(
+                    [(x + 1, y + 1), (x + cell_w - 1, y + cell_h - 1)],
+                    class_colour(class).filled(),
+                ))
+                .map_err(err)?;
+                if class.is_some_and(|c| !c.meets(s.target)) {
+                    root.draw(&Rectangle::new(
+                        [(x + 2, y + 2), (x + cell_w - 2, y + cell_h - 2)],
+                        INK.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+                }
+                if let Some(c) = class {
+                    root.draw(&text(
+                        roman(c),
+                        (x + cell_w / 2, y + cell_h / 2),
+                        12,
+                        HPos::Center,
+                    ))
+                    .map_err(err)?;
+                }
+            }
+        }
+        // Legend.
+        let ly = top + rows * cell_h + 24;
+        let classes = WaterClass::ALL.map(Some);
+        for (i, c) in (0i32..).zip(classes.iter().chain(std::iter::once(&None))) {
+            let x = left + i * 70;
+            root.draw(&Rectangle::new(
+                [(x, ly - 8), (x + 16, ly + 8)],
+                class_colour(*c).filled(),
+            ))
+            .map_err(err)?;
+            let label = c.map_or("无数据", |c| c.label_zh());
+            root.draw(&text(label, (x + 20, ly), 15, HPos::Left))
+                .map_err(err)?;
+        }
+        root.draw(&text("粗框：当月未达目标", (left, ly + 22), 15, HPos::Left))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Completion rate by responsible unit, ranked (红黑榜): the first `band` units form the 红榜
+/// and the last `band` the 黑榜. Units with nothing due yet are left out.
+pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
+    let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.completion.is_some()).collect();
+    if ranked.is_empty() {
+        return Err("尚无到期的工作".to_owned());
+    }
+    let (left, top, bar_h, plot_w) = (170i32, 44i32, 20i32, 480i32);
+    let n = i32::try_from(ranked.len()).map_err(err)?;
+    let width = left + plot_w + 90;
+    let height = top + n * bar_h + 44;
+    let red_band = band.min(ranked.len() / 2);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(
+            &mut svg,
+            (
+                u32::try_from(width).map_err(err)?,
+                u32::try_from(height).map_err(err)?,
+            ),
+        )
+        .into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let text = |s: &str, at: (i32, i32), size: u32, h: HPos| {
+            Text::new(
+                s.to_owned(),
+                at,
+                (FONT, size)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(h, VPos::Center)),
+            )
+        };
+        root.draw(&text(title, (width / 2, 16), 22, HPos::Center))
+            .map_err(err)?;
+        for pct in [0, 25, 50, 75, 100] {
+            let x = left + plot_w * pct / 100;
+            root.draw(&PathElement::new(
+                [(x, top - 4), (x, top + n * bar_h)],
+                BLACK.mix(0.15),
+            ))
+            .map_err(err)?;
+            root.draw(&text(&format!("{pct}%"), (x, top - 12), 14, HPos::Center))
+                .map_err(err)?;
+        }
+        for (i, r) in (0i32..).zip(&ranked) {
+            let y = top + i * bar_h;
+            let rate = r.completion.unwrap_or(0.0);
+            let idx = usize::try_from(i).unwrap_or(0);
+            let colour = if idx < red_band {
+                RGBColor(192, 57, 43)
+            } else if idx >= ranked.len() - red_band {
+                RGBColor(33, 33, 33)
+            } else {
+                RGBColor(120, 144, 156)
+            };
+            root.draw(&text(&r.unit, (left - 8, y + bar_h / 2), 15, HPos::Right))
+                .map_err(err)?;
+            let w = (f64::from(plot_w) * rate).round() as i32;
+            root.draw(&Rectangle::new(
+                [(left, y + 3), (left + w.max(1), y + bar_h - 3)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+            root.draw(&text(
+                &format!("{:.0}%（{}/{}）", rate * 100.0, r.done(), r.due()),
+                (left + w + 6, y + bar_h / 2),
+                11,
+                HPos::Left,
+            ))
+            .map_err(err)?;
+        }
+        let ly = top + n * bar_h + 22;
+        root.draw(&Rectangle::new(
+            [(left, ly - 7), (left + 14, ly + 7)],
+            RGBColor(192, 57, 43).filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&text(
+            &format!("红榜（前{red_band}）"),
+            (left + 20, ly),
+            12,
+            HPos::Left,
+        ))
+        .map_err(err)?;
+        root.draw(&Rectangle::new(
+            [(left + 130, ly - 7), (left + 144, ly + 7)],
+            RGBColor(33, 33, 33).filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&text(
+            &format!("黑榜（后{red_band}）"),
+            (left + 150, ly),
+            12,
+            HPos::Left,
+        ))
+        .map_err(err)?;
+        root.draw(&text(
+            "完成率 = 已完成 ÷（已完成 + 逾期）",
+            (left + 270, ly),
+            12,
+            HPos::Left,
+        ))
+        .map_err(err)?;
+        root.present().map_err(err)?;
     }
     Ok(svg)
 }
@@ -79,6 +599,24 @@ pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sanzhi_domain::annual::AnnualMean;
+    use sanzhi_domain::standing::SectionMonth;
+    use sanzhi_domain::water::{classify, Parameter};
+    use sanzhi_domain::{ReadingKey, ReadingSource, StatusCounts};
+
+    /// The text contents of an SVG's `<text>` elements, trimmed.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let body = t.split_once('>')?.1;
+                Some(body.split_once("</text>")?.0.trim().to_owned())
+            })
+            .collect()
+    }
+
+    const HOSTILE: &str = "<script>alert(1)</script>&\"'";
+    const ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;&amp;";
 
     fn row(area: &str, year: i32, value: f64) -> Pm25TargetRow {
         Pm25TargetRow {
@@ -87,6 +625,85 @@ mod tests {
             value,
             qualifier: String::new(),
             raw: value.to_string(),
+        }
+    }
+
+    fn standing(area: &str, mean: Option<f64>, target: Option<f64>) -> Pm25Standing {
+        Pm25Standing {
+            area: area.into(),
+            year: 2018,
+            annual: AnnualMean {
+                mean,
+                months: 12,
+                valid_days: Some(360),
+                complete: true,
+                gaps: vec![],
+            },
+            through_month: 12,
+            target,
+            met: mean.zip(target).map(|(m, t)| m <= t),
+            any_demo: false,
+            any_provisional: false,
+        }
+    }
+
+    fn reading(place: &str, year: i32, month: u32, value: f64) -> Reading {
+        Reading {
+            id: 0,
+            key: ReadingKey {
+                indicator: "pm25".into(),
+                place: place.into(),
+                year,
+                month,
+            },
+            value,
+            valid_days: None,
+            provisional: false,
+            source: ReadingSource::Demo,
+            is_demo: true,
+            note: String::new(),
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        }
+    }
+
+    fn section(name: &str) -> SectionStanding {
+        let months: Vec<SectionMonth> = (1..=12)
+            .map(|m| SectionMonth {
+                month: m,
+                classification: classify(
+                    &[(Parameter::AmmoniaN, 0.1 + f64::from(m) * 0.15)],
+                    false,
+                ),
+            })
+            .collect();
+        SectionStanding {
+            section: name.into(),
+            target: WaterClass::III,
+            reservoir: false,
+            year: 2018,
+            months,
+            annual: classify(&[(Parameter::AmmoniaN, 1.0)], false),
+            through_month: 12,
+            months_measured: 12,
+            met: Some(true),
+            exceeding: vec![],
+            months_missed: 6,
+            any_demo: false,
+        }
+    }
+
+    fn rank(unit: &str, done: u32, overdue: u32) -> UnitRank {
+        let counts = StatusCounts {
+            done,
+            overdue,
+            ..StatusCounts::default()
+        };
+        UnitRank {
+            unit: unit.into(),
+            assignments: done + overdue,
+            counts,
+            completion: (done + overdue > 0).then(|| f64::from(done) / f64::from(done + overdue)),
         }
     }
 
@@ -106,10 +723,97 @@ mod tests {
     }
 
     #[test]
-    fn a_hostile_area_name_is_text_inside_the_svg() {
-        let rows = [row("<script>alert(1)</script>&", 2018, 40.0)];
-        let svg = pm25_targets_svg(&rows, 2018).expect("svg");
-        assert!(!svg.contains("<script>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;&amp;"));
+    fn pm25_against_targets_colours_met_and_missed() {
+        let s = [
+            standing("柯城", Some(38.04), Some(40.0)),
+            standing("龙游", Some(45.0), Some(43.0)),
+            standing("西区", None, Some(40.0)),
+        ];
+        let svg = pm25_vs_target_svg(&s, 2018, 12).expect("svg");
+        assert!(svg.contains("2018年 PM2.5 年均与目标"));
+        assert!(
+            texts(&svg).contains(&"38.0".to_owned()),
+            "the value is printed on its bar"
+        );
+        assert!(
+            svg.contains("#2E7D32") || svg.contains("#2e7d32"),
+            "a green bar"
+        );
+        assert!(
+            svg.contains("#C62828") || svg.contains("#c62828"),
+            "a red bar"
+        );
+        insta::assert_snapshot!("pm25_vs_target", svg);
+        let ytd = pm25_vs_target_svg(&s, 2018, 6).expect("svg");
+        assert!(ytd.contains("1—6月均值"));
+    }
+
+    #[test]
+    fn the_trend_has_a_point_per_month_and_a_step_per_year() {
+        let rs: Vec<Reading> = (2018..=2020)
+            .flat_map(|y| (1..=12).map(move |m| reading("衢州市区", y, m, 30.0 + f64::from(m))))
+            .collect();
+        let t = [
+            row("衢州市区", 2018, 40.0),
+            row("衢州市区", 2019, 37.0),
+            row("衢州市区", 2020, 35.0),
+        ];
+        let svg = pm25_trend_svg("衢州市区", &rs, &t, 2018..=2020).expect("svg");
+        assert_eq!(svg.matches("<circle").count(), 36);
+        assert!(svg.contains("2018-01") && svg.contains("2020-07"));
+        assert!(svg.contains("（演示数据）"), "demo readings are labelled");
+        insta::assert_snapshot!("pm25_trend", svg);
+    }
+
+    #[test]
+    fn the_section_matrix_colours_each_month_by_class() {
+        let svg =
+            section_matrix_svg(&[section("东迹渡"), section("铜山源水库")], 2018).expect("svg");
+        // NH3-N 0.25 (II), 0.4 (II), 0.55 (III) … 1.9 (V): all five classes appear.
+        for c in ["Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"] {
+            assert!(texts(&svg).contains(&c.to_owned()), "{c}");
+        }
+        assert!(texts(&svg).contains(&"东迹渡（目标Ⅲ）".to_owned()));
+        insta::assert_snapshot!("section_matrix", svg);
+    }
+
+    #[test]
+    fn the_ranking_puts_the_best_first_and_marks_the_bands() {
+        let ranks = [
+            rank("市环保局", 9, 1),
+            rank("柯城区政府", 5, 5),
+            rank("开化县政府", 1, 9),
+            rank("市水利局", 0, 0),
+        ];
+        let svg = unit_ranking_svg(&ranks, "责任单位完成率", 1).expect("svg");
+        assert!(svg.contains("90%（9/10）"));
+        assert!(!svg.contains("市水利局"), "nothing due: not ranked");
+        assert!(svg.contains("红榜（前1）") && svg.contains("黑榜（后1）"));
+        insta::assert_snapshot!("unit_ranking", svg);
+        assert!(unit_ranking_svg(&ranks[3..], "x", 5).is_err());
+    }
+
+    #[test]
+    fn hostile_names_are_text_inside_every_svg() {
+        let check = |svg: String| {
+            assert!(!svg.contains("<script>"), "{svg}");
+            assert!(svg.contains(ESCAPED), "{svg}");
+        };
+        check(pm25_targets_svg(&[row(HOSTILE, 2018, 40.0)], 2018).expect("targets"));
+        check(
+            pm25_vs_target_svg(&[standing(HOSTILE, Some(30.0), Some(35.0))], 2018, 12)
+                .expect("vs target"),
+        );
+        check(
+            pm25_trend_svg(
+                HOSTILE,
+                &[reading(HOSTILE, 2018, 1, 40.0)],
+                &[row(HOSTILE, 2018, 40.0)],
+                2018..=2020,
+            )
+            .expect("trend"),
+        );
+        check(section_matrix_svg(&[section(HOSTILE)], 2018).expect("matrix"));
+        check(unit_ranking_svg(&[rank(HOSTILE, 1, 1)], HOSTILE, 1).expect("ranking"));
     }
 }

@@ -10,6 +10,7 @@ pub mod annual;
 pub mod deadline;
 pub mod ids;
 pub mod indicator;
+pub mod overview;
 pub mod plan;
 pub mod reading;
 pub mod report;

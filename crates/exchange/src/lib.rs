@@ -249,7 +249,10 @@ pub fn parse_readings_csv(bytes: &[u8], places: &Places) -> Result<ParsedReading
             byte += 1;
         }
         if byte > counted_to {
-            line += text[counted_to..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            line += text[counted_to..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
             counted_to = byte;
         }
         line
@@ -267,7 +270,9 @@ pub fn parse_readings_csv(bytes: &[u8], places: &Places) -> Result<ParsedReading
                 continue;
             }
         };
-        let row = record.position().map_or(rows_read + 2, |p| line_at(p.byte()));
+        let row = record
+            .position()
+            .map_or(rows_read + 2, |p| line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

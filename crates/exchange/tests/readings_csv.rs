@@ -36,7 +36,10 @@ fn a_good_file_with_bom_chinese_headers_and_a_unit_in_brackets() {
     assert_eq!(p.rows[0].0, 2, "row numbers as a spreadsheet shows them");
     assert_eq!(p.rows[2].0, 5, "the blank line is skipped but counted");
     let r = &p.rows[1].1;
-    assert_eq!(r.value, 48.5, "a quoted number, found by its Chinese indicator name");
+    assert_eq!(
+        r.value, 48.5,
+        "a quoted number, found by its Chinese indicator name"
+    );
     assert_eq!(r.key.place, "衢江");
     assert!(r.provisional);
     assert_eq!(r.note, "含逗号, 的备注");
