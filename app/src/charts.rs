@@ -161,7 +161,7 @@ pub fn pm25_vs_target_svg(
         .iter()
         .flat_map(|s| [s.annual.mean.unwrap_or(0.0), s.target.unwrap_or(0.0)])
         .fold(PM25_GRADE_II, f64::max)
-        * 1.25;
+        * 1.5;
     let demo = standings.iter().any(|s| s.any_demo);
     let span = if through_month >= 12 {
         "年均".to_owned()
@@ -487,8 +487,9 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
     Ok(svg)
 }
 
-/// Completion rate by responsible unit, ranked (红黑榜): the first `band` units form the 红榜
-/// and the last `band` the 黑榜. Units with nothing due yet are left out.
+/// Completion rate by responsible unit, ranked (红黑榜): of the first `band` units those with
+/// nothing overdue form the 红榜, of the last `band` those with overdue work the 黑榜. Units
+/// with nothing due yet are left out.
 pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
     let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.completion.is_some()).collect();
     if ranked.is_empty() {
@@ -536,9 +537,11 @@ pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<
             let y = top + i * bar_h;
             let rate = r.completion.unwrap_or(0.0);
             let idx = usize::try_from(i).unwrap_or(0);
-            let colour = if idx < red_band {
+            // Ties must not put a unit with nothing overdue on the 黑榜, nor one with overdue
+            // work on the 红榜.
+            let colour = if idx < red_band && r.counts.overdue == 0 {
                 RGBColor(192, 57, 43)
-            } else if idx >= ranked.len() - red_band {
+            } else if idx >= ranked.len() - red_band && r.counts.overdue > 0 {
                 RGBColor(33, 33, 33)
             } else {
                 RGBColor(120, 144, 156)

@@ -1,50 +1,178 @@
-//! The indicators' targets: PM2.5 by area and year (with a chart), the 水十条 sections and
-//! their target classes, the drain limits that step down each July, and the rate goals.
-//! Readings and met / not-met come with the readings themselves.
+//! The indicators against their targets, from the readings: PM2.5 by area (annual mean with
+//! its completeness), the 水十条 sections' classes by month and for the year, the drains
+//! against the limit in force, the soil rates; with the charts, rendered on the server.
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use sanzhi_domain::standing::{DrainStanding, Pm25Standing, RateStanding, SectionStanding};
 use sanzhi_domain::IndicatorTargets;
 use serde::{Deserialize, Serialize};
 
+/// Where the indicators stand in one year, up to one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorSnapshot {
+    pub year: i32,
+    /// The months counted: January … `through_month`.
+    pub through_month: u32,
+    pub pm25: Vec<Pm25Standing>,
+    pub sections: Vec<SectionStanding>,
+    pub drains: Vec<DrainStanding>,
+    pub rates: Vec<RateStanding>,
+    /// SVG text rendered on the server (every text escaped by plotters).
+    pub pm25_svg: Option<String>,
+    pub matrix_svg: Option<String>,
+    /// Readings counted, and whether any of them is demo data.
+    pub readings: usize,
+    pub demo: bool,
+}
+
+impl IndicatorSnapshot {
+    /// (met, judged) over the areas with a mean and a target.
+    pub fn pm25_met(&self) -> (usize, usize) {
+        met_of(self.pm25.iter().map(|s| s.met))
+    }
+
+    pub fn sections_met(&self) -> (usize, usize) {
+        met_of(self.sections.iter().map(|s| s.met))
+    }
+
+    pub fn drains_met(&self) -> (usize, usize) {
+        met_of(self.drains.iter().map(|s| s.met))
+    }
+
+    pub fn rates_met(&self) -> (usize, usize) {
+        met_of(self.rates.iter().map(|s| s.met))
+    }
+}
+
+fn met_of(it: impl Iterator<Item = Option<bool>>) -> (usize, usize) {
+    it.flatten()
+        .fold((0, 0), |(m, n), met| (m + usize::from(met), n + 1))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorsPage {
-    pub year: i32,
+    pub snapshot: IndicatorSnapshot,
     pub targets: IndicatorTargets,
-    /// The PM2.5 chart of `year`, SVG text rendered on the server (text escaped by plotters).
-    pub pm25_svg: String,
+    /// The area of the trend chart, and the areas to choose from.
+    pub area: String,
+    pub areas: Vec<String>,
+    pub trend_svg: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "indicators")]
-pub async fn get_indicators(year: Option<i32>) -> Result<IndicatorsPage, AppError> {
-    inner::indicators(&crate::api::store()?, year).await
+pub async fn get_indicators(
+    year: Option<i32>,
+    month: Option<u32>,
+    area: Option<String>,
+) -> Result<IndicatorsPage, AppError> {
+    inner::indicators(&crate::api::store()?, year, month, area).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
-    use sanzhi_store::Store;
+    use sanzhi_domain::standing;
+    use sanzhi_store::{ReadingFilter, Store};
 
-    pub async fn indicators(store: &Store, year: Option<i32>) -> Result<IndicatorsPage, AppError> {
-        let targets = store.indicator_targets().await?;
-        let years: Vec<i32> = targets.pm25.iter().map(|r| r.year).collect();
-        let (Some(first), Some(last)) = (years.iter().min(), years.iter().max()) else {
-            return Err(AppError::NotFound("PM2.5 目标".to_owned()));
+    /// The plans' years; the trend chart shows all three.
+    pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2018..=2020;
+
+    fn chart(result: Result<String, String>, what: &str) -> Option<String> {
+        match result {
+            Ok(svg) => Some(svg),
+            Err(e) => {
+                // Nothing to draw (no rows) is normal; the page says so instead of a chart.
+                tracing::debug!(chart = what, reason = %e, "chart not drawn");
+                None
+            }
+        }
+    }
+
+    /// The standings of `year` up to `through_month` (default: the latest month of that
+    /// year with a reading, or December when there is none).
+    pub async fn snapshot(
+        store: &Store,
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: Option<u32>,
+    ) -> Result<IndicatorSnapshot, AppError> {
+        let readings = store.readings(&ReadingFilter::years(year, year)).await?;
+        let through_month = match through_month {
+            Some(m) if (1..=12).contains(&m) => m,
+            Some(m) => return Err(AppError::BadRequest(format!("month：{m} 应在 1–12 之间"))),
+            None => readings.iter().map(|r| r.key.month).max().unwrap_or(12),
         };
-        let year = year.unwrap_or(*last);
-        if !(*first..=*last).contains(&year) {
+        let pm25 = standing::pm25_standings(&readings, targets, year, through_month);
+        let sections = standing::section_standings(&readings, targets, year, through_month);
+        let drains = standing::drain_standings(&readings, targets, year, through_month);
+        let rates = standing::rate_standings(&readings, targets, year, through_month);
+        let pm25_svg = chart(
+            crate::charts::pm25_vs_target_svg(&pm25, year, through_month),
+            "pm25",
+        );
+        let matrix_svg = if sections.iter().any(|s| s.months_measured > 0) {
+            chart(crate::charts::section_matrix_svg(&sections, year), "matrix")
+        } else {
+            None
+        };
+        let counted: Vec<_> = readings
+            .iter()
+            .filter(|r| r.key.month <= through_month)
+            .collect();
+        Ok(IndicatorSnapshot {
+            year,
+            through_month,
+            readings: counted.len(),
+            demo: counted.iter().any(|r| r.is_demo),
+            pm25,
+            sections,
+            drains,
+            rates,
+            pm25_svg,
+            matrix_svg,
+        })
+    }
+
+    pub async fn indicators(
+        store: &Store,
+        year: Option<i32>,
+        month: Option<u32>,
+        area: Option<String>,
+    ) -> Result<IndicatorsPage, AppError> {
+        let targets = store.indicator_targets().await?;
+        let year = year.unwrap_or(*PLAN_YEARS.end());
+        if !sanzhi_domain::reading::YEARS.contains(&year) {
+            return Err(AppError::BadRequest(format!("year：{year} 超出范围")));
+        }
+        let snapshot = snapshot(store, &targets, year, month).await?;
+        let areas = store.reading_places().await?.areas;
+        let area = area
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| "衢州市区".to_owned());
+        if !areas.contains(&area) {
             return Err(AppError::BadRequest(format!(
-                "year：{year} 年没有目标，应在 {first}–{last} 之间"
+                "area：没有地区“{area}”，应为：{}",
+                areas.join("、")
             )));
         }
-        let pm25_svg = crate::charts::pm25_targets_svg(&targets.pm25, year).map_err(|e| {
-            tracing::error!(error = %e, "PM2.5 chart");
-            AppError::Internal
-        })?;
+        let trend_readings = store
+            .readings(&ReadingFilter {
+                indicator: Some("pm25".into()),
+                place: Some(area.clone()),
+                ..ReadingFilter::years(*PLAN_YEARS.start(), *PLAN_YEARS.end())
+            })
+            .await?;
+        let trend_svg = chart(
+            crate::charts::pm25_trend_svg(&area, &trend_readings, &targets.pm25, PLAN_YEARS),
+            "trend",
+        );
         Ok(IndicatorsPage {
-            year,
+            snapshot,
             targets,
-            pm25_svg,
+            area,
+            areas,
+            trend_svg,
         })
     }
 }

@@ -12,10 +12,14 @@ pub mod charts;
 pub mod components;
 pub mod error;
 pub mod indicators;
+pub mod overview;
+pub mod readings;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod tracking;
+#[cfg(feature = "hydrate")]
+pub mod upload;
 
 use components::layout::Layout;
 use leptos::prelude::*;
@@ -86,6 +90,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("indicators")
                         view=routes::indicators::IndicatorsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("readings")
+                        view=routes::readings::ReadingsPage
                         ssr=SsrMode::Async
                     />
                     <Route

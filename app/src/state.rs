@@ -8,7 +8,12 @@ use sanzhi_store::Store;
 pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
+    /// The largest upload (request body) an import accepts, in bytes.
+    pub upload_limit: usize,
 }
+
+/// The default of [`AppState::upload_limit`]: 64 MiB, room for about a million readings.
+pub const DEFAULT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {

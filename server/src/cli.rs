@@ -56,14 +56,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { clear } => {
             let store = open(&settings).await?;
             let result = if clear {
-                store
-                    .clear_demo_reports()
-                    .await
-                    .map(|n| format!("已删除演示报告 {n} 条"))
+                match store.clear_demo_reports().await {
+                    Ok(n) => store
+                        .clear_demo_readings()
+                        .await
+                        .map(|m| format!("已删除演示报告 {n} 条、演示读数 {m} 条")),
+                    Err(e) => Err(e),
+                }
             } else {
-                crate::demo::load(&store)
-                    .await
-                    .map(|n| format!("已生成演示报告 {n} 条（仅供演示，非真实记录）"))
+                match crate::demo::load(&store).await {
+                    Ok(n) => crate::demo::load_readings(&store).await.map(|m| {
+                        format!("已生成演示报告 {n} 条、演示读数 {m} 条（仅供演示，非真实记录）")
+                    }),
+                    Err(e) => Err(e),
+                }
             };
             store.close().await;
             println!("{}", result.context("演示数据操作失败")?);
@@ -142,6 +148,11 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!(reports = n, "demo progress reports loaded");
         println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");
     }
+    if demo && store.reading_counts().await?.1 == 0 {
+        let n = crate::demo::load_readings(&store).await?;
+        tracing::info!(readings = n, "demo readings loaded");
+        println!("已载入演示读数 {n} 条（页面将标注“演示数据”）");
+    }
     let listener = tokio::net::TcpListener::bind(settings.server.addr)
         .await
         .with_context(|| format!("无法监听 {}", settings.server.addr))?;
@@ -149,6 +160,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         leptos_options: leptos_options(&settings, addr),
+        upload_limit: settings.server.upload_max_mb.saturating_mul(1024 * 1024),
     };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");

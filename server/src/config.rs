@@ -20,6 +20,8 @@ pub struct Settings {
 pub struct ServerSettings {
     /// Where to listen, e.g. `127.0.0.1:3000`. Port 0 picks a free port.
     pub addr: SocketAddr,
+    /// The largest file an import accepts, in MiB.
+    pub upload_max_mb: usize,
 }
 
 #[derive(Clone, Deserialize)]
@@ -70,6 +72,7 @@ pub enum LogFormat {
 const DEFAULTS: &str = r#"
 [server]
 addr = "127.0.0.1:3000"
+upload_max_mb = 64
 
 [database]
 url = "sqlite:data/sanzhi.db"

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod exchange;
 pub mod health;
 pub mod router;
 pub mod telemetry;

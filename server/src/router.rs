@@ -21,8 +21,10 @@ pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
     let options = state.leptos_options.clone();
+    let upload_limit = state.upload_limit;
     Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(crate::exchange::routes(upload_limit))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

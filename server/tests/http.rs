@@ -6,6 +6,9 @@ use leptos::config::LeptosOptions;
 use sanzhi_store::testing::TestDb;
 use std::path::Path;
 
+/// The upload limit of the test server: 1 MiB.
+const UPLOAD_LIMIT: usize = 1024 * 1024;
+
 struct TestApp {
     base: String,
     db: TestDb,
@@ -28,6 +31,8 @@ impl TestApp {
                 .output_name("sanzhi")
                 .site_addr(addr)
                 .build(),
+            // Small, so that the oversized-upload test stays small.
+            upload_limit: UPLOAD_LIMIT,
         };
         let router = server::build_router(state);
         let server = tokio::spawn(async move {
@@ -109,7 +114,11 @@ async fn the_indicators_page_has_a_chart_and_the_targets(app: &TestApp) {
         .await
         .expect("text");
     assert!(html.contains("<svg"), "the chart is inlined");
-    assert!(html.contains("2018年 PM2.5 年均浓度目标"));
+    assert!(html.contains("2018年 PM2.5 年均与目标"));
+    assert!(
+        html.contains("本期尚无读数"),
+        "no readings yet, and it says so"
+    );
     assert!(html.contains("28以下"));
     assert!(html.contains("铜山源水库") && html.contains("（水库）"));
     assert!(html.contains("Ⅲ类"));
@@ -119,7 +128,7 @@ async fn the_indicators_page_has_a_chart_and_the_targets(app: &TestApp) {
         .text()
         .await
         .expect("text");
-    assert!(bad.contains("year：2030 年没有目标"));
+    assert!(bad.contains("year：2030 超出范围"), "{bad}");
 }
 
 async fn healthz_reports_the_database(app: &TestApp) {
@@ -407,5 +416,277 @@ mod tracking {
         assert!(after.contains(r#"data-status="done_late""#));
         let bad = app.get("/plans/water/items/28?as_of=yesterday").await;
         assert!(bad.text().await.expect("text").contains("as_of"));
+    }
+}
+
+mod readings {
+    use super::*;
+    use sanzhi_store::ReadingFilter;
+
+    on_both_backends!(
+        an_import_is_previewed_then_committed_once,
+        a_bad_file_is_rejected_whole_naming_rows_and_changes_nothing,
+        files_of_other_encodings_and_kinds,
+        an_oversized_upload_is_refused_with_a_clear_message,
+        the_entry_form_saves_and_names_bad_fields,
+        readings_export_as_csv,
+        the_overview_of_a_demo_month_has_counts_red_list_ranking_and_charts,
+    );
+
+    const GOOD: &str = "指标,地点,年份,月份,数值,有效天数,暂定,备注\n\
+                        pm25,柯城,2018,1,52.3,31,否,\n\
+                        pm25,柯城,2018,2,47.0,28,是,初值\n\
+                        water.nh3n,东迹渡,2018,1,0.21,,,\n";
+
+    async fn import(
+        app: &TestApp,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+    ) -> reqwest::Response {
+        app.client
+            .post(format!("{}/api/import/readings?{query}", app.base))
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+            .await
+            .expect("POST import")
+    }
+
+    async fn stored(app: &TestApp) -> Vec<sanzhi_domain::Reading> {
+        app.db
+            .store
+            .readings(&ReadingFilter::years(2015, 2025))
+            .await
+            .expect("readings")
+    }
+
+    async fn an_import_is_previewed_then_committed_once(app: &TestApp) {
+        let resp = import(app, GOOD, "commit=false&by=").await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["outcome"], "preview", "{body}");
+        assert_eq!(body["rows"], 3);
+        assert_eq!(body["new"], 3);
+        assert_eq!(body["encoding"], "UTF-8");
+        assert_eq!(body["sample"][0]["row"], 2);
+        assert!(stored(app).await.is_empty(), "a preview writes nothing");
+
+        // Committing needs the recorder's name.
+        let resp = import(app, GOOD, "commit=true&by=").await;
+        assert_eq!(resp.status(), 400);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(body["message"].as_str().expect("msg").contains("记录人"));
+        assert!(stored(app).await.is_empty());
+
+        let resp = import(
+            app,
+            GOOD,
+            "commit=true&by=%E5%B8%82%E7%8E%AF%E4%BF%9D%E5%B1%80",
+        )
+        .await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["outcome"], "committed");
+        assert_eq!(body["written"]["inserted"], 3);
+        let rows = stored(app).await;
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r.recorded_by == "市环保局"));
+        assert!(rows
+            .iter()
+            .all(|r| r.source == sanzhi_domain::ReadingSource::Imported));
+
+        // The same file again: a preview says nothing changes, a commit changes nothing.
+        let body: serde_json::Value = import(app, GOOD, "by=x").await.json().await.expect("json");
+        assert_eq!(
+            (body["new"].as_u64(), body["unchanged"].as_u64()),
+            (Some(0), Some(3))
+        );
+        let body: serde_json::Value = import(app, GOOD, "commit=true&by=x")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["written"]["unchanged"], 3);
+        // An edited value is previewed as a replacement with its old value.
+        let edited = GOOD.replace("52.3", "50.1");
+        let body: serde_json::Value = import(app, edited, "by=x")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["replace"], 1);
+        assert_eq!(body["replacements"][0]["old"], 52.3);
+        assert_eq!(body["replacements"][0]["value"], 50.1);
+    }
+
+    async fn a_bad_file_is_rejected_whole_naming_rows_and_changes_nothing(app: &TestApp) {
+        let bad = "指标,地点,年份,月份,数值\n\
+                   pm25,柯城,2018,1,41\n\
+                   pm25,柯城,2018,2,四十\n\
+                   pm25,柯城,2018,3,-2\n\
+                   pm25,柯城,2018,4,8000\n\
+                   pm25,柯城,2018,1,42\n";
+        let resp = import(app, bad, "commit=true&by=x").await;
+        assert_eq!(resp.status(), 422);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["outcome"], "rejected");
+        assert_eq!(body["problem_count"], 4);
+        let problems = body["problems"].as_array().expect("problems");
+        let at = |i: usize| (problems[i]["row"].as_u64(), problems[i]["column"].as_str());
+        assert_eq!(at(0), (Some(3), Some("数值")));
+        assert!(problems[0]["reason"]
+            .as_str()
+            .expect("r")
+            .contains("“四十”不是数字"));
+        assert_eq!(at(1), (Some(4), Some("数值")));
+        assert_eq!(at(2), (Some(5), Some("数值")));
+        assert_eq!(problems[3]["row"], 6);
+        assert!(problems[3]["reason"]
+            .as_str()
+            .expect("r")
+            .contains("与第 2 行重复"));
+        assert!(
+            stored(app).await.is_empty(),
+            "the good first row was not written"
+        );
+
+        let resp = import(app, "地区,月份,浓度\n柯城,1,40\n", "commit=true&by=x").await;
+        assert_eq!(resp.status(), 422);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(body["file"].as_str().expect("file").contains("表头缺少列"));
+        assert!(stored(app).await.is_empty());
+    }
+
+    async fn files_of_other_encodings_and_kinds(app: &TestApp) {
+        let (gbk, _, _) = encoding_rs::GBK.encode(GOOD);
+        let resp = import(app, gbk.into_owned(), "commit=true&by=x").await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["encoding"], "GBK");
+        assert_eq!(
+            stored(app).await[0].key.place,
+            "柯城",
+            "GBK text read right"
+        );
+        let resp = import(app, b"PK\x03\x04rest-of-a-zip".to_vec(), "by=x").await;
+        assert_eq!(resp.status(), 422);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(body["file"].as_str().expect("file").contains("另存为 CSV"));
+        let resp = import(app, vec![0x61, 0xFF, 0xFE, 0xFF, 0x0A], "by=x").await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(body["file"].as_str().expect("file").contains("编码"));
+    }
+
+    async fn an_oversized_upload_is_refused_with_a_clear_message(app: &TestApp) {
+        let mut big = String::from("指标,地点,年份,月份,数值\n");
+        while big.len() <= UPLOAD_LIMIT {
+            big.push_str("pm25,柯城,2018,1,41\n");
+        }
+        let resp = import(app, big, "commit=true&by=x").await;
+        assert_eq!(resp.status(), 413);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert!(
+            body["message"]
+                .as_str()
+                .expect("msg")
+                .contains("文件超过上限 1 MB"),
+            "{body}"
+        );
+        assert!(stored(app).await.is_empty());
+    }
+
+    async fn the_entry_form_saves_and_names_bad_fields(app: &TestApp) {
+        let form = |value: &'static str| {
+            vec![
+                ("input[indicator]", "pm25"),
+                ("input[place]", "衢州市区"),
+                ("input[year]", "2019"),
+                ("input[month]", "3"),
+                ("input[value]", value),
+                ("input[valid_days]", "30"),
+                ("input[provisional]", "是"),
+                ("input[note]", "快报"),
+                ("by", "市治气办"),
+            ]
+        };
+        let resp = app.post_form("/api/save_reading", &form("36.4")).await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["inserted"], 1);
+        let resp = app.post_form("/api/save_reading", &form("35.9")).await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["replaced"], 1);
+        let rows = stored(app).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].value, 35.9);
+        assert!(rows[0].provisional);
+        assert_eq!(rows[0].source, sanzhi_domain::ReadingSource::Entered);
+
+        let resp = app.post_form("/api/save_reading", &form("abc")).await;
+        assert!(!resp.status().is_success());
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["kind"], "bad_request");
+        assert_eq!(body["message"], "value：数值“abc”不是数字");
+        assert_eq!(stored(app).await[0].value, 35.9, "unchanged");
+    }
+
+    async fn readings_export_as_csv(app: &TestApp) {
+        import(app, GOOD, "commit=true&by=x").await;
+        let resp = app.get("/api/readings.csv?year=2018&indicator=pm25").await;
+        assert_eq!(resp.status(), 200);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/csv"));
+        let text = resp.text().await.expect("text");
+        assert!(text.starts_with('\u{feff}'), "BOM for Excel");
+        assert_eq!(text.lines().count(), 3, "header and two PM2.5 rows: {text}");
+        assert!(text.contains("pm25,柯城,2018,2,47,28,是,初值,导入,否,x"));
+        // What is exported imports again without change.
+        let body: serde_json::Value = import(app, text, "by=x").await.json().await.expect("json");
+        assert_eq!(body["unchanged"], 2, "{body}");
+        let template = app
+            .get("/api/readings/template.csv")
+            .await
+            .text()
+            .await
+            .expect("t");
+        assert!(template.contains("指标,地点,年份,月份,数值"));
+    }
+
+    async fn the_overview_of_a_demo_month_has_counts_red_list_ranking_and_charts(app: &TestApp) {
+        server::demo::load(&app.db.store)
+            .await
+            .expect("demo reports");
+        let n = server::demo::load_readings(&app.db.store)
+            .await
+            .expect("demo readings");
+        assert!(n > 2000, "{n}");
+        let resp = app.get("/?month=2018-12").await;
+        assert_eq!(resp.status(), 200);
+        let html = resp.text().await.expect("text");
+        for want in [
+            "总览 · 2018年12月",
+            "截至 2018-12-31，对比上月底 2018-11-30",
+            "衢州市治水长效战行动方案",
+            "红色清单：逾期最久的工作",
+            "2018年12月底 责任单位完成率（红黑榜）",
+            "2018年 PM2.5 年均与目标",
+            "2018年 国家“水十条”断面逐月水质类别（演示数据）",
+            "【演示】",
+            "本月变化：",
+        ] {
+            assert!(html.contains(want), "{want} missing");
+        }
+        assert!(
+            html.matches("<svg").count() >= 3,
+            "ranking, PM2.5 and matrix charts"
+        );
+        assert!(html.contains("red-list-table"), "overdue items are listed");
+        let bad = app.get("/?month=2018-13").await.text().await.expect("text");
+        assert!(bad.contains("month：“2018-13”不是月份"));
+        // A month with no demo readings yet says so instead of judging.
+        let early = app.get("/?month=2017-06").await.text().await.expect("text");
+        assert!(early.contains("本期尚无读数"));
     }
 }

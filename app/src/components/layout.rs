@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The navigation entries, in order: (path, label).
-pub const NAV: [(&str, &str); 7] = [
+pub const NAV: [(&str, &str); 8] = [
     ("/", "总览"),
     ("/plans/water", "治水"),
     ("/plans/air", "治气"),
@@ -13,6 +13,7 @@ pub const NAV: [(&str, &str); 7] = [
     ("/my", "我的任务"),
     ("/timeline", "时间轴"),
     ("/indicators", "指标"),
+    ("/readings", "读数"),
 ];
 
 /// Header with the product name and navigation, then the page.

@@ -2,6 +2,7 @@
 
 pub mod error_box;
 pub mod grid;
+pub mod indicator_views;
 pub mod layout;
 pub mod milestones;
 pub mod plan_card;

@@ -6,4 +6,5 @@ pub mod my_tasks;
 pub mod not_found;
 pub mod overview;
 pub mod plan;
+pub mod readings;
 pub mod timeline;

@@ -15,8 +15,29 @@ pub struct RedListItem {
     pub item_text: String,
     /// The longest any of its units is late.
     pub days_late: i64,
-    /// The overdue units, longest late first: (unit, days late).
-    pub units: Vec<(String, i64)>,
+    /// The overdue units, longest late first.
+    pub units: Vec<RedUnit>,
+}
+
+/// One overdue unit of a red-list item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedUnit {
+    pub unit: String,
+    /// Days past the missed milestone (0 for a recurring duty, see `missed_periods`).
+    pub days_late: i64,
+    /// Finished periods of a recurring duty without a report.
+    pub missed_periods: u32,
+}
+
+impl RedUnit {
+    /// “开化县政府（逾期 40 天）”, “常山县政府（漏报 2 期）”.
+    pub fn label_zh(&self) -> String {
+        if self.days_late > 0 {
+            format!("{}（逾期 {} 天）", self.unit, self.days_late)
+        } else {
+            format!("{}（漏报 {} 期）", self.unit, self.missed_periods)
+        }
+    }
 }
 
 fn days_late(t: &Tracked) -> i64 {
@@ -42,12 +63,20 @@ pub fn red_list(tracked: &[Tracked], n: usize) -> Vec<RedListItem> {
             });
         let late = days_late(t);
         e.days_late = e.days_late.max(late);
-        e.units.push((t.unit.clone(), late));
+        e.units.push(RedUnit {
+            unit: t.unit.clone(),
+            days_late: late,
+            missed_periods: t.assessment.missed_periods,
+        });
     }
     let mut out: Vec<RedListItem> = items.into_values().collect();
     for i in &mut out {
-        i.units
-            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        i.units.sort_by(|a, b| {
+            b.days_late
+                .cmp(&a.days_late)
+                .then_with(|| b.missed_periods.cmp(&a.missed_periods))
+                .then_with(|| a.unit.cmp(&b.unit))
+        });
     }
     out.sort_by(|a, b| {
         b.days_late
@@ -200,9 +229,10 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].item_number, 3);
         assert_eq!(list[0].days_late, 40);
+        let units: Vec<_> = list[0].units.iter().map(RedUnit::label_zh).collect();
         assert_eq!(
-            list[0].units,
-            [("开化县政府".to_owned(), 40), ("柯城区政府".to_owned(), 10)]
+            units,
+            ["开化县政府（逾期 40 天）", "柯城区政府（逾期 10 天）"]
         );
         assert_eq!(list[1].item_number, 5);
         assert_eq!(red_list(&rows, 1).len(), 1);

@@ -63,6 +63,19 @@ impl Parameter {
         }
     }
 
+    /// The limit of `class` (I–V); `None` for 劣V, which has no limit.
+    pub fn limit_for(self, class: WaterClass, reservoir: bool) -> Option<f64> {
+        let i = match class {
+            WaterClass::I => 0,
+            WaterClass::II => 1,
+            WaterClass::III => 2,
+            WaterClass::IV => 3,
+            WaterClass::V => 4,
+            WaterClass::WorseThanV => return None,
+        };
+        Some(self.limits(reservoir)[i])
+    }
+
     fn higher_is_better(self) -> bool {
         matches!(self, Parameter::DissolvedOxygen)
     }
@@ -170,6 +183,14 @@ mod tests {
         assert_eq!(DissolvedOxygen.class_of(7.5, false), WaterClass::I);
         assert_eq!(DissolvedOxygen.class_of(5.9, false), WaterClass::III);
         assert_eq!(DissolvedOxygen.class_of(1.9, false), WaterClass::WorseThanV);
+    }
+
+    #[test]
+    fn limits_by_class() {
+        assert_eq!(Cod.limit_for(WaterClass::II, false), Some(15.0));
+        assert_eq!(TotalP.limit_for(WaterClass::III, true), Some(0.05));
+        assert_eq!(DissolvedOxygen.limit_for(WaterClass::III, false), Some(5.0));
+        assert_eq!(AmmoniaN.limit_for(WaterClass::WorseThanV, false), None);
     }
 
     #[test]

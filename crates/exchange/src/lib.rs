@@ -402,7 +402,8 @@ fn map_columns(headers: &csv::StringRecord) -> Result<ColumnMapping, ImportProbl
         .filter(|f| !has(*f))
         .map(|f| format!("“{}”（可写作 {}）", f.label_zh(), f.headers().join(" / ")))
         .collect();
-    if !(has(Field::Year) && has(Field::Month)) && !has(Field::Period) {
+    let has_period = has(Field::Period) || (has(Field::Year) && has(Field::Month));
+    if !has_period {
         missing.push("“年份”和“月份”，或“期间”（如 2018-01）".to_owned());
     }
     if !missing.is_empty() {

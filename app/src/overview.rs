@@ -1,0 +1,188 @@
+//! 总览: the monthly overview for leaders, for any month. Counts per plan, the red list, the
+//! ranking of units and counties, the indicators against their targets, and what changed
+//! since the month before — all as of the last day of the month.
+
+use crate::error::AppError;
+use crate::indicators::IndicatorSnapshot;
+use leptos::prelude::*;
+use sanzhi_domain::chrono::NaiveDate;
+use sanzhi_domain::overview::{RedListItem, StatusChange, UnitRank};
+use sanzhi_domain::StatusCounts;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanCounts {
+    pub code: String,
+    pub short_name: String,
+    pub title: String,
+    pub owner_office: String,
+    pub now: StatusCounts,
+    pub before: StatusCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// “2018-12”.
+    pub month: String,
+    pub as_of: NaiveDate,
+    pub before: NaiveDate,
+    /// Demo reports are loaded.
+    pub demo: bool,
+    pub plans: Vec<PlanCounts>,
+    pub red_list: Vec<RedListItem>,
+    pub units: Vec<UnitRank>,
+    /// The county governments and management zones, ranked among themselves.
+    pub counties: Vec<UnitRank>,
+    pub ranking_svg: Option<String>,
+    pub changes: Vec<StatusChange>,
+    pub change_count: usize,
+    pub indicators: IndicatorSnapshot,
+    /// Readings of this month against those of the month before: (met, judged).
+    pub pm25_before: (usize, usize),
+    pub sections_before: (usize, usize),
+}
+
+/// How many items the red list shows.
+pub const RED_LIST_LEN: usize = 10;
+/// How many status changes the page lists.
+pub const CHANGES_SHOWN: usize = 30;
+
+#[server(prefix = "/api", endpoint = "overview")]
+pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
+    inner::overview(&crate::api::store()?, month.as_deref(), crate::api::today()).await
+}
+
+/// “2018-12” → (2018, 12).
+pub fn parse_month(s: &str) -> Option<(i32, u32)> {
+    let (y, m) = s.trim().split_once('-')?;
+    let y: i32 = y.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    ((1..=12).contains(&m) && (2000..=2100).contains(&y)).then_some((y, m))
+}
+
+/// The last day of a month.
+pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::*;
+    use crate::tracking::DUE_SOON_DAYS;
+    use sanzhi_domain::chrono::Datelike;
+    use sanzhi_domain::overview::{changes, rank_units, red_list};
+    use sanzhi_domain::UnitKind;
+    use sanzhi_store::{Store, TrackScope};
+
+    pub async fn overview(
+        store: &Store,
+        month: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Overview, AppError> {
+        let demo = store.has_demo_reports().await?;
+        let (year, m) = match month.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => parse_month(s).ok_or_else(|| {
+                AppError::BadRequest(format!("month：“{s}”不是月份，应为 YYYY-MM，如 2018-12"))
+            })?,
+            None if demo => {
+                let d = NaiveDate::parse_from_str(crate::tracking::DEMO_AS_OF, "%Y-%m-%d")
+                    .map_err(|_| AppError::Internal)?;
+                (d.year(), d.month())
+            }
+            None => (today.year(), today.month()),
+        };
+        let as_of = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        let before = NaiveDate::from_ymd_opt(year, m, 1)
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(|| AppError::BadRequest("month".into()))?;
+        let all = TrackScope::default();
+        let now_rows = store.tracked(&all, as_of, DUE_SOON_DAYS).await?;
+        let before_rows = store.tracked(&all, before, DUE_SOON_DAYS).await?;
+
+        let mut plans: Vec<PlanCounts> = Vec::new();
+        for p in store.list_plans().await? {
+            let count = |rows: &[sanzhi_domain::Tracked]| {
+                let mut c = StatusCounts::default();
+                for r in rows.iter().filter(|r| r.plan_code == p.code.as_str()) {
+                    c.add(r.assessment.status);
+                }
+                c
+            };
+            plans.push(PlanCounts {
+                code: p.code.as_str().to_owned(),
+                short_name: p.short_name.clone(),
+                title: p.title.clone(),
+                owner_office: p.owner_office.clone(),
+                now: count(&now_rows),
+                before: count(&before_rows),
+            });
+        }
+        let kinds = store.units().await?;
+        let is_county = |unit: &str| {
+            kinds.iter().any(|(n, k)| {
+                n == unit && matches!(k, UnitKind::CountyGovernment | UnitKind::ManagementZone)
+            })
+        };
+        let units = rank_units(&now_rows);
+        let counties: Vec<UnitRank> = units
+            .iter()
+            .filter(|u| is_county(&u.unit))
+            .cloned()
+            .collect();
+        let ranking_svg = crate::charts::unit_ranking_svg(
+            &units,
+            &format!("{year}年{m}月底 责任单位完成率（红黑榜）"),
+            5,
+        )
+        .ok();
+        let mut all_changes = changes(&before_rows, &now_rows);
+        let change_count = all_changes.len();
+        all_changes.truncate(CHANGES_SHOWN);
+
+        let targets = store.indicator_targets().await?;
+        let indicators = crate::indicators::inner::snapshot(store, &targets, year, Some(m)).await?;
+        let (pm25_before, sections_before) = if m > 1 {
+            let prev =
+                crate::indicators::inner::snapshot(store, &targets, year, Some(m - 1)).await?;
+            (prev.pm25_met(), prev.sections_met())
+        } else {
+            ((0, 0), (0, 0))
+        };
+        Ok(Overview {
+            month: format!("{year}-{m:02}"),
+            as_of,
+            before,
+            demo,
+            plans,
+            red_list: red_list(&now_rows, RED_LIST_LEN),
+            units,
+            counties,
+            ranking_svg,
+            changes: all_changes,
+            change_count,
+            indicators,
+            pm25_before,
+            sections_before,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_end() {
+        assert_eq!(parse_month("2018-12"), Some((2018, 12)));
+        assert_eq!(parse_month(" 2019-3 "), Some((2019, 3)));
+        assert_eq!(parse_month("2019-13"), None);
+        assert_eq!(parse_month("2019/03"), None);
+        assert_eq!(month_end(2020, 2), NaiveDate::from_ymd_opt(2020, 2, 29));
+        assert_eq!(month_end(2018, 12), NaiveDate::from_ymd_opt(2018, 12, 31));
+    }
+}

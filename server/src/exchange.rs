@@ -1,0 +1,129 @@
+//! File exchange over plain HTTP routes (not server functions, because the body is a raw
+//! file): the readings CSV import (preview or commit), the readings CSV export, and the
+//! template.
+//!
+//! - `POST /api/import/readings?commit=false&by=…` with the file as the body → JSON
+//!   [`ImportOutcome`]: 200 for a preview or a commit, 422 when the file is rejected (nothing
+//!   was written), 413 when the file is over the limit, 400 for a bad request.
+//! - `GET /api/readings.csv?year=&indicator=&place=` → the readings, UTF-8 with BOM.
+//! - `GET /api/readings/template.csv` → a header and three example rows.
+//!
+//! Access: like the entry form, open until sign-in and roles arrive (see `app::readings`).
+
+use app::error::AppError;
+use app::readings::ImportOutcome;
+use app::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn routes(upload_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/import/readings",
+            post(import_readings).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/api/readings.csv", get(export_readings))
+        .route("/api/readings/template.csv", get(template))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportParams {
+    #[serde(default)]
+    commit: bool,
+    #[serde(default)]
+    by: String,
+}
+
+fn error(status: StatusCode, e: AppError) -> Response {
+    (status, Json(e)).into_response()
+}
+
+async fn import_readings(
+    State(state): State<AppState>,
+    Query(params): Query<ImportParams>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let mb = state.upload_limit as f64 / (1024.0 * 1024.0);
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::BadRequest(format!("file：文件超过上限 {mb:.0} MB，请分成几个文件导入")),
+            );
+        }
+        Err(rejection) => {
+            return error(
+                rejection.status(),
+                AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
+            )
+        }
+    };
+    let now = sanzhi_domain::chrono::Utc::now();
+    match app::readings::inner::import_readings(&state.store, &body, params.commit, &params.by, now)
+        .await
+    {
+        Ok(outcome @ ImportOutcome::Rejected { .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(outcome)).into_response()
+        }
+        Ok(outcome) => (StatusCode::OK, Json(outcome)).into_response(),
+        Err(e @ AppError::BadRequest(_)) => error(StatusCode::BAD_REQUEST, e),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportParams {
+    year: Option<i32>,
+    indicator: Option<String>,
+    place: Option<String>,
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn export_readings(State(state): State<AppState>, Query(p): Query<ExportParams>) -> Response {
+    let filter = sanzhi_store::ReadingFilter {
+        from_year: p.year.unwrap_or(*sanzhi_domain::reading::YEARS.start()),
+        to_year: p.year.unwrap_or(*sanzhi_domain::reading::YEARS.end()),
+        indicator: p.indicator.filter(|s| !s.is_empty()),
+        place: p.place.filter(|s| !s.is_empty()),
+    };
+    match state.store.readings(&filter).await {
+        Ok(rows) => {
+            let name = match p.year {
+                Some(y) => format!("readings-{y}.csv"),
+                None => "readings.csv".to_owned(),
+            };
+            csv_response(&name, sanzhi_exchange::readings_csv(&rows))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "export readings");
+            error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+        }
+    }
+}
+
+async fn template() -> Response {
+    csv_response(
+        "readings-template.csv",
+        format!("\u{feff}{}", sanzhi_exchange::template_csv()),
+    )
+}
