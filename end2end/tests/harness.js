@@ -38,14 +38,14 @@ async function waitForHealth(base, child, log) {
   throw new Error(`server did not become healthy:\n${log.join('')}`);
 }
 
-export async function startServer() {
+export async function startServer(args = ['serve']) {
   const bin = process.env.SANZHI_BIN;
   if (!bin) throw new Error('SANZHI_BIN must point at the release sanzhi binary');
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'sanzhi-e2e-'));
   const base = `http://127.0.0.1:${port}`;
   const log = [];
-  const child = spawn(bin, ['serve'], {
+  const child = spawn(bin, args, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -27,7 +27,7 @@ test('the overview lists the three plans in Chinese and hydrates', async () => {
   await waitForHydration(page);
 
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
-  assert.equal(await page.locator('h1').innerText(), '总览');
+  assert.match(await page.locator('h1').innerText(), /^总览 · \d{4}年\d{1,2}月$/);
   const titles = await page.locator('.plan-card h2').allInnerTexts();
   assert.deepEqual(titles, [
     '衢州市治水长效战行动方案',
@@ -35,7 +35,7 @@ test('the overview lists the three plans in Chinese and hydrates', async () => {
     '衢州市治土持久战行动方案',
   ]);
   const nav = await page.locator('.site-nav a').allInnerTexts();
-  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '时间轴', '指标']);
+  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '时间轴', '指标', '读数']);
   const owners = await page.locator('.plan-card dd').allInnerTexts();
   assert.ok(owners.includes('市治气办'), owners.join(','));
 
@@ -119,13 +119,14 @@ test('a plan shows its tree and an item opens with its units, deadlines and note
   await page.close();
 });
 
-test('the indicators page charts the PM2.5 targets of a year', async () => {
+test('the indicators page charts the PM2.5 targets of a year, before any reading', async () => {
   const { page, problems } = await newPage(browser);
   await page.goto(`${server.base}/indicators?year=2019`);
   await waitForHydration(page);
-  const svg = page.locator('.chart svg');
+  const svg = page.locator('.pm25-chart svg');
   await svg.waitFor();
-  assert.match(await svg.innerHTML(), /2019年 PM2.5 年均浓度目标/);
+  assert.match(await svg.innerHTML(), /2019年 PM2.5 年均与目标/);
+  assert.match(await page.locator('.notice').first().innerText(), /本期尚无读数/);
   const kaihua = page.locator('table.pm25 tr', { hasText: '开化' });
   assert.match(await kaihua.innerText(), /28以下\s+28以下\s+28以下/);
   assert.equal(await page.locator('table.sections tbody tr').count(), 9);

@@ -2,7 +2,9 @@
 //! of the month and compared with the last day of the month before. Prints on A4.
 
 use crate::components::error_box::ErrorBox;
+use crate::api::list_plans;
 use crate::components::indicator_views::{DemoReadingsNote, MatrixSection, Pm25Section};
+use crate::components::plan_card::PlanCard;
 use crate::overview::{get_overview, parse_month, Overview, PlanCounts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +16,7 @@ pub fn OverviewPage() -> impl IntoView {
     let query = use_query_map();
     let month = Memo::new(move |_| query.read().get("month"));
     let data = Resource::new(move || month.get(), get_overview);
+    let plans = Resource::new(|| (), |_| list_plans());
     view! {
         <Title text="总览" />
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
@@ -24,6 +27,25 @@ pub fn OverviewPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <section class="card plans-section no-print">
+            <h2>"行动方案"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    match plans.await {
+                        Ok(plans) if plans.is_empty() => {
+                            view! { <p class="empty">"尚未导入任何行动方案。"</p> }.into_any()
+                        }
+                        Ok(plans) => view! {
+                            <ul class="plan-list">
+                                {plans.into_iter().map(|plan| view! { <PlanCard plan /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -24,6 +24,12 @@ pub fn ReadingsPage() -> impl IntoView {
     let save = ServerAction::<SaveReading>::new();
     // Set when an import commits, so the list reloads.
     let imported = RwSignal::new(0u32);
+    // The import's state lives above the list: the list reloads after a commit and must not
+    // take the import's result with it.
+    let import = ImportState {
+        stage: RwSignal::new(Stage::Idle),
+        previewed: RwSignal::new(false),
+    };
     let data = Resource::new(
         move || (args.get(), save.version().get(), imported.get()),
         |((y, i, p), _, _)| get_readings(y, i, p),
@@ -37,7 +43,7 @@ pub fn ReadingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(p) => view! { <Page p save imported /> }.into_any(),
+                    Ok(p) => view! { <Page p save imported import /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
@@ -69,7 +75,12 @@ fn encode(s: &str) -> String {
 }
 
 #[component]
-fn Page(p: Data, save: ServerAction<SaveReading>, imported: RwSignal<u32>) -> impl IntoView {
+fn Page(
+    p: Data,
+    save: ServerAction<SaveReading>,
+    imported: RwSignal<u32>,
+    import: ImportState,
+) -> impl IntoView {
     let qs = query_string(p.year, &p.indicator, &p.place);
     let name_of = {
         let cat = p.catalogue.clone();
@@ -139,7 +150,7 @@ fn Page(p: Data, save: ServerAction<SaveReading>, imported: RwSignal<u32>) -> im
         })}
         <div class="two-col">
             <EntryForm catalogue=p.catalogue.clone() places=all_places.clone() year=p.year save />
-            <ImportBox imported />
+            <ImportBox imported state=import />
         </div>
         <section class="card">
             <h2>{format!("{}年读数（{} 条）", p.year, p.matched)}</h2>
@@ -267,13 +278,19 @@ enum Stage {
     Done(Result<ImportOutcome, String>),
 }
 
+/// The import box's state: where the upload is, and whether the chosen file has a preview
+/// (choosing another file clears it; only a previewed file can be committed).
+#[derive(Clone, Copy)]
+struct ImportState {
+    stage: RwSignal<Stage>,
+    previewed: RwSignal<bool>,
+}
+
 #[component]
-fn ImportBox(imported: RwSignal<u32>) -> impl IntoView {
+fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let by_input = NodeRef::<leptos::html::Input>::new();
-    let stage = RwSignal::new(Stage::Idle);
-    // The preview shown is of the file now chosen: choosing another file clears it.
-    let previewed = RwSignal::new(false);
+    let ImportState { stage, previewed } = state;
     let send = move |commit: bool| {
         #[cfg(feature = "hydrate")]
         {
