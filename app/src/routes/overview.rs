@@ -1,8 +1,8 @@
 //! `/?month=2018-12` — 总览: the leaders' monthly overview. Everything is as of the last day
 //! of the month and compared with the last day of the month before. Prints on A4.
 
-use crate::components::error_box::ErrorBox;
 use crate::api::list_plans;
+use crate::components::error_box::ErrorBox;
 use crate::components::indicator_views::{DemoReadingsNote, MatrixSection, Pm25Section};
 use crate::components::plan_card::PlanCard;
 use crate::overview::{get_overview, parse_month, Overview, PlanCounts};
