@@ -368,9 +368,14 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 {move || match stage.get() {
                     Stage::Idle => ().into_any(),
                     Stage::Uploading(f) => {
+                        let label = if f >= 1.0 {
+                            "已上传，服务器正在逐行检查…".to_owned()
+                        } else {
+                            format!("上传中 {:.0}%", f * 100.0)
+                        };
                         view! {
                             <label class="progress">
-                                {format!("上传中 {:.0}%", f * 100.0)}
+                                {label}
                                 <progress max="1" value=f.to_string()></progress>
                             </label>
                         }
