@@ -26,6 +26,12 @@ pub enum AppError {
         message: String,
         newest: Option<Box<sanzhi_domain::Report>>,
     },
+    /// Not signed in (or the session expired).
+    #[error("请先登录")]
+    Unauthorized,
+    /// Signed in, but this user may not do this; the message says why.
+    #[error("{0}")]
+    Forbidden(String),
     /// Something failed on the server; the cause is in the server log, not here.
     #[error("服务器内部错误，请稍后重试")]
     Internal,
@@ -47,6 +53,15 @@ impl From<sanzhi_store::StoreError> for AppError {
     fn from(err: sanzhi_store::StoreError) -> Self {
         tracing::error!(error = %err, "store error");
         AppError::Internal
+    }
+}
+
+impl From<sanzhi_domain::Denied> for AppError {
+    fn from(d: sanzhi_domain::Denied) -> Self {
+        match d {
+            sanzhi_domain::Denied::NotSignedIn => AppError::Unauthorized,
+            sanzhi_domain::Denied::Forbidden(why) => AppError::Forbidden(why),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod charts;
 pub mod components;
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                         view=routes::indicators::IndicatorsPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("login") view=routes::login::LoginPage />
                     <Route
                         path=StaticSegment("readings")
                         view=routes::readings::ReadingsPage

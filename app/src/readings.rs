@@ -113,8 +113,16 @@ pub async fn get_readings(
 /// Records one reading typed into the entry form (replacing the stored value of that
 /// indicator, place and month, which is kept in the history).
 #[server(prefix = "/api", endpoint = "save_reading")]
-pub async fn save_reading(input: ReadingInput, by: String) -> Result<ReadingsWritten, AppError> {
-    inner::save_reading(&crate::api::store()?, input, &by, crate::api::now()).await
+pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppError> {
+    let plan = sanzhi_domain::indicator(&input.indicator).map_or("", |d| d.plan);
+    let user = inner::writer_of(plan).await?;
+    inner::save_reading(
+        &crate::api::store()?,
+        input,
+        &crate::auth::signature(&user),
+        crate::api::now(),
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -125,6 +133,27 @@ pub mod inner {
     use sanzhi_exchange::ImportProblems;
     use sanzhi_store::{ReadingFilter, Store};
     use std::collections::HashMap;
+
+    /// The signed-in user if they may write readings of `plan` (`""`: the plan is not known
+    /// yet — then any coordinator or admin passes, and the input's own check follows).
+    pub async fn writer_of(plan: &str) -> Result<sanzhi_domain::User, AppError> {
+        let user = crate::auth::inner::current_user().await?;
+        let check = |plan: &str| {
+            sanzhi_domain::authorize(
+                user.as_ref(),
+                &sanzhi_domain::Action::WriteReadings { plan },
+            )
+        };
+        if plan.is_empty() {
+            let any = ["water", "air", "soil"].iter().any(|p| check(p).is_ok());
+            if !any {
+                check("water")?;
+            }
+        } else {
+            check(plan)?;
+        }
+        user.ok_or(AppError::Unauthorized)
+    }
 
     pub async fn catalogue(store: &Store) -> Result<Vec<IndicatorInfo>, AppError> {
         let places = store.reading_places().await?;
@@ -215,8 +244,12 @@ pub mod inner {
 
     /// Reads an uploaded CSV; previews it (`commit == false`) or writes all its rows in one
     /// transaction. A file with any problem is rejected whole and changes nothing.
+    /// `user`: who imports; every plan the file's indicators belong to must be theirs to
+    /// write (checked before anything is written). `None` only for trusted callers (tests of
+    /// the file rules).
     pub async fn import_readings(
         store: &Store,
+        user: Option<&sanzhi_domain::User>,
         bytes: &[u8],
         commit: bool,
         by: &str,
@@ -247,6 +280,21 @@ pub mod inner {
                 });
             }
         };
+        if let Some(user) = user {
+            let mut plans: Vec<&str> = parsed
+                .rows
+                .iter()
+                .filter_map(|(_, r)| sanzhi_domain::indicator(&r.key.indicator).map(|d| d.plan))
+                .collect();
+            plans.sort_unstable();
+            plans.dedup();
+            for plan in plans {
+                sanzhi_domain::authorize(
+                    Some(user),
+                    &sanzhi_domain::Action::WriteReadings { plan },
+                )?;
+            }
+        }
         if commit {
             let by = recorder(by)?;
             let readings: Vec<_> = parsed.rows.into_iter().map(|(_, r)| r).collect();

@@ -10,6 +10,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The largest upload (request body) an import accepts, in bytes.
     pub upload_limit: usize,
+    /// Send the session cookie with `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// The default of [`AppState::upload_limit`]: 64 MiB, room for about a million readings.

@@ -25,6 +25,8 @@ pub struct UnitTasks {
 /// One item's assignments with each unit's full report history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemTracking {
+    /// The signed-in reporter's unit: the only assignment they may report on.
+    pub my_unit: Option<String>,
     pub as_of: NaiveDate,
     pub demo: bool,
     pub rows: Vec<(Tracked, Vec<Report>)>,
@@ -87,14 +89,19 @@ pub async fn get_item_tracking(
     number: i32,
     as_of: Option<String>,
 ) -> Result<ItemTracking, AppError> {
-    inner::item_tracking(
+    let me = crate::auth::inner::current_user().await?;
+    let mut t = inner::item_tracking(
         &crate::api::store()?,
         &code,
         number,
         as_of.as_deref(),
         crate::api::today(),
     )
-    .await
+    .await?;
+    t.my_unit = me
+        .filter(|u| u.role == sanzhi_domain::Role::Reporter)
+        .and_then(|u| u.unit);
+    Ok(t)
 }
 
 #[server(prefix = "/api", endpoint = "plan_status")]
@@ -112,7 +119,22 @@ pub async fn get_plan_status(code: String, as_of: Option<String>) -> Result<Plan
 /// with [`AppError::Conflict`] carrying the newer report.
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn submit_report(form: ReportForm) -> Result<Report, AppError> {
-    inner::submit_report(&crate::api::store()?, form, crate::api::now()).await
+    let store = crate::api::store()?;
+    let (plan, unit) = store
+        .assignment_owner(form.assignment_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
+    // Only a reporter of the assignment's own unit; the reporter's name is the signed-in user.
+    let user = crate::auth::require(sanzhi_domain::Action::Report {
+        plan: &plan,
+        unit: &unit,
+    })
+    .await?;
+    let form = ReportForm {
+        reporter: crate::auth::signature(&user),
+        ..form
+    };
+    inner::submit_report(&store, form, crate::api::now()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -212,7 +234,12 @@ pub mod inner {
                 .collect();
             rows.push((t, history));
         }
-        Ok(ItemTracking { as_of, demo, rows })
+        Ok(ItemTracking {
+            my_unit: None,
+            as_of,
+            demo,
+            rows,
+        })
     }
 
     pub async fn plan_status(

@@ -39,12 +39,41 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Replace the generated demo progress reports (deterministic, labelled as demo).
     Demo {
         /// Remove the demo reports instead.
         #[arg(long)]
         clear: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input with `--password-stdin`;
+    /// otherwise a random one is generated and printed once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, coordinator, reporter or leader.
+        #[arg(long)]
+        role: String,
+        /// The name shown in reports and the audit trail (default: the username).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// For a coordinator: water, air or soil.
+        #[arg(long)]
+        plan: Option<String>,
+        /// For a reporter: the unit, e.g. 开化县政府.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -73,6 +102,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             store.close().await;
             println!("{}", result.context("演示数据操作失败")?);
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            name,
+            plan,
+            unit,
+            password_stdin,
+        }) => {
+            let role = sanzhi_domain::Role::parse(&role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("无法读取标准输入中的密码")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (crate::users::random_password(), true)
+            };
+            let store = open(&settings).await?;
+            let result = crate::users::add(
+                &store,
+                &username,
+                &name,
+                role,
+                plan,
+                unit,
+                &password,
+                false,
+                "sanzhi user add",
+            )
+            .await;
+            store.close().await;
+            result?;
+            println!("已创建用户 {username}（{}）", role.label_zh());
+            if generated {
+                println!("初始密码（只显示这一次）：{password}");
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::List) => {
+            let store = open(&settings).await?;
+            let users = store.users().await;
+            store.close().await;
+            for u in users? {
+                println!(
+                    "{}\t{}{}",
+                    u.username,
+                    u.describe_zh(),
+                    if u.is_demo { "\t演示账号" } else { "" }
+                );
+            }
             Ok(())
         }
         Command::Migrate => {
@@ -148,6 +230,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!(reports = n, "demo progress reports loaded");
         println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");
     }
+    if demo {
+        println!("演示账号（仅供演示，每次以 --demo 启动时重新生成密码）：");
+        for (username, password, what) in crate::users::demo_accounts(&store).await? {
+            println!("演示账号 {username} 密码 {password} （{what}）");
+        }
+    }
     if demo && store.reading_counts().await?.1 == 0 {
         let n = crate::demo::load_readings(&store).await?;
         tracing::info!(readings = n, "demo readings loaded");
@@ -161,14 +249,18 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         store: store.clone(),
         leptos_options: leptos_options(&settings, addr),
         upload_limit: settings.server.upload_max_mb.saturating_mul(1024 * 1024),
+        secure_cookies: settings.server.secure_cookies,
     };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");
     println!("三治已启动：http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

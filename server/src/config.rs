@@ -22,6 +22,8 @@ pub struct ServerSettings {
     pub addr: SocketAddr,
     /// The largest file an import accepts, in MiB.
     pub upload_max_mb: usize,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 #[derive(Clone, Deserialize)]
@@ -73,6 +75,7 @@ const DEFAULTS: &str = r#"
 [server]
 addr = "127.0.0.1:3000"
 upload_max_mb = 64
+secure_cookies = false
 
 [database]
 url = "sqlite:data/sanzhi.db"

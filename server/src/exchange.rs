@@ -2,13 +2,14 @@
 //! file): the readings CSV import (preview or commit), the readings CSV export, and the
 //! template.
 //!
-//! - `POST /api/import/readings?commit=false&by=…` with the file as the body → JSON
+//! - `POST /api/import/readings?commit=false` with the file as the body → JSON
 //!   [`ImportOutcome`]: 200 for a preview or a commit, 422 when the file is rejected (nothing
 //!   was written), 413 when the file is over the limit, 400 for a bad request.
 //! - `GET /api/readings.csv?year=&indicator=&place=` → the readings, UTF-8 with BOM.
 //! - `GET /api/readings/template.csv` → a header and three example rows.
 //!
-//! Access: like the entry form, open until sign-in and roles arrive (see `app::readings`).
+//! Access: every route needs a signed-in user (the gate); the import needs a coordinator of
+//! every plan the file's indicators belong to, or an admin.
 
 use app::error::AppError;
 use app::readings::ImportOutcome;
@@ -36,8 +37,6 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
 pub struct ImportParams {
     #[serde(default)]
     commit: bool,
-    #[serde(default)]
-    by: String,
 }
 
 fn error(status: StatusCode, e: AppError) -> Response {
@@ -46,9 +45,30 @@ fn error(status: StatusCode, e: AppError) -> Response {
 
 async fn import_readings(
     State(state): State<AppState>,
+    session: tower_sessions::Session,
     Query(params): Query<ImportParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // Who imports: a coordinator (of every plan in the file) or an admin; checked before the
+    // body is read, and again per plan once the file is parsed.
+    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
+        Ok(u) => u,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let may_write_any = ["water", "air", "soil"].iter().any(|plan| {
+        sanzhi_domain::authorize(
+            user.as_ref(),
+            &sanzhi_domain::Action::WriteReadings { plan },
+        )
+        .is_ok()
+    });
+    let Some(user) = user.filter(|_| may_write_any) else {
+        return error(
+            StatusCode::FORBIDDEN,
+            AppError::Forbidden("只有方案协调员或系统管理员可以导入读数".to_owned()),
+        );
+    };
+    let by = app::auth::signature(&user);
     let body = match body {
         Ok(b) => b,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -66,14 +86,22 @@ async fn import_readings(
         }
     };
     let now = sanzhi_domain::chrono::Utc::now();
-    match app::readings::inner::import_readings(&state.store, &body, params.commit, &params.by, now)
-        .await
+    match app::readings::inner::import_readings(
+        &state.store,
+        Some(&user),
+        &body,
+        params.commit,
+        &by,
+        now,
+    )
+    .await
     {
         Ok(outcome @ ImportOutcome::Rejected { .. }) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Json(outcome)).into_response()
         }
         Ok(outcome) => (StatusCode::OK, Json(outcome)).into_response(),
         Err(e @ AppError::BadRequest(_)) => error(StatusCode::BAD_REQUEST, e),
+        Err(e @ AppError::Forbidden(_)) => error(StatusCode::FORBIDDEN, e),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
     }
 }

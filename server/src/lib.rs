@@ -4,8 +4,11 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod exchange;
+pub mod gate;
 pub mod health;
 pub mod router;
+pub mod sessions;
 pub mod telemetry;
+pub mod users;
 
 pub use router::build_router;

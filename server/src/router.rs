@@ -22,6 +22,17 @@ pub fn build_router(state: AppState) -> Router {
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     let upload_limit = state.upload_limit;
+    let gate_state = state.clone();
+    let sessions = tower_sessions::SessionManagerLayer::new(crate::sessions::DbSessionStore(
+        state.store.clone(),
+    ))
+    .with_name("sanzhi_session")
+    .with_http_only(true)
+    .with_same_site(tower_sessions::cookie::SameSite::Lax)
+    .with_secure(state.secure_cookies)
+    .with_expiry(tower_sessions::Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::hours(8),
+    ));
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(crate::exchange::routes(upload_limit))
@@ -36,6 +47,11 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            gate_state,
+            crate::gate::gate,
+        ))
+        .layer(sessions)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

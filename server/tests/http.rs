@@ -9,6 +9,34 @@ use std::path::Path;
 /// The upload limit of the test server: 1 MiB.
 const UPLOAD_LIMIT: usize = 1024 * 1024;
 
+/// The test accounts: (username, role, plan, unit).
+const ACCOUNTS: [(&str, &str, Option<&str>, Option<&str>); 7] = [
+    ("t-admin", "admin", None, None),
+    ("t-leader", "leader", None, None),
+    ("t-water", "coordinator", Some("water"), None),
+    ("t-air", "coordinator", Some("air"), None),
+    ("t-kaihua", "reporter", None, Some("开化县政府")),
+    ("t-kecheng", "reporter", None, Some("柯城区政府")),
+    ("t-hbj", "reporter", None, Some("市环保局")),
+];
+const PASSWORD: &str = "correct horse battery";
+
+/// A client with a cookie jar, signed in through `/api/login` like a browser.
+async fn signed_in(base: &str, username: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let resp = client
+        .post(format!("{base}/api/login"))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(resp.status(), 200, "login as {username}");
+    client
+}
+
 struct TestApp {
     base: String,
     db: TestDb,
@@ -33,17 +61,46 @@ impl TestApp {
                 .build(),
             // Small, so that the oversized-upload test stays small.
             upload_limit: UPLOAD_LIMIT,
+            secure_cookies: false,
         };
         let router = server::build_router(state);
         let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serve");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
+        for (username, role, plan, unit) in ACCOUNTS {
+            server::users::add(
+                &db.store,
+                username,
+                &format!("测试{username}"),
+                sanzhi_domain::Role::parse(role).expect("role"),
+                plan.map(Into::into),
+                unit.map(Into::into),
+                PASSWORD,
+                false,
+                "test",
+            )
+            .await
+            .expect("account");
+        }
+        let base = format!("http://{addr}");
+        // Reads and the 市环保局 reports of the tracking tests go through this reporter.
+        let client = signed_in(&base, "t-hbj").await;
         TestApp {
-            base: format!("http://{addr}"),
+            base,
             db,
-            client: reqwest::Client::new(),
+            client,
             server,
         }
+    }
+
+    /// A fresh client signed in as `username`.
+    async fn client_for(&self, username: &str) -> reqwest::Client {
+        signed_in(&self.base, username).await
     }
 
     async fn get(&self, path: &str) -> reqwest::Response {
@@ -344,7 +401,10 @@ mod tracking {
         assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
         let body: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(body["version"], 1);
-        assert_eq!(body["reporter"], "市环保局 王五");
+        assert_eq!(
+            body["reporter"], "测试t-hbj（t-hbj）",
+            "signed by the session, not the form"
+        );
 
         // A second writer who also saw version 0.
         let resp = app
@@ -443,7 +503,8 @@ mod readings {
         body: impl Into<reqwest::Body>,
         query: &str,
     ) -> reqwest::Response {
-        app.client
+        app.client_for("t-admin")
+            .await
             .post(format!("{}/api/import/readings?{query}", app.base))
             .header("content-type", "application/octet-stream")
             .body(body)
@@ -471,13 +532,6 @@ mod readings {
         assert_eq!(body["sample"][0]["row"], 2);
         assert!(stored(app).await.is_empty(), "a preview writes nothing");
 
-        // Committing needs the recorder's name.
-        let resp = import(app, GOOD, "commit=true&by=").await;
-        assert_eq!(resp.status(), 400);
-        let body: serde_json::Value = resp.json().await.expect("json");
-        assert!(body["message"].as_str().expect("msg").contains("记录人"));
-        assert!(stored(app).await.is_empty());
-
         let resp = import(
             app,
             GOOD,
@@ -490,7 +544,9 @@ mod readings {
         assert_eq!(body["written"]["inserted"], 3);
         let rows = stored(app).await;
         assert_eq!(rows.len(), 3);
-        assert!(rows.iter().all(|r| r.recorded_by == "市环保局"));
+        assert!(rows
+            .iter()
+            .all(|r| r.recorded_by == "测试t-admin（t-admin）"));
         assert!(rows
             .iter()
             .all(|r| r.source == sanzhi_domain::ReadingSource::Imported));
@@ -606,14 +662,19 @@ mod readings {
                 ("input[valid_days]", "30"),
                 ("input[provisional]", "是"),
                 ("input[note]", "快报"),
-                ("by", "市治气办"),
             ]
         };
-        let resp = app.post_form("/api/save_reading", &form("36.4")).await;
+        let air = app.client_for("t-air").await;
+        let post = |form: Vec<(&'static str, &'static str)>| {
+            let air = air.clone();
+            let url = format!("{}/api/save_reading", app.base);
+            async move { air.post(url).form(&form).send().await.expect("POST") }
+        };
+        let resp = post(form("36.4")).await;
         assert_eq!(resp.status(), 200);
         let body: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(body["inserted"], 1);
-        let resp = app.post_form("/api/save_reading", &form("35.9")).await;
+        let resp = post(form("35.9")).await;
         let body: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(body["replaced"], 1);
         let rows = stored(app).await;
@@ -622,7 +683,7 @@ mod readings {
         assert!(rows[0].provisional);
         assert_eq!(rows[0].source, sanzhi_domain::ReadingSource::Entered);
 
-        let resp = app.post_form("/api/save_reading", &form("abc")).await;
+        let resp = post(form("abc")).await;
         assert!(!resp.status().is_success());
         let body: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(body["kind"], "bad_request");
@@ -641,7 +702,10 @@ mod readings {
         let text = resp.text().await.expect("text");
         assert!(text.starts_with('\u{feff}'), "BOM for Excel");
         assert_eq!(text.lines().count(), 3, "header and two PM2.5 rows: {text}");
-        assert!(text.contains("pm25,柯城,2018,2,47,28,是,初值,导入,否,x"));
+        assert!(
+            text.contains("pm25,柯城,2018,2,47,28,是,初值,导入,否,测试t-admin（t-admin）"),
+            "{text}"
+        );
         // What is exported imports again without change.
         let body: serde_json::Value = import(app, text, "by=x").await.json().await.expect("json");
         assert_eq!(body["unchanged"], 2, "{body}");
@@ -688,5 +752,400 @@ mod readings {
         // A month with no demo readings yet says so instead of judging.
         let early = app.get("/?month=2017-06").await.text().await.expect("text");
         assert!(early.contains("本期尚无读数"));
+    }
+}
+
+mod access {
+    use super::*;
+
+    on_both_backends!(
+        anonymous_visitors_get_the_sign_in_page_only,
+        wrong_passwords_fail_and_sign_in_is_throttled,
+        sign_out_ends_the_session,
+        cross_site_writes_are_refused,
+        every_mutating_call_by_every_role,
+        writes_are_on_the_audit_trail,
+    );
+
+    fn no_redirects() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    async fn anonymous_visitors_get_the_sign_in_page_only(app: &TestApp) {
+        let anon = no_redirects();
+        let resp = anon
+            .get(format!("{}/plans/water?x=1", app.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), 303);
+        assert_eq!(
+            resp.headers()["location"],
+            "/login?next=/plans/water%3Fx%3D1"
+        );
+        let login = anon
+            .get(format!("{}/login", app.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(login.status(), 200);
+        assert!(login
+            .text()
+            .await
+            .expect("text")
+            .contains("请使用管理员分配的账号登录"));
+        for path in ["/api/plans", "/api/overview", "/api/whoami"] {
+            let resp = anon
+                .post(format!("{}{path}", app.base))
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(resp.status(), 401, "{path}");
+            let body: serde_json::Value = resp.json().await.expect("json");
+            assert_eq!(body["kind"], "unauthorized");
+        }
+        let csv = anon
+            .get(format!("{}/api/readings.csv", app.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(csv.status(), 401);
+        assert_eq!(
+            anon.get(format!("{}/healthz", app.base))
+                .send()
+                .await
+                .expect("GET")
+                .status(),
+            200
+        );
+    }
+
+    async fn login(
+        client: &reqwest::Client,
+        app: &TestApp,
+        user: &str,
+        pw: &str,
+    ) -> serde_json::Value {
+        client
+            .post(format!("{}/api/login", app.base))
+            .form(&[("username", user), ("password", pw)])
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    async fn wrong_passwords_fail_and_sign_in_is_throttled(app: &TestApp) {
+        let c = no_redirects();
+        let body = login(&c, app, "t-leader", "wrong password").await;
+        assert_eq!(body["kind"], "forbidden");
+        assert_eq!(body["message"], "用户名或密码不正确");
+        let body = login(&c, app, "nobody", "wrong password").await;
+        assert_eq!(
+            body["message"], "用户名或密码不正确",
+            "same answer for unknown names"
+        );
+        for _ in 0..4 {
+            login(&c, app, "t-leader", "wrong again").await;
+        }
+        // Five failures on the account: even the right password waits now.
+        let body = login(&c, app, "t-leader", PASSWORD).await;
+        assert!(
+            body["message"]
+                .as_str()
+                .expect("msg")
+                .contains("登录失败次数过多"),
+            "{body}"
+        );
+        // Another account from the same address is not locked (6 failures < 20).
+        let body = login(&c, app, "t-water", PASSWORD).await;
+        assert_eq!(body["username"], "t-water");
+    }
+
+    async fn sign_out_ends_the_session(app: &TestApp) {
+        let c = no_redirects();
+        assert_eq!(login(&c, app, "t-leader", PASSWORD).await["role"], "leader");
+        assert_eq!(
+            c.get(format!("{}/", app.base))
+                .send()
+                .await
+                .expect("GET")
+                .status(),
+            200
+        );
+        let me: serde_json::Value = c
+            .post(format!("{}/api/whoami", app.base))
+            .send()
+            .await
+            .expect("whoami")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(me["username"], "t-leader");
+        let out = c
+            .post(format!("{}/api/logout", app.base))
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(out.status(), 200);
+        assert_eq!(
+            c.get(format!("{}/", app.base))
+                .send()
+                .await
+                .expect("GET")
+                .status(),
+            303
+        );
+    }
+
+    async fn cross_site_writes_are_refused(app: &TestApp) {
+        let resp = app
+            .client
+            .post(format!("{}/api/report", app.base))
+            .header("origin", "https://evil.example")
+            .form(&[("form[assignment_id]", "1")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(resp.status(), 403);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["message"], "跨站请求被拒绝");
+        let same = app
+            .client
+            .post(format!("{}/api/whoami", app.base))
+            .header("origin", app.base.as_str())
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(same.status(), 200);
+    }
+
+    async fn assignment_of(app: &TestApp, unit: &str) -> i64 {
+        let scope = sanzhi_store::TrackScope {
+            plan: Some("water".into()),
+            unit: Some(unit.into()),
+            ..Default::default()
+        };
+        let d = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 1, 1).expect("date");
+        app.db.store.tracked(&scope, d, 15).await.expect("tracked")[0].assignment_id
+    }
+
+    /// Whether a response means the call was carried out (2xx) or refused for the caller
+    /// (401 / 403, or an error body of kind unauthorized / forbidden).
+    async fn verdict(resp: reqwest::Response) -> Result<(), String> {
+        let status = resp.status();
+        let text = resp.text().await.expect("text");
+        if status.is_success() {
+            return Ok(());
+        }
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let kind = body["kind"].as_str().unwrap_or_default();
+        assert!(
+            matches!(status.as_u16(), 401 | 403) || matches!(kind, "unauthorized" | "forbidden"),
+            "refused for another reason: {status} {text}"
+        );
+        Err(text)
+    }
+
+    /// Every mutating call × every role (and a reporter of another unit, and anonymous).
+    async fn every_mutating_call_by_every_role(app: &TestApp) {
+        let kaihua = assignment_of(app, "开化县政府").await;
+        let kecheng = assignment_of(app, "柯城区政府").await;
+        let users = [
+            None,
+            Some("t-admin"),
+            Some("t-leader"),
+            Some("t-water"),
+            Some("t-air"),
+            Some("t-kaihua"),
+            Some("t-kecheng"),
+            Some("t-hbj"),
+        ];
+        // (call, who may: the users above in order)
+        let table: [(&str, [bool; 8]); 5] = [
+            (
+                "report 开化",
+                [false, false, false, false, false, true, false, false],
+            ),
+            (
+                "report 柯城",
+                [false, false, false, false, false, false, true, false],
+            ),
+            (
+                "reading pm25 (air)",
+                [false, true, false, false, true, false, false, false],
+            ),
+            (
+                "reading NH3-N (water)",
+                [false, true, false, true, false, false, false, false],
+            ),
+            (
+                "import pm25 (air)",
+                [false, true, false, false, true, false, false, false],
+            ),
+        ];
+        for (call, allowed) in table {
+            for (user, want) in users.iter().zip(allowed) {
+                let client = match user {
+                    Some(u) => app.client_for(u).await,
+                    None => reqwest::Client::new(),
+                };
+                let report = |assignment: i64| {
+                    let version = async move {
+                        app.db
+                            .store
+                            .reports(assignment)
+                            .await
+                            .expect("reports")
+                            .len()
+                            .to_string()
+                    };
+                    (assignment, version)
+                };
+                let resp = match call {
+                    "report 开化" | "report 柯城" => {
+                        let (a, version) = report(if call == "report 开化" {
+                            kaihua
+                        } else {
+                            kecheng
+                        });
+                        let version = version.await;
+                        client
+                            .post(format!("{}/api/report", app.base))
+                            .form(&[
+                                ("form[assignment_id]", a.to_string().as_str()),
+                                ("form[expected_version]", version.as_str()),
+                                ("form[state]", "in_progress"),
+                                ("form[milestone_seq]", ""),
+                                ("form[reported_on]", "2018-09-01"),
+                                ("form[achieved]", ""),
+                                ("form[narrative]", "权限测试"),
+                                ("form[evidence]", ""),
+                                ("form[reporter]", "表单里填的名字"),
+                                ("form[corrects_id]", ""),
+                            ])
+                            .send()
+                            .await
+                    }
+                    "reading pm25 (air)" | "reading NH3-N (water)" => {
+                        let (indicator, place) = if call.contains("pm25") {
+                            ("pm25", "柯城")
+                        } else {
+                            ("water.nh3n", "东迹渡")
+                        };
+                        client
+                            .post(format!("{}/api/save_reading", app.base))
+                            .form(&[
+                                ("input[indicator]", indicator),
+                                ("input[place]", place),
+                                ("input[year]", "2019"),
+                                ("input[month]", "5"),
+                                ("input[value]", "1.5"),
+                                ("input[valid_days]", ""),
+                                ("input[provisional]", ""),
+                                ("input[note]", ""),
+                            ])
+                            .send()
+                            .await
+                    }
+                    _ => {
+                        client
+                            .post(format!("{}/api/import/readings?commit=true", app.base))
+                            .body("指标,地点,年份,月份,数值\npm25,柯城,2019,6,30\n")
+                            .send()
+                            .await
+                    }
+                }
+                .expect("request");
+                let got = verdict(resp).await;
+                assert_eq!(got.is_ok(), want, "{call} by {user:?}: {got:?}");
+            }
+        }
+        // What was refused left nothing behind: one report per allowed reporter, one value
+        // per reading key.
+        assert_eq!(app.db.store.reports(kaihua).await.expect("r").len(), 1);
+        assert_eq!(app.db.store.reports(kecheng).await.expect("r").len(), 1);
+        let readings = app
+            .db
+            .store
+            .readings(&sanzhi_store::ReadingFilter::years(2019, 2019))
+            .await
+            .expect("readings");
+        assert_eq!(readings.len(), 3, "{readings:?}");
+    }
+
+    async fn writes_are_on_the_audit_trail(app: &TestApp) {
+        let kaihua = assignment_of(app, "开化县政府").await;
+        let c = app.client_for("t-kaihua").await;
+        let resp = c
+            .post(format!("{}/api/report", app.base))
+            .form(&[
+                ("form[assignment_id]", kaihua.to_string().as_str()),
+                ("form[expected_version]", "0"),
+                ("form[state]", "done"),
+                ("form[milestone_seq]", ""),
+                ("form[reported_on]", "2018-09-01"),
+                ("form[achieved]", ""),
+                ("form[narrative]", "审计测试"),
+                ("form[evidence]", ""),
+                ("form[reporter]", "x"),
+                ("form[corrects_id]", ""),
+            ])
+            .send()
+            .await
+            .expect("report");
+        assert_eq!(resp.status(), 200);
+        let entries = app
+            .db
+            .store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                entity: Some("assignment".into()),
+                entity_key: Some(kaihua.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor, "测试t-kaihua（t-kaihua）");
+        assert_eq!(entries[0].action, "report.add");
+        assert!(entries[0]
+            .after
+            .as_deref()
+            .expect("after")
+            .contains("审计测试"));
+        // The audit trail cannot be edited or emptied, not even with SQL.
+        let sql = "DELETE FROM audit_log";
+        let deleted = match &app.db.store {
+            sanzhi_store::Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            sanzhi_store::Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        };
+        assert!(deleted.is_err(), "the audit log refuses deletes");
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_is_classified_for_access() {
+    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p)
+        .collect();
+    assert!(paths.len() >= 15, "{paths:?}");
+    for p in &paths {
+        assert!(
+            app::auth::MUTATING.contains(p) || app::auth::READING.contains(p),
+            "server function {p} is in neither app::auth::MUTATING nor READING: decide its access"
+        );
+    }
+    for p in app::auth::MUTATING.iter().chain(app::auth::READING) {
+        assert!(
+            paths.contains(p),
+            "{p} is listed but no such server function exists"
+        );
     }
 }

@@ -47,10 +47,43 @@ pub fn Layout(
                     }}
                 </nav>
             </header>
+            <UserBox />
             <main class="page">{children()}</main>
             <footer class="site-footer">
                 "数据来源：衢州市人民政府办公室 衢政办发〔2018〕43号"
             </footer>
         </div>
+    }
+}
+
+/// Who is signed in, with a sign-out button; nothing when nobody is.
+#[component]
+fn UserBox() -> impl IntoView {
+    let me = Resource::new(|| (), |_| crate::auth::whoami());
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = crate::auth::logout().await;
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/login");
+            }
+        });
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) => view! {
+                        <div class="user-box">
+                            <span class="who">{user.describe_zh()}</span>
+                            {user.is_demo.then(|| view! { <span class="demo-tag">"演示账号"</span> })}
+                            <button type="button" class="sign-out" on:click=sign_out>"退出"</button>
+                        </div>
+                    }
+                    .into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
     }
 }

@@ -92,10 +92,8 @@ pub fn ReportFormView(
                     "佐证链接（每行一个）"
                     <textarea name="form[evidence]" rows="2"></textarea>
                 </label>
-                <label>
-                    "报告人"
-                    <input type="text" name="form[reporter]" required=true maxlength="60" />
-                </label>
+                // The server signs the report with the signed-in user's name.
+                <input type="hidden" name="form[reporter]" value="signed-in user" />
                 <label>
                     "更正的报告编号（如为更正）"
                     <input type="text" name="form[corrects_id]" />

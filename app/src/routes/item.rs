@@ -69,7 +69,13 @@ fn ItemView(
     let plan_href = format!("/plans/{}", d.plan.code);
     let title = format!("{} ({})", d.plan.short_name, d.item.number);
     let as_of = t.as_of.to_string();
-    let form_rows: Vec<_> = t.rows.iter().map(|(r, _)| r.clone()).collect();
+    // The form offers only the signed-in reporter's own assignment (the server checks again).
+    let form_rows: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|(r, _)| t.my_unit.as_deref() == Some(r.unit.as_str()))
+        .map(|(r, _)| r.clone())
+        .collect();
     let form_milestones = d.item.milestones.clone();
     let mut history: Vec<(String, sanzhi_domain::Report)> = t
         .rows
@@ -183,7 +189,17 @@ fn ItemView(
             </ol>
         </section>
 
-        <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of submit />
+        {if form_rows.is_empty() {
+            view! {
+                <section class="card report-form-note">
+                    <p class="muted">"进展由各责任单位的填报员登录后填报本单位的分工。"</p>
+                </section>
+            }
+                .into_any()
+        } else {
+            view! { <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of submit /> }
+                .into_any()
+        }}
 
         <section class="card">
             <h2>"单位"</h2>

@@ -2,6 +2,7 @@
 
 pub mod indicators;
 pub mod item;
+pub mod login;
 pub mod my_tasks;
 pub mod not_found;
 pub mod overview;

@@ -1,6 +1,6 @@
 //! `/my?unit=…&as_of=…` — 我的任务: one unit's assignments, overdue first, then due soon,
 //! then the rest, each with its deadline in the source wording, days late or left, and the
-//! last report. Until sign-in arrives, the unit is chosen from a list.
+//! last report. A unit's reporter sees their own unit; others choose a unit from the list.
 
 use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
@@ -20,6 +20,15 @@ pub fn MyTasksPage() -> impl IntoView {
     let tasks = Resource::new(
         move || (unit.get(), as_of.get()),
         |(unit, as_of)| async move {
+            // A unit's reporter sees their own unit without choosing it.
+            let unit = match unit {
+                Some(u) => Some(u),
+                None => crate::auth::whoami()
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|me| me.unit),
+            };
             match unit {
                 Some(u) => get_unit_tasks(u, as_of).await.map(Some),
                 None => Ok(None),

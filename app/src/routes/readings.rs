@@ -243,7 +243,6 @@ fn EntryForm(
                     </select>
                 </label>
                 <label class="wide">"备注" <input type="text" name="input[note]" maxlength="500" /></label>
-                <label>"记录人" <input type="text" name="by" required=true maxlength="50" /></label>
                 <button type="submit">"保存读数"</button>
             </ActionForm>
             <div class="entry-result" aria-live="polite">
@@ -289,24 +288,18 @@ struct ImportState {
 #[component]
 fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
-    let by_input = NodeRef::<leptos::html::Input>::new();
     let ImportState { stage, previewed } = state;
     let send = move |commit: bool| {
         #[cfg(feature = "hydrate")]
         {
-            let (Some(input), Some(by)) = (file_input.get_untracked(), by_input.get_untracked())
-            else {
+            let Some(input) = file_input.get_untracked() else {
                 return;
             };
             let Some(file) = crate::upload::chosen_file(&input) else {
                 stage.set(Stage::Done(Err("请先选择 CSV 文件".to_owned())));
                 return;
             };
-            let url = format!(
-                "/api/import/readings?commit={}&by={}",
-                commit,
-                encode(&by.value())
-            );
+            let url = format!("/api/import/readings?commit={commit}");
             stage.set(Stage::Uploading(0.0));
             crate::upload::post_file(
                 &url,
@@ -330,7 +323,7 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
             );
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (commit, file_input, by_input, imported, stage, previewed);
+        let _ = (commit, file_input, imported, stage, previewed);
     };
     view! {
         <section class="card import-box">
@@ -352,7 +345,6 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                     }
                 />
             </label>
-            <label>"记录人" <input type="text" name="import-by" maxlength="50" node_ref=by_input /></label>
             <div class="buttons">
                 <button type="button" class="preview" on:click=move |_| send(false)>"预览"</button>
                 <button

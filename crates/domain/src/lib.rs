@@ -6,6 +6,7 @@
 
 pub use chrono;
 
+pub mod access;
 pub mod annual;
 pub mod deadline;
 pub mod ids;
@@ -22,6 +23,7 @@ pub mod tree;
 pub mod unit;
 pub mod water;
 
+pub use access::{authorize, Action, AuditEntry, Denied, Role, User};
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};

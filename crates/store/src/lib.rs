@@ -109,6 +109,29 @@ impl ReadingFilter {
     }
 }
 
+/// A user to create (the password already hashed by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: sanzhi_domain::Role,
+    pub plan: Option<String>,
+    pub unit: Option<String>,
+    pub is_demo: bool,
+}
+
+/// Which audit entries to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// An action or an action prefix (`report.`).
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_key: Option<String>,
+    pub limit: i64,
+}
+
 /// What a seed load did: rows inserted, updated (content differed) and left as they were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SeedReport {
@@ -398,6 +421,96 @@ impl Store {
     /// (all readings, demo readings).
     pub async fn reading_counts(&self) -> Result<(i64, i64), StoreError> {
         dispatch!(self, reading_counts())
+    }
+
+    /// Creates a user (or resets an existing demo user); audited.
+    pub async fn save_user(
+        &self,
+        user: &NewUser,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        dispatch!(self, save_user(user, actor, now))
+    }
+
+    /// The user of a username with the password hash and whether the account is active.
+    pub async fn user_credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<(sanzhi_domain::User, String, bool)>, StoreError> {
+        dispatch!(self, user_credentials(username))
+    }
+
+    /// An active user by id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<sanzhi_domain::User>, StoreError> {
+        dispatch!(self, user_by_id(id))
+    }
+
+    pub async fn users(&self) -> Result<Vec<sanzhi_domain::User>, StoreError> {
+        dispatch!(self, users())
+    }
+
+    pub async fn session_save(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, session_save(id, data, expires_at))
+    }
+
+    pub async fn session_load(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+        dispatch!(self, session_load(id, now))
+    }
+
+    pub async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
+        dispatch!(self, session_delete(id))
+    }
+
+    /// Removes expired sessions.
+    pub async fn sessions_expire(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        dispatch!(self, sessions_expire(now))
+    }
+
+    /// Records a failed sign-in under each key (`user:…`, `addr:…`).
+    pub async fn login_failure(
+        &self,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, login_failure(keys, now))
+    }
+
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        dispatch!(self, login_failures_since(key, since))
+    }
+
+    pub async fn login_failures_clear(&self, key: &str) -> Result<(), StoreError> {
+        dispatch!(self, login_failures_clear(key))
+    }
+
+    /// Audit entries, newest first.
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+    ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
+        dispatch!(self, audit_entries(filter))
+    }
+
+    /// The plan code and unit name of an assignment.
+    pub async fn assignment_owner(
+        &self,
+        assignment_id: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        dispatch!(self, assignment_owner(assignment_id))
     }
 
     /// How many plans are stored (used to decide whether a first start must seed).

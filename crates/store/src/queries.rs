@@ -1163,6 +1163,18 @@ pub(crate) async fn add_report(
     .await;
     match inserted {
         Ok(row) => {
+            let report = row.clone().into_report()?;
+            audit(
+                &mut tx,
+                &r.reporter,
+                "report.add",
+                "assignment",
+                &r.assignment_id.to_string(),
+                None,
+                Some(&to_json(&report)),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             Ok(Ok(row.into_report()?))
         }
@@ -1685,6 +1697,18 @@ pub(crate) async fn write_readings(
                 .bind(s.0)
                 .execute(&mut *tx)
                 .await?;
+                let before = reading_of(s)?;
+                let mut after = before.clone();
+                after.value = r.value;
+                after.valid_days = r.valid_days;
+                after.provisional = r.provisional;
+                after.note = r.note.clone();
+                after.source = source;
+                after.is_demo = is_demo;
+                if !is_demo {
+                    audit(&mut tx, by, "reading.replace", "reading", &reading_key(&r.key),
+                        Some(&to_json(&before)), Some(&to_json(&after)), now).await?;
+                }
                 out.replaced += 1;
             }
             None => {
@@ -1707,6 +1731,10 @@ pub(crate) async fn write_readings(
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if !is_demo {
+                    audit(&mut tx, by, "reading.add", "reading", &reading_key(&r.key),
+                        None, Some(&to_json(r)), now).await?;
+                }
                 out.inserted += 1;
             }
         }
@@ -1733,5 +1761,314 @@ pub(crate) async fn reading_counts(pool: &Pool) -> Result<(i64, i64), StoreError
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0) FROM readings",
     )
     .fetch_one(pool)
+    .await?)
+}
+
+// ---- Audit trail ----
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+fn reading_key(k: &sanzhi_domain::ReadingKey) -> String {
+    format!("{}/{}/{}-{:02}", k.indicator, k.place, k.year, k.month)
+}
+
+/// Appends one audit row inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn audit(
+    tx: &mut Tx<'_>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    key: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now)
+    .bind(actor)
+    .bind(action)
+    .bind(entity)
+    .bind(key)
+    .bind(before)
+    .bind(after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn audit_entries(
+    pool: &Pool,
+    f: &crate::AuditFilter,
+) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
+    type AuditRow = (
+        i64,
+        chrono::DateTime<chrono::Utc>,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<AuditRow> =
+        sqlx::query_as(
+            "SELECT id, at, actor, action, entity, entity_key, before_json, after_json
+             FROM audit_log
+             WHERE ($1 = '' OR actor = $1)
+               AND ($2 = '' OR action LIKE $3)
+               AND ($4 = '' OR entity = $4)
+               AND ($5 = '' OR entity_key = $5)
+             ORDER BY id DESC
+             LIMIT $6",
+        )
+        .bind(f.actor.clone().unwrap_or_default())
+        .bind(f.action.clone().unwrap_or_default())
+        .bind(format!("{}%", f.action.clone().unwrap_or_default()))
+        .bind(f.entity.clone().unwrap_or_default())
+        .bind(f.entity_key.clone().unwrap_or_default())
+        .bind(f.limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, at, actor, action, entity, entity_key, before, after)| sanzhi_domain::AuditEntry {
+            id,
+            at: at.to_rfc3339(),
+            actor,
+            action,
+            entity,
+            entity_key,
+            before,
+            after,
+        })
+        .collect())
+}
+
+// ---- Users, sessions, sign-in throttling ----
+
+const USER_SELECT: &str = "SELECT us.id, us.username, us.display_name, us.role, us.plan_code,
+        un.name AS unit, us.is_demo, us.password_hash, us.active
+    FROM users us LEFT JOIN units un ON un.id = us.unit_id";
+
+type UserTuple = (i64, String, String, String, Option<String>, Option<String>, bool, String, bool);
+
+fn user_of(t: UserTuple) -> Result<(sanzhi_domain::User, String, bool), StoreError> {
+    let (id, username, display_name, role, plan, unit, is_demo, hash, active) = t;
+    Ok((
+        sanzhi_domain::User {
+            id,
+            username,
+            display_name,
+            role: sanzhi_domain::Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            plan,
+            unit,
+            is_demo,
+        },
+        hash,
+        active,
+    ))
+}
+
+/// Creates a user, or with `replace_demo` resets the password of an existing demo user of
+/// that name. Audited in the same transaction.
+pub(crate) async fn save_user(
+    pool: &Pool,
+    u: &crate::NewUser,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await?;
+    let unit_id: Option<i64> = match &u.unit {
+        Some(name) => Some(
+            sqlx::query_scalar("SELECT id FROM units WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::Invalid(format!("unit：没有单位“{name}”")))?,
+        ),
+        None => None,
+    };
+    let existing: Option<(i64, bool)> = sqlx::query_as("SELECT id, is_demo FROM users WHERE username = $1")
+        .bind(&u.username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let after = format!(
+        "{{\"username\":{},\"role\":\"{}\",\"plan\":{},\"unit\":{},\"is_demo\":{}}}",
+        to_json(&u.username),
+        u.role.as_str(),
+        to_json(&u.plan),
+        to_json(&u.unit),
+        u.is_demo
+    );
+    let id = match existing {
+        Some((id, true)) if u.is_demo => {
+            sqlx::query("UPDATE users SET password_hash = $1, display_name = $2, role = $3,
+                    plan_code = $4, unit_id = $5, active = TRUE WHERE id = $6")
+                .bind(&u.password_hash)
+                .bind(&u.display_name)
+                .bind(u.role.as_str())
+                .bind(&u.plan)
+                .bind(unit_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit(&mut tx, actor, "user.reset_demo", "user", &u.username, None, Some(&after), now).await?;
+            id
+        }
+        Some(_) => {
+            return Err(StoreError::Invalid(format!("username：用户名“{}”已存在", u.username)));
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, password_hash, role, plan_code, unit_id,
+                     is_demo, active, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id",
+            )
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.password_hash)
+            .bind(u.role.as_str())
+            .bind(&u.plan)
+            .bind(unit_id)
+            .bind(u.is_demo)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit(&mut tx, actor, "user.add", "user", &u.username, None, Some(&after), now).await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub(crate) async fn user_credentials(
+    pool: &Pool,
+    username: &str,
+) -> Result<Option<(sanzhi_domain::User, String, bool)>, StoreError> {
+    let row: Option<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} WHERE us.username = $1"))
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    row.map(user_of).transpose()
+}
+
+pub(crate) async fn user_by_id(pool: &Pool, id: i64) -> Result<Option<sanzhi_domain::User>, StoreError> {
+    let row: Option<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} WHERE us.id = $1 AND us.active"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(user_of).transpose()?.map(|(u, _, _)| u))
+}
+
+pub(crate) async fn users(pool: &Pool) -> Result<Vec<sanzhi_domain::User>, StoreError> {
+    let rows: Vec<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} ORDER BY us.id"))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(|t| user_of(t).map(|(u, _, _)| u)).collect()
+}
+
+pub(crate) async fn session_save(
+    pool: &Pool,
+    id: &str,
+    data: &str,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn session_load(
+    pool: &Pool,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>, StoreError> {
+    Ok(sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+        .bind(id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub(crate) async fn session_delete(pool: &Pool, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn sessions_expire(pool: &Pool, now: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+pub(crate) async fn login_failure(
+    pool: &Pool,
+    keys: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    for k in keys {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(k)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn login_failures_since(
+    pool: &Pool,
+    key: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+        .bind(key)
+        .bind(since)
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(crate) async fn login_failures_clear(pool: &Pool, key: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+        .bind(key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn assignment_owner(
+    pool: &Pool,
+    assignment_id: i64,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT p.code, u.name FROM assignments a
+         JOIN units u ON u.id = a.unit_id
+         JOIN work_items w ON w.id = a.work_item_id
+         JOIN plans p ON p.id = w.plan_id
+         WHERE a.id = $1",
+    )
+    .bind(assignment_id)
+    .fetch_optional(pool)
     .await?)
 }

@@ -1,0 +1,257 @@
+//! Who may do what. One function, [`authorize`], decides every write and every read of the
+//! application; the server calls it for every server function and route (see
+//! `app::auth`), never the components.
+
+use crate::ParseError;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Users, units, imports.
+    Admin,
+    /// The coordinating office of one plan (治水办 / 治气办 / 治土办): that plan's readings and
+    /// reviews.
+    Coordinator,
+    /// Bound to one unit: reports on that unit's assignments only.
+    Reporter,
+    /// Reads everything, changes nothing.
+    Leader,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Coordinator, Role::Reporter, Role::Leader];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Reporter => "reporter",
+            Role::Leader => "leader",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Coordinator => "方案协调员",
+            Role::Reporter => "单位填报员",
+            Role::Leader => "领导（只读）",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                ParseError::new(
+                    "role",
+                    format!("角色“{s}”无效，应为 admin / coordinator / reporter / leader"),
+                )
+            })
+    }
+}
+
+/// A signed-in user as the server knows them (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The plan a coordinator coordinates (`water`, `air`, `soil`).
+    pub plan: Option<String>,
+    /// The unit a reporter reports for.
+    pub unit: Option<String>,
+    /// A demo account (created by `serve --demo`), labelled as such.
+    pub is_demo: bool,
+}
+
+impl User {
+    /// “张三（单位填报员 · 开化县政府）”.
+    pub fn describe_zh(&self) -> String {
+        let scope = match (self.role, &self.plan, &self.unit) {
+            (Role::Coordinator, Some(p), _) => format!(" · {}", plan_label(p)),
+            (Role::Reporter, _, Some(u)) => format!(" · {u}"),
+            _ => String::new(),
+        };
+        format!("{}（{}{scope}）", self.display_name, self.role.label_zh())
+    }
+}
+
+fn plan_label(code: &str) -> &str {
+    match code {
+        "water" => "治水",
+        "air" => "治气",
+        "soil" => "治土",
+        other => other,
+    }
+}
+
+/// One row of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub actor: String,
+    /// `report.add`, `reading.replace`, `user.add`, …
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// What is being attempted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Any page or read of plan, tracking and indicator data.
+    Read,
+    /// A progress report on an assignment of `unit` in `plan`.
+    Report { plan: &'a str, unit: &'a str },
+    /// Accepting or returning a unit's completion report.
+    Review { plan: &'a str },
+    /// Writing readings of an indicator of `plan` (entry form, import, API).
+    WriteReadings { plan: &'a str },
+    /// Users and their roles.
+    ManageUsers,
+    /// The audit trail of everything.
+    ReadAudit,
+}
+
+/// Why not, in Chinese, to show as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Denied {
+    #[error("请先登录")]
+    NotSignedIn,
+    #[error("无权操作：{0}")]
+    Forbidden(String),
+}
+
+/// Decides whether `user` (None: not signed in) may do `action`.
+pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied> {
+    let Some(user) = user else {
+        return Err(Denied::NotSignedIn);
+    };
+    let no = |why: String| Err(Denied::Forbidden(why));
+    match (action, user.role) {
+        (Action::Read, _) => Ok(()),
+        (Action::Report { unit, .. }, Role::Reporter) => {
+            if user.unit.as_deref() == Some(*unit) {
+                Ok(())
+            } else {
+                no(format!(
+                    "{}只能填报本单位（{}）的分工，不能填报{unit}的分工",
+                    user.display_name,
+                    user.unit.as_deref().unwrap_or("未绑定单位")
+                ))
+            }
+        }
+        (Action::Report { .. }, role) => no(format!(
+            "{}不能填报进展，进展由责任单位的填报员填报",
+            role.label_zh()
+        )),
+        (Action::Review { plan } | Action::WriteReadings { plan }, Role::Coordinator) => {
+            if user.plan.as_deref() == Some(*plan) {
+                Ok(())
+            } else {
+                no(format!(
+                    "{}协调员只能处理本方案（{}）的事项",
+                    plan_label(user.plan.as_deref().unwrap_or("?")),
+                    plan_label(plan)
+                ))
+            }
+        }
+        (Action::WriteReadings { .. }, Role::Admin) => Ok(()),
+        (Action::Review { .. }, role) => no(format!("{}不能签收或退回报告", role.label_zh())),
+        (Action::WriteReadings { .. }, role) => {
+            no(format!("{}不能录入或导入读数", role.label_zh()))
+        }
+        (Action::ManageUsers | Action::ReadAudit, Role::Admin) => Ok(()),
+        (Action::ManageUsers | Action::ReadAudit, role) => {
+            no(format!("{}不能管理用户或查看全部审计记录", role.label_zh()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, plan: Option<&str>, unit: Option<&str>) -> User {
+        User {
+            id: 1,
+            username: "u".into(),
+            display_name: "测试".into(),
+            role,
+            plan: plan.map(Into::into),
+            unit: unit.map(Into::into),
+            is_demo: false,
+        }
+    }
+
+    #[test]
+    fn every_action_for_every_role() {
+        let admin = user(Role::Admin, None, None);
+        let water = user(Role::Coordinator, Some("water"), None);
+        let kaihua = user(Role::Reporter, None, Some("开化县政府"));
+        let leader = user(Role::Leader, None, None);
+        let report_kaihua = Action::Report {
+            plan: "water",
+            unit: "开化县政府",
+        };
+        let report_kecheng = Action::Report {
+            plan: "water",
+            unit: "柯城区政府",
+        };
+        let review_water = Action::Review { plan: "water" };
+        let review_air = Action::Review { plan: "air" };
+        let read_water = Action::WriteReadings { plan: "water" };
+        let read_air = Action::WriteReadings { plan: "air" };
+        // (action, [admin, water coordinator, 开化 reporter, leader, anonymous])
+        let table: [(&Action, [bool; 5]); 9] = [
+            (&Action::Read, [true, true, true, true, false]),
+            (&report_kaihua, [false, false, true, false, false]),
+            (&report_kecheng, [false, false, false, false, false]),
+            (&review_water, [false, true, false, false, false]),
+            (&review_air, [false, false, false, false, false]),
+            (&read_water, [true, true, false, false, false]),
+            (&read_air, [true, false, false, false, false]),
+            (&Action::ManageUsers, [true, false, false, false, false]),
+            (&Action::ReadAudit, [true, false, false, false, false]),
+        ];
+        let users = [
+            Some(&admin),
+            Some(&water),
+            Some(&kaihua),
+            Some(&leader),
+            None,
+        ];
+        for (action, want) in table {
+            for (u, ok) in users.iter().zip(want) {
+                assert_eq!(
+                    authorize(*u, action).is_ok(),
+                    ok,
+                    "{action:?} by {:?}",
+                    u.map(|u| u.role)
+                );
+            }
+        }
+        assert_eq!(authorize(None, &Action::Read), Err(Denied::NotSignedIn));
+        let e = authorize(Some(&kaihua), &report_kecheng).expect_err("other unit");
+        assert!(e.to_string().contains("不能填报柯城区政府的分工"), "{e}");
+    }
+
+    #[test]
+    fn roles_parse_and_describe() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Ok(r));
+        }
+        assert!(Role::parse("root").is_err());
+        let u = user(Role::Reporter, None, Some("开化县政府"));
+        assert_eq!(u.describe_zh(), "测试（单位填报员 · 开化县政府）");
+    }
+}

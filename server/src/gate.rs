@@ -1,0 +1,126 @@
+//! The gate every request passes before any page, server function or route runs:
+//! - anonymous visitors get the sign-in page (pages: 303 to `/login?next=…`) or 401 (API);
+//! - a write (any method but GET/HEAD/OPTIONS) whose `Origin` (or, without one, `Referer`)
+//!   names another site is refused with 403: server functions cannot be called cross-site.
+//!
+//! What a signed-in user may do is decided inside each server function and route by
+//! `app::auth::require`.
+
+use app::error::AppError;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use tower_sessions::Session;
+
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// Whether a write comes from this site: `Origin` (or `Referer`) must name the request's
+/// `Host`. Requests with neither (curl, other servers) are not cross-site browser requests.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|h| h.to_str().ok());
+    match from {
+        None => true,
+        Some("null") => false,
+        Some(url) => host_of(url) == Some(host),
+    }
+}
+
+pub async fn gate(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes && !same_origin(req.headers()) {
+        tracing::warn!(%path, "cross-site write refused");
+        return (
+            StatusCode::FORBIDDEN,
+            Json(AppError::Forbidden("跨站请求被拒绝".to_owned())),
+        )
+            .into_response();
+    }
+    if app::auth::is_public(&path) {
+        return next.run(req).await;
+    }
+    match app::auth::inner::user_of_session(&state.store, &session).await {
+        Ok(Some(_)) => next.run(req).await,
+        Ok(None) if path.starts_with("/api/") => {
+            (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response()
+        }
+        Ok(None) => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned();
+            Redirect::to(&format!("/login?next={}", encode(&target))).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(k.clone(), v.parse().expect("header"));
+        }
+        h
+    }
+
+    #[test]
+    fn writes_must_come_from_this_site() {
+        let host = (header::HOST, "127.0.0.1:3000");
+        assert!(same_origin(&headers(std::slice::from_ref(&host))));
+        assert!(same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "http://127.0.0.1:3000")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host.clone(),
+            (header::ORIGIN, "null")
+        ])));
+        assert!(same_origin(&headers(&[
+            host.clone(),
+            (header::REFERER, "http://127.0.0.1:3000/plans/water")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host,
+            (header::REFERER, "http://127.0.0.1:3000.evil.example/x")
+        ])));
+    }
+}
