@@ -38,6 +38,29 @@ async function waitForHealth(base, child, log) {
   throw new Error(`server did not become healthy:\n${log.join('')}`);
 }
 
+/// The accounts every test server has, made the way an operator makes them: `sanzhi seed`,
+/// then `sanzhi user add … --password-stdin`.
+export const PASSWORD = 'e2e-password-123';
+export const ACCOUNTS = [
+  ['e2e-admin', 'admin', []],
+  ['e2e-leader', 'leader', []],
+  ['e2e-air', 'coordinator', ['--plan', 'air']],
+  ['e2e-hbj', 'reporter', ['--unit', '市环保局']],
+  ['e2e-kaihua', 'reporter', ['--unit', '开化县政府']],
+  ['e2e-zsb', 'reporter', ['--unit', '市治水办']],
+];
+
+function run(bin, args, env, input) {
+  return new Promise((ok, fail) => {
+    const child = spawn(bin, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${args.join(' ')}: ${out}`))));
+    child.stdin.end(input ?? '');
+  });
+}
+
 export async function startServer(args = ['serve']) {
   const bin = process.env.SANZHI_BIN;
   if (!bin) throw new Error('SANZHI_BIN must point at the release sanzhi binary');
@@ -45,6 +68,11 @@ export async function startServer(args = ['serve']) {
   const dir = await mkdtemp(join(tmpdir(), 'sanzhi-e2e-'));
   const base = `http://127.0.0.1:${port}`;
   const log = [];
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, RUST_LOG: 'warn' };
+  await run(bin, ['seed'], env);
+  for (const [name, role, extra] of ACCOUNTS) {
+    await run(bin, ['user', 'add', '--username', name, '--role', role, ...extra, '--password-stdin'], env, `${PASSWORD}\n`);
+  }
   const child = spawn(bin, args, {
     cwd: ROOT,
     env: {
@@ -83,15 +111,28 @@ export async function launchBrowser() {
   });
 }
 
-/// A page that records console errors and uncaught exceptions.
-export async function newPage(browser) {
+/// A page of its own browser context, signed in as `user` on `server` (when given), that
+/// records console errors and uncaught exceptions.
+export async function newPage(browser, server, user = 'e2e-leader') {
   const page = await browser.newPage({ locale: 'zh-CN' });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
+  if (server) await signIn(page, server.base, user);
   return { page, problems };
+}
+
+/// Signs in through the sign-in page, as a person does, and waits for the page asked for.
+export async function signIn(page, base, username, next = '/') {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await waitForHydration(page);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('.user-box .who').waitFor();
+  await waitForHydration(page);
 }
 
 export async function waitForHydration(page) {

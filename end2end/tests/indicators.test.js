@@ -23,7 +23,7 @@ after(async () => {
 });
 
 test('总览 for 2018-12 shows the PM2.5 chart, the red list and the ranking, and prints on A4', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/?month=2018-12`);
   await waitForHydration(page);
   assert.equal(await page.locator('h1').first().innerText(), '总览 · 2018年12月');
@@ -71,7 +71,7 @@ test('总览 for 2018-12 shows the PM2.5 chart, the red list and the ranking, an
 });
 
 test('the indicators page draws the monthly trend and the section matrix from readings', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/indicators?year=2019&month=12&area=${encodeURIComponent('衢州市区')}`);
   await waitForHydration(page);
   const trend = page.locator('.trend-chart svg');
@@ -87,7 +87,7 @@ test('the indicators page draws the monthly trend and the section matrix from re
 });
 
 test('a coordinator imports readings: preview, confirm, and a bad file changes nothing', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server, 'e2e-admin');
   await page.goto(`${server.base}/readings?year=2021`);
   await waitForHydration(page);
   assert.match(await page.locator('.readings-empty, .empty').first().innerText(), /没有符合条件的读数/);
@@ -100,7 +100,6 @@ test('a coordinator imports readings: preview, confirm, and a bad file changes n
     mimeType: 'text/csv',
     buffer: Buffer.from(good),
   });
-  await box.locator('input[name="import-by"]').fill('市环保局 测试员');
   await box.getByRole('button', { name: '预览' }).click();
   const preview = box.locator('.preview-result');
   await preview.waitFor();

@@ -20,7 +20,7 @@ after(async () => {
 });
 
 test('the overview lists the three plans in Chinese and hydrates', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
   await page.goto(`${server.base}/`);
   assert.equal((await wasm).status(), 200, 'the wasm bundle is served');
@@ -47,7 +47,7 @@ test('the overview lists the three plans in Chinese and hydrates', async () => {
 });
 
 test('clicking 查看工作目标 fetches the goals through a server function', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/`);
   await waitForHydration(page);
 
@@ -73,7 +73,7 @@ test('clicking 查看工作目标 fetches the goals through a server function', 
 });
 
 test('the navigation opens a plan page without a full reload', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/`);
   await waitForHydration(page);
   // A marker on window survives client-side navigation but not a full page load.
@@ -94,7 +94,7 @@ test('the navigation opens a plan page without a full reload', async () => {
 });
 
 test('a plan shows its tree and an item opens with its units, deadlines and notes', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/plans/water`);
   await waitForHydration(page);
   assert.equal(await page.locator('.plan-tree .action').count(), 6);
@@ -120,7 +120,7 @@ test('a plan shows its tree and an item opens with its units, deadlines and note
 });
 
 test('the indicators page charts the PM2.5 targets of a year, before any reading', async () => {
-  const { page, problems } = await newPage(browser);
+  const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/indicators?year=2019`);
   await waitForHydration(page);
   const svg = page.locator('.pm25-chart svg');

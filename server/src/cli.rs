@@ -230,6 +230,11 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!(reports = n, "demo progress reports loaded");
         println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");
     }
+    if !demo && store.users().await?.is_empty() {
+        println!(
+            "尚无任何账号，页面需要登录。创建第一个管理员：sanzhi user add --username admin --role admin（密码随机生成并显示一次）；或用 --demo 启动以生成演示账号。"
+        );
+    }
     if demo {
         println!("演示账号（仅供演示，每次以 --demo 启动时重新生成密码）：");
         for (username, password, what) in crate::users::demo_accounts(&store).await? {
