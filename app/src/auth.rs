@@ -35,13 +35,21 @@ pub const READING: &[&str] = &[
     "/api/readings",
     "/api/overview",
     "/api/whoami",
+    "/api/audit",
+    "/api/item_audit",
 ];
 
 /// Paths an anonymous visitor may reach.
 pub fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/api/login" | "/healthz" | "/favicon.ico")
-        || path.starts_with("/pkg/")
+    // whoami answers `None` to anonymous visitors (the sign-in page asks it).
+    matches!(
+        path,
+        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/favicon.ico"
+    ) || path.starts_with("/pkg/")
 }
+
+/// A sign-in lasts this long.
+pub const SESSION_HOURS: i64 = 8;
 
 /// The session key holding the user's id.
 pub const SESSION_USER: &str = "user_id";
@@ -189,6 +197,10 @@ pub mod inner {
             tracing::error!(error = %e, "session cycle");
             AppError::Internal
         })?;
+        session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(
+            tower_sessions::cookie::time::OffsetDateTime::now_utc()
+                + tower_sessions::cookie::time::Duration::hours(SESSION_HOURS),
+        )));
         session.insert(SESSION_USER, user.id).await.map_err(|e| {
             tracing::error!(error = %e, "session insert");
             AppError::Internal

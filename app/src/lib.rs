@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod charts;
@@ -94,6 +95,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view=routes::audit::AuditPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=StaticSegment("readings")
                         view=routes::readings::ReadingsPage

@@ -31,6 +31,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/api/readings.csv", get(export_readings))
         .route("/api/readings/template.csv", get(template))
+        .route("/api/audit.csv", get(export_audit))
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,4 +155,27 @@ async fn template() -> Response {
         "readings-template.csv",
         format!("\u{feff}{}", sanzhi_exchange::template_csv()),
     )
+}
+
+/// The whole audit trail as CSV, for admins.
+async fn export_audit(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
+        Ok(u) => u,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    if let Err(denied) = sanzhi_domain::authorize(user.as_ref(), &sanzhi_domain::Action::ReadAudit)
+    {
+        return error(StatusCode::FORBIDDEN, denied.into());
+    }
+    let filter = sanzhi_store::AuditFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    match state.store.audit_entries(&filter).await {
+        Ok(rows) => csv_response("audit.csv", sanzhi_exchange::audit_csv(&rows)),
+        Err(e) => {
+            tracing::error!(error = %e, "export audit");
+            error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+        }
+    }
 }

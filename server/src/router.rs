@@ -30,9 +30,9 @@ pub fn build_router(state: AppState) -> Router {
     .with_http_only(true)
     .with_same_site(tower_sessions::cookie::SameSite::Lax)
     .with_secure(state.secure_cookies)
-    .with_expiry(tower_sessions::Expiry::OnInactivity(
-        tower_sessions::cookie::time::Duration::hours(8),
-    ));
+    // The expiry is set at sign-in (8 hours, see app::auth::login): a session is written
+    // when it changes, never on every request.
+    .with_expiry(tower_sessions::Expiry::OnSessionEnd);
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(crate::exchange::routes(upload_limit))

@@ -25,6 +25,8 @@ const PASSWORD: &str = "correct horse battery";
 async fn signed_in(base: &str, username: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        // A hung request fails the test instead of stopping the whole run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client");
     let resp = client
@@ -35,6 +37,23 @@ async fn signed_in(base: &str, username: &str) -> reqwest::Client {
         .expect("login");
     assert_eq!(resp.status(), 200, "login as {username}");
     client
+}
+
+/// POSTs a form and reads the JSON answer, whatever the status.
+async fn post_json(
+    client: &reqwest::Client,
+    url: String,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    client
+        .post(url)
+        .form(form)
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json")
 }
 
 struct TestApp {
@@ -466,7 +485,10 @@ mod tracking {
                 .await
                 .expect("text")
         };
+        // The replay covers statuses and the history; the audit trail at the foot of the page
+        // is the record of real time and lists every report whatever the as-of day.
         let before = day("2018-08-05").await;
+        let before = before.split("item-audit").next().expect("page").to_owned();
         assert!(before.contains(r#"data-status="overdue""#));
         assert!(
             !before.contains("已完成9个国家"),
@@ -798,7 +820,9 @@ mod access {
             .await
             .expect("text")
             .contains("请使用管理员分配的账号登录"));
-        for path in ["/api/plans", "/api/overview", "/api/whoami"] {
+        let me: serde_json::Value = post_json(&anon, format!("{}/api/whoami", app.base), &[]).await;
+        assert!(me.is_null(), "nobody is signed in: {me}");
+        for path in ["/api/plans", "/api/overview", "/api/report", "/api/audit"] {
             let resp = anon
                 .post(format!("{}{path}", app.base))
                 .send()
@@ -879,14 +903,7 @@ mod access {
                 .status(),
             200
         );
-        let me: serde_json::Value = c
-            .post(format!("{}/api/whoami", app.base))
-            .send()
-            .await
-            .expect("whoami")
-            .json()
-            .await
-            .expect("json");
+        let me: serde_json::Value = post_json(&c, format!("{}/api/whoami", app.base), &[]).await;
         assert_eq!(me["username"], "t-leader");
         let out = c
             .post(format!("{}/api/logout", app.base))
@@ -1127,6 +1144,62 @@ mod access {
             sanzhi_store::Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
         };
         assert!(deleted.is_err(), "the audit log refuses deletes");
+
+        // Admins read all of it, with filters, and export it; others may not.
+        let admin = app.client_for("t-admin").await;
+        let all: serde_json::Value = admin
+            .post(format!("{}/api/audit", app.base))
+            .form(&[("action", "report.")])
+            .send()
+            .await
+            .expect("audit")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(all.as_array().expect("list").len(), 1, "{all}");
+        let leader = app.client_for("t-leader").await;
+        let denied: serde_json::Value =
+            post_json(&leader, format!("{}/api/audit", app.base), &[]).await;
+        assert_eq!(denied["kind"], "forbidden");
+        let csv = admin
+            .get(format!("{}/api/audit.csv", app.base))
+            .send()
+            .await
+            .expect("csv");
+        assert_eq!(csv.status(), 200);
+        assert!(csv.text().await.expect("text").contains("report.add"));
+        let csv = leader
+            .get(format!("{}/api/audit.csv", app.base))
+            .send()
+            .await
+            .expect("csv");
+        assert_eq!(csv.status(), 403);
+        // The item page's entries are readable by anyone signed in.
+        let number = app
+            .db
+            .store
+            .tracked(
+                &sanzhi_store::TrackScope {
+                    plan: Some("water".into()),
+                    unit: Some("开化县政府".into()),
+                    ..Default::default()
+                },
+                sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 1, 1).expect("date"),
+                15,
+            )
+            .await
+            .expect("tracked")[0]
+            .item_number;
+        let item: serde_json::Value = leader
+            .post(format!("{}/api/item_audit", app.base))
+            .form(&[("code", "water"), ("number", number.to_string().as_str())])
+            .send()
+            .await
+            .expect("item audit")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(item[0]["action"], "report.add", "{item}");
     }
 }
 

@@ -56,10 +56,11 @@ pub fn Layout(
     }
 }
 
-/// Who is signed in, with a sign-out button; nothing when nobody is.
+/// Who is signed in, with a sign-out button; nothing when nobody is. Rendered in the browser
+/// only (a local resource): the server never waits for it while rendering a page.
 #[component]
 fn UserBox() -> impl IntoView {
-    let me = Resource::new(|| (), |_| crate::auth::whoami());
+    let me = LocalResource::new(crate::auth::whoami);
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = crate::auth::logout().await;
@@ -70,20 +71,21 @@ fn UserBox() -> impl IntoView {
         });
     };
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(user)) => view! {
-                        <div class="user-box">
+        <div class="user-box">
+            {move || {
+                me.get()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .map(|user| {
+                        view! {
                             <span class="who">{user.describe_zh()}</span>
                             {user.is_demo.then(|| view! { <span class="demo-tag">"演示账号"</span> })}
+                            {(user.role == sanzhi_domain::Role::Admin)
+                                .then(|| view! { <a href="/admin/audit">"审计记录"</a> })}
                             <button type="button" class="sign-out" on:click=sign_out>"退出"</button>
-                        </div>
-                    }
-                    .into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Transition>
+                        }
+                    })
+            }}
+        </div>
     }
 }

@@ -36,15 +36,23 @@ pub fn ItemPage() -> impl IntoView {
                 .parse()
                 .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
             let detail = get_item(code.clone(), number).await?;
-            let tracking = get_item_tracking(code, number, as_of).await?;
-            Ok::<_, AppError>((detail, tracking))
+            let tracking = get_item_tracking(code.clone(), number, as_of).await?;
+            let audit = crate::audit::get_item_audit(code, number).await?;
+            Ok::<_, AppError>((detail, tracking, audit))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok((d, t)) => view! { <ItemView d t submit /> }.into_any(),
+                    Ok((d, t, audit)) => view! {
+                        <ItemView d t submit />
+                        <section class="card item-audit">
+                            <h2>"审计记录"</h2>
+                            <crate::routes::audit::AuditTable rows=audit />
+                        </section>
+                    }
+                    .into_any(),
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod audit;
 pub mod indicators;
 pub mod item;
 pub mod login;

@@ -480,3 +480,34 @@ pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
     out.push_str(&String::from_utf8_lossy(&body));
     out
 }
+
+/// The audit trail as CSV (UTF-8 with BOM).
+pub fn audit_csv(rows: &[sanzhi_domain::AuditEntry]) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record([
+        "编号",
+        "时间",
+        "操作人",
+        "操作",
+        "对象",
+        "对象键",
+        "之前",
+        "之后",
+    ]);
+    for e in rows {
+        let _ = w.write_record([
+            e.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.entity.clone(),
+            e.entity_key.clone(),
+            e.before.clone().unwrap_or_default(),
+            e.after.clone().unwrap_or_default(),
+        ]);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8_lossy(&body));
+    out
+}

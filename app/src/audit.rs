@@ -1,0 +1,84 @@
+//! The audit trail: every write with who, when, what, before and after. Admins see all of
+//! it (with filters and a CSV export); an item page shows the entries of its assignments to
+//! anyone who may read the item. Nothing here or anywhere else edits or deletes entries.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sanzhi_domain::AuditEntry;
+
+/// At most this many entries are listed (the CSV export has them all).
+pub const AUDIT_LIMIT: i64 = 500;
+
+/// Entries matching the filters, newest first. Admins only.
+#[server(prefix = "/api", endpoint = "audit")]
+pub async fn get_audit(
+    actor: Option<String>,
+    action: Option<String>,
+    entity: Option<String>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    crate::auth::require(sanzhi_domain::Action::ReadAudit).await?;
+    inner::entries(&crate::api::store()?, actor, action, entity, AUDIT_LIMIT).await
+}
+
+/// The entries of one item's assignments (its reports), newest first.
+#[server(prefix = "/api", endpoint = "item_audit")]
+pub async fn get_item_audit(code: String, number: i32) -> Result<Vec<AuditEntry>, AppError> {
+    crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::item_entries(&crate::api::store()?, &code, number).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::*;
+    use sanzhi_store::{AuditFilter, Store, TrackScope};
+
+    fn some(s: Option<String>) -> Option<String> {
+        s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    }
+
+    pub async fn entries(
+        store: &Store,
+        actor: Option<String>,
+        action: Option<String>,
+        entity: Option<String>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        Ok(store
+            .audit_entries(&AuditFilter {
+                actor: some(actor),
+                action: some(action),
+                entity: some(entity),
+                entity_key: None,
+                limit,
+            })
+            .await?)
+    }
+
+    pub async fn item_entries(
+        store: &Store,
+        code: &str,
+        number: i32,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        let scope = TrackScope {
+            plan: Some(code.to_owned()),
+            item: Some(number),
+            ..TrackScope::default()
+        };
+        let today = crate::api::today();
+        let mut out = Vec::new();
+        for t in store.tracked(&scope, today, 15).await? {
+            out.extend(
+                store
+                    .audit_entries(&AuditFilter {
+                        entity: Some("assignment".into()),
+                        entity_key: Some(t.assignment_id.to_string()),
+                        limit: AUDIT_LIMIT,
+                        ..AuditFilter::default()
+                    })
+                    .await?,
+            );
+        }
+        out.sort_by_key(|e| std::cmp::Reverse(e.id));
+        Ok(out)
+    }
+}
