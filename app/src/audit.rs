@@ -20,6 +20,13 @@ pub async fn get_audit(
     inner::entries(&crate::api::store()?, actor, action, entity, AUDIT_LIMIT).await
 }
 
+/// Every account (never a password hash). Admins only.
+#[server(prefix = "/api", endpoint = "users")]
+pub async fn list_users() -> Result<Vec<sanzhi_domain::User>, AppError> {
+    crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    Ok(crate::api::store()?.users().await?)
+}
+
 /// The entries of one item's assignments (its reports), newest first.
 #[server(prefix = "/api", endpoint = "item_audit")]
 pub async fn get_item_audit(code: String, number: i32) -> Result<Vec<AuditEntry>, AppError> {

@@ -37,6 +37,7 @@ pub const READING: &[&str] = &[
     "/api/whoami",
     "/api/audit",
     "/api/item_audit",
+    "/api/users",
 ];
 
 /// Paths an anonymous visitor may reach.

@@ -96,6 +96,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("users"))
+                        view=routes::audit::UsersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=routes::audit::AuditPage
                         ssr=SsrMode::Async

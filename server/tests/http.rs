@@ -1200,6 +1200,13 @@ mod access {
             .await
             .expect("json");
         assert_eq!(item[0]["action"], "report.add", "{item}");
+
+        // The account list: admins only, and never a password hash.
+        let users = post_json(&admin, format!("{}/api/users", app.base), &[]).await;
+        assert_eq!(users.as_array().expect("users").len(), ACCOUNTS.len());
+        assert!(!users.to_string().contains("argon2"), "{users}");
+        let denied = post_json(&leader, format!("{}/api/users", app.base), &[]).await;
+        assert_eq!(denied["kind"], "forbidden");
     }
 }
 

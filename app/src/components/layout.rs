@@ -81,7 +81,10 @@ fn UserBox() -> impl IntoView {
                             <span class="who">{user.describe_zh()}</span>
                             {user.is_demo.then(|| view! { <span class="demo-tag">"演示账号"</span> })}
                             {(user.role == sanzhi_domain::Role::Admin)
-                                .then(|| view! { <a href="/admin/audit">"审计记录"</a> })}
+                                .then(|| view! {
+                                    <a href="/admin/users">"账号"</a>
+                                    <a href="/admin/audit">"审计记录"</a>
+                                })}
                             <button type="button" class="sign-out" on:click=sign_out>"退出"</button>
                         }
                     })

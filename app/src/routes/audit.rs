@@ -85,3 +85,43 @@ pub fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
     }
     .into_any()
 }
+
+/// `/admin/users` — 账号 (admins): who can sign in, with which role and scope. Accounts are
+/// created with `sanzhi user add`.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let users = Resource::new(|| (), |_| crate::audit::list_users());
+    view! {
+        <Title text="账号" />
+        <h1>"账号"</h1>
+        <p class="lead">"账号由系统管理员在服务器上用 sanzhi user add 创建；密码只以 argon2id 摘要保存。"</p>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(rows) => view! {
+                        <table class="grid users">
+                            <thead>
+                                <tr><th>"用户名"</th><th>"姓名"</th><th>"角色与范围"</th><th>"演示"</th></tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|u| view! {
+                                        <tr>
+                                            <td>{u.username.clone()}</td>
+                                            <td>{u.display_name.clone()}</td>
+                                            <td>{u.describe_zh()}</td>
+                                            <td>{if u.is_demo { "演示账号" } else { "" }}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
