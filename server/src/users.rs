@@ -142,7 +142,14 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(String, String,
             "sanzhi serve --demo",
         )
         .await?;
-        let scope = plan.or(unit).map_or(String::new(), |s| format!(" · {s}"));
+        let plan_zh = plan.map(|p| match p {
+            "water" => "治水",
+            "air" => "治气",
+            _ => "治土",
+        });
+        let scope = plan_zh
+            .or(unit)
+            .map_or(String::new(), |s| format!(" · {s}"));
         out.push((
             username.to_owned(),
             password,
