@@ -52,6 +52,12 @@ pub fn is_public(path: &str) -> bool {
 /// A sign-in lasts this long.
 pub const SESSION_HOURS: i64 = 8;
 
+/// What an anonymous visitor may read when the public overview is switched on
+/// (`server.public_overview`): the overview page and the calls it makes.
+pub fn is_public_overview(path: &str) -> bool {
+    matches!(path, "/" | "/api/overview" | "/api/plans" | "/api/plan")
+}
+
 /// The session key holding the user's id.
 pub const SESSION_USER: &str = "user_id";
 

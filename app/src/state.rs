@@ -12,6 +12,8 @@ pub struct AppState {
     pub upload_limit: usize,
     /// Send the session cookie with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Let anonymous visitors read 总览 (the monthly overview) and nothing else.
+    pub public_overview: bool,
 }
 
 /// The default of [`AppState::upload_limit`]: 64 MiB, room for about a million readings.

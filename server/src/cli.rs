@@ -255,6 +255,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         leptos_options: leptos_options(&settings, addr),
         upload_limit: settings.server.upload_max_mb.saturating_mul(1024 * 1024),
         secure_cookies: settings.server.secure_cookies,
+        public_overview: settings.server.public_overview,
     };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");

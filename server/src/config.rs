@@ -24,6 +24,8 @@ pub struct ServerSettings {
     pub upload_max_mb: usize,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Let anonymous visitors read 总览 (off by default).
+    pub public_overview: bool,
 }
 
 #[derive(Clone, Deserialize)]
@@ -76,6 +78,7 @@ const DEFAULTS: &str = r#"
 addr = "127.0.0.1:3000"
 upload_max_mb = 64
 secure_cookies = false
+public_overview = false
 
 [database]
 url = "sqlite:data/sanzhi.db"

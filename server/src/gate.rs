@@ -55,7 +55,9 @@ pub async fn gate(
         )
             .into_response();
     }
-    if app::auth::is_public(&path) {
+    if app::auth::is_public(&path)
+        || (state.public_overview && app::auth::is_public_overview(&path))
+    {
         return next.run(req).await;
     }
     match app::auth::inner::user_of_session(&state.store, &session).await {

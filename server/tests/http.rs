@@ -65,6 +65,10 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn(db: TestDb) -> TestApp {
+        Self::spawn_with(db, false).await
+    }
+
+    async fn spawn_with(db: TestDb, public_overview: bool) -> TestApp {
         let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
             .expect("seed");
         db.store.load_seed(&seed).await.expect("load seed");
@@ -81,6 +85,7 @@ impl TestApp {
             // Small, so that the oversized-upload test stays small.
             upload_limit: UPLOAD_LIMIT,
             secure_cookies: false,
+            public_overview,
         };
         let router = server::build_router(state);
         let server = tokio::spawn(async move {
@@ -1228,4 +1233,64 @@ async fn every_server_function_is_classified_for_access() {
             "{p} is listed but no such server function exists"
         );
     }
+}
+
+mod public_overview {
+    #[tokio::test]
+    async fn sqlite() {
+        let app =
+            super::TestApp::spawn_with(sanzhi_store::testing::TestDb::sqlite().await, true).await;
+        super::public_overview_reads_the_overview_only(&app).await;
+        app.finish().await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        let Some(db) = sanzhi_store::testing::TestDb::postgres().await else {
+            return;
+        };
+        let app = super::TestApp::spawn_with(db, true).await;
+        super::public_overview_reads_the_overview_only(&app).await;
+        app.finish().await;
+    }
+}
+
+/// With `server.public_overview` on, anonymous visitors read 总览 and nothing else.
+async fn public_overview_reads_the_overview_only(app: &TestApp) {
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let home = anon
+        .get(format!("{}/?month=2018-12", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(home.status(), 200);
+    assert!(home
+        .text()
+        .await
+        .expect("text")
+        .contains("总览 · 2018年12月"));
+    let overview = post_json(
+        &anon,
+        format!("{}/api/overview", app.base),
+        &[("month", "2018-12")],
+    )
+    .await;
+    assert_eq!(overview["month"], "2018-12");
+    for path in ["/plans/water", "/my", "/readings", "/admin/audit"] {
+        let resp = anon
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), 303, "{path} still needs sign-in");
+    }
+    let report = anon
+        .post(format!("{}/api/report", app.base))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(report.status(), 401);
 }
