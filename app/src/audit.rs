@@ -37,7 +37,7 @@ pub async fn get_item_audit(code: String, number: i32) -> Result<Vec<AuditEntry>
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
-    use sanzhi_store::{AuditFilter, Store, TrackScope};
+    use sanzhi_store::{AuditFilter, Store};
 
     fn some(s: Option<String>) -> Option<String> {
         s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
@@ -66,26 +66,6 @@ pub mod inner {
         code: &str,
         number: i32,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        let scope = TrackScope {
-            plan: Some(code.to_owned()),
-            item: Some(number),
-            ..TrackScope::default()
-        };
-        let today = crate::api::today();
-        let mut out = Vec::new();
-        for t in store.tracked(&scope, today, 15).await? {
-            out.extend(
-                store
-                    .audit_entries(&AuditFilter {
-                        entity: Some("assignment".into()),
-                        entity_key: Some(t.assignment_id.to_string()),
-                        limit: AUDIT_LIMIT,
-                        ..AuditFilter::default()
-                    })
-                    .await?,
-            );
-        }
-        out.sort_by_key(|e| std::cmp::Reverse(e.id));
-        Ok(out)
+        Ok(store.item_audit_entries(code, number, AUDIT_LIMIT).await?)
     }
 }

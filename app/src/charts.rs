@@ -56,6 +56,18 @@ fn demo_suffix(demo: bool) -> &'static str {
     }
 }
 
+/// A label at pixel `at`, vertically centred, in ink.
+fn text(s: &str, at: (i32, i32), size: u32, h: HPos) -> Text<'static, (i32, i32), String> {
+    Text::new(
+        s.to_owned(),
+        at,
+        (FONT, size)
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(h, VPos::Center)),
+    )
+}
+
 /// PM2.5 annual-mean targets of one year, one bar per area, with the grade II line.
 pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String> {
     let bars: Vec<&Pm25TargetRow> = rows.iter().filter(|r| r.year == year).collect();
@@ -404,16 +416,6 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
         )
         .into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let text = |s: &str, at: (i32, i32), size: u32, h: HPos| {
-            Text::new(
-                s.to_owned(),
-                at,
-                (FONT, size)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(h, VPos::Center)),
-            )
-        };
         root.draw(&text(
             &format!("{year}年 国家“水十条”断面逐月水质类别{}", demo_suffix(demo)),
             (width / 2, 16),
@@ -511,16 +513,6 @@ pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<
         )
         .into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let text = |s: &str, at: (i32, i32), size: u32, h: HPos| {
-            Text::new(
-                s.to_owned(),
-                at,
-                (FONT, size)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(h, VPos::Center)),
-            )
-        };
         root.draw(&text(title, (width / 2, 16), 22, HPos::Center))
             .map_err(err)?;
         for pct in [0, 25, 50, 75, 100] {

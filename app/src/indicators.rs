@@ -134,6 +134,23 @@ pub mod inner {
         })
     }
 
+    /// (PM2.5 met, judged) and (sections met, judged) up to `through_month`, without the
+    /// charts: for comparing with the month before.
+    pub async fn met_counts(
+        store: &Store,
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: u32,
+    ) -> Result<((usize, usize), (usize, usize)), AppError> {
+        let readings = store.readings(&ReadingFilter::years(year, year)).await?;
+        let pm25 = standing::pm25_standings(&readings, targets, year, through_month);
+        let sections = standing::section_standings(&readings, targets, year, through_month);
+        Ok((
+            super::met_of(pm25.iter().map(|s| s.met)),
+            super::met_of(sections.iter().map(|s| s.met)),
+        ))
+    }
+
     pub async fn indicators(
         store: &Store,
         year: Option<i32>,

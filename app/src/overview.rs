@@ -147,9 +147,7 @@ pub mod inner {
         let targets = store.indicator_targets().await?;
         let indicators = crate::indicators::inner::snapshot(store, &targets, year, Some(m)).await?;
         let (pm25_before, sections_before) = if m > 1 {
-            let prev =
-                crate::indicators::inner::snapshot(store, &targets, year, Some(m - 1)).await?;
-            (prev.pm25_met(), prev.sections_met())
+            crate::indicators::inner::met_counts(store, &targets, year, m - 1).await?
         } else {
             ((0, 0), (0, 0))
         };

@@ -56,13 +56,7 @@ async fn import_readings(
         Ok(u) => u,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
     };
-    let may_write_any = ["water", "air", "soil"].iter().any(|plan| {
-        sanzhi_domain::authorize(
-            user.as_ref(),
-            &sanzhi_domain::Action::WriteReadings { plan },
-        )
-        .is_ok()
-    });
+    let may_write_any = sanzhi_domain::access::may_write_some_readings(user.as_ref());
     let Some(user) = user.filter(|_| may_write_any) else {
         return error(
             StatusCode::FORBIDDEN,

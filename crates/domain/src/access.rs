@@ -177,6 +177,14 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
     }
 }
 
+/// Whether `user` may write the readings of at least one plan (a coordinator or an admin):
+/// asked before a file is read, when its plans are not known yet.
+pub fn may_write_some_readings(user: Option<&User>) -> bool {
+    ["water", "air", "soil"]
+        .iter()
+        .any(|plan| authorize(user, &Action::WriteReadings { plan }).is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +249,8 @@ mod tests {
             }
         }
         assert_eq!(authorize(None, &Action::Read), Err(Denied::NotSignedIn));
+        assert!(may_write_some_readings(Some(&water)) && may_write_some_readings(Some(&admin)));
+        assert!(!may_write_some_readings(Some(&leader)) && !may_write_some_readings(None));
         let e = authorize(Some(&kaihua), &report_kecheng).expect_err("other unit");
         assert!(e.to_string().contains("不能填报柯城区政府的分工"), "{e}");
     }

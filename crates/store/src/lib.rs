@@ -505,6 +505,16 @@ impl Store {
         dispatch!(self, audit_entries(filter))
     }
 
+    /// The audit entries of one work item's assignments, newest first.
+    pub async fn item_audit_entries(
+        &self,
+        plan: &str,
+        number: i32,
+        limit: i64,
+    ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
+        dispatch!(self, item_audit_entries(plan, number, limit))
+    }
+
     /// The plan code and unit name of an assignment.
     pub async fn assignment_owner(
         &self,

@@ -1802,20 +1802,35 @@ async fn audit(
     Ok(())
 }
 
+type AuditRow = (
+    i64,
+    chrono::DateTime<chrono::Utc>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn audit_entry_of(r: AuditRow) -> sanzhi_domain::AuditEntry {
+    let (id, at, actor, action, entity, entity_key, before, after) = r;
+    sanzhi_domain::AuditEntry {
+        id,
+        at: at.to_rfc3339(),
+        actor,
+        action,
+        entity,
+        entity_key,
+        before,
+        after,
+    }
+}
+
 pub(crate) async fn audit_entries(
     pool: &Pool,
     f: &crate::AuditFilter,
 ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
-    type AuditRow = (
-        i64,
-        chrono::DateTime<chrono::Utc>,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    );
     let rows: Vec<AuditRow> =
         sqlx::query_as(
             "SELECT id, at, actor, action, entity, entity_key, before_json, after_json
@@ -1835,19 +1850,7 @@ pub(crate) async fn audit_entries(
         .bind(f.limit)
         .fetch_all(pool)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, at, actor, action, entity, entity_key, before, after)| sanzhi_domain::AuditEntry {
-            id,
-            at: at.to_rfc3339(),
-            actor,
-            action,
-            entity,
-            entity_key,
-            before,
-            after,
-        })
-        .collect())
+    Ok(rows.into_iter().map(audit_entry_of).collect())
 }
 
 // ---- Users, sessions, sign-in throttling ----
@@ -2055,6 +2058,33 @@ pub(crate) async fn login_failures_clear(pool: &Pool, key: &str) -> Result<(), S
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// The audit entries of one work item's assignments, newest first.
+pub(crate) async fn item_audit_entries(
+    pool: &Pool,
+    plan: &str,
+    number: i32,
+    limit: i64,
+) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
+    let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json
+             FROM audit_log l
+             WHERE l.entity = 'assignment'
+               AND l.entity_key IN (
+                   SELECT CAST(a.id AS TEXT) FROM assignments a
+                   JOIN work_items w ON w.id = a.work_item_id
+                   JOIN plans p ON p.id = w.plan_id
+                   WHERE p.code = $1 AND w.number = $2)
+             ORDER BY l.id DESC
+             LIMIT $3",
+        )
+        .bind(plan)
+        .bind(number)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(audit_entry_of).collect())
 }
 
 pub(crate) async fn assignment_owner(
