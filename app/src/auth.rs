@@ -17,6 +17,7 @@ pub const MUTATING: &[&str] = &[
     "/api/login",
     "/api/logout",
     "/api/report",
+    "/api/review",
     "/api/save_reading",
 ];
 
@@ -38,6 +39,7 @@ pub const READING: &[&str] = &[
     "/api/audit",
     "/api/item_audit",
     "/api/users",
+    "/api/review_queue",
 ];
 
 /// Paths an anonymous visitor may reach.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod indicators;
 pub mod overview;
 pub mod readings;
+pub mod review;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -108,6 +109,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("readings")
                         view=routes::readings::ReadingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("review")
+                        view=routes::review::ReviewPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -27,6 +27,8 @@ pub struct UnitTasks {
 pub struct ItemTracking {
     /// The signed-in reporter's unit: the only assignment they may report on.
     pub my_unit: Option<String>,
+    /// The signed-in user coordinates this plan and may accept or return done reports.
+    pub may_review: bool,
     pub as_of: NaiveDate,
     pub demo: bool,
     pub rows: Vec<(Tracked, Vec<Report>)>,
@@ -98,6 +100,11 @@ pub async fn get_item_tracking(
         crate::api::today(),
     )
     .await?;
+    t.may_review = sanzhi_domain::authorize(
+        me.as_ref(),
+        &sanzhi_domain::Action::Review { plan: &code },
+    )
+    .is_ok();
     t.my_unit = me
         .filter(|u| u.role == sanzhi_domain::Role::Reporter)
         .and_then(|u| u.unit);
@@ -231,11 +238,17 @@ pub mod inner {
                 .await?
                 .into_iter()
                 .filter(|r| r.reported_on <= as_of)
+                .map(|mut r| {
+                    // A replay does not see later decisions.
+                    r.review = r.review.filter(|v| v.reviewed_on <= as_of);
+                    r
+                })
                 .collect();
             rows.push((t, history));
         }
         Ok(ItemTracking {
             my_unit: None,
+            may_review: false,
             as_of,
             demo,
             rows,

@@ -1,12 +1,13 @@
 //! Demo progress: a deterministic generator of progress reports across 2018–2020 for the
 //! seeded plans, so that every view has something to show. Every report it writes is marked
 //! `is_demo`, says 【演示】 in its text, and is signed by 演示数据生成器; the interface labels
-//! pages that include them. It is never loaded unless asked for (`sanzhi demo`,
+//! pages that include them. Done reports get demo reviews (签收, or 退回 then 签收), marked
+//! and signed the same way. It is never loaded unless asked for (`sanzhi demo`,
 //! `sanzhi serve --demo`).
 
-use sanzhi_domain::chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use sanzhi_domain::{Deadline, NewReport, ReportState, Tracked};
-use sanzhi_store::{Store, StoreError, TrackScope};
+use sanzhi_domain::chrono::{Days, NaiveDate, TimeZone, Utc};
+use sanzhi_domain::{Deadline, NewReport, NewReview, ReportState, ReviewDecision, Tracked};
+use sanzhi_store::{DemoReport, Store, StoreError, TrackScope};
 
 pub const DEMO_REPORTER: &str = "演示数据生成器";
 const LAST_DAY: (i32, u32, u32) = (2020, 12, 31);
@@ -82,6 +83,45 @@ fn report(
         corrects_id: None,
         is_demo: true,
     }
+}
+
+/// Why the demo coordinator returns a report.
+const DEMO_RETURN_REASON: &str = "【演示】佐证材料不全：请补充验收文件后重新报送";
+
+/// The coordinator's demo decisions: every done report is reviewed 2–10 days after its day;
+/// about one in eight is returned first, and the unit reports it done again two to four weeks
+/// later, which is accepted.
+fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<NewReview>)> {
+    let mut rng = Rng::for_key(&format!("review/{}/{}/{}", t.plan_code, t.item_number, t.unit));
+    let review = |on: NaiveDate, decision, reason: &str, rng: &mut Rng| NewReview {
+        report_id: 0,
+        decision,
+        reason: reason.to_owned(),
+        reviewer: DEMO_REPORTER.to_owned(),
+        reviewed_on: day(on, 2 + rng.below(9) as i64),
+        is_demo: true,
+    };
+    let mut out = Vec::new();
+    for r in reports {
+        if r.state != ReportState::Done {
+            out.push((r, None));
+            continue;
+        }
+        if rng.below(8) == 0 {
+            let returned = review(r.reported_on, ReviewDecision::Returned, DEMO_RETURN_REASON, &mut rng);
+            let mut again = r.clone();
+            again.reported_on = day(returned.reviewed_on, 14 + rng.below(15) as i64);
+            again.narrative = format!("{}（已补充验收材料）", r.narrative);
+            let accepted = review(again.reported_on, ReviewDecision::Accepted, "", &mut rng);
+            out.push((r, Some(returned)));
+            out.push((again, Some(accepted)));
+        } else {
+            let accepted = review(r.reported_on, ReviewDecision::Accepted, "", &mut rng);
+            out.push((r, Some(accepted)));
+        }
+    }
+    out.sort_by_key(|(r, _)| r.reported_on);
+    out
 }
 
 /// The demo reports of one assignment, in date order.
@@ -186,16 +226,20 @@ pub async fn load(store: &Store) -> Result<u64, StoreError> {
     let all = store.tracked(&TrackScope::default(), last, 15).await?;
     let start = NaiveDate::from_ymd_opt(2018, 6, 1)
         .ok_or_else(|| StoreError::Corrupt("demo start date".to_owned()))?;
-    let mut reports: Vec<(NewReport, DateTime<Utc>)> = Vec::new();
+    let mut reports: Vec<DemoReport> = Vec::new();
     for t in &all {
-        for r in reports_for(t, start) {
+        for (r, review) in with_reviews(t, reports_for(t, start)) {
             // Made at 09:00 China time on the day it speaks for.
             let created = r
                 .reported_on
                 .and_hms_opt(1, 0, 0)
                 .map(|n| Utc.from_utc_datetime(&n))
                 .ok_or_else(|| StoreError::Corrupt("demo time".to_owned()))?;
-            reports.push((r, created));
+            reports.push(DemoReport {
+                report: r,
+                created_at: created,
+                review,
+            });
         }
     }
     store.insert_demo_reports(&reports).await

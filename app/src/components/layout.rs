@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The navigation entries, in order: (path, label).
-pub const NAV: [(&str, &str); 8] = [
+pub const NAV: [(&str, &str); 9] = [
     ("/", "总览"),
     ("/plans/water", "治水"),
     ("/plans/air", "治气"),
     ("/plans/soil", "治土"),
     ("/my", "我的任务"),
+    ("/review", "签收"),
     ("/timeline", "时间轴"),
     ("/indicators", "指标"),
     ("/readings", "读数"),

@@ -7,4 +7,5 @@ pub mod layout;
 pub mod milestones;
 pub mod plan_card;
 pub mod report_form;
+pub mod review;
 pub mod status;

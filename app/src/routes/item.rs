@@ -6,6 +6,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::grid::GridTable;
 use crate::components::milestones::MilestoneList;
 use crate::components::report_form::ReportFormView;
+use crate::components::review::{ReviewControls, ReviewNote};
 use crate::components::status::{as_of_param, AsOfBar, StatusBadge};
 use crate::error::AppError;
 use crate::routes::my_tasks::days_text;
@@ -29,9 +30,12 @@ pub fn ItemPage() -> impl IntoView {
     // Refetch after each submitted report so the grid and history show it.
     let submit = ServerAction::<crate::tracking::SubmitReport>::new();
     let submitted = submit.version();
+    // … and after each review.
+    let review = ServerAction::<crate::review::ReviewReport>::new();
+    let reviewed = review.version();
     let detail = Resource::new(
-        move || (key(), as_of.get(), submitted.get()),
-        |((code, number), as_of, _)| async move {
+        move || (key(), as_of.get(), submitted.get(), reviewed.get()),
+        |((code, number), as_of, _, _)| async move {
             let number: i32 = number
                 .parse()
                 .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
@@ -46,7 +50,7 @@ pub fn ItemPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok((d, t, audit)) => view! {
-                        <ItemView d t submit />
+                        <ItemView d t submit review />
                         <section class="card item-audit">
                             <h2>"审计记录"</h2>
                             <crate::routes::audit::AuditTable rows=audit />
@@ -73,7 +77,10 @@ fn ItemView(
     d: ItemDetail,
     t: ItemTracking,
     submit: ServerAction<crate::tracking::SubmitReport>,
+    review: ServerAction<crate::review::ReviewReport>,
 ) -> impl IntoView {
+    let last_reviewed = RwSignal::new(None::<i64>);
+    let may_review = t.may_review;
     let plan_href = format!("/plans/{}", d.plan.code);
     let title = format!("{} ({})", d.plan.short_name, d.item.number);
     let as_of = t.as_of.to_string();
@@ -157,6 +164,13 @@ fn ItemView(
                                     <td>{r.unit.clone()}</td>
                                     <td>
                                         <StatusBadge status=a.status />
+                                        {r
+                                            .awaiting_review
+                                            .then(|| view! { <span class="review review-pending">"待签收"</span> })}
+                                        {r
+                                            .returned
+                                            .is_some()
+                                            .then(|| view! { <span class="review review-returned">"已退回"</span> })}
                                     </td>
                                     <td>{days_text(a.days_left).unwrap_or_default()}</td>
                                     <td>
@@ -179,17 +193,26 @@ fn ItemView(
                 {history
                     .into_iter()
                     .map(|(unit, x)| {
+                        let controls = (may_review && x.awaits_review())
+                            .then(|| {
+                                view! {
+                                    <ReviewControls report_id=x.id action=review last=last_reviewed />
+                                }
+                            });
+                        let note = view! { <ReviewNote report=x.clone() /> };
                         view! {
                             <li class=if x.is_demo { "report demo" } else { "report" }>
                                 <span class="when">{x.reported_on.to_string()}</span>
                                 <strong>{unit}</strong>
                                 <span>{format!("第 {} 次 · {}", x.version, x.state.label_zh())}</span>
+                                {note}
                                 {x.achieved.map(|v| view! { <span>{format!("完成量 {v}")}</span> })}
                                 {x.corrects_id.map(|c| view! { <span>{format!("更正报告 #{c}")}</span> })}
                                 <p>{x.narrative}</p>
                                 <span class="muted">
                                     {format!("报告人：{} · 编号 #{}{}", x.reporter, x.id, if x.is_demo { " · 演示数据" } else { "" })}
                                 </span>
+                                {controls}
                             </li>
                         }
                     })

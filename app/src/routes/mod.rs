@@ -9,4 +9,5 @@ pub mod not_found;
 pub mod overview;
 pub mod plan;
 pub mod readings;
+pub mod review;
 pub mod timeline;

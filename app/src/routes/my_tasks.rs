@@ -64,7 +64,6 @@ pub fn MyTasksPage() -> impl IntoView {
                         </label>
                         <button type="submit">"查看"</button>
                     </form>
-                    <p class="muted">"登录功能开放后，本页将直接显示您所在单位的任务。"</p>
                 }
             })}
         </Suspense>
@@ -75,9 +74,16 @@ pub fn MyTasksPage() -> impl IntoView {
                     Ok(Some(t)) => {
                         let as_of_s = t.as_of.to_string();
                         let keep = as_of.get();
+                        let returned: Vec<Tracked> = t
+                            .rows
+                            .iter()
+                            .filter(|r| r.returned.is_some())
+                            .cloned()
+                            .collect();
                         view! {
                             <AsOfBar as_of=as_of_s demo=t.demo />
                             <h2>{t.unit.clone()}</h2>
+                            <ReturnedReports rows=returned as_of=keep.clone() />
                             <StatusStrip counts=t.counts />
                             <ol class="task-list">
                                 {t
@@ -94,6 +100,51 @@ pub fn MyTasksPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The unit's done reports the coordinator returned, newest first, at the top of the page:
+/// each needs a new report.
+#[component]
+fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
+    if rows.is_empty() {
+        return ().into_any();
+    }
+    let mut rows = rows;
+    rows.sort_by_key(|r| {
+        std::cmp::Reverse(
+            r.returned
+                .as_ref()
+                .and_then(|x| x.review.as_ref())
+                .map(|v| (v.reviewed_on, v.id)),
+        )
+    });
+    view! {
+        <section class="card returned-reports" role="alert">
+            <h2>{format!("被退回的报告（{}）", rows.len())}</h2>
+            <p class="muted">"协调员退回了以下完成报告，请按理由补充后重新报告。"</p>
+            <ol>
+                {rows
+                    .into_iter()
+                    .filter_map(|r| {
+                        let x = r.returned?;
+                        let v = x.review.clone()?;
+                        let href = keep_as_of(
+                            &format!("/plans/{}/items/{}", r.plan_code, r.item_number),
+                            as_of.as_deref(),
+                        );
+                        Some(view! {
+                            <li class="returned" data-assignment=r.assignment_id>
+                                <a href=href>{format!("{} ({})", r.plan_short_name, r.item_number)}</a>
+                                <span>{format!("{} 报告已完成，{} 由{}退回", x.reported_on, v.reviewed_on, v.reviewer)}</span>
+                                <p class="reason">{format!("退回理由：{}", v.reason)}</p>
+                            </li>
+                        })
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
 }
 
 /// “逾期 12 天” / “剩 5 天” / nothing.
@@ -117,6 +168,8 @@ fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
         <li class=format!("task-row status-{}", a.status.as_str()) data-assignment=row.assignment_id>
             <div class="task-head">
                 <StatusBadge status=a.status />
+                {row.awaiting_review.then(|| view! { <span class="review review-pending">"待签收"</span> })}
+                {row.returned.is_some().then(|| view! { <span class="review review-returned">"已退回"</span> })}
                 <a href=href>{format!("{} ({})", row.plan_short_name, row.item_number)}</a>
                 {days_text(a.days_left)
                     .map(|t| {

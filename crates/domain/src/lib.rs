@@ -32,7 +32,9 @@ pub use reading::{
     indicator, Better, IndicatorDef, NewReading, PlaceKind, Places, Reading, ReadingInput,
     ReadingKey, ReadingSource, ReadingsWritten, RowProblem, CATALOGUE, CITY,
 };
-pub use report::{NewReport, Report, ReportForm, Tracked};
+pub use report::{
+    NewReport, NewReview, PendingReview, Report, ReportForm, Review, ReviewDecision, Tracked,
+};
 pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};
 pub use target::{Direction, NoteKind};
 pub use targets::{DrainLimitRow, IndicatorTargets, Pm25TargetRow, RateGoalRow, SectionRow};

@@ -1,6 +1,6 @@
 //! Progress reports and the tracked view of an assignment.
 
-use crate::{Assessment, Milestone, ParseError, ReportState};
+use crate::{Assessment, Milestone, ParseError, ReportFact, ReportState};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,151 @@ pub struct Report {
     /// Generated demo data, not the city's records.
     pub is_demo: bool,
     pub created_at: DateTime<Utc>,
+    /// The coordinator's decision on a done report, if made (by the as-of day when the
+    /// report was read for a replay).
+    #[serde(default)]
+    pub review: Option<Review>,
+}
+
+impl Report {
+    /// What the report counts for in status: a done report counts as done only once the
+    /// coordinator has accepted it (签收); until then, or when returned, it shows that the
+    /// work is going on.
+    pub fn fact(&self) -> ReportFact {
+        let accepted = self
+            .review
+            .as_ref()
+            .is_some_and(|r| r.decision == ReviewDecision::Accepted);
+        match self.state {
+            ReportState::Done if accepted => ReportFact {
+                on: self.reported_on,
+                state: ReportState::Done,
+                milestone: self.milestone_seq,
+            },
+            _ => ReportFact {
+                on: self.reported_on,
+                state: ReportState::InProgress,
+                milestone: None,
+            },
+        }
+    }
+
+    /// A done report no one has reviewed yet.
+    pub fn awaits_review(&self) -> bool {
+        self.state == ReportState::Done && self.review.is_none()
+    }
+
+    /// A done report the coordinator returned.
+    pub fn was_returned(&self) -> bool {
+        self.review
+            .as_ref()
+            .is_some_and(|r| r.decision == ReviewDecision::Returned)
+    }
+}
+
+/// The coordinator's decision on a completion report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// 签收: the work is done; the item counts as done from the report's day.
+    Accepted,
+    /// 退回: not accepted, with a reason; the unit reports again.
+    Returned,
+}
+
+impl ReviewDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewDecision::Accepted => "accepted",
+            ReviewDecision::Returned => "returned",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReviewDecision::Accepted => "已签收",
+            ReviewDecision::Returned => "已退回",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReviewDecision> {
+        match s {
+            "accepted" => Some(ReviewDecision::Accepted),
+            "returned" => Some(ReviewDecision::Returned),
+            _ => None,
+        }
+    }
+}
+
+/// A review as stored: never changed afterwards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub id: i64,
+    pub report_id: i64,
+    pub decision: ReviewDecision,
+    /// Why it was returned (may be empty for an acceptance).
+    pub reason: String,
+    pub reviewer: String,
+    /// The day (China time) the decision speaks for.
+    pub reviewed_on: NaiveDate,
+    pub is_demo: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A review as submitted, validated by [`NewReview::parse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewReview {
+    pub report_id: i64,
+    pub decision: ReviewDecision,
+    pub reason: String,
+    pub reviewer: String,
+    pub reviewed_on: NaiveDate,
+    pub is_demo: bool,
+}
+
+impl NewReview {
+    pub const MAX_REASON: usize = 1000;
+
+    /// Checks the decision and the reason: returning a report needs a reason.
+    pub fn parse(
+        report_id: i64,
+        decision: &str,
+        reason: &str,
+        reviewer: &str,
+        reviewed_on: NaiveDate,
+    ) -> Result<NewReview, ParseError> {
+        let decision = ReviewDecision::parse(decision.trim())
+            .ok_or_else(|| ParseError::new("decision", "处理结果须为“签收”或“退回”"))?;
+        let reason = reason.trim().to_owned();
+        if decision == ReviewDecision::Returned && reason.is_empty() {
+            return Err(ParseError::new("reason", "退回报告须写明理由"));
+        }
+        if reason.chars().count() > Self::MAX_REASON {
+            return Err(ParseError::new(
+                "reason",
+                format!("理由超过 {} 字", Self::MAX_REASON),
+            ));
+        }
+        Ok(NewReview {
+            report_id,
+            decision,
+            reason,
+            reviewer: reviewer.to_owned(),
+            reviewed_on,
+            is_demo: false,
+        })
+    }
+}
+
+/// A completion report waiting for review, with where it belongs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingReview {
+    pub report: Report,
+    pub plan_code: String,
+    pub plan_short_name: String,
+    pub item_number: i32,
+    pub item_text: String,
+    pub unit: String,
 }
 
 /// A report as submitted, validated by [`NewReport::parse`].
@@ -170,6 +315,34 @@ pub struct Tracked {
     pub last_report: Option<Report>,
     /// How many reports, up to the as-of day.
     pub report_count: i32,
+    /// A done report waits for the coordinator's review (签收).
+    pub awaiting_review: bool,
+    /// The newest report, when it is a done report the coordinator returned: the unit must
+    /// answer it.
+    pub returned: Option<Report>,
+}
+
+impl Tracked {
+    /// Computes the status from the item's milestones and the reports (each carrying its
+    /// review as of `as_of`): done reports count only once accepted.
+    pub fn assess(
+        milestones: &[Milestone],
+        reports: &[Report],
+        as_of: NaiveDate,
+        start: NaiveDate,
+        due_soon_days: i64,
+    ) -> (Assessment, bool, Option<Report>) {
+        let facts: Vec<ReportFact> = reports.iter().map(Report::fact).collect();
+        let deadlines: Vec<_> = milestones.iter().map(|m| m.deadline.clone()).collect();
+        let assessment = crate::assess(&deadlines, &facts, as_of, start, due_soon_days);
+        let awaiting = reports.iter().any(Report::awaits_review);
+        let returned = reports
+            .iter()
+            .max_by_key(|r| r.version)
+            .filter(|r| r.was_returned())
+            .cloned();
+        (assessment, awaiting, returned)
+    }
 }
 
 #[cfg(test)]

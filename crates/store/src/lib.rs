@@ -16,8 +16,8 @@ pub mod testing;
 use sanzhi_domain::chrono::{DateTime, NaiveDate, Utc};
 pub use sanzhi_domain::reading::ReadingsWritten;
 use sanzhi_domain::{
-    assess, ItemDetail, NewReport, PlanCode, PlanDetail, PlanSummary, PlanTree, Report, ReportFact,
-    Tracked, UnitKind,
+    ItemDetail, NewReport, NewReview, PendingReview, PlanCode, PlanDetail, PlanSummary, PlanTree,
+    Report, Review, Tracked, UnitKind,
 };
 use sanzhi_seed::SeedBundle;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -37,6 +37,14 @@ mod postgres {
     //! The queries, compiled for PostgreSQL.
     type Db = sqlx::Postgres;
     include!("queries.rs");
+}
+
+/// A generated demo report with the time it was made and the review it gets.
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    pub report: NewReport,
+    pub created_at: DateTime<Utc>,
+    pub review: Option<NewReview>,
 }
 
 /// Which database a store talks to.
@@ -322,16 +330,8 @@ impl Store {
                     .issued_on
                     .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
                     .unwrap_or(as_of);
-                let facts: Vec<ReportFact> = reports
-                    .iter()
-                    .map(|x| ReportFact {
-                        on: x.reported_on,
-                        state: x.state,
-                        milestone: x.milestone_seq,
-                    })
-                    .collect();
-                let deadlines: Vec<_> = milestones.iter().map(|m| m.deadline.clone()).collect();
-                let assessment = assess(&deadlines, &facts, as_of, start, due_soon_days);
+                let (assessment, awaiting_review, returned) =
+                    Tracked::assess(&milestones, &reports, as_of, start, due_soon_days);
                 Tracked {
                     assignment_id: r.assignment_id,
                     plan_code: r.plan_code,
@@ -345,6 +345,8 @@ impl Store {
                     assessment,
                     report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
                     last_report: reports.into_iter().last(),
+                    awaiting_review,
+                    returned,
                 }
             })
             .collect())
@@ -369,11 +371,36 @@ impl Store {
         dispatch!(self, assignment_milestone_count(assignment_id))
     }
 
-    /// Appends generated demo reports (marked `is_demo`) in one transaction.
-    pub async fn insert_demo_reports(
+    /// Records a coordinator's decision on a done report (with its audit entry).
+    /// `Ok(Err(existing))` when someone reviewed it first: nothing was written.
+    #[tracing::instrument(skip_all, fields(report = review.report_id))]
+    pub async fn add_review(
         &self,
-        reports: &[(NewReport, DateTime<Utc>)],
-    ) -> Result<u64, StoreError> {
+        review: &NewReview,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Review, Review>, StoreError> {
+        dispatch!(self, add_review(review, now))
+    }
+
+    /// Done reports waiting for review, of one plan (`water`, …) or all, oldest first.
+    pub async fn pending_reviews(
+        &self,
+        plan: Option<&str>,
+    ) -> Result<Vec<PendingReview>, StoreError> {
+        dispatch!(self, pending_reviews(plan))
+    }
+
+    /// The plan code, unit and assignment of a report, if there is such a report.
+    pub async fn report_owner(
+        &self,
+        report_id: i64,
+    ) -> Result<Option<(String, String, i64)>, StoreError> {
+        dispatch!(self, report_owner(report_id))
+    }
+
+    /// Appends generated demo reports (marked `is_demo`), with their demo reviews, in one
+    /// transaction.
+    pub async fn insert_demo_reports(&self, reports: &[DemoReport]) -> Result<u64, StoreError> {
         dispatch!(self, insert_demo_reports(reports))
     }
 

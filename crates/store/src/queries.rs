@@ -3,7 +3,7 @@
 // ascending order of first appearance (see the note in lib.rs).
 
 use crate::rows::{
-    ReportRow, TrackedRow,
+    ReportRow, ReviewRow, TrackedRow,
     ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, TargetRow, TaskRow, UnitRow,
 };
 use std::collections::HashMap;
@@ -1204,7 +1204,179 @@ pub(crate) async fn reports(
     .bind(assignment_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter().map(ReportRow::into_report).collect()
+    let reviews: Vec<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM report_reviews
+         WHERE report_id IN (SELECT id FROM progress_reports WHERE assignment_id = $1)"
+    ))
+    .bind(assignment_id)
+    .fetch_all(pool)
+    .await?;
+    let mut reviews = reviews_by_report(reviews)?;
+    rows.into_iter()
+        .map(|r| {
+            let mut report = r.into_report()?;
+            report.review = reviews.remove(&report.id);
+            Ok(report)
+        })
+        .collect()
+}
+
+const REVIEW_COLUMNS: &str =
+    "id, report_id, decision, reason, reviewer, reviewed_on, is_demo, created_at";
+
+fn reviews_by_report(
+    rows: Vec<ReviewRow>,
+) -> Result<HashMap<i64, sanzhi_domain::Review>, StoreError> {
+    rows.into_iter()
+        .map(|r| r.into_review().map(|v| (v.report_id, v)))
+        .collect()
+}
+
+/// Records a coordinator's decision on a done report, with its audit entry, in one
+/// transaction. `Ok(Err(existing))` when the report was already reviewed: nothing is written.
+pub(crate) async fn add_review(
+    pool: &Pool,
+    r: &sanzhi_domain::NewReview,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<sanzhi_domain::Review, sanzhi_domain::Review>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let report: Option<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE id = $1"
+    ))
+    .bind(r.report_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(report) = report else {
+        return Err(StoreError::NotFound(format!("报告 {}", r.report_id)));
+    };
+    if report.state != "done" {
+        return Err(StoreError::Invalid(
+            "report_id：只有“已完成”的报告需要签收或退回".to_owned(),
+        ));
+    }
+    let existing: Option<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM report_reviews WHERE report_id = $1"
+    ))
+    .bind(r.report_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(e) = existing {
+        return Ok(Err(e.into_review()?));
+    }
+    let inserted: Result<ReviewRow, sqlx::Error> = sqlx::query_as(&format!(
+        "INSERT INTO report_reviews (report_id, decision, reason, reviewer, reviewed_on, is_demo,
+             created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING {REVIEW_COLUMNS}"
+    ))
+    .bind(r.report_id)
+    .bind(r.decision.as_str())
+    .bind(&r.reason)
+    .bind(&r.reviewer)
+    .bind(r.reviewed_on)
+    .bind(r.is_demo)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    match inserted {
+        Ok(row) => {
+            let review = row.into_review()?;
+            audit(
+                &mut tx,
+                &r.reviewer,
+                match r.decision {
+                    sanzhi_domain::ReviewDecision::Accepted => "report.accept",
+                    sanzhi_domain::ReviewDecision::Returned => "report.return",
+                },
+                "assignment",
+                &report.assignment_id.to_string(),
+                Some(&to_json(&report.clone().into_report()?)),
+                Some(&to_json(&review)),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(review))
+        }
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            // Another reviewer decided meanwhile.
+            let row: ReviewRow = sqlx::query_as(&format!(
+                "SELECT {REVIEW_COLUMNS} FROM report_reviews WHERE report_id = $1"
+            ))
+            .bind(r.report_id)
+            .fetch_one(pool)
+            .await?;
+            Ok(Err(row.into_review()?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Done reports no one has reviewed, of one plan or all, oldest first.
+pub(crate) async fn pending_reviews(
+    pool: &Pool,
+    plan: Option<&str>,
+) -> Result<Vec<sanzhi_domain::PendingReview>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        report: ReportRow,
+        plan_code: String,
+        plan_short_name: String,
+        item_number: i32,
+        item_text: String,
+        unit: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, r.assignment_id, r.version, r.state, r.milestone_seq, r.reported_on,
+                r.achieved, r.narrative, r.evidence, r.reporter, r.corrects_id, r.is_demo,
+                r.created_at,
+                p.code AS plan_code, p.short_name AS plan_short_name, w.number AS item_number,
+                w.body AS item_text, u.name AS unit
+         FROM progress_reports r
+         JOIN assignments a ON a.id = r.assignment_id
+         JOIN units u ON u.id = a.unit_id
+         JOIN work_items w ON w.id = a.work_item_id
+         JOIN plans p ON p.id = w.plan_id
+         WHERE r.state = 'done'
+           AND NOT EXISTS (SELECT 1 FROM report_reviews v WHERE v.report_id = r.id)
+           AND ($1 IS NULL OR p.code = $1)
+         ORDER BY r.created_at, r.id",
+    )
+    .bind(plan)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(sanzhi_domain::PendingReview {
+                report: r.report.into_report()?,
+                plan_code: r.plan_code,
+                plan_short_name: r.plan_short_name,
+                item_number: r.item_number,
+                item_text: r.item_text,
+                unit: r.unit,
+            })
+        })
+        .collect()
+}
+
+/// The plan, unit and assignment of a report.
+pub(crate) async fn report_owner(
+    pool: &Pool,
+    report_id: i64,
+) -> Result<Option<(String, String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT p.code, u.name, a.id FROM progress_reports r
+         JOIN assignments a ON a.id = r.assignment_id
+         JOIN units u ON u.id = a.unit_id
+         JOIN work_items w ON w.id = a.work_item_id
+         JOIN plans p ON p.id = w.plan_id
+         WHERE r.id = $1",
+    )
+    .bind(report_id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Assignments in scope with their milestones and their reports up to `as_of`.
@@ -1270,9 +1442,26 @@ pub(crate) async fn tracked(
     .bind(as_of)
     .fetch_all(pool)
     .await?;
+    let reviews: Vec<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM report_reviews
+         WHERE report_id IN (
+             SELECT id FROM progress_reports
+             WHERE assignment_id IN (SELECT a.id {FROM}) AND reported_on <= $4)
+           AND reviewed_on <= $5"
+    ))
+    .bind(scope.plan.as_deref())
+    .bind(scope.unit.as_deref())
+    .bind(scope.item)
+    .bind(as_of)
+    .bind(as_of)
+    .fetch_all(pool)
+    .await?;
+    let mut reviews = reviews_by_report(reviews)?;
     let mut by_assignment: HashMap<i64, Vec<sanzhi_domain::Report>> = HashMap::new();
     for r in reports {
-        by_assignment.entry(r.assignment_id).or_default().push(r.into_report()?);
+        let mut report = r.into_report()?;
+        report.review = reviews.remove(&report.id);
+        by_assignment.entry(report.assignment_id).or_default().push(report);
     }
     Ok(rows
         .into_iter()
@@ -1284,12 +1473,18 @@ pub(crate) async fn tracked(
         .collect())
 }
 
-/// Removes every demo report (never a real one: the trigger refuses).
+/// Removes every demo report and demo review (never a real one: the triggers refuse).
 pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
-    Ok(sqlx::query("DELETE FROM progress_reports WHERE is_demo")
-        .execute(pool)
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM report_reviews WHERE is_demo")
+        .execute(&mut *tx)
+        .await?;
+    let n = sqlx::query("DELETE FROM progress_reports WHERE is_demo")
+        .execute(&mut *tx)
         .await?
-        .rows_affected())
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
 }
 
 pub(crate) async fn has_demo_reports(pool: &Pool) -> Result<bool, StoreError> {
@@ -1336,11 +1531,16 @@ pub(crate) async fn assignment_milestone_count(
 /// Appends many demo reports in one transaction, numbering versions after what is stored.
 pub(crate) async fn insert_demo_reports(
     pool: &Pool,
-    reports: &[(sanzhi_domain::NewReport, chrono::DateTime<chrono::Utc>)],
+    reports: &[crate::DemoReport],
 ) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
     let mut versions: HashMap<i64, i32> = HashMap::new();
-    for (r, created_at) in reports {
+    for crate::DemoReport {
+        report: r,
+        created_at,
+        review,
+    } in reports
+    {
         let v = match versions.get(&r.assignment_id) {
             Some(v) => *v,
             None => {
@@ -1354,10 +1554,11 @@ pub(crate) async fn insert_demo_reports(
             }
         } + 1;
         versions.insert(r.assignment_id, v);
-        sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
                  achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)
+             RETURNING id",
         )
         .bind(r.assignment_id)
         .bind(v)
@@ -1370,8 +1571,23 @@ pub(crate) async fn insert_demo_reports(
         .bind(&r.reporter)
         .bind(r.corrects_id)
         .bind(created_at)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        if let Some(v) = review {
+            sqlx::query(
+                "INSERT INTO report_reviews (report_id, decision, reason, reviewer, reviewed_on,
+                     is_demo, created_at)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, $6)",
+            )
+            .bind(id)
+            .bind(v.decision.as_str())
+            .bind(&v.reason)
+            .bind(&v.reviewer)
+            .bind(v.reviewed_on)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(reports.len() as u64)

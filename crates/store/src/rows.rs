@@ -299,6 +299,36 @@ impl ReportRow {
             corrects_id: self.corrects_id,
             is_demo: self.is_demo,
             created_at: self.created_at,
+            review: None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ReviewRow {
+    pub id: i64,
+    pub report_id: i64,
+    pub decision: String,
+    pub reason: String,
+    pub reviewer: String,
+    pub reviewed_on: chrono::NaiveDate,
+    pub is_demo: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ReviewRow {
+    pub(crate) fn into_review(self) -> Result<sanzhi_domain::Review, StoreError> {
+        let decision = sanzhi_domain::ReviewDecision::parse(&self.decision)
+            .ok_or_else(|| StoreError::Corrupt(format!("review decision {}", self.decision)))?;
+        Ok(sanzhi_domain::Review {
+            id: self.id,
+            report_id: self.report_id,
+            decision,
+            reason: self.reason,
+            reviewer: self.reviewer,
+            reviewed_on: self.reviewed_on,
+            is_demo: self.is_demo,
+            created_at: self.created_at,
         })
     }
 }

@@ -1,0 +1,95 @@
+//! Review (签收/销号) in the interface: what became of a done report, and the coordinator's
+//! accept / return controls.
+
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use crate::review::ReviewReport;
+use leptos::prelude::*;
+use sanzhi_domain::{Report, ReportState, ReviewDecision};
+
+/// “待签收” / “已签收（by, on）” / “已退回（by, on）：reason”; nothing for a progress note.
+#[component]
+pub fn ReviewNote(report: Report) -> impl IntoView {
+    if report.state != ReportState::Done {
+        return ().into_any();
+    }
+    match report.review {
+        None => view! { <span class="review review-pending">"待签收"</span> }.into_any(),
+        Some(v) => {
+            let class = match v.decision {
+                ReviewDecision::Accepted => "review review-accepted",
+                ReviewDecision::Returned => "review review-returned",
+            };
+            let reason = (!v.reason.is_empty()).then(|| format!("：{}", v.reason));
+            view! {
+                <span class=class>
+                    {format!("{}（{}，{}）", v.decision.label_zh(), v.reviewer, v.reviewed_on)}
+                    {reason}
+                </span>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Accept or return one done report. The page refetches when `action` completes; `last`
+/// remembers which report was acted on so its answer shows beside it.
+#[component]
+pub fn ReviewControls(
+    report_id: i64,
+    action: ServerAction<ReviewReport>,
+    last: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let send = move |decision: &'static str| {
+        last.set(Some(report_id));
+        action.dispatch(ReviewReport {
+            report_id,
+            decision: decision.to_owned(),
+            reason: reason.get_untracked(),
+        });
+    };
+    let result = move || {
+        (last.get() == Some(report_id))
+            .then(|| action.value().get())
+            .flatten()
+            .and_then(|r| match r {
+                Ok(_) => None,
+                Err(error @ AppError::Conflict { .. }) => {
+                    Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
+                }
+                Err(error) => Some(view! { <ErrorBox error /> }.into_any()),
+            })
+    };
+    view! {
+        <div class="review-controls" data-report=report_id>
+            <label>
+                "退回理由"
+                <textarea
+                    name="reason"
+                    rows="2"
+                    placeholder="退回时必填；签收时可留空"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            <button
+                type="button"
+                class="accept"
+                disabled=move || action.pending().get()
+                on:click=move |_| send("accepted")
+            >
+                "签收"
+            </button>
+            <button
+                type="button"
+                class="return"
+                disabled=move || action.pending().get()
+                on:click=move |_| send("returned")
+            >
+                "退回"
+            </button>
+            {result}
+        </div>
+    }
+}
