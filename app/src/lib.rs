@@ -13,6 +13,7 @@ pub mod auth;
 pub mod charts;
 pub mod components;
 pub mod error;
+pub mod i18n;
 pub mod indicators;
 pub mod overview;
 pub mod readings;
@@ -32,9 +33,10 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::html_lang(i18n::detect());
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -57,10 +59,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let l = i18n::provide();
+    let product = i18n::i18n::td_string!(l, common.product_title);
+    let short = i18n::i18n::td_string!(l, common.product_short);
     view! {
         <Stylesheet id="leptos" href="/pkg/sanzhi.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "三治 · 衢州市治水治气治土".to_owned() } else { format!("{page} · 三治") }
+        <Title formatter=move |page: String| {
+            if page.is_empty() { product.to_owned() } else { format!("{page} · {short}") }
         } />
         <Router>
             <Layout>

@@ -50,7 +50,10 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
     let user = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let may_review: Vec<String> = ["water", "air", "soil"]
         .into_iter()
-        .filter(|p| sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::Review { plan: p }).is_ok())
+        .filter(|p| {
+            sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::Review { plan: p })
+                .is_ok()
+        })
         .map(str::to_owned)
         .collect();
     let plan = match plan.as_deref().map(str::trim) {
@@ -63,7 +66,9 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
         }
         _ => user.plan.clone(),
     };
-    let rows = crate::api::store()?.pending_reviews(plan.as_deref()).await?;
+    let rows = crate::api::store()?
+        .pending_reviews(plan.as_deref())
+        .await?;
     Ok(ReviewQueue {
         plan,
         may_review,

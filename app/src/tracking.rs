@@ -100,11 +100,9 @@ pub async fn get_item_tracking(
         crate::api::today(),
     )
     .await?;
-    t.may_review = sanzhi_domain::authorize(
-        me.as_ref(),
-        &sanzhi_domain::Action::Review { plan: &code },
-    )
-    .is_ok();
+    t.may_review =
+        sanzhi_domain::authorize(me.as_ref(), &sanzhi_domain::Action::Review { plan: &code })
+            .is_ok();
     t.my_unit = me
         .filter(|u| u.role == sanzhi_domain::Role::Reporter)
         .and_then(|u| u.unit);

@@ -46,7 +46,33 @@ test('a unit reports on its overdue item and the status turns', async () => {
   await form.locator('.ok').waitFor();
   assert.match(await form.locator('.ok').innerText(), /已提交：第 1 次报告/);
   await page.locator('.history .report', { hasText: '浏览器测试' }).waitFor();
+  // Not done until 治水办 accepts it: still overdue, waiting for review, and the reporter
+  // has no accept button.
+  const row = page.locator('table.assignment-status tr[data-unit="市环保局"]');
+  await row.locator('.review-pending').waitFor();
+  assert.equal(await row.locator('.badge').innerText(), '逾期');
+  assert.equal(await page.locator('.review-controls').count(), 0, 'a reporter cannot review');
+
+  // 治水办's coordinator finds it in the queue and accepts it.
+  const coord = await newPage(browser, server, 'e2e-water');
+  await coord.page.goto(`${server.base}/review`);
+  await waitForHydration(coord.page);
+  const pending = coord.page.locator('.review-queue li', { hasText: '浏览器测试' });
+  await pending.waitFor();
+  assert.match(await coord.page.locator('.queue-count').innerText(), /治水：1 份待签收/);
+  await pending.getByRole('button', { name: '签收' }).click();
+  await coord.page.locator('.empty', { hasText: '没有待签收的报告' }).waitFor();
+  assert.deepEqual(coord.problems, []);
+  await coord.page.close();
+
+  // Accepted today: as of today the item is done late, and the history says who accepted.
+  await page.goto(`${server.base}/plans/water/items/28`);
+  await waitForHydration(page);
   await page.locator('table.assignment-status .badge', { hasText: '逾期后完成' }).waitFor();
+  assert.match(
+    await page.locator('.history .report', { hasText: '浏览器测试' }).innerText(),
+    /已签收（e2e-water（e2e-water）/,
+  );
 
   // The same form again, on a stale version: another tab that had not seen the report.
   await page.goto(`${server.base}/plans/water/items/28?as_of=2018-08-13`);

@@ -92,7 +92,10 @@ const DEMO_RETURN_REASON: &str = "【演示】佐证材料不全：请补充验�
 /// about one in eight is returned first, and the unit reports it done again two to four weeks
 /// later, which is accepted.
 fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<NewReview>)> {
-    let mut rng = Rng::for_key(&format!("review/{}/{}/{}", t.plan_code, t.item_number, t.unit));
+    let mut rng = Rng::for_key(&format!(
+        "review/{}/{}/{}",
+        t.plan_code, t.item_number, t.unit
+    ));
     let review = |on: NaiveDate, decision, reason: &str, rng: &mut Rng| NewReview {
         report_id: 0,
         decision,
@@ -108,7 +111,12 @@ fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<
             continue;
         }
         if rng.below(8) == 0 {
-            let returned = review(r.reported_on, ReviewDecision::Returned, DEMO_RETURN_REASON, &mut rng);
+            let returned = review(
+                r.reported_on,
+                ReviewDecision::Returned,
+                DEMO_RETURN_REASON,
+                &mut rng,
+            );
             let mut again = r.clone();
             again.reported_on = day(returned.reviewed_on, 14 + rng.below(15) as i64);
             again.narrative = format!("{}（已补充验收材料）", r.narrative);

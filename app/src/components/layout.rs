@@ -1,21 +1,25 @@
 //! The frame around every page: header, navigation and the hydration marker.
 
 use crate::components::status::keep_as_of;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{lang, LanguageToggle, Locale};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The navigation entries, in order: (path, label).
-pub const NAV: [(&str, &str); 9] = [
-    ("/", "总览"),
-    ("/plans/water", "治水"),
-    ("/plans/air", "治气"),
-    ("/plans/soil", "治土"),
-    ("/my", "我的任务"),
-    ("/review", "签收"),
-    ("/timeline", "时间轴"),
-    ("/indicators", "指标"),
-    ("/readings", "读数"),
-];
+pub fn nav(l: Locale) -> [(&'static str, &'static str); 9] {
+    [
+        ("/", td_string!(l, common.nav_overview)),
+        ("/plans/water", td_string!(l, common.nav_water)),
+        ("/plans/air", td_string!(l, common.nav_air)),
+        ("/plans/soil", td_string!(l, common.nav_soil)),
+        ("/my", td_string!(l, common.nav_my)),
+        ("/review", td_string!(l, common.nav_review)),
+        ("/timeline", td_string!(l, common.nav_timeline)),
+        ("/indicators", td_string!(l, common.nav_indicators)),
+        ("/readings", td_string!(l, common.nav_readings)),
+    ]
+}
 
 /// Header with the product name and navigation, then the page.
 ///
@@ -27,19 +31,20 @@ pub fn Layout(
     children: Children,
 ) -> impl IntoView {
     let as_of = crate::components::status::as_of_param();
+    let l = lang();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
         <div class="app" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <header class="site-header">
                 <a class="brand" href="/">
-                    <span class="brand-mark">"三治"</span>
-                    <span class="brand-text">"衢州市治水 · 治气 · 治土行动"</span>
+                    <span class="brand-mark">{td_string!(l, common.product_short)}</span>
+                    <span class="brand-text">{td_string!(l, common.brand_text)}</span>
                 </a>
-                <nav class="site-nav" aria-label="主导航">
+                <nav class="site-nav" aria-label=td_string!(l, common.main_nav)>
                     {move || {
                         let keep = as_of.get();
-                        NAV.into_iter()
+                        nav(l).into_iter()
                             .map(|(href, label)| {
                                 let href = keep_as_of(href, keep.as_deref());
                                 view! { <A href=href exact=true>{label}</A> }
@@ -50,9 +55,7 @@ pub fn Layout(
             </header>
             <UserBox />
             <main class="page">{children()}</main>
-            <footer class="site-footer">
-                "数据来源：衢州市人民政府办公室 衢政办发〔2018〕43号"
-            </footer>
+            <footer class="site-footer">{td_string!(l, common.footer_source)}</footer>
         </div>
     }
 }
@@ -62,6 +65,7 @@ pub fn Layout(
 #[component]
 fn UserBox() -> impl IntoView {
     let me = LocalResource::new(crate::auth::whoami);
+    let l = lang();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = crate::auth::logout().await;
@@ -73,20 +77,25 @@ fn UserBox() -> impl IntoView {
     };
     view! {
         <div class="user-box">
+            <LanguageToggle />
             {move || {
                 me.get()
                     .and_then(Result::ok)
                     .flatten()
                     .map(|user| {
                         view! {
-                            <span class="who">{user.describe_zh()}</span>
-                            {user.is_demo.then(|| view! { <span class="demo-tag">"演示账号"</span> })}
+                            <span class="who">{crate::i18n::describe_user(l, &user)}</span>
+                            {user
+                                .is_demo
+                                .then(|| view! { <span class="demo-tag">{td_string!(l, common.demo_account)}</span> })}
                             {(user.role == sanzhi_domain::Role::Admin)
                                 .then(|| view! {
-                                    <a href="/admin/users">"账号"</a>
-                                    <a href="/admin/audit">"审计记录"</a>
+                                    <a href="/admin/users">{td_string!(l, common.accounts)}</a>
+                                    <a href="/admin/audit">{td_string!(l, common.audit_log)}</a>
                                 })}
-                            <button type="button" class="sign-out" on:click=sign_out>"退出"</button>
+                            <button type="button" class="sign-out" on:click=sign_out>
+                                {td_string!(l, common.sign_out)}
+                            </button>
                         }
                     })
             }}

@@ -1,5 +1,7 @@
 //! Status badges, count strips, and the as-of bar every page carries.
 
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use sanzhi_domain::{Status, StatusCounts};
@@ -10,9 +12,10 @@ pub fn StatusBadge(
     /// The status to show.
     status: Status,
 ) -> impl IntoView {
+    let l = lang();
     view! {
         <span class=format!("badge status-{}", status.as_str()) data-status=status.as_str()>
-            {status.label_zh()}
+            {crate::i18n::status(l, status)}
         </span>
     }
 }
@@ -23,6 +26,7 @@ pub fn StatusStrip(
     /// The counts to show.
     counts: StatusCounts,
 ) -> impl IntoView {
+    let l = lang();
     view! {
         <p class="status-strip">
             {Status::ALL
@@ -31,12 +35,14 @@ pub fn StatusStrip(
                 .map(|s| {
                     view! {
                         <span class=format!("count status-{}", s.as_str())>
-                            {format!("{} {}", s.label_zh(), counts.get(s))}
+                            {format!("{} {}", crate::i18n::status(l, s), counts.get(s))}
                         </span>
                     }
                 })
                 .collect_view()}
-            <span class="count total">{format!("共 {} 项分工", counts.total())}</span>
+            <span class="count total">
+                {fmt(td_string!(l, common.assignments_total), &[&counts.total()])}
+            </span>
         </p>
     }
 }
@@ -63,6 +69,7 @@ pub fn AsOfBar(
     /// Whether generated demo reports are loaded.
     demo: bool,
 ) -> impl IntoView {
+    let l = lang();
     let location = use_location();
     let query = use_query_map();
     let path = move || location.pathname.get();
@@ -80,16 +87,16 @@ pub fn AsOfBar(
             <form method="get" action=path>
                 {others}
                 <label>
-                    "数据截至 "
+                    {td_string!(l, common.as_of_label)}
                     <input type="date" name="as_of" value=as_of min="2018-01-01" max="2030-12-31" />
                 </label>
-                <button type="submit">"查看"</button>
+                <button type="submit">{td_string!(l, common.view)}</button>
             </form>
             {demo
                 .then(|| {
                     view! {
                         <p class="demo-banner" role="note">
-                            "演示数据：进展报告由程序生成，仅供演示，并非衢州市的真实记录。"
+                            {td_string!(l, common.demo_banner)}
                         </p>
                     }
                 })}

@@ -147,12 +147,15 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
     .into_any()
 }
 
-/// “逾期 12 天” / “剩 5 天” / nothing.
+/// “逾期 12 天” / “剩 5 天” / nothing, in the page's language.
 pub fn days_text(days_left: Option<i64>) -> Option<String> {
+    use crate::i18n::fmt;
+    use crate::i18n::i18n::td_string;
+    let l = crate::i18n::lang();
     days_left.map(|d| match d {
-        d if d < 0 => format!("逾期 {} 天", -d),
-        0 => "今天到期".to_owned(),
-        d => format!("剩 {d} 天"),
+        d if d < 0 => fmt(td_string!(l, common.days_late), &[&-d]),
+        0 => td_string!(l, common.due_today).to_owned(),
+        d => fmt(td_string!(l, common.days_left), &[&d]),
     })
 }
 

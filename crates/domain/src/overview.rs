@@ -213,6 +213,8 @@ mod tests {
             },
             last_report: None,
             report_count: 0,
+            awaiting_review: false,
+            returned: None,
         }
     }
 

@@ -364,6 +364,144 @@ mod tests {
         }
     }
 
+    fn stored(
+        version: i32,
+        state: ReportState,
+        on: NaiveDate,
+        review: Option<ReviewDecision>,
+    ) -> Report {
+        Report {
+            id: i64::from(version) * 10,
+            assignment_id: 7,
+            version,
+            state,
+            milestone_seq: None,
+            reported_on: on,
+            achieved: None,
+            narrative: "x".into(),
+            evidence: vec![],
+            reporter: "r".into(),
+            corrects_id: None,
+            is_demo: false,
+            created_at: DateTime::<Utc>::default(),
+            review: review.map(|decision| Review {
+                id: i64::from(version),
+                report_id: i64::from(version) * 10,
+                decision,
+                reason: if decision == ReviewDecision::Returned {
+                    "材料不全".into()
+                } else {
+                    String::new()
+                },
+                reviewer: "治水办".into(),
+                reviewed_on: on,
+                is_demo: false,
+                created_at: DateTime::<Utc>::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_done_report_counts_only_once_accepted() {
+        use crate::{Deadline, Precision, Status};
+        let d = |m, day| NaiveDate::from_ymd_opt(2018, m, day).expect("date");
+        let due = d(7, 31);
+        let milestones = [Milestone {
+            phrase: "7月底前".into(),
+            deadline: Deadline::By {
+                due,
+                precision: Precision::Month,
+            },
+        }];
+        let start = d(6, 1);
+        let as_of = d(8, 15);
+        let status = |reports: &[Report]| Tracked::assess(&milestones, reports, as_of, start, 15);
+
+        // Reported done on time but not reviewed: still overdue, and waiting for review.
+        let pending = [stored(1, ReportState::Done, d(7, 20), None)];
+        let (a, awaiting, returned) = status(&pending);
+        assert_eq!(a.status, Status::Overdue);
+        assert!(awaiting && returned.is_none());
+
+        // Accepted: done on time (from the report's day, not the review's).
+        let accepted = [stored(
+            1,
+            ReportState::Done,
+            d(7, 20),
+            Some(ReviewDecision::Accepted),
+        )];
+        let (a, awaiting, returned) = status(&accepted);
+        assert_eq!(a.status, Status::Done);
+        assert!(!awaiting && returned.is_none());
+
+        // Returned: not done, and the unit must answer it.
+        let back = [stored(
+            1,
+            ReportState::Done,
+            d(7, 20),
+            Some(ReviewDecision::Returned),
+        )];
+        let (a, awaiting, returned) = status(&back);
+        assert_eq!(a.status, Status::Overdue);
+        assert!(!awaiting);
+        assert_eq!(returned.map(|r| r.version), Some(1));
+
+        // Returned, then done again and accepted after the due date: done late, nothing
+        // returned any more.
+        let again = [
+            stored(
+                1,
+                ReportState::Done,
+                d(7, 20),
+                Some(ReviewDecision::Returned),
+            ),
+            stored(
+                2,
+                ReportState::Done,
+                d(8, 10),
+                Some(ReviewDecision::Accepted),
+            ),
+        ];
+        let (a, _, returned) = status(&again);
+        assert_eq!(a.status, Status::DoneLate);
+        assert!(returned.is_none());
+
+        // A progress note is never waiting for review.
+        let note = [stored(1, ReportState::InProgress, d(7, 20), None)];
+        assert!(!note[0].awaits_review() && !status(&note).1);
+    }
+
+    #[test]
+    fn a_review_needs_a_known_decision_and_a_reason_to_return() {
+        let day = NaiveDate::from_ymd_opt(2018, 8, 1).expect("date");
+        let ok = NewReview::parse(5, "accepted", "  ", "治水办", day).expect("accept");
+        assert_eq!(
+            (ok.decision, ok.reason.as_str()),
+            (ReviewDecision::Accepted, "")
+        );
+        let back = NewReview::parse(5, "returned", " 材料不全 ", "治水办", day).expect("return");
+        assert_eq!(back.reason, "材料不全");
+        assert_eq!(
+            NewReview::parse(5, "returned", " ", "治水办", day)
+                .unwrap_err()
+                .field,
+            "reason"
+        );
+        assert_eq!(
+            NewReview::parse(5, "ok", "", "治水办", day)
+                .unwrap_err()
+                .field,
+            "decision"
+        );
+        let long = "长".repeat(NewReview::MAX_REASON + 1);
+        assert_eq!(
+            NewReview::parse(5, "returned", &long, "治水办", day)
+                .unwrap_err()
+                .field,
+            "reason"
+        );
+    }
+
     #[test]
     fn a_good_form_parses() {
         let r = NewReport::parse(&form(), 2).unwrap();

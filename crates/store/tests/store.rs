@@ -387,14 +387,300 @@ async fn the_reference_tables_are_loaded(db: &TestDb) {
 mod reports {
     use super::*;
     use sanzhi_domain::chrono::{NaiveDate, TimeZone, Utc};
-    use sanzhi_domain::{NewReport, ReportState, Status};
+    use sanzhi_domain::{NewReport, NewReview, ReportState, ReviewDecision, Status};
     use sanzhi_store::TrackScope;
 
     on_both_backends!(
         reports_append_with_a_version_check,
         status_replays_from_the_reports_made_by_a_day,
         reports_cannot_be_changed_or_removed,
+        a_done_report_counts_once_accepted_and_a_report_is_reviewed_once,
+        a_returned_report_waits_for_the_unit_and_reviews_are_history,
+        demo_reviews_go_with_demo_reports,
     );
+
+    fn review(report_id: i64, decision: ReviewDecision, reason: &str, on: NaiveDate) -> NewReview {
+        NewReview {
+            report_id,
+            decision,
+            reason: reason.into(),
+            reviewer: "治水办 李四（t-water）".into(),
+            reviewed_on: on,
+            is_demo: false,
+        }
+    }
+
+    async fn tracked_28(db: &TestDb, day: NaiveDate) -> sanzhi_domain::Tracked {
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: Some("市环保局".into()),
+            item: Some(28),
+        };
+        db.store
+            .tracked(&scope, day, 15)
+            .await
+            .expect("tracked")
+            .remove(0)
+    }
+
+    async fn a_done_report_counts_once_accepted_and_a_report_is_reviewed_once(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        // Water (28): 市环保局, 7月底前. Done on 07-20, accepted on 08-03.
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
+            .single()
+            .expect("now");
+        let rep = db
+            .store
+            .add_report(&new_report(a, 0, d(2018, 7, 20), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        let pending = db
+            .store
+            .pending_reviews(Some("water"))
+            .await
+            .expect("queue");
+        assert_eq!(
+            pending.iter().map(|p| p.report.id).collect::<Vec<_>>(),
+            [rep.id]
+        );
+        assert_eq!(
+            (pending[0].unit.as_str(), pending[0].item_number),
+            ("市环保局", 28)
+        );
+        assert!(db
+            .store
+            .pending_reviews(Some("air"))
+            .await
+            .expect("air")
+            .is_empty());
+
+        let t = tracked_28(db, d(2018, 8, 15)).await;
+        assert_eq!(
+            t.assessment.status,
+            Status::Overdue,
+            "not done until accepted"
+        );
+        assert!(t.awaiting_review);
+
+        let stored = db
+            .store
+            .add_review(
+                &review(rep.id, ReviewDecision::Accepted, "", d(2018, 8, 3)),
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        assert_eq!(stored.decision, ReviewDecision::Accepted);
+        // As of 08-15 it is done, on time (the report's day counts); replaying 08-02, before
+        // the review, it was still overdue.
+        let t = tracked_28(db, d(2018, 8, 15)).await;
+        assert_eq!(t.assessment.status, Status::Done);
+        assert!(!t.awaiting_review && t.returned.is_none());
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 2)).await.assessment.status,
+            Status::Overdue
+        );
+        assert!(db
+            .store
+            .pending_reviews(None)
+            .await
+            .expect("queue")
+            .is_empty());
+        let history = db.store.reports(a).await.expect("reports");
+        assert_eq!(history[0].review.as_ref().map(|v| v.id), Some(stored.id));
+
+        // A second decision on the same report is refused with the first one, and changes
+        // nothing.
+        let second = db
+            .store
+            .add_review(
+                &review(rep.id, ReviewDecision::Returned, "再看看", d(2018, 8, 4)),
+                now,
+            )
+            .await
+            .expect("review");
+        assert_eq!(second.expect_err("conflict").id, stored.id);
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 15)).await.assessment.status,
+            Status::Done
+        );
+
+        // Only done reports are reviewed; an unknown report is not found.
+        let note = db
+            .store
+            .add_report(
+                &new_report(a, 1, d(2018, 8, 20), ReportState::InProgress),
+                now,
+            )
+            .await
+            .expect("add")
+            .expect("ok");
+        let e = db
+            .store
+            .add_review(
+                &review(note.id, ReviewDecision::Accepted, "", d(2018, 8, 21)),
+                now,
+            )
+            .await
+            .expect_err("in progress");
+        assert!(matches!(e, sanzhi_store::StoreError::Invalid(_)), "{e}");
+        let e = db
+            .store
+            .add_review(
+                &review(999_999, ReviewDecision::Accepted, "", d(2018, 8, 21)),
+                now,
+            )
+            .await
+            .expect_err("unknown");
+        assert!(matches!(e, sanzhi_store::StoreError::NotFound(_)), "{e}");
+
+        // The review is on the audit trail with the report before and the decision after.
+        let audit = db
+            .store
+            .item_audit_entries("water", 28, 50)
+            .await
+            .expect("audit");
+        let entry = audit
+            .iter()
+            .find(|e| e.action == "report.accept")
+            .expect("audited");
+        assert_eq!(entry.actor, "治水办 李四（t-water）");
+        assert!(entry
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains("\"version\":1")));
+        assert!(entry
+            .after
+            .as_deref()
+            .is_some_and(|b| b.contains("accepted")));
+    }
+
+    async fn a_returned_report_waits_for_the_unit_and_reviews_are_history(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
+            .single()
+            .expect("now");
+        let first = db
+            .store
+            .add_report(&new_report(a, 0, d(2018, 7, 20), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        db.store
+            .add_review(
+                &review(
+                    first.id,
+                    ReviewDecision::Returned,
+                    "缺验收报告",
+                    d(2018, 7, 25),
+                ),
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        let t = tracked_28(db, d(2018, 8, 1)).await;
+        assert_eq!(t.assessment.status, Status::Overdue);
+        let back = t.returned.expect("returned");
+        assert_eq!(back.id, first.id);
+        assert_eq!(back.review.map(|v| v.reason), Some("缺验收报告".to_owned()));
+
+        // The unit answers with a new done report; accepted, the item is done late.
+        let again = db
+            .store
+            .add_report(&new_report(a, 1, d(2018, 8, 5), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        let t = tracked_28(db, d(2018, 8, 6)).await;
+        assert!(t.returned.is_none() && t.awaiting_review);
+        db.store
+            .add_review(
+                &review(again.id, ReviewDecision::Accepted, "", d(2018, 8, 7)),
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("ok");
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 7)).await.assessment.status,
+            Status::DoneLate
+        );
+
+        // A return without a reason is refused by the database too; reviews are never
+        // changed or removed.
+        let third = db
+            .store
+            .add_report(&new_report(a, 2, d(2018, 8, 8), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        let blank_return = format!(
+            "INSERT INTO report_reviews (report_id, decision, reason, reviewer, reviewed_on, created_at)
+             SELECT id, 'returned', ' ', 'x', reported_on, created_at FROM progress_reports
+             WHERE id = {}",
+            third.id
+        );
+        for sql in [
+            blank_return.as_str(),
+            "UPDATE report_reviews SET decision = 'returned', reason = '改写'",
+            "DELETE FROM report_reviews",
+        ] {
+            let r = match &db.store {
+                Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+                Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            };
+            assert!(r.is_err(), "{sql} must be refused");
+        }
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 7)).await.assessment.status,
+            Status::DoneLate
+        );
+    }
+
+    async fn demo_reviews_go_with_demo_reports(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
+            .single()
+            .expect("now");
+        let mut demo = new_report(a, 0, d(2018, 7, 20), ReportState::Done);
+        demo.is_demo = true;
+        let mut accepted = review(0, ReviewDecision::Accepted, "", d(2018, 7, 22));
+        accepted.is_demo = true;
+        db.store
+            .insert_demo_reports(&[sanzhi_store::DemoReport {
+                report: demo,
+                created_at: now,
+                review: Some(accepted),
+            }])
+            .await
+            .expect("demo");
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 1)).await.assessment.status,
+            Status::Done
+        );
+        assert!(db
+            .store
+            .pending_reviews(None)
+            .await
+            .expect("queue")
+            .is_empty());
+        // Clearing the demo removes its reviews with its reports.
+        assert_eq!(db.store.clear_demo_reports().await.expect("clear"), 1);
+        assert_eq!(
+            tracked_28(db, d(2018, 8, 1)).await.assessment.status,
+            Status::Overdue
+        );
+        assert!(db.store.reports(a).await.expect("reports").is_empty());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -483,10 +769,19 @@ mod reports {
             .with_ymd_and_hms(2018, 8, 5, 8, 0, 0)
             .single()
             .expect("now");
-        db.store
+        let done = db
+            .store
             .add_report(&new_report(a, 0, d(2018, 8, 5), ReportState::Done), now)
             .await
             .expect("add")
+            .expect("ok");
+        db.store
+            .add_review(
+                &review(done.id, ReviewDecision::Accepted, "", d(2018, 8, 5)),
+                now,
+            )
+            .await
+            .expect("review")
             .expect("ok");
         let scope = TrackScope {
             plan: Some("water".into()),
