@@ -19,6 +19,9 @@ pub const MUTATING: &[&str] = &[
     "/api/report",
     "/api/review",
     "/api/save_reading",
+    "/api/account_create",
+    "/api/account_reset_password",
+    "/api/account_set_active",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).
@@ -40,6 +43,7 @@ pub const READING: &[&str] = &[
     "/api/item_audit",
     "/api/users",
     "/api/review_queue",
+    "/api/accounts",
 ];
 
 /// Paths an anonymous visitor may reach.

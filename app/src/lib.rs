@@ -6,6 +6,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -104,6 +105,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("users"))
                         view=routes::audit::UsersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("accounts"))
+                        view=routes::accounts::AccountsPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -6,17 +6,7 @@ use anyhow::Context;
 use sanzhi_domain::Role;
 use sanzhi_store::{NewUser, Store};
 
-/// A random password of 16 letters and digits (no look-alikes), from the OS's generator.
-pub fn random_password() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect()
-}
+pub use app::accounts::inner::random_password;
 
 /// Checks the fields a role needs and stores the user with an argon2id hash.
 #[allow(clippy::too_many_arguments)]

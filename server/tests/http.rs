@@ -574,6 +574,234 @@ mod tracking {
     }
 }
 
+mod accounts {
+    use super::*;
+
+    on_both_backends!(
+        an_admin_manages_accounts_in_the_browser_api,
+        the_language_toggle_is_remembered_by_cookie,
+    );
+
+    async fn sign_in(
+        app: &TestApp,
+        username: &str,
+        password: &str,
+    ) -> (reqwest::Client, serde_json::Value) {
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .expect("client");
+        let body = post_json(
+            &c,
+            format!("{}/api/login", app.base),
+            &[("username", username), ("password", password)],
+        )
+        .await;
+        (c, body)
+    }
+
+    async fn an_admin_manages_accounts_in_the_browser_api(app: &TestApp) {
+        let admin = app.client_for("t-admin").await;
+        let create = |form: Vec<(&'static str, &'static str)>| {
+            let admin = admin.clone();
+            async move { post_json(&admin, format!("{}/api/account_create", app.base), &form).await }
+        };
+        let form = |username: &'static str,
+                    role: &'static str,
+                    plan: &'static str,
+                    unit: &'static str,
+                    password: &'static str| {
+            vec![
+                ("form[username]", username),
+                ("form[display_name]", "王五"),
+                ("form[role]", role),
+                ("form[plan]", plan),
+                ("form[unit]", unit),
+                ("form[password]", password),
+            ]
+        };
+        // A reporter of 开化 with a generated password, shown once.
+        let made = create(form("wang.wu", "reporter", "", "开化县政府", "")).await;
+        assert_eq!(made["user"]["unit"], "开化县政府", "{made}");
+        let password = made["password"].as_str().expect("generated").to_owned();
+        assert_eq!(password.len(), 16);
+        let (wang, me) = sign_in(app, "wang.wu", &password).await;
+        assert_eq!(me["role"], "reporter", "{me}");
+
+        // Bad forms name the field and store nothing.
+        for (bad, field) in [
+            (form("李四", "leader", "", "", ""), "username"),
+            (form("x1", "coordinator", "fire", "", ""), "plan"),
+            (form("x2", "reporter", "", "没有这个单位", ""), "unit"),
+            (form("x3", "leader", "", "", "short"), "password"),
+            (form("wang.wu", "leader", "", "", ""), "username"),
+        ] {
+            let e = create(bad).await;
+            assert_eq!(e["kind"], "bad_request", "{e}");
+            assert!(
+                e["message"].as_str().expect("msg").contains(field),
+                "{field}: {e}"
+            );
+        }
+        let accounts: serde_json::Value =
+            post_json(&admin, format!("{}/api/accounts", app.base), &[]).await;
+        let names: Vec<&str> = accounts
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|a| a["user"]["username"].as_str())
+            .collect();
+        assert!(
+            names.contains(&"wang.wu") && !names.iter().any(|n| n.starts_with('x')),
+            "{names:?}"
+        );
+        assert!(!accounts.to_string().contains("argon2"), "no hashes");
+
+        // Only admins: a leader and a coordinator are refused, and nothing is made.
+        for who in ["t-leader", "t-water"] {
+            let c = app.client_for(who).await;
+            let e = post_json(
+                &c,
+                format!("{}/api/account_create", app.base),
+                &form("by.other", "leader", "", "", ""),
+            )
+            .await;
+            assert_eq!(e["kind"], "forbidden", "{who}: {e}");
+            for path in [
+                "/api/accounts",
+                "/api/account_reset_password",
+                "/api/account_set_active",
+            ] {
+                let e = post_json(
+                    &c,
+                    format!("{}{path}", app.base),
+                    &[("username", "wang.wu"), ("active", "false")],
+                )
+                .await;
+                assert_eq!(e["kind"], "forbidden", "{who} {path}: {e}");
+            }
+        }
+
+        // A reset gives a new password, ends the account's sessions, and the old one fails.
+        let new: serde_json::Value = post_json(
+            &admin,
+            format!("{}/api/account_reset_password", app.base),
+            &[("username", "wang.wu")],
+        )
+        .await;
+        let new = new.as_str().expect("password").to_owned();
+        assert_ne!(new, password);
+        let me: serde_json::Value = post_json(&wang, format!("{}/api/whoami", app.base), &[]).await;
+        assert!(me.is_null(), "the session ended: {me}");
+        assert_eq!(
+            sign_in(app, "wang.wu", &password).await.1["kind"],
+            "forbidden"
+        );
+        let (wang, me) = sign_in(app, "wang.wu", &new).await;
+        assert_eq!(me["username"], "wang.wu");
+
+        // Stopping the account ends its session and its sign-in; allowing it again restores it.
+        let stop = post_json(
+            &admin,
+            format!("{}/api/account_set_active", app.base),
+            &[("username", "wang.wu"), ("active", "false")],
+        )
+        .await;
+        assert!(stop.is_null(), "{stop}");
+        let me: serde_json::Value = post_json(&wang, format!("{}/api/whoami", app.base), &[]).await;
+        assert!(me.is_null(), "stopped: {me}");
+        assert_eq!(sign_in(app, "wang.wu", &new).await.1["kind"], "forbidden");
+        post_json(
+            &admin,
+            format!("{}/api/account_set_active", app.base),
+            &[("username", "wang.wu"), ("active", "true")],
+        )
+        .await;
+        assert_eq!(sign_in(app, "wang.wu", &new).await.1["username"], "wang.wu");
+        // An admin cannot stop their own account.
+        let e = post_json(
+            &admin,
+            format!("{}/api/account_set_active", app.base),
+            &[("username", "t-admin"), ("active", "false")],
+        )
+        .await;
+        assert_eq!(e["kind"], "bad_request", "{e}");
+
+        // Every change is on the audit trail, never with a password or hash.
+        let audit = app
+            .db
+            .store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                action: Some("user.".into()),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        for want in [
+            "user.add",
+            "user.reset_password",
+            "user.deactivate",
+            "user.activate",
+        ] {
+            assert!(actions.contains(&want), "{want}: {actions:?}");
+        }
+        let text = format!("{audit:?}");
+        assert!(!text.contains(&new) && !text.contains(&password) && !text.contains("argon2"));
+        // The page itself renders for the admin.
+        let page = admin
+            .get(format!("{}/admin/accounts", app.base))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            page.contains("账号管理") && page.contains("wang.wu"),
+            "page"
+        );
+    }
+
+    async fn the_language_toggle_is_remembered_by_cookie(app: &TestApp) {
+        let zh = app.get("/my").await.text().await.expect("text");
+        assert!(zh.contains(r#"<html lang="zh-CN""#), "Chinese by default");
+        assert!(zh.contains("我的任务"));
+        // The browser's Accept-Language does not switch it: the product is Chinese first.
+        let resp = app
+            .client
+            .get(format!("{}/my", app.base))
+            .header("accept-language", "en-US,en;q=0.9")
+            .send()
+            .await
+            .expect("GET");
+        assert!(resp
+            .text()
+            .await
+            .expect("text")
+            .contains(r#"<html lang="zh-CN""#));
+        // The toggle's cookie does.
+        let en = app
+            .client
+            .get(format!("{}/my", app.base))
+            .header("cookie", "sanzhi_lang=en")
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("text");
+        assert!(en.contains(r#"<html lang="en""#), "English");
+        assert!(
+            en.contains("My tasks") && en.contains("Overview"),
+            "nav in English"
+        );
+        assert!(!en.contains(">我的任务<"), "no Chinese nav label");
+    }
+}
+
 mod reviews {
     use super::*;
 
@@ -1236,7 +1464,7 @@ mod access {
             Some("t-hbj"),
         ];
         // (call, who may: the users above in order)
-        let table: [(&str, [bool; 8]); 6] = [
+        let table: [(&str, [bool; 8]); 7] = [
             (
                 "report 开化",
                 [false, false, false, false, false, true, false, false],
@@ -1260,6 +1488,10 @@ mod access {
             (
                 "review 开化's done report (water)",
                 [false, false, false, true, false, false, false, false],
+            ),
+            (
+                "create an account",
+                [false, true, false, false, false, false, false, false],
             ),
         ];
         for (call, allowed) in table {
@@ -1322,6 +1554,21 @@ mod access {
                                 ("input[valid_days]", ""),
                                 ("input[provisional]", ""),
                                 ("input[note]", ""),
+                            ])
+                            .send()
+                            .await
+                    }
+                    "create an account" => {
+                        let name = format!("made-by-{}", user.unwrap_or("anonymous"));
+                        client
+                            .post(format!("{}/api/account_create", app.base))
+                            .form(&[
+                                ("form[username]", name.as_str()),
+                                ("form[display_name]", ""),
+                                ("form[role]", "leader"),
+                                ("form[plan]", ""),
+                                ("form[unit]", ""),
+                                ("form[password]", ""),
                             ])
                             .send()
                             .await
@@ -1391,6 +1638,17 @@ mod access {
             .await
             .expect("readings");
         assert_eq!(readings.len(), 3, "{readings:?}");
+        let made: Vec<String> = app
+            .db
+            .store
+            .accounts()
+            .await
+            .expect("accounts")
+            .into_iter()
+            .map(|a| a.user.username)
+            .filter(|n| n.starts_with("made-by-"))
+            .collect();
+        assert_eq!(made, ["made-by-t-admin"]);
     }
 
     async fn writes_are_on_the_audit_trail(app: &TestApp) {

@@ -1,15 +1,95 @@
 //! Views of the indicators shared by 指标 and 总览: met badges, the PM2.5 section, the
 //! sections' class matrix, the demo notice.
 
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang, Locale};
 use crate::indicators::IndicatorSnapshot;
 use leptos::prelude::*;
+use sanzhi_domain::water::Parameter;
+use sanzhi_domain::{Direction, WaterClass};
+
+/// A month on its own: “6月” / “June”.
+pub fn month(l: Locale, m: u32) -> String {
+    fmt(td_string!(l, indicators.month), &[&month_arg(l, m)])
+}
+
+/// The month as the catalogue's strings take it: its number in Chinese, its name in English.
+fn month_arg(l: Locale, m: u32) -> String {
+    match l {
+        Locale::zh => m.to_string(),
+        Locale::en => u8::try_from(m)
+            .ok()
+            .and_then(|m| sanzhi_domain::chrono::Month::try_from(m).ok())
+            .map_or_else(|| m.to_string(), |m| m.name().to_owned()),
+    }
+}
+
+/// A year on its own: “2019年” / “2019”.
+pub fn year(l: Locale, y: i32) -> String {
+    fmt(td_string!(l, indicators.year), &[&y])
+}
+
+/// “2018年12月” / “December 2018”.
+pub fn month_year(l: Locale, y: i32, m: u32) -> String {
+    fmt(
+        td_string!(l, indicators.month_year),
+        &[&y, &month_arg(l, m)],
+    )
+}
+
+/// “2019年1—6月” / “January–June 2019”.
+pub fn months_through(l: Locale, y: i32, m: u32) -> String {
+    fmt(
+        td_string!(l, indicators.months_through),
+        &[&y, &month_arg(l, m)],
+    )
+}
+
+/// A water class: “Ⅲ类” / “Class III”.
+pub fn water_class(l: Locale, c: WaterClass) -> &'static str {
+    match c {
+        WaterClass::I => td_string!(l, indicators.class_i),
+        WaterClass::II => td_string!(l, indicators.class_ii),
+        WaterClass::III => td_string!(l, indicators.class_iii),
+        WaterClass::IV => td_string!(l, indicators.class_iv),
+        WaterClass::V => td_string!(l, indicators.class_v),
+        WaterClass::WorseThanV => td_string!(l, indicators.class_worse_than_v),
+    }
+}
+
+/// A parameter that decides a section's class: “氨氮” / “Ammonia nitrogen”.
+pub fn parameter(l: Locale, p: Parameter) -> &'static str {
+    match p {
+        Parameter::DissolvedOxygen => td_string!(l, indicators.param_dissolved_oxygen),
+        Parameter::CodMn => td_string!(l, indicators.param_cod_mn),
+        Parameter::Cod => td_string!(l, indicators.param_cod),
+        Parameter::Bod5 => td_string!(l, indicators.param_bod5),
+        Parameter::AmmoniaN => td_string!(l, indicators.param_ammonia_n),
+        Parameter::TotalP => td_string!(l, indicators.param_total_p),
+    }
+}
+
+/// A target's direction: “不少于” / “at least”.
+pub fn direction(l: Locale, d: Direction) -> &'static str {
+    match d {
+        Direction::AtLeast => td_string!(l, indicators.dir_at_least),
+        Direction::AtMost => td_string!(l, indicators.dir_at_most),
+        Direction::Exactly => td_string!(l, indicators.dir_exactly),
+        Direction::About => td_string!(l, indicators.dir_about),
+    }
+}
 
 /// 达标 / 未达标 / — (not judged: no readings or no target).
 #[component]
 pub fn MetBadge(met: Option<bool>) -> impl IntoView {
+    let l = lang();
     match met {
-        Some(true) => view! { <span class="met yes">"达标"</span> }.into_any(),
-        Some(false) => view! { <span class="met no">"未达标"</span> }.into_any(),
+        Some(true) => {
+            view! { <span class="met yes">{td_string!(l, indicators.met)}</span> }.into_any()
+        }
+        Some(false) => {
+            view! { <span class="met no">{td_string!(l, indicators.missed)}</span> }.into_any()
+        }
         None => view! { <span class="met none">"—"</span> }.into_any(),
     }
 }
@@ -17,13 +97,13 @@ pub fn MetBadge(met: Option<bool>) -> impl IntoView {
 /// Says when the figures rest on demo readings (or on none at all).
 #[component]
 pub fn DemoReadingsNote(demo: bool, count: usize) -> impl IntoView {
+    let l = lang();
     if count == 0 {
-        view! { <p class="notice">"本期尚无读数：录入或导入监测数据后，这里显示是否达标。"</p> }
-            .into_any()
+        view! { <p class="notice">{td_string!(l, indicators.no_readings)}</p> }.into_any()
     } else if demo {
         view! {
             <p class="demo-banner" role="note">
-                "【演示】以下指标含演示数据生成器生成的读数，并非真实监测值；导入真实读数后会替换。"
+                {td_string!(l, indicators.demo_readings)}
             </p>
         }
         .into_any()
@@ -39,31 +119,32 @@ fn fmt1(v: f64) -> String {
 /// PM2.5 by area: chart against the targets and a table with completeness.
 #[component]
 pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
+    let l = lang();
     let s = snapshot;
     let (met, judged) = s.pm25_met();
     let span = if s.through_month >= 12 {
-        format!("{}年", s.year)
+        year(l, s.year)
     } else {
-        format!("{}年1—{}月", s.year, s.through_month)
+        months_through(l, s.year, s.through_month)
     };
     view! {
         <section class="card pm25-standing">
-            <h2>{format!("PM2.5：{span}均值与目标")}</h2>
-            <p class="summary">{format!("{judged} 个地区可判定，{met} 个达标。")}</p>
+            <h2>{fmt(td_string!(l, indicators.pm25_heading), &[&span])}</h2>
+            <p class="summary">{fmt(td_string!(l, indicators.pm25_summary), &[&judged, &met])}</p>
             {match s.pm25_svg.clone() {
                 Some(svg) => view! { <div class="chart pm25-chart" inner_html=svg></div> }.into_any(),
-                None => view! { <p class="empty">"暂无 PM2.5 数据。"</p> }.into_any(),
+                None => view! { <p class="empty">{td_string!(l, indicators.no_pm25)}</p> }.into_any(),
             }}
             <table class="grid pm25-now">
                 <thead>
                     <tr>
-                        <th>"地区"</th>
-                        <th>"均值（µg/m³）"</th>
-                        <th>"目标"</th>
-                        <th>"达标"</th>
-                        <th>"月数"</th>
-                        <th>"有效天数"</th>
-                        <th>"数据完整性（GB 3095-2012）"</th>
+                        <th>{td_string!(l, indicators.col_area)}</th>
+                        <th>{td_string!(l, indicators.col_mean_ugm3)}</th>
+                        <th>{td_string!(l, indicators.col_target)}</th>
+                        <th>{td_string!(l, indicators.col_met)}</th>
+                        <th>{td_string!(l, indicators.col_months)}</th>
+                        <th>{td_string!(l, indicators.col_valid_days)}</th>
+                        <th>{td_string!(l, indicators.col_completeness)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -71,11 +152,11 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
                         .iter()
                         .map(|a| {
                             let completeness = if a.annual.months == 0 {
-                                "无数据".to_owned()
+                                td_string!(l, indicators.no_data).to_owned()
                             } else if a.annual.complete {
-                                "满足年均值有效性要求".to_owned()
+                                td_string!(l, indicators.complete).to_owned()
                             } else {
-                                a.annual.gaps.join("；")
+                                a.annual.gaps.join(td_string!(l, indicators.gap_sep))
                             };
                             view! {
                                 <tr>
@@ -84,7 +165,7 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
                                     <td>{a.target.map_or("—".to_owned(), |t| t.to_string())}</td>
                                     <td><MetBadge met=a.met /></td>
                                     <td>{a.annual.months.to_string()}</td>
-                                    <td>{a.annual.valid_days.map_or("未注明".to_owned(), |d| d.to_string())}</td>
+                                    <td>{a.annual.valid_days.map_or(td_string!(l, indicators.not_stated).to_owned(), |d| d.to_string())}</td>
                                     <td class=if a.annual.complete { "complete" } else { "incomplete" }>{completeness}</td>
                                 </tr>
                             }
@@ -99,46 +180,56 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
 /// The 水十条 sections: month × class matrix and the year's class against the target.
 #[component]
 pub fn MatrixSection(snapshot: IndicatorSnapshot) -> impl IntoView {
+    let l = lang();
     let s = snapshot;
     let (met, judged) = s.sections_met();
     view! {
         <section class="card sections-standing">
-            <h2>{format!("国家“水十条”断面：{}年1—{}月", s.year, s.through_month)}</h2>
+            <h2>{fmt(td_string!(l, indicators.sections_heading), &[&months_through(l, s.year, s.through_month)])}</h2>
             <p class="summary">
-                {format!("{judged} 个断面有监测数据，{met} 个按均值达到目标类别。")}
+                {fmt(td_string!(l, indicators.sections_summary), &[&judged, &met])}
             </p>
             {match s.matrix_svg.clone() {
                 Some(svg) => view! { <div class="chart matrix-chart" inner_html=svg></div> }.into_any(),
-                None => view! { <p class="empty">"暂无断面监测数据。"</p> }.into_any(),
+                None => view! { <p class="empty">{td_string!(l, indicators.no_section_data)}</p> }.into_any(),
             }}
             <table class="grid sections-now">
                 <thead>
                     <tr>
-                        <th>"断面"</th>
-                        <th>"目标"</th>
-                        <th>"均值类别"</th>
-                        <th>"达标"</th>
-                        <th>"超标项目"</th>
-                        <th>"未达标月数 / 监测月数"</th>
-                        <th>"缺测项目"</th>
+                        <th>{td_string!(l, indicators.col_section)}</th>
+                        <th>{td_string!(l, indicators.col_target)}</th>
+                        <th>{td_string!(l, indicators.col_mean_class)}</th>
+                        <th>{td_string!(l, indicators.col_met)}</th>
+                        <th>{td_string!(l, indicators.col_exceeding)}</th>
+                        <th>{td_string!(l, indicators.col_months_missed)}</th>
+                        <th>{td_string!(l, indicators.col_missing)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {s.sections
                         .iter()
                         .map(|x| {
-                            let join = |ps: &[sanzhi_domain::water::Parameter]| {
+                            let join = |ps: &[Parameter]| {
                                 if ps.is_empty() {
                                     "—".to_owned()
                                 } else {
-                                    ps.iter().map(|p| p.label_zh()).collect::<Vec<_>>().join("、")
+                                    ps.iter()
+                                        .map(|p| parameter(l, *p))
+                                        .collect::<Vec<_>>()
+                                        .join(td_string!(l, indicators.list_sep))
                                 }
                             };
                             view! {
                                 <tr>
-                                    <td>{format!("{}{}", x.section, if x.reservoir { "（水库）" } else { "" })}</td>
-                                    <td>{x.target.label_zh()}</td>
-                                    <td>{x.annual.class.map_or("—", |c| c.label_zh())}</td>
+                                    <td>
+                                        {if x.reservoir {
+                                            fmt(td_string!(l, indicators.section_reservoir), &[&x.section])
+                                        } else {
+                                            x.section.clone()
+                                        }}
+                                    </td>
+                                    <td>{water_class(l, x.target)}</td>
+                                    <td>{x.annual.class.map_or("—", |c| water_class(l, c))}</td>
                                     <td><MetBadge met=x.met /></td>
                                     <td>{join(&x.exceeding)}</td>
                                     <td>{format!("{} / {}", x.months_missed, x.months_measured)}</td>

@@ -90,7 +90,7 @@ fn UserBox() -> impl IntoView {
                                 .then(|| view! { <span class="demo-tag">{td_string!(l, common.demo_account)}</span> })}
                             {(user.role == sanzhi_domain::Role::Admin)
                                 .then(|| view! {
-                                    <a href="/admin/users">{td_string!(l, common.accounts)}</a>
+                                    <a href="/admin/accounts">{td_string!(l, common.accounts)}</a>
                                     <a href="/admin/audit">{td_string!(l, common.audit_log)}</a>
                                 })}
                             <button type="button" class="sign-out" on:click=sign_out>

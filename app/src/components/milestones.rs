@@ -1,7 +1,9 @@
 //! Deadlines as the source writes them, with what they were read as.
 
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang, Locale};
 use leptos::prelude::*;
-use sanzhi_domain::{Deadline, Milestone};
+use sanzhi_domain::{Deadline, Milestone, Recurrence};
 
 /// A compact list: “6月底前 → 2018-06-30”. Items with no deadline say so.
 #[component]
@@ -9,8 +11,10 @@ pub fn MilestoneList(
     /// The item's milestones, in the order of its text.
     milestones: Vec<Milestone>,
 ) -> impl IntoView {
+    let l = lang();
     if milestones.is_empty() {
-        return view! { <span class="muted">"未写明时限"</span> }.into_any();
+        return view! { <span class="muted">{td_string!(l, tracking.no_deadline)}</span> }
+            .into_any();
     }
     view! {
         <ul class="milestones">
@@ -28,7 +32,7 @@ pub fn MilestoneList(
                         <li class=class>
                             <span class="phrase">{m.phrase}</span>
                             " → "
-                            <span class="reading">{m.deadline.describe_zh()}</span>
+                            <span class="reading">{describe(l, &m.deadline)}</span>
                         </li>
                     }
                 })
@@ -36,4 +40,74 @@ pub fn MilestoneList(
         </ul>
     }
     .into_any()
+}
+
+/// What a deadline was read as, in the page's language (in Chinese the same text as
+/// `Deadline::describe_zh`): “2018-06-30”, “自2018-07-01起”, “每月（自2018-07-01）”, …
+pub fn describe(l: Locale, d: &Deadline) -> String {
+    match d {
+        Deadline::By { due, .. } => date(l, *due),
+        Deadline::From { from, .. } => {
+            fmt(td_string!(l, tracking.deadline_from), &[&date(l, *from)])
+        }
+        Deadline::Recurring { every, from } => match from {
+            Some(f) => fmt(
+                td_string!(l, tracking.deadline_recurring_from),
+                &[&recurrence(l, *every), &date(l, *f)],
+            ),
+            None => recurrence(l, *every).to_owned(),
+        },
+        Deadline::Continuous => td_string!(l, tracking.deadline_continuous).to_owned(),
+        Deadline::EventRelative { event } => fmt(td_string!(l, tracking.deadline_event), &[event]),
+    }
+}
+
+/// How often a recurring duty falls due: 每月 / Monthly.
+fn recurrence(l: Locale, r: Recurrence) -> &'static str {
+    match r {
+        Recurrence::Weekly => td_string!(l, tracking.recurrence_weekly),
+        Recurrence::Monthly => td_string!(l, tracking.recurrence_monthly),
+        Recurrence::Quarterly => td_string!(l, tracking.recurrence_quarterly),
+        Recurrence::HalfYearly => td_string!(l, tracking.recurrence_half_yearly),
+        Recurrence::Yearly => td_string!(l, tracking.recurrence_yearly),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanzhi_domain::chrono::NaiveDate;
+    use sanzhi_domain::Precision;
+
+    /// In Chinese the catalogue reads a deadline exactly as the domain does.
+    #[test]
+    fn i18n_deadline_reading_in_chinese_is_describe_zh() {
+        let d = NaiveDate::from_ymd_opt(2018, 7, 1).expect("date");
+        let cases = [
+            Deadline::By {
+                due: d,
+                precision: Precision::Day,
+            },
+            Deadline::From {
+                from: d,
+                precision: Precision::Day,
+            },
+            Deadline::Recurring {
+                every: Recurrence::Monthly,
+                from: Some(d),
+            },
+            Deadline::Recurring {
+                every: Recurrence::HalfYearly,
+                from: None,
+            },
+            Deadline::Continuous,
+            Deadline::EventRelative {
+                event: "投运前".to_owned(),
+            },
+        ];
+        for c in &cases {
+            assert_eq!(describe(Locale::zh, c), c.describe_zh());
+        }
+        assert_eq!(describe(Locale::en, &cases[1]), "from 1 Jul 2018");
+    }
 }

@@ -2,6 +2,8 @@
 
 use crate::api::GetPlan;
 use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang};
 use leptos::prelude::*;
 use sanzhi_domain::PlanSummary;
 
@@ -11,6 +13,7 @@ pub fn PlanCard(
     /// The plan to show.
     plan: PlanSummary,
 ) -> impl IntoView {
+    let l = lang();
     let load_goals = ServerAction::<GetPlan>::new();
     let pending = load_goals.pending();
     let result = load_goals.value();
@@ -25,26 +28,35 @@ pub fn PlanCard(
                 <a href=href>{plan.title}</a>
             </h2>
             <dl class="facts">
-                <dt>"简称"</dt>
+                <dt>{td_string!(l, overview.plan_short_name)}</dt>
                 <dd>{plan.short_name}</dd>
-                <dt>"文号"</dt>
+                <dt>{td_string!(l, overview.plan_doc_no)}</dt>
                 <dd>{plan.doc_no}</dd>
-                <dt>"牵头"</dt>
+                <dt>{td_string!(l, overview.plan_lead)}</dt>
                 <dd>{plan.owner_office}</dd>
-                <dt>"期限"</dt>
-                <dd>{plan.period.to_string()}</dd>
-                <dt>"规模"</dt>
+                <dt>{td_string!(l, overview.plan_period)}</dt>
                 <dd>
-                    {format!(
-                        "{} 个行动 · {} 项任务 · {} 条工作要求",
-                        plan.action_count,
-                        plan.task_count,
-                        plan.work_item_count,
+                    {fmt(
+                        td_string!(l, overview.period),
+                        &[&plan.period.start_year(), &plan.period.end_year()],
+                    )}
+                </dd>
+                <dt>{td_string!(l, overview.plan_scale)}</dt>
+                <dd>
+                    {fmt(
+                        td_string!(l, overview.plan_size),
+                        &[&plan.action_count, &plan.task_count, &plan.work_item_count],
                     )}
                 </dd>
             </dl>
             <button class="goals-button" on:click=on_click disabled=move || pending.get()>
-                {move || if pending.get() { "正在读取…" } else { "查看工作目标" }}
+                {move || {
+                    if pending.get() {
+                        td_string!(l, overview.goals_loading)
+                    } else {
+                        td_string!(l, overview.show_goals)
+                    }
+                }}
             </button>
             <div class="goals" aria-live="polite">
                 {move || {

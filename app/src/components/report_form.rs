@@ -2,9 +2,11 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::error::AppError;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang, report_state};
 use crate::tracking::SubmitReport;
 use leptos::prelude::*;
-use sanzhi_domain::{Milestone, Tracked};
+use sanzhi_domain::{Milestone, ReportState, Tracked};
 
 /// A form that appends a report; on a conflict it shows the newer report instead of
 /// overwriting it.
@@ -19,6 +21,7 @@ pub fn ReportFormView(
     /// The action that submits; the page refetches when it completes.
     submit: ServerAction<SubmitReport>,
 ) -> impl IntoView {
+    let l = lang();
     let result = submit.value();
     let versions: Vec<(i64, i32)> = rows
         .iter()
@@ -40,10 +43,10 @@ pub fn ReportFormView(
     };
     view! {
         <section class="card report-form">
-            <h2>"填报进展"</h2>
+            <h2>{td_string!(l, tracking.report_form_heading)}</h2>
             <ActionForm action=submit>
                 <label>
-                    "责任单位"
+                    {td_string!(l, tracking.responsible_unit)}
                     <select name="form[assignment_id]" required=true on:change=on_change>
                         {rows
                             .iter()
@@ -57,16 +60,16 @@ pub fn ReportFormView(
                 </label>
                 <input type="hidden" name="form[expected_version]" value=expected />
                 <label>
-                    "状态"
+                    {td_string!(l, tracking.status)}
                     <select name="form[state]">
-                        <option value="in_progress">"推进中"</option>
-                        <option value="done">"已完成"</option>
+                        <option value="in_progress">{report_state(l, ReportState::InProgress)}</option>
+                        <option value="done">{report_state(l, ReportState::Done)}</option>
                     </select>
                 </label>
                 <label>
-                    "完成的时限"
+                    {td_string!(l, tracking.milestone_done)}
                     <select name="form[milestone_seq]">
-                        <option value="">"整项工作"</option>
+                        <option value="">{td_string!(l, tracking.whole_item)}</option>
                         {milestones
                             .into_iter()
                             .enumerate()
@@ -77,28 +80,28 @@ pub fn ReportFormView(
                     </select>
                 </label>
                 <label>
-                    "报告日期"
+                    {td_string!(l, tracking.reported_on)}
                     <input type="date" name="form[reported_on]" value=as_of required=true />
                 </label>
                 <label>
-                    "完成量（如有量化目标）"
+                    {td_string!(l, tracking.achieved_label)}
                     <input type="text" inputmode="decimal" name="form[achieved]" />
                 </label>
                 <label class="wide">
-                    "进展情况"
+                    {td_string!(l, tracking.narrative_label)}
                     <textarea name="form[narrative]" rows="3" required=true></textarea>
                 </label>
                 <label class="wide">
-                    "佐证链接（每行一个）"
+                    {td_string!(l, tracking.evidence_label)}
                     <textarea name="form[evidence]" rows="2"></textarea>
                 </label>
                 // The server signs the report with the signed-in user's name.
                 <input type="hidden" name="form[reporter]" value="signed-in user" />
                 <label>
-                    "更正的报告编号（如为更正）"
+                    {td_string!(l, tracking.corrects_label)}
                     <input type="text" name="form[corrects_id]" />
                 </label>
-                <button type="submit">"提交报告"</button>
+                <button type="submit">{td_string!(l, tracking.submit_report)}</button>
             </ActionForm>
             <div class="report-result" aria-live="polite">
                 {move || {
@@ -108,7 +111,7 @@ pub fn ReportFormView(
                             Ok(rep) => {
                                 view! {
                                     <p class="ok">
-                                        {format!("已提交：第 {} 次报告（{}）。", rep.version, rep.reported_on)}
+                                        {fmt(td_string!(l, tracking.submitted), &[&rep.version, &date(l, rep.reported_on)])}
                                     </p>
                                 }
                                     .into_any()
@@ -121,13 +124,15 @@ pub fn ReportFormView(
                                             .map(|n| {
                                                 view! {
                                                     <p>
-                                                        {format!(
-                                                            "较新的报告：第 {} 次，{}，{}，{}：{}",
-                                                            n.version,
-                                                            n.reported_on,
-                                                            n.state.label_zh(),
-                                                            n.reporter,
-                                                            n.narrative,
+                                                        {fmt(
+                                                            td_string!(l, tracking.newer_report),
+                                                            &[
+                                                                &n.version,
+                                                                &date(l, n.reported_on),
+                                                                &report_state(l, n.state),
+                                                                &n.reporter,
+                                                                &n.narrative,
+                                                            ],
                                                         )}
                                                     </p>
                                                 }

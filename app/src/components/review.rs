@@ -3,6 +3,8 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::error::AppError;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, decision, fmt, lang};
 use crate::review::ReviewReport;
 use leptos::prelude::*;
 use sanzhi_domain::{Report, ReportState, ReviewDecision};
@@ -10,20 +12,25 @@ use sanzhi_domain::{Report, ReportState, ReviewDecision};
 /// “待签收” / “已签收（by, on）” / “已退回（by, on）：reason”; nothing for a progress note.
 #[component]
 pub fn ReviewNote(report: Report) -> impl IntoView {
+    let l = lang();
     if report.state != ReportState::Done {
         return ().into_any();
     }
     match report.review {
-        None => view! { <span class="review review-pending">"待签收"</span> }.into_any(),
+        None => view! { <span class="review review-pending">{td_string!(l, common.review_pending)}</span> }.into_any(),
         Some(v) => {
             let class = match v.decision {
                 ReviewDecision::Accepted => "review review-accepted",
                 ReviewDecision::Returned => "review review-returned",
             };
-            let reason = (!v.reason.is_empty()).then(|| format!("：{}", v.reason));
+            let reason = (!v.reason.is_empty())
+                .then(|| fmt(td_string!(l, tracking.reason_suffix), &[&v.reason]));
             view! {
                 <span class=class>
-                    {format!("{}（{}，{}）", v.decision.label_zh(), v.reviewer, v.reviewed_on)}
+                    {fmt(
+                        td_string!(l, tracking.decision_by),
+                        &[&decision(l, v.decision), &v.reviewer, &date(l, v.reviewed_on)],
+                    )}
                     {reason}
                 </span>
             }
@@ -40,6 +47,7 @@ pub fn ReviewControls(
     action: ServerAction<ReviewReport>,
     last: RwSignal<Option<i64>>,
 ) -> impl IntoView {
+    let l = lang();
     let reason = RwSignal::new(String::new());
     let send = move |decision: &'static str| {
         last.set(Some(report_id));
@@ -64,11 +72,11 @@ pub fn ReviewControls(
     view! {
         <div class="review-controls" data-report=report_id>
             <label>
-                "退回理由"
+                {td_string!(l, tracking.return_reason)}
                 <textarea
                     name="reason"
                     rows="2"
-                    placeholder="退回时必填；签收时可留空"
+                    placeholder=td_string!(l, tracking.return_reason_placeholder)
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))
                 ></textarea>
@@ -79,7 +87,7 @@ pub fn ReviewControls(
                 disabled=move || action.pending().get()
                 on:click=move |_| send("accepted")
             >
-                "签收"
+                {td_string!(l, tracking.accept_action)}
             </button>
             <button
                 type="button"
@@ -87,7 +95,7 @@ pub fn ReviewControls(
                 disabled=move || action.pending().get()
                 on:click=move |_| send("returned")
             >
-                "退回"
+                {td_string!(l, tracking.return_action)}
             </button>
             {result}
         </div>

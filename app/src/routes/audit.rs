@@ -2,6 +2,8 @@
 
 use crate::audit::{get_audit, AUDIT_LIMIT};
 use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,6 +11,7 @@ use sanzhi_domain::AuditEntry;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let args = Memo::new(move |_| {
         let q = query.read();
@@ -16,24 +19,24 @@ pub fn AuditPage() -> impl IntoView {
     });
     let data = Resource::new(move || args.get(), |(a, b, c)| get_audit(a, b, c));
     view! {
-        <Title text="审计记录" />
-        <h1>"审计记录"</h1>
-        <p class="lead">"每一次写入（进展报告、读数、账号）都记录操作人、时间、内容和前后值；记录只增不改。"</p>
+        <Title text=td_string!(l, admin.audit_title) />
+        <h1>{td_string!(l, admin.audit_title)}</h1>
+        <p class="lead">{td_string!(l, admin.audit_lead)}</p>
         <form class="filters" method="get" action="/admin/audit">
-            <label>"操作人" <input type="text" name="actor" value=move || args.get().0.unwrap_or_default() /></label>
+            <label>{td_string!(l, admin.actor)} <input type="text" name="actor" value=move || args.get().0.unwrap_or_default() /></label>
             <label>
-                "操作"
+                {td_string!(l, admin.action)}
                 <select name="action">
-                    <option value="">"全部"</option>
-                    <option value="report.">"进展报告"</option>
-                    <option value="reading.">"读数"</option>
-                    <option value="user.">"账号"</option>
+                    <option value="">{td_string!(l, admin.all)}</option>
+                    <option value="report.">{td_string!(l, admin.action_report)}</option>
+                    <option value="reading.">{td_string!(l, admin.action_reading)}</option>
+                    <option value="user.">{td_string!(l, admin.action_user)}</option>
                 </select>
             </label>
-            <button type="submit">"筛选"</button>
-            <a class="button-link" href="/api/audit.csv" download="">"导出 CSV"</a>
+            <button type="submit">{td_string!(l, admin.filter)}</button>
+            <a class="button-link" href="/api/audit.csv" download="">{td_string!(l, admin.export_csv)}</a>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(rows) => view! { <AuditTable rows /> }.into_any(),
@@ -47,21 +50,22 @@ pub fn AuditPage() -> impl IntoView {
 /// A table of audit entries (also used on the item page).
 #[component]
 pub fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
+    let l = lang();
     if rows.is_empty() {
-        return view! { <p class="empty">"没有记录。"</p> }.into_any();
+        return view! { <p class="empty">{td_string!(l, admin.audit_empty)}</p> }.into_any();
     }
     let n = rows.len();
     view! {
-        {(n as i64 >= AUDIT_LIMIT).then(|| view! { <p class="notice">{format!("只列出最近 {AUDIT_LIMIT} 条；完整记录请导出 CSV。")}</p> })}
+        {(n as i64 >= AUDIT_LIMIT).then(|| view! { <p class="notice">{fmt(td_string!(l, admin.audit_limited), &[&AUDIT_LIMIT])}</p> })}
         <table class="grid audit">
             <thead>
                 <tr>
-                    <th>"时间"</th>
-                    <th>"操作人"</th>
-                    <th>"操作"</th>
-                    <th>"对象"</th>
-                    <th>"之前"</th>
-                    <th>"之后"</th>
+                    <th>{td_string!(l, admin.time)}</th>
+                    <th>{td_string!(l, admin.actor)}</th>
+                    <th>{td_string!(l, admin.action)}</th>
+                    <th>{td_string!(l, admin.entity)}</th>
+                    <th>{td_string!(l, admin.before)}</th>
+                    <th>{td_string!(l, admin.after)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -90,18 +94,24 @@ pub fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
 /// created with `sanzhi user add`.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let l = lang();
     let users = Resource::new(|| (), |_| crate::audit::list_users());
     view! {
-        <Title text="账号" />
-        <h1>"账号"</h1>
-        <p class="lead">"账号由系统管理员在服务器上用 sanzhi user add 创建；密码只以 argon2id 摘要保存。"</p>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, admin.users_title) />
+        <h1>{td_string!(l, admin.users_title)}</h1>
+        <p class="lead">{td_string!(l, admin.users_lead)}</p>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(rows) => view! {
                         <table class="grid users">
                             <thead>
-                                <tr><th>"用户名"</th><th>"姓名"</th><th>"角色与范围"</th><th>"演示"</th></tr>
+                                <tr>
+                                    <th>{td_string!(l, admin.username)}</th>
+                                    <th>{td_string!(l, admin.display_name)}</th>
+                                    <th>{td_string!(l, admin.role_scope)}</th>
+                                    <th>{td_string!(l, admin.demo)}</th>
+                                </tr>
                             </thead>
                             <tbody>
                                 {rows
@@ -110,8 +120,8 @@ pub fn UsersPage() -> impl IntoView {
                                         <tr>
                                             <td>{u.username.clone()}</td>
                                             <td>{u.display_name.clone()}</td>
-                                            <td>{u.describe_zh()}</td>
-                                            <td>{if u.is_demo { "演示账号" } else { "" }}</td>
+                                            <td>{crate::i18n::describe_user(l, &u)}</td>
+                                            <td>{if u.is_demo { td_string!(l, common.demo_account) } else { "" }}</td>
                                         </tr>
                                     })
                                     .collect_view()}

@@ -3,7 +3,12 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::components::grid::GridTable;
-use crate::components::indicator_views::{DemoReadingsNote, MatrixSection, MetBadge, Pm25Section};
+use crate::components::indicator_views::{
+    direction, month, water_class, year as year_label, DemoReadingsNote, MatrixSection, MetBadge,
+    Pm25Section,
+};
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang};
 use crate::indicators::{get_indicators, IndicatorsPage as Data};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +16,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let args = Memo::new(move |_| {
         let q = query.read();
@@ -22,9 +28,9 @@ pub fn IndicatorsPage() -> impl IntoView {
     });
     let data = Resource::new(move || args.get(), |(y, m, a)| get_indicators(y, m, a));
     view! {
-        <Title text="指标" />
-        <h1>"指标与目标"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, indicators.title) />
+        <h1>{td_string!(l, indicators.heading)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <Page p /> }.into_any(),
@@ -37,31 +43,32 @@ pub fn IndicatorsPage() -> impl IntoView {
 
 #[component]
 fn Page(p: Data) -> impl IntoView {
+    let l = lang();
     let s = p.snapshot.clone();
     let year = s.year;
     let area = p.area.clone();
     view! {
         <form class="filters no-print" method="get" action="/indicators">
             <label>
-                "年份"
+                {td_string!(l, indicators.year_label)}
                 <select name="year">
                     {(2018..=2020)
-                        .map(|y| view! { <option value=y.to_string() selected=y == year>{format!("{y}年")}</option> })
+                        .map(|y| view! { <option value=y.to_string() selected=y == year>{year_label(l, y)}</option> })
                         .collect_view()}
                 </select>
             </label>
             <label>
-                "统计至"
+                {td_string!(l, indicators.through)}
                 <select name="month">
                     {(1..=12u32)
                         .map(|m| {
-                            view! { <option value=m.to_string() selected=m == s.through_month>{format!("{m}月")}</option> }
+                            view! { <option value=m.to_string() selected=m == s.through_month>{month(l, m)}</option> }
                         })
                         .collect_view()}
                 </select>
             </label>
             <label>
-                "趋势图地区"
+                {td_string!(l, indicators.trend_area)}
                 <select name="area">
                     {p.areas
                         .iter()
@@ -69,34 +76,34 @@ fn Page(p: Data) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <button type="submit">"查看"</button>
-            <a class="button-link" href="/readings">"录入或导入读数"</a>
+            <button type="submit">{td_string!(l, common.view)}</button>
+            <a class="button-link" href="/readings">{td_string!(l, indicators.enter_readings)}</a>
         </form>
         <DemoReadingsNote demo=s.demo count=s.readings />
         <Pm25Section snapshot=s.clone() />
         <section class="card">
-            <h2>{format!("PM2.5 月均浓度趋势：{}", p.area)}</h2>
+            <h2>{fmt(td_string!(l, indicators.trend_heading), &[&p.area])}</h2>
             {match p.trend_svg.clone() {
                 Some(svg) => view! { <div class="chart trend-chart" inner_html=svg></div> }.into_any(),
-                None => view! { <p class="empty">"暂无数据。"</p> }.into_any(),
+                None => view! { <p class="empty">{td_string!(l, indicators.no_data_yet)}</p> }.into_any(),
             }}
         </section>
         <MatrixSection snapshot=s.clone() />
         <section class="card">
-            <h2>"支流排渠（最近一月对照当时限值）"</h2>
+            <h2>{td_string!(l, indicators.drains_heading)}</h2>
             {if s.drains.is_empty() {
-                view! { <p class="empty">"本年尚无排渠读数。"</p> }.into_any()
+                view! { <p class="empty">{td_string!(l, indicators.no_drain_readings)}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid drains-now">
                         <thead>
                             <tr>
-                                <th>"排渠"</th>
-                                <th>"指标"</th>
-                                <th>"月份"</th>
-                                <th>"读数（mg/L）"</th>
-                                <th>"限值"</th>
-                                <th>"达标"</th>
+                                <th>{td_string!(l, indicators.col_drain)}</th>
+                                <th>{td_string!(l, indicators.col_indicator)}</th>
+                                <th>{td_string!(l, indicators.col_month)}</th>
+                                <th>{td_string!(l, indicators.col_reading_mg_l)}</th>
+                                <th>{td_string!(l, indicators.col_limit)}</th>
+                                <th>{td_string!(l, indicators.col_met)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -107,9 +114,9 @@ fn Page(p: Data) -> impl IntoView {
                                         <tr>
                                             <td>{d.drain.clone()}</td>
                                             <td>{d.parameter.as_str()}</td>
-                                            <td>{format!("{}月", d.month)}</td>
+                                            <td>{month(l, d.month)}</td>
                                             <td>{d.value.to_string()}</td>
-                                            <td>{d.limit.map_or("—".to_owned(), |l| l.to_string())}</td>
+                                            <td>{d.limit.map_or("—".to_owned(), |v| v.to_string())}</td>
                                             <td><MetBadge met=d.met /></td>
                                         </tr>
                                     }
@@ -122,14 +129,14 @@ fn Page(p: Data) -> impl IntoView {
             }}
         </section>
         <section class="card">
-            <h2>"土壤与固废指标"</h2>
+            <h2>{td_string!(l, indicators.soil_heading)}</h2>
             <table class="grid rates-now">
                 <thead>
                     <tr>
-                        <th>"指标"</th>
-                        <th>"最近读数"</th>
-                        <th>{format!("{year}年目标")}</th>
-                        <th>"达标"</th>
+                        <th>{td_string!(l, indicators.col_indicator)}</th>
+                        <th>{td_string!(l, indicators.col_latest_reading)}</th>
+                        <th>{fmt(td_string!(l, indicators.col_year_target), &[&year])}</th>
+                        <th>{td_string!(l, indicators.col_met)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -141,14 +148,16 @@ fn Page(p: Data) -> impl IntoView {
                                     <td>{r.metric.clone()}</td>
                                     <td>
                                         {match (r.value, r.month) {
-                                            (Some(v), Some(m)) => format!("{v}%（{m}月）"),
+                                            (Some(v), Some(m)) => fmt(td_string!(l, indicators.reading_with_month), &[&v, &month(l, m)]),
                                             _ => "—".to_owned(),
                                         }}
                                     </td>
                                     <td>
                                         {r.goal
                                             .as_ref()
-                                            .map_or("本年无目标".to_owned(), |g| format!("{}{}%", g.comparator.label_zh(), g.percent))}
+                                            .map_or(td_string!(l, indicators.no_target_this_year).to_owned(), |g| {
+                                                fmt(td_string!(l, indicators.rate_goal), &[&direction(l, g.comparator), &g.percent])
+                                            })}
                                     </td>
                                     <td><MetBadge met=r.met /></td>
                                 </tr>
@@ -159,30 +168,43 @@ fn Page(p: Data) -> impl IntoView {
             </table>
         </section>
         <section class="card">
-            <h2>"目标：PM2.5 年均浓度（微克/立方米）"</h2>
+            <h2>{td_string!(l, indicators.pm25_targets_heading)}</h2>
             <GridTable
                 class="pm25"
-                headers=vec!["地区", "2018年", "2019年", "2020年"]
+                headers=vec![
+                    td_string!(l, indicators.col_area),
+                    td_string!(l, indicators.col_2018),
+                    td_string!(l, indicators.col_2019),
+                    td_string!(l, indicators.col_2020),
+                ]
                 rows=pm25_rows(&p.targets)
                     .into_iter()
                     .map(|(area, cells)| std::iter::once(area).chain(cells).collect())
                     .collect()
             />
-            <p class="provenance">"出处：治气攻坚战 附件2；衢州市区据正文一、(二)。"</p>
+            <p class="provenance">{td_string!(l, indicators.pm25_source)}</p>
         </section>
         <section class="card">
-            <h2>"目标：国家“水十条”断面水质"</h2>
+            <h2>{td_string!(l, indicators.sections_targets_heading)}</h2>
             <GridTable
                 class="sections"
-                headers=vec!["断面", "目标", "说明"]
+                headers=vec![
+                    td_string!(l, indicators.col_section),
+                    td_string!(l, indicators.col_target),
+                    td_string!(l, indicators.col_note),
+                ]
                 rows=p
                     .targets
                     .sections
                     .iter()
                     .map(|x| {
                         vec![
-                            format!("{}{}", x.name, if x.reservoir { "（水库）" } else { "" }),
-                            x.target_class.label_zh().to_owned(),
+                            if x.reservoir {
+                                fmt(td_string!(l, indicators.section_reservoir), &[&x.name])
+                            } else {
+                                x.name.clone()
+                            },
+                            water_class(l, x.target_class).to_owned(),
                             x.note.clone(),
                         ]
                     })
@@ -190,10 +212,15 @@ fn Page(p: Data) -> impl IntoView {
             />
         </section>
         <section class="card">
-            <h2>"目标：支流排渠控制标准"</h2>
+            <h2>{td_string!(l, indicators.drain_targets_heading)}</h2>
             <GridTable
                 class="drains"
-                headers=vec!["排渠", "指标", "限值（mg/L）", "起始"]
+                headers=vec![
+                    td_string!(l, indicators.col_drain),
+                    td_string!(l, indicators.col_indicator),
+                    td_string!(l, indicators.col_limit_mg_l),
+                    td_string!(l, indicators.col_effective_from),
+                ]
                 rows=p
                     .targets
                     .drains
@@ -203,17 +230,22 @@ fn Page(p: Data) -> impl IntoView {
                             d.drain.clone(),
                             d.parameter.as_str().to_owned(),
                             d.limit_mg_l.to_string(),
-                            d.effective_from.to_string(),
+                            crate::i18n::date(l, d.effective_from),
                         ]
                     })
                     .collect()
             />
         </section>
         <section class="card">
-            <h2>"目标：土壤与固废"</h2>
+            <h2>{td_string!(l, indicators.soil_targets_heading)}</h2>
             <GridTable
                 class="rates"
-                headers=vec!["指标", "年份", "目标", "原文"]
+                headers=vec![
+                    td_string!(l, indicators.col_indicator),
+                    td_string!(l, indicators.year_label),
+                    td_string!(l, indicators.col_target),
+                    td_string!(l, indicators.col_original),
+                ]
                 rows=p
                     .targets
                     .rates
@@ -222,7 +254,7 @@ fn Page(p: Data) -> impl IntoView {
                         vec![
                             r.metric.clone(),
                             r.year.to_string(),
-                            format!("{}{}%", r.comparator.label_zh(), r.percent),
+                            fmt(td_string!(l, indicators.rate_goal), &[&direction(l, r.comparator), &r.percent]),
                             r.raw.clone(),
                         ]
                     })

@@ -9,15 +9,18 @@ use crate::components::report_form::ReportFormView;
 use crate::components::review::{ReviewControls, ReviewNote};
 use crate::components::status::{as_of_param, AsOfBar, StatusBadge};
 use crate::error::AppError;
-use crate::routes::my_tasks::days_text;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang, report_state, Locale};
+use crate::routes::my_tasks::{days_text, unit_kind};
 use crate::tracking::{get_item_tracking, ItemTracking};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use sanzhi_domain::{chinese_number, ItemDetail};
+use sanzhi_domain::{chinese_number, Direction, ItemDetail, NoteKind};
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
+    let l = lang();
     let params = use_params_map();
     let key = move || {
         let p = params.read();
@@ -46,13 +49,13 @@ pub fn ItemPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok((d, t, audit)) => view! {
                         <ItemView d t submit review />
                         <section class="card item-audit">
-                            <h2>"审计记录"</h2>
+                            <h2>{td_string!(l, common.audit_log)}</h2>
                             <crate::routes::audit::AuditTable rows=audit />
                         </section>
                     }
@@ -60,8 +63,8 @@ pub fn ItemPage() -> impl IntoView {
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {
-                            <Title text="未找到" />
-                            <h1>"无法显示该工作要求"</h1>
+                            <Title text=td_string!(l, tracking.not_found) />
+                            <h1>{td_string!(l, tracking.item_cannot_show)}</h1>
                             <ErrorBox error />
                         }
                             .into_any()
@@ -79,6 +82,7 @@ fn ItemView(
     submit: ServerAction<crate::tracking::SubmitReport>,
     review: ServerAction<crate::review::ReviewReport>,
 ) -> impl IntoView {
+    let l = lang();
     let last_reviewed = RwSignal::new(None::<i64>);
     let may_review = t.may_review;
     let plan_href = format!("/plans/{}", d.plan.code);
@@ -101,37 +105,45 @@ fn ItemView(
     view! {
         <Title text=title />
         <AsOfBar as_of=as_of.clone() demo=t.demo />
-        <nav class="breadcrumb" aria-label="位置">
+        <nav class="breadcrumb" aria-label=td_string!(l, tracking.breadcrumb)>
             <a href=plan_href>{d.plan.title.clone()}</a>
             " › "
             {format!("({}){}", chinese_number(d.action_seq), d.action_title)}
             " › "
             {format!("{}. {}", d.task_number, d.task_title)}
         </nav>
-        <h1>{format!("工作要求 ({})", d.item.number)}</h1>
+        <h1>{fmt(td_string!(l, tracking.item_heading), &[&d.item.number])}</h1>
         <p class="item-full-text">{d.item.text}</p>
-        <p class="provenance">{format!("出处：{} {}", d.plan.doc_no, d.provenance)}</p>
+        <p class="provenance">
+            {fmt(td_string!(l, tracking.item_provenance), &[&d.plan.doc_no, &d.provenance])}
+        </p>
 
         {(!d.notes.is_empty())
             .then(|| {
                 view! {
                     <section class="card notes">
-                        <h2>"原文校注"</h2>
+                        <h2>{td_string!(l, tracking.notes_heading)}</h2>
                         <ul>
                             {d
                                 .notes
                                 .into_iter()
                                 .map(|n| {
-                                    let other = match n.kind {
-                                        sanzhi_domain::NoteKind::Correction => "校正为",
-                                        sanzhi_domain::NoteKind::Discrepancy => "正文作",
+                                    let (kind, other) = match n.kind {
+                                        NoteKind::Correction => (
+                                            td_string!(l, tracking.note_kind_correction),
+                                            td_string!(l, tracking.note_correction_says),
+                                        ),
+                                        NoteKind::Discrepancy => (
+                                            td_string!(l, tracking.note_kind_discrepancy),
+                                            td_string!(l, tracking.note_discrepancy_says),
+                                        ),
                                     };
                                     view! {
                                         <li class=format!("note note-{}", n.kind.as_str())>
-                                            <strong>{n.kind.label_zh()}</strong>
-                                            {format!("（{}）", n.field)}
-                                            <span>"分工表作“" {n.table_says} "”，"</span>
-                                            <span>{other} "“" {n.other_says} "”。"</span>
+                                            <strong>{kind}</strong>
+                                            {fmt(td_string!(l, tracking.note_field), &[&n.field])}
+                                            <span>{fmt(td_string!(l, tracking.note_table_says), &[&n.table_says])}</span>
+                                            <span>{fmt(other, &[&n.other_says])}</span>
                                             <p>{n.note}</p>
                                         </li>
                                     }
@@ -143,14 +155,14 @@ fn ItemView(
             })}
 
         <section class="card tracking">
-            <h2>{format!("分工与进展（截至 {}）", t.as_of)}</h2>
+            <h2>{fmt(td_string!(l, tracking.progress_heading), &[&date(l, t.as_of)])}</h2>
             <table class="grid assignment-status">
                 <thead>
                     <tr>
-                        <th>"责任单位"</th>
-                        <th>"状态"</th>
-                        <th>"时限"</th>
-                        <th>"最近报告"</th>
+                        <th>{td_string!(l, tracking.responsible_unit)}</th>
+                        <th>{td_string!(l, tracking.status)}</th>
+                        <th>{td_string!(l, tracking.deadline)}</th>
+                        <th>{td_string!(l, tracking.last_report)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -166,11 +178,11 @@ fn ItemView(
                                         <StatusBadge status=a.status />
                                         {r
                                             .awaiting_review
-                                            .then(|| view! { <span class="review review-pending">"待签收"</span> })}
+                                            .then(|| view! { <span class="review review-pending">{td_string!(l, common.review_pending)}</span> })}
                                         {r
                                             .returned
                                             .is_some()
-                                            .then(|| view! { <span class="review review-returned">"已退回"</span> })}
+                                            .then(|| view! { <span class="review review-returned">{td_string!(l, common.review_returned)}</span> })}
                                     </td>
                                     <td>{days_text(a.days_left).unwrap_or_default()}</td>
                                     <td>
@@ -178,7 +190,10 @@ fn ItemView(
                                             .last_report
                                             .as_ref()
                                             .map(|x| {
-                                                format!("{} {}：{}", x.reported_on, x.state.label_zh(), x.narrative)
+                                                fmt(
+                                                    td_string!(l, tracking.last_report_line),
+                                                    &[&date(l, x.reported_on), &report_state(l, x.state), &x.narrative],
+                                                )
                                             })
                                             .unwrap_or_else(|| "—".to_owned())}
                                     </td>
@@ -188,7 +203,7 @@ fn ItemView(
                         .collect_view()}
                 </tbody>
             </table>
-            <h3>"进展记录"</h3>
+            <h3>{td_string!(l, tracking.history_heading)}</h3>
             <ol class="history">
                 {history
                     .into_iter()
@@ -202,15 +217,29 @@ fn ItemView(
                         let note = view! { <ReviewNote report=x.clone() /> };
                         view! {
                             <li class=if x.is_demo { "report demo" } else { "report" }>
-                                <span class="when">{x.reported_on.to_string()}</span>
+                                <span class="when">{date(l, x.reported_on)}</span>
                                 <strong>{unit}</strong>
-                                <span>{format!("第 {} 次 · {}", x.version, x.state.label_zh())}</span>
+                                <span>
+                                    {fmt(
+                                        td_string!(l, tracking.report_version_state),
+                                        &[&x.version, &report_state(l, x.state)],
+                                    )}
+                                </span>
                                 {note}
-                                {x.achieved.map(|v| view! { <span>{format!("完成量 {v}")}</span> })}
-                                {x.corrects_id.map(|c| view! { <span>{format!("更正报告 #{c}")}</span> })}
+                                {x.achieved.map(|v| view! { <span>{fmt(td_string!(l, tracking.achieved), &[&v])}</span> })}
+                                {x
+                                    .corrects_id
+                                    .map(|c| view! { <span>{fmt(td_string!(l, tracking.corrects_report), &[&c])}</span> })}
                                 <p>{x.narrative}</p>
                                 <span class="muted">
-                                    {format!("报告人：{} · 编号 #{}{}", x.reporter, x.id, if x.is_demo { " · 演示数据" } else { "" })}
+                                    {fmt(
+                                        td_string!(l, tracking.reporter_line),
+                                        &[
+                                            &x.reporter,
+                                            &x.id,
+                                            &if x.is_demo { td_string!(l, tracking.demo_data_suffix) } else { "" },
+                                        ],
+                                    )}
                                 </span>
                                 {controls}
                             </li>
@@ -223,7 +252,7 @@ fn ItemView(
         {if form_rows.is_empty() {
             view! {
                 <section class="card report-form-note">
-                    <p class="muted">"进展由各责任单位的填报员登录后填报本单位的分工。"</p>
+                    <p class="muted">{td_string!(l, tracking.report_form_note)}</p>
                 </section>
             }
                 .into_any()
@@ -233,14 +262,20 @@ fn ItemView(
         }}
 
         <section class="card">
-            <h2>"单位"</h2>
+            <h2>{td_string!(l, tracking.units_heading)}</h2>
             <dl class="facts">
-                <dt>"牵头单位"</dt>
-                <dd>{if d.lead_text.is_empty() { "（分工表未列）".to_owned() } else { d.lead_text }}</dd>
-                <dt>"责任单位（原文）"</dt>
+                <dt>{td_string!(l, tracking.lead_unit)}</dt>
+                <dd>
+                    {if d.lead_text.is_empty() {
+                        td_string!(l, tracking.not_listed).to_owned()
+                    } else {
+                        d.lead_text
+                    }}
+                </dd>
+                <dt>{td_string!(l, tracking.responsible_unit_source)}</dt>
                 <dd>
                     {if d.item.responsible_text.is_empty() {
-                        "（分工表未列）".to_owned()
+                        td_string!(l, tracking.not_listed).to_owned()
                     } else {
                         d.item.responsible_text
                     }}
@@ -248,17 +283,21 @@ fn ItemView(
             </dl>
             <GridTable
                 class="assignments"
-                headers=vec!["责任单位", "类型", "依据"]
+                headers=vec![
+                    td_string!(l, tracking.responsible_unit),
+                    td_string!(l, tracking.unit_kind),
+                    td_string!(l, tracking.via),
+                ]
                 rows=d
                     .assignments
                     .into_iter()
-                    .map(|a| vec![a.unit, a.unit_kind.label_zh().to_owned(), a.via])
+                    .map(|a| vec![a.unit, unit_kind(l, a.unit_kind).to_owned(), a.via])
                     .collect()
             />
         </section>
 
         <section class="card">
-            <h2>"时限"</h2>
+            <h2>{td_string!(l, tracking.deadline)}</h2>
             <MilestoneList milestones=d.item.milestones />
         </section>
 
@@ -266,17 +305,25 @@ fn ItemView(
             .then(|| {
                 view! {
                     <section class="card">
-                        <h2>"量化目标"</h2>
+                        <h2>{td_string!(l, tracking.targets_heading)}</h2>
                         <GridTable
                             class="targets"
-                            headers=vec!["指标", "目标", "年度", "原文"]
+                            headers=vec![
+                                td_string!(l, tracking.target_metric),
+                                td_string!(l, tracking.target_goal),
+                                td_string!(l, tracking.target_year),
+                                td_string!(l, tracking.target_quote),
+                            ]
                             rows=d
                                 .targets
                                 .into_iter()
                                 .map(|t| {
                                     vec![
                                         t.metric,
-                                        format!("{}{}{}", t.direction.label_zh(), t.value, t.unit),
+                                        fmt(
+                                            td_string!(l, tracking.target_value),
+                                            &[&direction(l, t.direction), &t.value, &t.unit],
+                                        ),
                                         t.year.to_string(),
                                         t.quote,
                                     ]
@@ -288,12 +335,22 @@ fn ItemView(
             })}
 
         <section class="card">
-            <h2>{format!("所属任务：{}. {}", d.task_number, d.task_title)}</h2>
+            <h2>{fmt(td_string!(l, tracking.task_heading), &[&d.task_number, &d.task_title])}</h2>
             {d
                 .task_paragraph
                 .lines()
-                .map(|l| view! { <p class="paragraph">{l.to_owned()}</p> })
+                .map(|line| view! { <p class="paragraph">{line.to_owned()}</p> })
                 .collect_view()}
         </section>
+    }
+}
+
+/// A target's direction: 不少于 / at least, …
+fn direction(l: Locale, d: Direction) -> &'static str {
+    match d {
+        Direction::AtLeast => td_string!(l, tracking.direction_at_least),
+        Direction::AtMost => td_string!(l, tracking.direction_at_most),
+        Direction::Exactly => td_string!(l, tracking.direction_exactly),
+        Direction::About => td_string!(l, tracking.direction_about),
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::auth::Login;
 use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,6 +16,7 @@ pub fn safe_next(next: Option<String>) -> String {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let next = Memo::new(move |_| safe_next(query.read().get("next")));
     #[cfg(not(feature = "hydrate"))]
@@ -30,24 +33,24 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="登录" />
+        <Title text=td_string!(l, admin.login_title) />
         <section class="card login">
-            <h1>"登录"</h1>
-            <p class="lead">"三治：衢州市治水、治气、治土行动方案跟踪。请使用管理员分配的账号登录。"</p>
+            <h1>{td_string!(l, admin.login_title)}</h1>
+            <p class="lead">{td_string!(l, admin.login_lead)}</p>
             <ActionForm action=login>
-                <label>"用户名" <input type="text" name="username" autocomplete="username" required=true /></label>
+                <label>{td_string!(l, admin.username)} <input type="text" name="username" autocomplete="username" required=true /></label>
                 <label>
-                    "密码"
+                    {td_string!(l, admin.password)}
                     <input type="password" name="password" autocomplete="current-password" required=true />
                 </label>
-                <button type="submit">"登录"</button>
+                <button type="submit">{td_string!(l, admin.login_title)}</button>
             </ActionForm>
             <div class="login-result" aria-live="polite">
                 {move || {
                     result
                         .get()
                         .map(|r| match r {
-                            Ok(user) => view! { <p class="ok">{format!("已登录：{}", user.describe_zh())}</p> }.into_any(),
+                            Ok(user) => view! { <p class="ok">{fmt(td_string!(l, admin.signed_in), &[&crate::i18n::describe_user(l, &user)])}</p> }.into_any(),
                             Err(error) => view! { <ErrorBox error /> }.into_any(),
                         })
                 }}

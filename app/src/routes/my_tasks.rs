@@ -5,14 +5,17 @@
 use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
 use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, StatusStrip};
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang, report_state, Locale};
 use crate::tracking::{get_unit_tasks, list_units};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use sanzhi_domain::Tracked;
+use sanzhi_domain::{Tracked, UnitKind};
 
 #[component]
 pub fn MyTasksPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let unit = Memo::new(move |_| query.read().get("unit").filter(|s| !s.is_empty()));
     let as_of = as_of_param();
@@ -36,9 +39,9 @@ pub fn MyTasksPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="我的任务" />
-        <h1>"我的任务"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, common.nav_my) />
+        <h1>{td_string!(l, common.nav_my)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let units = units.await.unwrap_or_default();
                 let chosen = unit.get().unwrap_or_default();
@@ -46,31 +49,31 @@ pub fn MyTasksPage() -> impl IntoView {
                     <form method="get" class="unit-chooser">
                         {as_of.get().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
                         <label>
-                            "单位 "
+                            {td_string!(l, tracking.filter_unit)}
                             <select name="unit">
-                                <option value="">"（请选择单位）"</option>
+                                <option value="">{td_string!(l, tracking.choose_unit_option)}</option>
                                 {units
                                     .into_iter()
                                     .map(|(name, kind)| {
                                         let selected = name == chosen;
                                         view! {
                                             <option value=name.clone() selected=selected>
-                                                {format!("{name}（{kind}）")}
+                                                {fmt(td_string!(l, tracking.unit_with_kind), &[&name, &unit_kind_text(l, &kind)])}
                                             </option>
                                         }
                                     })
                                     .collect_view()}
                             </select>
                         </label>
-                        <button type="submit">"查看"</button>
+                        <button type="submit">{td_string!(l, common.view)}</button>
                     </form>
                 }
             })}
         </Suspense>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match tasks.await {
-                    Ok(None) => view! { <p class="empty">"请选择单位。"</p> }.into_any(),
+                    Ok(None) => view! { <p class="empty">{td_string!(l, tracking.choose_unit)}</p> }.into_any(),
                     Ok(Some(t)) => {
                         let as_of_s = t.as_of.to_string();
                         let keep = as_of.get();
@@ -106,6 +109,7 @@ pub fn MyTasksPage() -> impl IntoView {
 /// each needs a new report.
 #[component]
 fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
+    let l = lang();
     if rows.is_empty() {
         return ().into_any();
     }
@@ -120,8 +124,8 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
     });
     view! {
         <section class="card returned-reports" role="alert">
-            <h2>{format!("被退回的报告（{}）", rows.len())}</h2>
-            <p class="muted">"协调员退回了以下完成报告，请按理由补充后重新报告。"</p>
+            <h2>{fmt(td_string!(l, tracking.returned_heading), &[&rows.len()])}</h2>
+            <p class="muted">{td_string!(l, tracking.returned_hint)}</p>
             <ol>
                 {rows
                     .into_iter()
@@ -135,8 +139,13 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
                         Some(view! {
                             <li class="returned" data-assignment=r.assignment_id>
                                 <a href=href>{format!("{} ({})", r.plan_short_name, r.item_number)}</a>
-                                <span>{format!("{} 报告已完成，{} 由{}退回", x.reported_on, v.reviewed_on, v.reviewer)}</span>
-                                <p class="reason">{format!("退回理由：{}", v.reason)}</p>
+                                <span>
+                                    {fmt(
+                                        td_string!(l, tracking.returned_line),
+                                        &[&date(l, x.reported_on), &date(l, v.reviewed_on), &v.reviewer],
+                                    )}
+                                </span>
+                                <p class="reason">{fmt(td_string!(l, tracking.return_reason_line), &[&v.reason])}</p>
                             </li>
                         })
                     })
@@ -149,9 +158,7 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
 
 /// “逾期 12 天” / “剩 5 天” / nothing, in the page's language.
 pub fn days_text(days_left: Option<i64>) -> Option<String> {
-    use crate::i18n::fmt;
-    use crate::i18n::i18n::td_string;
-    let l = crate::i18n::lang();
+    let l = lang();
     days_left.map(|d| match d {
         d if d < 0 => fmt(td_string!(l, common.days_late), &[&-d]),
         0 => td_string!(l, common.due_today).to_owned(),
@@ -161,18 +168,25 @@ pub fn days_text(days_left: Option<i64>) -> Option<String> {
 
 #[component]
 fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
+    let l = lang();
     let href = keep_as_of(
         &format!("/plans/{}/items/{}", row.plan_code, row.item_number),
         as_of.as_deref(),
     );
     let a = row.assessment;
-    let missed = (a.missed_periods > 0).then(|| format!("缺报 {} 期", a.missed_periods));
+    let missed = (a.missed_periods > 0)
+        .then(|| fmt(td_string!(l, tracking.missed_periods), &[&a.missed_periods]));
     view! {
         <li class=format!("task-row status-{}", a.status.as_str()) data-assignment=row.assignment_id>
             <div class="task-head">
                 <StatusBadge status=a.status />
-                {row.awaiting_review.then(|| view! { <span class="review review-pending">"待签收"</span> })}
-                {row.returned.is_some().then(|| view! { <span class="review review-returned">"已退回"</span> })}
+                {row
+                    .awaiting_review
+                    .then(|| view! { <span class="review review-pending">{td_string!(l, common.review_pending)}</span> })}
+                {row
+                    .returned
+                    .is_some()
+                    .then(|| view! { <span class="review review-returned">{td_string!(l, common.review_returned)}</span> })}
                 <a href=href>{format!("{} ({})", row.plan_short_name, row.item_number)}</a>
                 {days_text(a.days_left)
                     .map(|t| {
@@ -190,17 +204,38 @@ fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
             <p class="last-report">
                 {match row.last_report {
                     Some(r) => {
-                        format!(
-                            "最近报告：{} {}（{}）{}",
-                            r.reported_on,
-                            r.state.label_zh(),
-                            r.reporter,
-                            if r.is_demo { " · 演示" } else { "" },
+                        fmt(
+                            td_string!(l, tracking.last_report_full),
+                            &[
+                                &date(l, r.reported_on),
+                                &report_state(l, r.state),
+                                &r.reporter,
+                                &if r.is_demo { td_string!(l, tracking.demo_suffix) } else { "" },
+                            ],
                         )
                     }
-                    None => "尚无进展报告".to_owned(),
+                    None => td_string!(l, tracking.no_reports).to_owned(),
                 }}
             </p>
         </li>
+    }
+}
+
+/// A unit kind's name in the page's language (the unit list gives it as its Chinese name).
+pub fn unit_kind_text(l: Locale, kind: &str) -> String {
+    UnitKind::ALL
+        .into_iter()
+        .find(|k| k.label_zh() == kind)
+        .map_or_else(|| kind.to_owned(), |k| unit_kind(l, k).to_owned())
+}
+
+/// A unit kind's name: 县级政府 / County government, …
+pub fn unit_kind(l: Locale, k: UnitKind) -> &'static str {
+    match k {
+        UnitKind::CountyGovernment => td_string!(l, tracking.unit_kind_county_government),
+        UnitKind::CityDepartment => td_string!(l, tracking.unit_kind_city_department),
+        UnitKind::Office => td_string!(l, tracking.unit_kind_office),
+        UnitKind::Enterprise => td_string!(l, tracking.unit_kind_enterprise),
+        UnitKind::ManagementZone => td_string!(l, tracking.unit_kind_management_zone),
     }
 }

@@ -1,5 +1,6 @@
 //! Any path no route matches.
 
+use crate::i18n::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,11 +15,12 @@ pub fn set_status_not_found() {
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_status_not_found();
+    let l = crate::i18n::lang();
     view! {
-        <Title text="页面不存在" />
-        <h1>"页面不存在"</h1>
+        <Title text=td_string!(l, admin.not_found) />
+        <h1>{td_string!(l, admin.not_found)}</h1>
         <p>
-            <a href="/">"返回总览"</a>
+            <a href="/">{td_string!(l, admin.back_to_overview)}</a>
         </p>
     }
 }

@@ -3,37 +3,43 @@
 
 use crate::api::list_plans;
 use crate::components::error_box::ErrorBox;
-use crate::components::indicator_views::{DemoReadingsNote, MatrixSection, Pm25Section};
+use crate::components::indicator_views::{
+    month_year, DemoReadingsNote, MatrixSection, Pm25Section,
+};
 use crate::components::plan_card::PlanCard;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang, Locale};
 use crate::overview::{get_overview, parse_month, Overview, PlanCounts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use sanzhi_domain::StatusCounts;
+use sanzhi_domain::overview::RedUnit;
+use sanzhi_domain::{Status, StatusCounts};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let month = Memo::new(move |_| query.read().get("month"));
     let data = Resource::new(move || month.get(), get_overview);
     let plans = Resource::new(|| (), |_| list_plans());
     view! {
-        <Title text="总览" />
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, overview.title) />
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(o) => view! { <Page o /> }.into_any(),
-                    Err(error) => view! { <h1>"总览"</h1> <ErrorBox error /> }.into_any(),
+                    Err(error) => view! { <h1>{td_string!(l, overview.title)}</h1> <ErrorBox error /> }.into_any(),
                 }
             })}
         </Suspense>
         <section class="card plans-section no-print">
-            <h2>"行动方案"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            <h2>{td_string!(l, overview.plans_heading)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match plans.await {
                         Ok(plans) if plans.is_empty() => {
-                            view! { <p class="empty">"尚未导入任何行动方案。"</p> }.into_any()
+                            view! { <p class="empty">{td_string!(l, overview.no_plans)}</p> }.into_any()
                         }
                         Ok(plans) => view! {
                             <ul class="plan-list">
@@ -55,11 +61,26 @@ fn shift(month: &str, by: i32) -> String {
     format!("{}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
 }
 
-fn delta(now: u32, before: u32) -> String {
+fn delta(l: Locale, now: u32, before: u32) -> String {
     match i64::from(now) - i64::from(before) {
-        0 => "持平".to_owned(),
-        d if d > 0 => format!("较上月 +{d}"),
-        d => format!("较上月 {d}"),
+        0 => td_string!(l, overview.delta_flat).to_owned(),
+        d if d > 0 => fmt(td_string!(l, overview.delta_up), &[&d]),
+        d => fmt(td_string!(l, overview.delta_down), &[&d]),
+    }
+}
+
+/// “开化县政府（逾期 40 天）”, “常山县政府（漏报 2 期）”.
+fn red_unit(l: Locale, u: &RedUnit) -> String {
+    if u.days_late > 0 {
+        fmt(
+            td_string!(l, overview.red_unit_late),
+            &[&u.unit, &u.days_late],
+        )
+    } else {
+        fmt(
+            td_string!(l, overview.red_unit_missed),
+            &[&u.unit, &u.missed_periods],
+        )
     }
 }
 
@@ -73,24 +94,40 @@ fn done(c: &StatusCounts) -> u32 {
 
 #[component]
 fn PlanBox(p: PlanCounts) -> impl IntoView {
+    let l = lang();
     let cells = [
-        ("已完成", done(&p.now), done(&p.before), "done"),
         (
-            "正常推进",
+            crate::i18n::status(l, Status::Done),
+            done(&p.now),
+            done(&p.before),
+            "done",
+        ),
+        (
+            td_string!(l, overview.on_track),
             on_track(&p.now),
             on_track(&p.before),
             "in_progress",
         ),
-        ("即将到期", p.now.due_soon, p.before.due_soon, "due_soon"),
-        ("逾期", p.now.overdue, p.before.overdue, "overdue"),
+        (
+            crate::i18n::status(l, Status::DueSoon),
+            p.now.due_soon,
+            p.before.due_soon,
+            "due_soon",
+        ),
+        (
+            crate::i18n::status(l, Status::Overdue),
+            p.now.overdue,
+            p.before.overdue,
+            "overdue",
+        ),
     ];
     view! {
         <div class="plan-box" data-plan=p.code.clone()>
             <h3>
                 <a href=format!("/plans/{}", p.code)>{p.short_name.clone()}</a>
-                <span class="total">{format!("共 {} 项分工", p.now.total())}</span>
+                <span class="total">{fmt(td_string!(l, common.assignments_total), &[&p.now.total()])}</span>
             </h3>
-            <p class="plan-title">{format!("{}（{}牵头）", p.title, p.owner_office)}</p>
+            <p class="plan-title">{fmt(td_string!(l, overview.plan_title_owner), &[&p.title, &p.owner_office])}</p>
             <dl>
                 {cells
                     .into_iter()
@@ -100,7 +137,7 @@ fn PlanBox(p: PlanCounts) -> impl IntoView {
                                 <dt>{label}</dt>
                                 <dd>
                                     <strong>{now.to_string()}</strong>
-                                    <small>{delta(now, before)}</small>
+                                    <small>{delta(l, now, before)}</small>
                                 </dd>
                             </div>
                         }
@@ -113,6 +150,7 @@ fn PlanBox(p: PlanCounts) -> impl IntoView {
 
 #[component]
 fn Page(o: Overview) -> impl IntoView {
+    let l = lang();
     let (y, m) = parse_month(&o.month).unwrap_or((2018, 1));
     let as_of = o.as_of.to_string();
     let (pm_met, pm_n) = o.indicators.pm25_met();
@@ -125,40 +163,43 @@ fn Page(o: Overview) -> impl IntoView {
     };
     view! {
         <header class="overview-head">
-            <h1>{format!("总览 · {y}年{m}月")}</h1>
+            <h1>{fmt(td_string!(l, overview.heading), &[&month_year(l, y, m)])}</h1>
             <p class="lead">
-                {format!("截至 {}，对比上月底 {}。", o.as_of, o.before)}
+                {fmt(
+                    td_string!(l, overview.lead),
+                    &[&crate::i18n::date(l, o.as_of), &crate::i18n::date(l, o.before)],
+                )}
             </p>
             <form class="filters no-print" method="get" action="/">
-                <a class="button-link" href=format!("/?month={}", shift(&o.month, -1))>"‹ 上月"</a>
-                <label>"月份" <input type="month" name="month" value=o.month.clone() min="2018-01" max="2021-12" /></label>
-                <button type="submit">"查看"</button>
-                <a class="button-link" href=format!("/?month={}", shift(&o.month, 1))>"下月 ›"</a>
-                <button type="button" class="print" on:click=print>"打印（A4）"</button>
+                <a class="button-link" href=format!("/?month={}", shift(&o.month, -1))>{td_string!(l, overview.prev_month)}</a>
+                <label>{td_string!(l, overview.month_label)} <input type="month" name="month" value=o.month.clone() min="2018-01" max="2021-12" /></label>
+                <button type="submit">{td_string!(l, common.view)}</button>
+                <a class="button-link" href=format!("/?month={}", shift(&o.month, 1))>{td_string!(l, overview.next_month)}</a>
+                <button type="button" class="print" on:click=print>{td_string!(l, overview.print)}</button>
             </form>
         </header>
         {o.demo.then(|| view! {
-            <p class="demo-banner" role="note">"【演示】任务进展含演示数据，并非真实填报。"</p>
+            <p class="demo-banner" role="note">{td_string!(l, overview.demo_banner)}</p>
         })}
         <section class="card plans-summary">
-            <h2>"三个行动方案进展"</h2>
+            <h2>{td_string!(l, overview.plans_progress)}</h2>
             <div class="plan-boxes">
                 {o.plans.iter().cloned().map(|p| view! { <PlanBox p /> }).collect_view()}
             </div>
         </section>
         <section class="card red-list">
-            <h2>"红色清单：逾期最久的工作"</h2>
+            <h2>{td_string!(l, overview.red_list_heading)}</h2>
             {if o.red_list.is_empty() {
-                view! { <p class="empty">"本月底没有逾期的工作。"</p> }.into_any()
+                view! { <p class="empty">{td_string!(l, overview.red_list_empty)}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid red-list-table">
                         <thead>
                             <tr>
-                                <th>"方案"</th>
-                                <th>"工作要求"</th>
-                                <th>"最长逾期"</th>
-                                <th>"逾期单位"</th>
+                                <th>{td_string!(l, overview.col_plan)}</th>
+                                <th>{td_string!(l, overview.col_work_item)}</th>
+                                <th>{td_string!(l, overview.col_longest_overdue)}</th>
+                                <th>{td_string!(l, overview.col_overdue_units)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -176,14 +217,18 @@ fn Page(o: Overview) -> impl IntoView {
                                                 </a>
                                             </td>
                                             <td class="late">
-                                                {if r.days_late > 0 { format!("{} 天", r.days_late) } else { "周期性漏报".to_owned() }}
+                                                {if r.days_late > 0 {
+                                                    fmt(td_string!(l, overview.days), &[&r.days_late])
+                                                } else {
+                                                    td_string!(l, overview.recurring_missed).to_owned()
+                                                }}
                                             </td>
                                             <td>
                                                 {r.units
                                                     .iter()
-                                                    .map(|u| u.label_zh())
+                                                    .map(|u| red_unit(l, u))
                                                     .collect::<Vec<_>>()
-                                                    .join("、")}
+                                                    .join(td_string!(l, overview.list_sep))}
                                             </td>
                                         </tr>
                                     }
@@ -196,21 +241,21 @@ fn Page(o: Overview) -> impl IntoView {
             }}
         </section>
         <section class="card ranking">
-            <h2>"责任单位排名（红黑榜）"</h2>
+            <h2>{td_string!(l, overview.ranking_heading)}</h2>
             {match o.ranking_svg.clone() {
                 Some(svg) => view! { <div class="chart ranking-chart" inner_html=svg></div> }.into_any(),
-                None => view! { <p class="empty">"本月底尚无到期的工作，暂不排名。"</p> }.into_any(),
+                None => view! { <p class="empty">{td_string!(l, overview.ranking_empty)}</p> }.into_any(),
             }}
-            <h3>"县（市、区）与功能区"</h3>
+            <h3>{td_string!(l, overview.counties_heading)}</h3>
             <table class="grid counties">
                 <thead>
                     <tr>
-                        <th>"名次"</th>
-                        <th>"单位"</th>
-                        <th>"分工"</th>
-                        <th>"已完成"</th>
-                        <th>"逾期"</th>
-                        <th>"完成率"</th>
+                        <th>{td_string!(l, overview.col_rank)}</th>
+                        <th>{td_string!(l, overview.col_unit)}</th>
+                        <th>{td_string!(l, overview.col_assignments)}</th>
+                        <th>{crate::i18n::status(l, Status::Done)}</th>
+                        <th>{crate::i18n::status(l, Status::Overdue)}</th>
+                        <th>{td_string!(l, overview.col_completion)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -236,19 +281,29 @@ fn Page(o: Overview) -> impl IntoView {
             </table>
         </section>
         <section class="card indicators-summary">
-            <h2>"指标达标情况"</h2>
+            <h2>{td_string!(l, overview.indicators_heading)}</h2>
             <ul class="indicator-facts">
-                <li>{format!("PM2.5：{pm_n} 个地区可判定，{pm_met} 个达标（上月 {} / {}）。", o.pm25_before.0, o.pm25_before.1)}</li>
-                <li>{format!("断面：{sec_n} 个有数据，{sec_met} 个达到目标类别（上月 {} / {}）。", o.sections_before.0, o.sections_before.1)}</li>
+                <li>
+                    {fmt(
+                        td_string!(l, overview.pm25_fact),
+                        &[&pm_n, &pm_met, &o.pm25_before.0, &o.pm25_before.1],
+                    )}
+                </li>
+                <li>
+                    {fmt(
+                        td_string!(l, overview.sections_fact),
+                        &[&sec_n, &sec_met, &o.sections_before.0, &o.sections_before.1],
+                    )}
+                </li>
             </ul>
             <DemoReadingsNote demo=o.indicators.demo count=o.indicators.readings />
         </section>
         <Pm25Section snapshot=o.indicators.clone() />
         <MatrixSection snapshot=o.indicators.clone() />
         <section class="card changes">
-            <h2>{format!("本月变化：{} 项分工状态改变", o.change_count)}</h2>
+            <h2>{fmt(td_string!(l, overview.changes_heading), &[&o.change_count])}</h2>
             {if o.changes.is_empty() {
-                view! { <p class="empty">"与上月底相比没有变化。"</p> }.into_any()
+                view! { <p class="empty">{td_string!(l, overview.no_changes)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="change-list">
@@ -260,14 +315,17 @@ fn Page(o: Overview) -> impl IntoView {
                                         <a href=format!("/plans/{}/items/{}?as_of={}", c.plan_code, c.item_number, as_of)>
                                             {format!("{} ({})", c.plan_short_name, c.item_number)}
                                         </a>
-                                        {format!(" {}：{} → {}", c.unit, c.before.label_zh(), c.after.label_zh())}
+                                        {fmt(
+                                            td_string!(l, overview.change_line),
+                                            &[&c.unit, &crate::i18n::status(l, c.before), &crate::i18n::status(l, c.after)],
+                                        )}
                                     </li>
                                 }
                             })
                             .collect_view()}
                     </ul>
                     {(o.change_count > o.changes.len()).then(|| view! {
-                        <p class="more">{format!("另有 {} 项未列出。", o.change_count - o.changes.len())}</p>
+                        <p class="more">{fmt(td_string!(l, overview.more_changes), &[&(o.change_count - o.changes.len())])}</p>
                     })}
                 }
                     .into_any()

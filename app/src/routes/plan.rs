@@ -6,6 +6,8 @@ use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
 use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, StatusStrip};
 use crate::error::AppError;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang, Locale};
 use crate::tracking::{get_plan_status, PlanStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,6 +62,7 @@ impl Filters {
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
+    let l = lang();
     let params = use_params_map();
     let query = use_query_map();
     let code = move || params.read().get("code").unwrap_or_default();
@@ -84,7 +87,7 @@ pub fn PlanPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((tree, status)) => {
@@ -94,8 +97,8 @@ pub fn PlanPage() -> impl IntoView {
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {
-                            <Title text="未找到" />
-                            <h1>"无法显示该方案"</h1>
+                            <Title text=td_string!(l, tracking.not_found) />
+                            <h1>{td_string!(l, tracking.plan_cannot_show)}</h1>
                             <ErrorBox error />
                         }
                             .into_any()
@@ -113,7 +116,12 @@ fn PlanView(
     filters: Filters,
     keep: Option<String>,
 ) -> impl IntoView {
+    let l = lang();
     let s = tree.plan.summary;
+    let period = fmt(
+        td_string!(l, tracking.plan_period),
+        &[&s.period.start_year(), &s.period.end_year()],
+    );
     let code = s.code.to_string();
     let by_item: std::collections::HashMap<i32, StatusCounts> =
         status.by_item.iter().cloned().collect();
@@ -147,29 +155,29 @@ fn PlanView(
         <AsOfBar as_of=status.as_of.to_string() demo=status.demo />
         <Title text=s.short_name.clone() />
         <h1>{s.title}</h1>
-        <p class="lead">{format!("{} · {} · 牵头：{}", s.doc_no, s.period, s.owner_office)}</p>
+        <p class="lead">
+            {fmt(td_string!(l, tracking.plan_lead_line), &[&s.doc_no, &period, &s.owner_office])}
+        </p>
         <section class="card">
-            <h2>"工作目标"</h2>
+            <h2>{td_string!(l, tracking.plan_goals)}</h2>
             <ol class="goal-list">
                 {tree.plan.goals.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}
             </ol>
-            <p class="provenance">"出处：" {tree.plan.provenance}</p>
+            <p class="provenance">{td_string!(l, tracking.provenance_label)}{tree.plan.provenance}</p>
         </section>
         <p class="counts">
-            {format!(
-                "{} 个行动 · {} 项任务 · {} 条工作要求",
-                s.action_count,
-                s.task_count,
-                s.work_item_count,
+            {fmt(
+                td_string!(l, tracking.plan_counts),
+                &[&s.action_count, &s.task_count, &s.work_item_count],
             )}
         </p>
         <StatusStrip counts=status.total.clone() />
         <form method="get" class="filters">
             {keep.clone().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
             <label>
-                "行动 "
+                {td_string!(l, tracking.filter_action)}
                 <select name="action">
-                    <option value="">"全部"</option>
+                    <option value="">{td_string!(l, tracking.filter_all)}</option>
                     {action_options
                         .into_iter()
                         .map(|(seq, title)| {
@@ -184,9 +192,9 @@ fn PlanView(
                 </select>
             </label>
             <label>
-                "单位 "
+                {td_string!(l, tracking.filter_unit)}
                 <select name="unit">
-                    <option value="">"全部"</option>
+                    <option value="">{td_string!(l, tracking.filter_all)}</option>
                     {units
                         .into_iter()
                         .map(|u| {
@@ -197,31 +205,38 @@ fn PlanView(
                 </select>
             </label>
             <label>
-                "状态 "
+                {td_string!(l, tracking.filter_status)}
                 <select name="status">
-                    <option value="">"全部"</option>
+                    <option value="">{td_string!(l, tracking.filter_all)}</option>
                     {Status::ALL
                         .into_iter()
                         .map(|st| {
                             let sel = filters.status == Some(st);
                             view! {
-                                <option value=st.as_str() selected=sel>{st.label_zh()}</option>
+                                <option value=st.as_str() selected=sel>{crate::i18n::status(l, st)}</option>
                             }
                         })
                         .collect_view()}
                 </select>
             </label>
             <label>
-                "时限自 "
+                {td_string!(l, tracking.filter_due_from)}
                 <input type="date" name="due_from" value=filters.due_from.map(|d| d.to_string()) />
             </label>
             <label>
-                "至 "
+                {td_string!(l, tracking.filter_due_to)}
                 <input type="date" name="due_to" value=filters.due_to.map(|d| d.to_string()) />
             </label>
-            <button type="submit">"筛选"</button>
+            <button type="submit">{td_string!(l, tracking.filter_submit)}</button>
         </form>
-        {filtering.then(|| view! { <p class="muted filter-result">{format!("符合条件的工作要求：{shown} 条")}</p> })}
+        {filtering
+            .then(|| {
+                view! {
+                    <p class="muted filter-result">
+                        {fmt(td_string!(l, tracking.filter_result), &[&shown])}
+                    </p>
+                }
+            })}
         <div class="plan-tree">
             {tree
                 .actions
@@ -249,7 +264,7 @@ fn PlanView(
                     Some(view! {
                         <section class="action" data-action=a.seq>
                             <h2>{format!("({}){}", chinese_number(a.seq), a.title)}</h2>
-                            <p class="rollup">{rollup_text(&action_counts)}</p>
+                            <p class="rollup">{rollup_text(l, &action_counts)}</p>
                             {tasks
                                 .into_iter()
                                 .map(|t| {
@@ -278,12 +293,13 @@ fn TaskView(
     by_item: std::collections::HashMap<i32, StatusCounts>,
     keep: Option<String>,
 ) -> impl IntoView {
+    let l = lang();
     let task_counts = sum_counts(task.items.iter().map(|i| by_item.get(&i.number)));
     view! {
         <section class="task" data-task=task.number>
             <h3>
                 {format!("{}. {}", task.number, task.title)}
-                <span class="rollup">{rollup_text(&task_counts)}</span>
+                <span class="rollup">{rollup_text(l, &task_counts)}</span>
             </h3>
             <ul class="items">
                 {task
@@ -310,17 +326,13 @@ fn ItemRow(
         &format!("/plans/{code}/items/{}", item.number),
         keep.as_deref(),
     );
+    let l = lang();
     let worst = counts.worst();
-    let breakdown = Status::ALL
-        .into_iter()
-        .filter(|s| counts.get(*s) > 0)
-        .map(|s| format!("{} {}", s.label_zh(), counts.get(s)))
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let breakdown = rollup_text(l, &counts);
     let units = if item.units.is_empty() {
         "—".to_owned()
     } else {
-        format!("{} 个单位", item.units.len())
+        fmt(td_string!(l, tracking.units_count), &[&item.units.len()])
     };
     view! {
         <li class="item" data-item=item.number>
@@ -337,16 +349,16 @@ fn ItemRow(
                 {(!item.leads.is_empty())
                     .then(|| {
                         view! {
-                            <dt>"牵头单位"</dt>
-                            <dd>{item.leads.join("、")}</dd>
+                            <dt>{td_string!(l, tracking.lead_unit)}</dt>
+                            <dd>{item.leads.join(td_string!(l, tracking.list_separator))}</dd>
                         }
                     })}
-                <dt>"责任单位"</dt>
+                <dt>{td_string!(l, tracking.responsible_unit)}</dt>
                 <dd>
                     {if item.responsible_text.is_empty() { "—".to_owned() } else { item.responsible_text }}
-                    <span class="muted">{format!("（分解为 {units}）")}</span>
+                    <span class="muted">{fmt(td_string!(l, tracking.split_into), &[&units])}</span>
                 </dd>
-                <dt>"时限"</dt>
+                <dt>{td_string!(l, tracking.deadline)}</dt>
                 <dd>
                     <MilestoneList milestones=item.milestones />
                 </dd>
@@ -354,7 +366,9 @@ fn ItemRow(
             {(item.note_count > 0)
                 .then(|| {
                     view! {
-                        <p class="has-notes">{format!("⚠ 有 {} 条原文校注", item.note_count)}</p>
+                        <p class="has-notes">
+                            {fmt(td_string!(l, tracking.has_notes), &[&item.note_count])}
+                        </p>
                     }
                 })}
         </li>
@@ -371,11 +385,11 @@ fn sum_counts<'a>(items: impl Iterator<Item = Option<&'a StatusCounts>>) -> Stat
 }
 
 /// “逾期 2 · 已完成 5” for a heading; empty when there are no assignments.
-fn rollup_text(c: &StatusCounts) -> String {
+fn rollup_text(l: Locale, c: &StatusCounts) -> String {
     Status::ALL
         .into_iter()
         .filter(|s| c.get(*s) > 0)
-        .map(|s| format!("{} {}", s.label_zh(), c.get(s)))
+        .map(|s| format!("{} {}", crate::i18n::status(l, s), c.get(s)))
         .collect::<Vec<_>>()
         .join(" · ")
 }

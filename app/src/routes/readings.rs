@@ -2,6 +2,8 @@
 //! the entry form, and the CSV import (upload with progress, preview, then confirm).
 
 use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, lang, Locale};
 use crate::readings::{
     get_readings, ImportOutcome, ImportPreview, IndicatorInfo, ReadingsPage as Data, SaveReading,
     LIST_LIMIT,
@@ -9,9 +11,11 @@ use crate::readings::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use sanzhi_domain::ReadingSource;
 
 #[component]
 pub fn ReadingsPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let args = Memo::new(move |_| {
         let q = query.read();
@@ -35,12 +39,10 @@ pub fn ReadingsPage() -> impl IntoView {
         |((y, i, p), _, _)| get_readings(y, i, p),
     );
     view! {
-        <Title text="读数" />
-        <h1>"指标读数"</h1>
-        <p class="lead">
-            "每个指标、地点、月份一个数值。录入或导入同一指标、地点和月份的新数值会替换原值，原值保留在历史中。"
-        </p>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, readings.title) />
+        <h1>{td_string!(l, readings.heading)}</h1>
+        <p class="lead">{td_string!(l, readings.lead)}</p>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <Page p save imported import /> }.into_any(),
@@ -48,6 +50,16 @@ pub fn ReadingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Where a reading came from, in the page's language.
+fn source_label(l: Locale, s: ReadingSource) -> &'static str {
+    match s {
+        ReadingSource::Entered => td_string!(l, readings.source_entered),
+        ReadingSource::Imported => td_string!(l, readings.source_imported),
+        ReadingSource::Api => td_string!(l, readings.source_api),
+        ReadingSource::Demo => td_string!(l, readings.source_demo),
     }
 }
 
@@ -81,13 +93,15 @@ fn Page(
     imported: RwSignal<u32>,
     import: ImportState,
 ) -> impl IntoView {
+    let l = lang();
     let qs = query_string(p.year, &p.indicator, &p.place);
     let name_of = {
         let cat = p.catalogue.clone();
         move |code: &str| {
-            cat.iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.to_owned(), |c| format!("{}（{}）", c.name, c.unit))
+            cat.iter().find(|c| c.code == code).map_or_else(
+                || code.to_owned(),
+                |c| fmt(td_string!(l, readings.name_with_unit), &[&c.name, &c.unit]),
+            )
         }
     };
     let all_places: Vec<String> = {
@@ -105,18 +119,20 @@ fn Page(
     view! {
         <form class="filters" method="get" action="/readings">
             <label>
-                "年份"
+                {td_string!(l, readings.year)}
                 <select name="year">
                     {(2015..=2025)
-                        .map(|y| view! { <option value=y.to_string() selected=y == p.year>{format!("{y}年")}</option> })
+                        .map(|y| view! { <option value=y.to_string() selected=y == p.year>{fmt(td_string!(l, readings.year_option), &[&y])}</option> })
                         .collect_view()}
                 </select>
             </label>
             <label>
-                "指标"
+                {td_string!(l, readings.indicator)}
                 <select name="indicator">
-                    <option value="">"全部"</option>
-                    <option value="water." selected=p.indicator.as_deref() == Some("water.")>"断面水质（六项）"</option>
+                    <option value="">{td_string!(l, readings.all)}</option>
+                    <option value="water." selected=p.indicator.as_deref() == Some("water.")>
+                        {td_string!(l, readings.water_sections_six)}
+                    </option>
                     {p.catalogue
                         .iter()
                         .map(|c| {
@@ -130,49 +146,51 @@ fn Page(
                 </select>
             </label>
             <label>
-                "地点"
+                {td_string!(l, readings.place)}
                 <select name="place">
-                    <option value="">"全部"</option>
+                    <option value="">{td_string!(l, readings.all)}</option>
                     {all_places
                         .iter()
                         .map(|pl| view! { <option value=pl.clone() selected=p.place.as_deref() == Some(pl.as_str())>{pl.clone()}</option> })
                         .collect_view()}
                 </select>
             </label>
-            <button type="submit">"筛选"</button>
-            <a class="button-link" href=format!("/api/readings.csv?{qs}") download="">"导出 CSV"</a>
+            <button type="submit">{td_string!(l, readings.filter)}</button>
+            <a class="button-link" href=format!("/api/readings.csv?{qs}") download="">
+                {td_string!(l, readings.export_csv)}
+            </a>
         </form>
         <p class="counts">
-            {format!("库中共 {} 条读数，其中演示数据 {} 条。", p.total, p.demo)}
+            {fmt(td_string!(l, readings.counts), &[&p.total, &p.demo])}
         </p>
         {(p.demo > 0).then(|| view! {
-            <p class="demo-banner" role="note">"【演示】标有“演示”的读数由演示数据生成器生成，并非真实监测值；导入真实读数会替换同月的演示值。"</p>
+            <p class="demo-banner" role="note">{td_string!(l, readings.demo_banner)}</p>
         })}
         <div class="two-col">
             <EntryForm catalogue=p.catalogue.clone() places=all_places.clone() year=p.year save />
             <ImportBox imported state=import />
         </div>
         <section class="card">
-            <h2>{format!("{}年读数（{} 条）", p.year, p.matched)}</h2>
+            <h2>{fmt(td_string!(l, readings.list_heading), &[&p.year, &p.matched])}</h2>
             {(p.matched > shown).then(|| view! {
-                <p class="notice">{format!("只列出前 {LIST_LIMIT} 条；完整数据请导出 CSV。")}</p>
+                <p class="notice">{fmt(td_string!(l, readings.list_limited), &[&LIST_LIMIT])}</p>
             })}
             {if p.rows.is_empty() {
-                view! { <p class="empty">"没有符合条件的读数。"</p> }.into_any()
+                view! { <p class="empty">{td_string!(l, readings.empty)}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid readings">
                         <thead>
                             <tr>
-                                <th>"指标"</th>
-                                <th>"地点"</th>
-                                <th>"月份"</th>
-                                <th>"数值"</th>
-                                <th>"有效天数"</th>
-                                <th>"暂定"</th>
-                                <th>"来源"</th>
-                                <th>"记录人"</th>
-                                <th>"备注"</th>
+                                <th>{td_string!(l, readings.indicator)}</th>
+                                <th>{td_string!(l, readings.place)}</th>
+                                <th>{td_string!(l, readings.month)}</th>
+                                <th>{td_string!(l, readings.value)}</th>
+                                <th>{td_string!(l, readings.valid_days)}</th>
+                                <th>{td_string!(l, readings.provisional)}</th>
+                                <th>{td_string!(l, readings.source)}</th>
+                                <th>{td_string!(l, readings.recorded_by)}</th>
+                                <th>{td_string!(l, readings.note)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -186,8 +204,14 @@ fn Page(
                                             <td>{format!("{}-{:02}", r.key.year, r.key.month)}</td>
                                             <td>{r.value.to_string()}</td>
                                             <td>{r.valid_days.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                            <td>{if r.provisional { "暂定" } else { "" }}</td>
-                                            <td>{if r.is_demo { "演示".to_owned() } else { r.source.label_zh().to_owned() }}</td>
+                                            <td>{if r.provisional { td_string!(l, readings.provisional) } else { "" }}</td>
+                                            <td>
+                                                {if r.is_demo {
+                                                    td_string!(l, readings.source_demo)
+                                                } else {
+                                                    source_label(l, r.source)
+                                                }}
+                                            </td>
                                             <td>{r.recorded_by.clone()}</td>
                                             <td>{r.note.clone()}</td>
                                         </tr>
@@ -210,40 +234,41 @@ fn EntryForm(
     year: i32,
     save: ServerAction<SaveReading>,
 ) -> impl IntoView {
+    let l = lang();
     let result = save.value();
     view! {
         <section class="card entry-form">
-            <h2>"录入一个读数"</h2>
+            <h2>{td_string!(l, readings.entry_heading)}</h2>
             <ActionForm action=save>
                 <label>
-                    "指标"
+                    {td_string!(l, readings.indicator)}
                     <select name="input[indicator]" required=true>
                         {catalogue
                             .iter()
-                            .map(|c| view! { <option value=c.code.clone()>{format!("{}（{}）", c.name, c.unit)}</option> })
+                            .map(|c| view! { <option value=c.code.clone()>{fmt(td_string!(l, readings.name_with_unit), &[&c.name, &c.unit])}</option> })
                             .collect_view()}
                     </select>
                 </label>
                 <label>
-                    "地点"
+                    {td_string!(l, readings.place)}
                     <input type="text" name="input[place]" list="reading-places" required=true />
                     <datalist id="reading-places">
                         {places.into_iter().map(|p| view! { <option value=p></option> }).collect_view()}
                     </datalist>
                 </label>
-                <label>"年份" <input type="number" name="input[year]" value=year.to_string() required=true /></label>
-                <label>"月份" <input type="number" name="input[month]" min="1" max="12" required=true /></label>
-                <label>"数值" <input type="text" inputmode="decimal" name="input[value]" required=true /></label>
-                <label>"有效天数（PM2.5）" <input type="number" name="input[valid_days]" min="0" max="31" /></label>
+                <label>{td_string!(l, readings.year)} <input type="number" name="input[year]" value=year.to_string() required=true /></label>
+                <label>{td_string!(l, readings.month)} <input type="number" name="input[month]" min="1" max="12" required=true /></label>
+                <label>{td_string!(l, readings.value)} <input type="text" inputmode="decimal" name="input[value]" required=true /></label>
+                <label>{td_string!(l, readings.valid_days_pm25)} <input type="number" name="input[valid_days]" min="0" max="31" /></label>
                 <label>
-                    "暂定值"
+                    {td_string!(l, readings.provisional_value)}
                     <select name="input[provisional]">
-                        <option value="否">"否（正式）"</option>
-                        <option value="是">"是（暂定）"</option>
+                        <option value="否">{td_string!(l, readings.provisional_no)}</option>
+                        <option value="是">{td_string!(l, readings.provisional_yes)}</option>
                     </select>
                 </label>
-                <label class="wide">"备注" <input type="text" name="input[note]" maxlength="500" /></label>
-                <button type="submit">"保存读数"</button>
+                <label class="wide">{td_string!(l, readings.note)} <input type="text" name="input[note]" maxlength="500" /></label>
+                <button type="submit">{td_string!(l, readings.save)}</button>
             </ActionForm>
             <div class="entry-result" aria-live="polite">
                 {move || {
@@ -252,13 +277,13 @@ fn EntryForm(
                         .map(|r| match r {
                             Ok(w) => {
                                 let what = if w.inserted > 0 {
-                                    "已新增"
+                                    td_string!(l, readings.saved_inserted)
                                 } else if w.replaced > 0 {
-                                    "已替换原值（原值保留在历史中）"
+                                    td_string!(l, readings.saved_replaced)
                                 } else {
-                                    "与库中数值相同，未改变"
+                                    td_string!(l, readings.saved_unchanged)
                                 };
-                                view! { <p class="ok">{format!("保存成功：{what}。")}</p> }.into_any()
+                                view! { <p class="ok">{fmt(td_string!(l, readings.saved), &[&what])}</p> }.into_any()
                             }
                             Err(error) => view! { <ErrorBox error /> }.into_any(),
                         })
@@ -287,6 +312,7 @@ struct ImportState {
 
 #[component]
 fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
+    let l = lang();
     let file_input = NodeRef::<leptos::html::Input>::new();
     let ImportState { stage, previewed } = state;
     let send = move |commit: bool| {
@@ -296,7 +322,9 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 return;
             };
             let Some(file) = crate::upload::chosen_file(&input) else {
-                stage.set(Stage::Done(Err("请先选择 CSV 文件".to_owned())));
+                stage.set(Stage::Done(Err(
+                    td_string!(l, readings.choose_file_first).to_owned()
+                )));
                 return;
             };
             let url = format!("/api/import/readings?commit={commit}");
@@ -308,10 +336,15 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 move |status, text| {
                     let outcome = match serde_json::from_str::<ImportOutcome>(&text) {
                         Ok(o) => Ok(o),
-                        Err(_) if status == 0 => Err("上传失败：无法连接服务器".to_owned()),
+                        Err(_) if status == 0 => {
+                            Err(td_string!(l, readings.upload_no_connection).to_owned())
+                        }
                         Err(_) => match serde_json::from_str::<crate::error::AppError>(&text) {
                             Ok(e) => Err(e.to_string()),
-                            Err(_) => Err(format!("上传失败（HTTP {status}）：{text}")),
+                            Err(_) => Err(fmt(
+                                td_string!(l, readings.upload_failed_http),
+                                &[&status, &text],
+                            )),
                         },
                     };
                     if let Ok(ImportOutcome::Committed { .. }) = &outcome {
@@ -323,17 +356,17 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
             );
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (commit, file_input, imported, stage, previewed);
+        let _ = (commit, file_input, imported, stage, previewed, l);
     };
     view! {
         <section class="card import-box">
-            <h2>"导入 CSV"</h2>
+            <h2>{td_string!(l, readings.import_heading)}</h2>
             <p class="hint">
-                "表头可用中文或英文：指标、地点、年份、月份（或“期间”如 2018-01）、数值，可选 有效天数、暂定、备注。UTF-8 或 GBK 编码均可。"
-                <a href="/api/readings/template.csv" download="">"下载模板"</a>
+                {td_string!(l, readings.import_hint)}
+                <a href="/api/readings/template.csv" download="">{td_string!(l, readings.download_template)}</a>
             </p>
             <label>
-                "文件"
+                {td_string!(l, readings.file)}
                 <input
                     type="file"
                     name="file"
@@ -346,14 +379,14 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 />
             </label>
             <div class="buttons">
-                <button type="button" class="preview" on:click=move |_| send(false)>"预览"</button>
+                <button type="button" class="preview" on:click=move |_| send(false)>{td_string!(l, readings.preview)}</button>
                 <button
                     type="button"
                     class="commit"
                     disabled=move || !previewed.get()
                     on:click=move |_| send(true)
                 >
-                    "确认导入"
+                    {td_string!(l, readings.confirm_import)}
                 </button>
             </div>
             <div class="import-result" aria-live="polite">
@@ -361,9 +394,9 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                     Stage::Idle => ().into_any(),
                     Stage::Uploading(f) => {
                         let label = if f >= 1.0 {
-                            "已上传，服务器正在逐行检查…".to_owned()
+                            td_string!(l, readings.uploaded_checking).to_owned()
                         } else {
-                            format!("上传中 {:.0}%", f * 100.0)
+                            fmt(td_string!(l, readings.uploading), &[&format!("{:.0}", f * 100.0)])
                         };
                         view! {
                             <label class="progress">
@@ -383,13 +416,14 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
 
 #[component]
 fn Outcome(o: ImportOutcome) -> impl IntoView {
+    let l = lang();
     match o {
         ImportOutcome::Preview(p) => view! { <PreviewView p /> }.into_any(),
         ImportOutcome::Committed { encoding, written } => view! {
             <p class="ok import-done">
-                {format!(
-                    "已导入（{encoding}）：新增 {} 条，替换 {} 条，不变 {} 条。",
-                    written.inserted, written.replaced, written.unchanged
+                {fmt(
+                    td_string!(l, readings.imported),
+                    &[&encoding, &written.inserted, &written.replaced, &written.unchanged],
                 )}
             </p>
         }
@@ -398,9 +432,10 @@ fn Outcome(o: ImportOutcome) -> impl IntoView {
             <div class="rejected" role="alert">
                 <p class="error">
                     {match &file {
-                        Some(f) => format!("文件未导入：{f}"),
-                        None => format!(
-                            "文件未导入：{rows_read} 行数据中发现 {problem_count} 处问题，库中数据没有任何改变。请改正后重新预览。"
+                        Some(f) => fmt(td_string!(l, readings.rejected_file), &[f]),
+                        None => fmt(
+                            td_string!(l, readings.rejected_problems),
+                            &[&rows_read, &problem_count],
                         ),
                     }}
                 </p>
@@ -410,7 +445,7 @@ fn Outcome(o: ImportOutcome) -> impl IntoView {
                     </ol>
                 })}
                 {(problem_count > problems.len()).then(|| view! {
-                    <p class="more">{format!("另有 {} 处问题未列出。", problem_count - problems.len())}</p>
+                    <p class="more">{fmt(td_string!(l, readings.more_problems), &[&(problem_count - problems.len())])}</p>
                 })}
             </div>
         }
@@ -420,22 +455,34 @@ fn Outcome(o: ImportOutcome) -> impl IntoView {
 
 #[component]
 fn PreviewView(p: ImportPreview) -> impl IntoView {
+    let l = lang();
     view! {
         <div class="preview-result">
             <p class="ok">
-                {format!(
-                    "预览（{}）：{} 行数据，将新增 {} 条，替换 {} 条（其中演示数据 {} 条），不变 {} 条。确认后一次写入。",
-                    p.encoding, p.rows, p.new, p.replace, p.replaces_demo, p.unchanged
+                {fmt(
+                    td_string!(l, readings.preview_summary),
+                    &[&p.encoding, &p.rows, &p.new, &p.replace, &p.replaces_demo, &p.unchanged],
                 )}
             </p>
             <p class="mapping">
-                "列对应："
-                {p.mapped.iter().map(|(h, f)| format!("“{h}”→{f}")).collect::<Vec<_>>().join("，")}
-                {(!p.ignored.is_empty()).then(|| format!("；忽略的列：{}", p.ignored.join("、")))}
+                {td_string!(l, readings.mapping)}
+                {p
+                    .mapped
+                    .iter()
+                    .map(|(h, f)| fmt(td_string!(l, readings.mapping_pair), &[h, f]))
+                    .collect::<Vec<_>>()
+                    .join(td_string!(l, readings.mapping_sep))}
+                {(!p.ignored.is_empty())
+                    .then(|| {
+                        fmt(
+                            td_string!(l, readings.ignored_columns),
+                            &[&p.ignored.join(td_string!(l, readings.ignored_sep))],
+                        )
+                    })}
             </p>
-            <PreviewTable title="前几行" rows=p.sample.clone() />
+            <PreviewTable title=td_string!(l, readings.first_rows) rows=p.sample.clone() />
             {(!p.replacements.is_empty()).then(|| view! {
-                <PreviewTable title="将替换的数值" rows=p.replacements.clone() />
+                <PreviewTable title=td_string!(l, readings.values_replaced) rows=p.replacements.clone() />
             })}
         </div>
     }
@@ -443,18 +490,19 @@ fn PreviewView(p: ImportPreview) -> impl IntoView {
 
 #[component]
 fn PreviewTable(title: &'static str, rows: Vec<crate::readings::PreviewRow>) -> impl IntoView {
+    let l = lang();
     view! {
         <h3>{title}</h3>
         <table class="grid preview">
             <thead>
                 <tr>
-                    <th>"行"</th>
-                    <th>"指标"</th>
-                    <th>"地点"</th>
-                    <th>"月份"</th>
-                    <th>"数值"</th>
-                    <th>"原值"</th>
-                    <th>"操作"</th>
+                    <th>{td_string!(l, readings.row)}</th>
+                    <th>{td_string!(l, readings.indicator)}</th>
+                    <th>{td_string!(l, readings.place)}</th>
+                    <th>{td_string!(l, readings.month)}</th>
+                    <th>{td_string!(l, readings.value)}</th>
+                    <th>{td_string!(l, readings.old_value)}</th>
+                    <th>{td_string!(l, readings.action)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -462,9 +510,16 @@ fn PreviewTable(title: &'static str, rows: Vec<crate::readings::PreviewRow>) -> 
                     .into_iter()
                     .map(|r| {
                         let old = match r.old {
-                            Some(v) if r.old_is_demo => format!("{v}（演示）"),
+                            Some(v) if r.old_is_demo => fmt(td_string!(l, readings.old_demo), &[&v]),
                             Some(v) => v.to_string(),
                             None => String::new(),
+                        };
+                        // The server names the action in Chinese (新增 / 替换 / 不变).
+                        let action = match r.action.as_str() {
+                            "新增" => td_string!(l, readings.action_new).to_owned(),
+                            "替换" => td_string!(l, readings.action_replace).to_owned(),
+                            "不变" => td_string!(l, readings.action_unchanged).to_owned(),
+                            _ => r.action,
                         };
                         view! {
                             <tr>
@@ -474,7 +529,7 @@ fn PreviewTable(title: &'static str, rows: Vec<crate::readings::PreviewRow>) -> 
                                 <td>{r.period}</td>
                                 <td>{r.value.to_string()}</td>
                                 <td>{old}</td>
-                                <td>{r.action}</td>
+                                <td>{action}</td>
                             </tr>
                         }
                     })

@@ -4,21 +4,27 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::components::review::ReviewControls;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang, Locale};
 use crate::review::{get_review_queue, ReviewQueue, ReviewReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The plan filter: (value, label).
-const PLANS: [(&str, &str); 4] = [
-    ("", "本方案"),
-    ("water", "治水"),
-    ("air", "治气"),
-    ("soil", "治土"),
-];
+fn plans(l: Locale) -> [(&'static str, String); 5] {
+    [
+        ("", td_string!(l, tracking.this_plan).to_owned()),
+        ("water", crate::i18n::plan(l, "water")),
+        ("air", crate::i18n::plan(l, "air")),
+        ("soil", crate::i18n::plan(l, "soil")),
+        ("all", td_string!(l, tracking.all_plans).to_owned()),
+    ]
+}
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
+    let l = lang();
     let query = use_query_map();
     let plan = Memo::new(move |_| query.read().get("plan").filter(|s| !s.is_empty()));
     let action = ServerAction::<ReviewReport>::new();
@@ -28,30 +34,29 @@ pub fn ReviewPage() -> impl IntoView {
         |(plan, _)| get_review_queue(plan),
     );
     view! {
-        <Title text="待签收" />
-        <h1>"待签收的完成报告"</h1>
+        <Title text=td_string!(l, common.review_pending) />
+        <h1>{td_string!(l, tracking.review_heading)}</h1>
         <p class="muted">
-            "责任单位报告“已完成”后，由方案协调员签收（销号）或写明理由退回；签收前该分工不计为已完成。"
+            {td_string!(l, tracking.review_intro)}
         </p>
         <form method="get" class="filters">
             <label>
-                "方案 "
+                {td_string!(l, tracking.filter_plan)}
                 <select name="plan">
                     {move || {
                         let chosen = plan.get().unwrap_or_default();
-                        PLANS
+                        plans(l)
                             .into_iter()
-                            .chain([("all", "全部方案")])
-                            .map(|(v, l)| {
-                                view! { <option value=v selected=v == chosen>{l}</option> }
+                            .map(|(v, label)| {
+                                view! { <option value=v selected=v == chosen>{label}</option> }
                             })
                             .collect_view()
                     }}
                 </select>
             </label>
-            <button type="submit">"查看"</button>
+            <button type="submit">{td_string!(l, common.view)}</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
                     Ok(q) => view! { <QueueView q action /> }.into_any(),
@@ -64,18 +69,20 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn QueueView(q: ReviewQueue, action: ServerAction<ReviewReport>) -> impl IntoView {
+    let l = lang();
     let last = RwSignal::new(None::<i64>);
     let scope = match q.plan.as_deref() {
-        Some("water") => "治水",
-        Some("air") => "治气",
-        Some("soil") => "治土",
-        _ => "全部方案",
+        Some(code @ ("water" | "air" | "soil")) => crate::i18n::plan(l, code),
+        _ => td_string!(l, tracking.all_plans).to_owned(),
     };
-    let heading = format!("{scope}：{} 份待签收", q.rows.len());
+    let heading = fmt(
+        td_string!(l, tracking.queue_count),
+        &[&scope, &q.rows.len()],
+    );
     let may_review = q.may_review;
     view! {
         <h2 class="queue-count">{heading}</h2>
-        {q.rows.is_empty().then(|| view! { <p class="empty">"没有待签收的报告。"</p> })}
+        {q.rows.is_empty().then(|| view! { <p class="empty">{td_string!(l, tracking.queue_empty)}</p> })}
         <ol class="review-queue">
             {q
                 .rows
@@ -91,10 +98,10 @@ fn QueueView(q: ReviewQueue, action: ServerAction<ReviewReport>) -> impl IntoVie
                             <div class="task-head">
                                 <a href=href>{format!("{} ({})", p.plan_short_name, p.item_number)}</a>
                                 <strong>{p.unit}</strong>
-                                <span class="when">{format!("报告日期 {}", r.reported_on)}</span>
+                                <span class="when">{fmt(td_string!(l, tracking.reported_on_line), &[&date(l, r.reported_on)])}</span>
                                 {r
                                     .milestone_seq
-                                    .map(|m| view! { <span>{format!("完成第 {m} 个时限")}</span> })}
+                                    .map(|m| view! { <span>{fmt(td_string!(l, tracking.completes_milestone), &[&m])}</span> })}
                             </div>
                             <p class="task-text">{p.item_text}</p>
                             <p class="narrative">{r.narrative}</p>
@@ -117,11 +124,13 @@ fn QueueView(q: ReviewQueue, action: ServerAction<ReviewReport>) -> impl IntoVie
                                     }
                                 })}
                             <span class="muted">
-                                {format!(
-                                    "报告人：{} · 编号 #{}{}",
-                                    r.reporter,
-                                    r.id,
-                                    if r.is_demo { " · 演示数据" } else { "" },
+                                {fmt(
+                                    td_string!(l, tracking.reporter_line),
+                                    &[
+                                        &r.reporter,
+                                        &r.id,
+                                        &if r.is_demo { td_string!(l, tracking.demo_data_suffix) } else { "" },
+                                    ],
                                 )}
                             </span>
                             {controls}

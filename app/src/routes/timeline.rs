@@ -3,18 +3,21 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge};
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang};
 use crate::tracking::get_timeline;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn TimelinePage() -> impl IntoView {
+    let l = lang();
     let as_of = as_of_param();
     let data = Resource::new(move || as_of.get(), get_timeline);
     view! {
-        <Title text="时间轴" />
-        <h1>"时限时间轴（2018—2020）"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Title text=td_string!(l, common.nav_timeline) />
+        <h1>{td_string!(l, tracking.timeline_heading)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(t) => {
@@ -44,15 +47,17 @@ pub fn TimelinePage() -> impl IntoView {
                                                             view! {
                                                                 <li>
                                                                     {e.counts.worst().map(|s| view! { <StatusBadge status=s /> })}
-                                                                    <span class="when">{e.due.to_string()}</span>
+                                                                    <span class="when">{date(l, e.due)}</span>
                                                                     <a href=href>{format!("{} ({})", e.plan_short_name, e.item_number)}</a>
                                                                     <span class="phrase">{format!("“{}”", e.phrase)}</span>
                                                                     <span class="muted">
-                                                                        {format!(
-                                                                            "{} 个单位，已完成 {}，逾期 {}",
-                                                                            e.counts.total(),
-                                                                            e.counts.done + e.counts.done_late,
-                                                                            e.counts.overdue,
+                                                                        {fmt(
+                                                                            td_string!(l, tracking.timeline_counts),
+                                                                            &[
+                                                                                &e.counts.total(),
+                                                                                &(e.counts.done + e.counts.done_late),
+                                                                                &e.counts.overdue,
+                                                                            ],
                                                                         )}
                                                                     </span>
                                                                 </li>

@@ -90,6 +90,104 @@ fn plan_label(code: &str) -> &str {
     }
 }
 
+/// The raw fields of the new-account form (browser) or command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    /// For a coordinator: `water`, `air` or `soil`.
+    pub plan: String,
+    /// For a reporter: the unit's name.
+    pub unit: String,
+    /// Empty: a random password is generated and shown once.
+    pub password: String,
+}
+
+/// A new account, checked by [`NewAccount::parse`]; the unit's existence is checked by the
+/// store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub plan: Option<String>,
+    pub unit: Option<String>,
+    /// `None`: generate one.
+    pub password: Option<String>,
+}
+
+impl NewAccount {
+    pub const MIN_PASSWORD: usize = 10;
+
+    /// Checks every field; the error names the field and says why, in Chinese.
+    pub fn parse(f: &AccountForm) -> Result<NewAccount, ParseError> {
+        let username = f.username.trim();
+        if username.is_empty()
+            || username.chars().count() > 40
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(ParseError::new(
+                "username",
+                "用户名须为 1–40 个字母、数字或 - _ . 字符",
+            ));
+        }
+        let role = Role::parse(f.role.trim())?;
+        let plan = match (role, f.plan.trim()) {
+            (Role::Coordinator, p @ ("water" | "air" | "soil")) => Some(p.to_owned()),
+            (Role::Coordinator, _) => {
+                return Err(ParseError::new(
+                    "plan",
+                    "方案协调员须选择方案：治水、治气或治土",
+                ))
+            }
+            _ => None,
+        };
+        let unit = match (role, f.unit.trim()) {
+            (Role::Reporter, "") => {
+                return Err(ParseError::new("unit", "单位填报员须选择所属单位"))
+            }
+            (Role::Reporter, u) => Some(u.to_owned()),
+            _ => None,
+        };
+        let display_name = match f.display_name.trim() {
+            "" => username.to_owned(),
+            d if d.chars().count() > 40 => {
+                return Err(ParseError::new("display_name", "姓名不超过 40 个字符"))
+            }
+            d => d.to_owned(),
+        };
+        let password = match f.password.as_str() {
+            "" => None,
+            p if p.chars().count() < Self::MIN_PASSWORD => {
+                return Err(ParseError::new(
+                    "password",
+                    format!("密码至少 {} 个字符", Self::MIN_PASSWORD),
+                ))
+            }
+            p => Some(p.to_owned()),
+        };
+        Ok(NewAccount {
+            username: username.to_owned(),
+            display_name,
+            role,
+            plan,
+            unit,
+            password,
+        })
+    }
+}
+
+/// An account as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub user: User,
+    /// A deactivated account cannot sign in.
+    pub active: bool,
+}
+
 /// One row of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -253,6 +351,45 @@ mod tests {
         assert!(!may_write_some_readings(Some(&leader)) && !may_write_some_readings(None));
         let e = authorize(Some(&kaihua), &report_kecheng).expect_err("other unit");
         assert!(e.to_string().contains("不能填报柯城区政府的分工"), "{e}");
+    }
+
+    #[test]
+    fn account_forms_name_the_bad_field() {
+        let good = AccountForm {
+            username: " li.si ".into(),
+            display_name: String::new(),
+            role: "coordinator".into(),
+            plan: "water".into(),
+            unit: "ignored".into(),
+            password: String::new(),
+        };
+        let a = NewAccount::parse(&good).expect("good");
+        assert_eq!(a.username, "li.si");
+        assert_eq!(a.display_name, "li.si");
+        assert_eq!(
+            (a.plan.as_deref(), a.unit.as_deref(), a.password),
+            (Some("water"), None, None)
+        );
+        type Breaker = fn(&mut AccountForm);
+        let cases: [(Breaker, &str); 6] = [
+            (|f| f.username = "李 四".into(), "username"),
+            (|f| f.username = String::new(), "username"),
+            (|f| f.role = "root".into(), "role"),
+            (|f| f.plan = "fire".into(), "plan"),
+            (|f| f.password = "short".into(), "password"),
+            (
+                |f| {
+                    f.role = "reporter".into();
+                    f.unit = " ".into();
+                },
+                "unit",
+            ),
+        ];
+        for (break_it, field) in cases {
+            let mut f = good.clone();
+            break_it(&mut f);
+            assert_eq!(NewAccount::parse(&f).unwrap_err().field, field, "{f:?}");
+        }
     }
 
     #[test]

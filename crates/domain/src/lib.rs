@@ -23,7 +23,9 @@ pub mod tree;
 pub mod unit;
 pub mod water;
 
-pub use access::{authorize, Action, AuditEntry, Denied, Role, User};
+pub use access::{
+    authorize, Account, AccountForm, Action, AuditEntry, Denied, NewAccount, Role, User,
+};
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};

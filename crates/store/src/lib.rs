@@ -382,6 +382,34 @@ impl Store {
         dispatch!(self, add_review(review, now))
     }
 
+    /// Every account with whether it may sign in (never a hash).
+    pub async fn accounts(&self) -> Result<Vec<sanzhi_domain::Account>, StoreError> {
+        dispatch!(self, accounts())
+    }
+
+    /// Sets a password hash and ends the account's sessions; `false` if there is no such
+    /// account.
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, set_password(username, password_hash, actor, now))
+    }
+
+    /// Allows or stops an account's sign-in; `None` if there is no such account.
+    pub async fn set_active(
+        &self,
+        username: &str,
+        active: bool,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<()>, StoreError> {
+        dispatch!(self, set_active(username, active, actor, now))
+    }
+
     /// Done reports waiting for review, of one plan (`water`, …) or all, oldest first.
     pub async fn pending_reviews(
         &self,

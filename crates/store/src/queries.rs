@@ -2193,6 +2193,100 @@ pub(crate) async fn users(pool: &Pool) -> Result<Vec<sanzhi_domain::User>, Store
     rows.into_iter().map(|t| user_of(t).map(|(u, _, _)| u)).collect()
 }
 
+/// Every account with whether it may sign in.
+pub(crate) async fn accounts(pool: &Pool) -> Result<Vec<sanzhi_domain::Account>, StoreError> {
+    let rows: Vec<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} ORDER BY us.id"))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter()
+        .map(|t| user_of(t).map(|(user, _, active)| sanzhi_domain::Account { user, active }))
+        .collect()
+}
+
+/// Sets an account's password hash (audited without the hash) and ends its sessions, in one
+/// transaction. `false` when there is no such account.
+pub(crate) async fn set_password(
+    pool: &Pool,
+    username: &str,
+    password_hash: &str,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin().await?;
+    let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
+        .bind(password_hash)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    end_sessions_of(&mut tx, id).await?;
+    audit(&mut tx, actor, "user.reset_password", "user", username, None, None, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Allows or stops an account's sign-in (audited with before and after); stopping also ends
+/// its sessions. `None` when there is no such account.
+pub(crate) async fn set_active(
+    pool: &Pool,
+    username: &str,
+    active: bool,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<()>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let before: Option<(i64, bool)> = sqlx::query_as("SELECT id, active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((id, was)) = before else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(active)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        end_sessions_of(&mut tx, id).await?;
+    }
+    audit(
+        &mut tx,
+        actor,
+        if active { "user.activate" } else { "user.deactivate" },
+        "user",
+        username,
+        Some(&format!("{{\"active\":{was}}}")),
+        Some(&format!("{{\"active\":{active}}}")),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(()))
+}
+
+/// Ends every session whose data names the user (tower-sessions stores JSON with `user_id`).
+async fn end_sessions_of(tx: &mut Tx<'_>, user_id: i64) -> Result<(), StoreError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, data FROM sessions")
+        .fetch_all(&mut **tx)
+        .await?;
+    for (sid, data) in rows {
+        let names_user = serde_json::from_str::<serde_json::Value>(&data)
+            .ok()
+            .and_then(|v| v.pointer("/data/user_id").and_then(serde_json::Value::as_i64))
+            == Some(user_id);
+        if names_user {
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(&sid)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn session_save(
     pool: &Pool,
     id: &str,

@@ -1,0 +1,136 @@
+//! Account management in the browser, for admins: create an account (a password typed in or
+//! generated and shown once), reset a password (shown once; the account's sessions end),
+//! stop or allow an account's sign-in. Every change is audited in its own transaction.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sanzhi_domain::{Account, AccountForm, User};
+use serde::{Deserialize, Serialize};
+
+/// A created account and, when it was generated, its password — shown once, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub user: User,
+    pub password: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "accounts")]
+pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
+    crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    Ok(crate::api::store()?.accounts().await?)
+}
+
+#[server(prefix = "/api", endpoint = "account_create")]
+pub async fn create_account(form: AccountForm) -> Result<Created, AppError> {
+    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    inner::create(
+        &crate::api::store()?,
+        &form,
+        &crate::auth::signature(&admin),
+        crate::api::now(),
+    )
+    .await
+}
+
+/// Sets a new random password, returned once; the account's sessions end.
+#[server(prefix = "/api", endpoint = "account_reset_password")]
+pub async fn reset_password(username: String) -> Result<String, AppError> {
+    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let password = inner::random_password();
+    let hash = crate::auth::inner::hash_password(&password)?;
+    let found = crate::api::store()?
+        .set_password(
+            &username,
+            &hash,
+            &crate::auth::signature(&admin),
+            crate::api::now(),
+        )
+        .await?;
+    if found {
+        Ok(password)
+    } else {
+        Err(AppError::NotFound(format!("账号“{username}”")))
+    }
+}
+
+/// Stops (`active = false`) or allows an account's sign-in. An admin cannot stop their own.
+#[server(prefix = "/api", endpoint = "account_set_active")]
+pub async fn set_account_active(username: String, active: bool) -> Result<(), AppError> {
+    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    if !active && admin.username == username {
+        return Err(AppError::BadRequest(
+            "active：不能停用自己正在使用的账号".to_owned(),
+        ));
+    }
+    crate::api::store()?
+        .set_active(
+            &username,
+            active,
+            &crate::auth::signature(&admin),
+            crate::api::now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("账号“{username}”")))
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::*;
+    use sanzhi_domain::chrono::{DateTime, Utc};
+    use sanzhi_domain::NewAccount;
+    use sanzhi_store::{NewUser, Store};
+
+    /// A random password of 16 letters and digits (no look-alikes), from the OS's generator.
+    pub fn random_password() -> String {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+        let mut bytes = [0u8; 16];
+        OsRng.fill_bytes(&mut bytes);
+        bytes
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .collect()
+    }
+
+    /// Checks the form, hashes the password (typed or generated) and stores the account.
+    pub async fn create(
+        store: &Store,
+        form: &AccountForm,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Created, AppError> {
+        let a = NewAccount::parse(form).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let generated = a.password.is_none().then(random_password);
+        let password = a
+            .password
+            .clone()
+            .or_else(|| generated.clone())
+            .unwrap_or_default();
+        let new = NewUser {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            password_hash: crate::auth::inner::hash_password(&password)?,
+            role: a.role,
+            plan: a.plan.clone(),
+            unit: a.unit.clone(),
+            is_demo: false,
+        };
+        let id = match store.save_user(&new, actor, now).await {
+            Ok(id) => id,
+            Err(sanzhi_store::StoreError::Invalid(msg)) => return Err(AppError::BadRequest(msg)),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Created {
+            user: User {
+                id,
+                username: a.username,
+                display_name: a.display_name,
+                role: a.role,
+                plan: a.plan,
+                unit: a.unit,
+                is_demo: false,
+            },
+            password: generated,
+        })
+    }
+}

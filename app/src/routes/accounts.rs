@@ -1,0 +1,215 @@
+//! `/admin/accounts` — account management for admins: create an account (with a typed or a
+//! generated password, shown once), reset a password, stop or allow sign-in. The server checks
+//! the admin role on every call; other users get the refusal from the server.
+
+use crate::accounts::{list_accounts, reset_password, set_account_active, CreateAccount};
+use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{describe_user, fmt, lang, role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use sanzhi_domain::{Account, Role};
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let l = lang();
+    let create = ServerAction::<CreateAccount>::new();
+    let changed = RwSignal::new(0u32);
+    let accounts = Resource::new(
+        move || (create.version().get(), changed.get()),
+        |_| list_accounts(),
+    );
+    let units = Resource::new(|| (), |_| crate::tracking::list_units());
+    view! {
+        <Title text=td_string!(l, accounts.title) />
+        <h1>{td_string!(l, accounts.title)}</h1>
+        <p class="muted">{td_string!(l, accounts.intro)}</p>
+        <section class="card account-form">
+            <h2>{td_string!(l, accounts.new_account)}</h2>
+            <ActionForm action=create>
+                <label>
+                    {td_string!(l, accounts.username)}
+                    <input name="form[username]" required=true autocomplete="off" />
+                </label>
+                <label>
+                    {td_string!(l, accounts.display_name)}
+                    <input name="form[display_name]" autocomplete="off" />
+                </label>
+                <label>
+                    {td_string!(l, accounts.role)}
+                    <select name="form[role]">
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str()>{role(l, r)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {td_string!(l, accounts.plan)}
+                    <select name="form[plan]">
+                        <option value="">{td_string!(l, accounts.choose)}</option>
+                        {["water", "air", "soil"]
+                            .into_iter()
+                            .map(|p| view! { <option value=p>{crate::i18n::plan(l, p)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {td_string!(l, accounts.unit)}
+                    <select name="form[unit]">
+                        <option value="">{td_string!(l, accounts.choose)}</option>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                units
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|(name, _)| view! { <option value=name.clone()>{name.clone()}</option> })
+                                    .collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <label>
+                    {td_string!(l, accounts.password)}
+                    <input
+                        name="form[password]"
+                        type="password"
+                        autocomplete="new-password"
+                        placeholder=td_string!(l, accounts.password_hint)
+                    />
+                </label>
+                <button type="submit">{td_string!(l, accounts.create)}</button>
+            </ActionForm>
+            <div class="account-result" aria-live="polite">
+                {move || {
+                    create
+                        .value()
+                        .get()
+                        .map(|r| match r {
+                            Ok(c) => {
+                                view! {
+                                    <p class="ok">{fmt(td_string!(l, accounts.created), &[&c.user.username])}</p>
+                                    {c
+                                        .password
+                                        .map(|p| {
+                                            view! {
+                                                <p class="secret">
+                                                    {td_string!(l, accounts.generated_password)}
+                                                    <code class="password">{p}</code>
+                                                </p>
+                                            }
+                                        })}
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        })
+                }}
+            </div>
+        </section>
+        <section class="card">
+            <h2>{td_string!(l, accounts.list)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok(rows) => view! { <AccountTable rows changed /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AccountTable(rows: Vec<Account>, changed: RwSignal<u32>) -> impl IntoView {
+    let l = lang();
+    // The last answer: a new password to show once, or an error.
+    let message = RwSignal::new(None::<Result<String, crate::error::AppError>>);
+    let reset = move |username: String| {
+        leptos::task::spawn_local(async move {
+            let r = reset_password(username.clone())
+                .await
+                .map(|p| fmt(td_string!(l, accounts.new_password), &[&username, &p]));
+            message.set(Some(r));
+        });
+    };
+    let toggle = move |username: String, active: bool| {
+        leptos::task::spawn_local(async move {
+            let r = set_account_active(username, active)
+                .await
+                .map(|()| td_string!(l, accounts.done).to_owned());
+            let ok = r.is_ok();
+            message.set(Some(r));
+            if ok {
+                changed.update(|n| *n += 1);
+            }
+        });
+    };
+    view! {
+        <div class="account-message" aria-live="polite">
+            {move || {
+                message
+                    .get()
+                    .map(|m| match m {
+                        Ok(text) => view! { <p class="ok secret">{text}</p> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    })
+            }}
+        </div>
+        <table class="grid accounts">
+            <thead>
+                <tr>
+                    <th>{td_string!(l, accounts.col_username)}</th>
+                    <th>{td_string!(l, accounts.col_user)}</th>
+                    <th>{td_string!(l, accounts.col_status)}</th>
+                    <th>{td_string!(l, accounts.col_actions)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|a| {
+                        let name = a.user.username.clone();
+                        let name_reset = name.clone();
+                        let name_toggle = name.clone();
+                        let active = a.active;
+                        view! {
+                            <tr data-username=name.clone() class=if active { "" } else { "inactive" }>
+                                <td>{name.clone()}</td>
+                                <td>
+                                    {describe_user(l, &a.user)}
+                                    {a.user.is_demo.then(|| view! { <span class="demo-tag">{td_string!(l, accounts.demo)}</span> })}
+                                </td>
+                                <td>
+                                    {if active {
+                                        td_string!(l, accounts.active)
+                                    } else {
+                                        td_string!(l, accounts.inactive)
+                                    }}
+                                </td>
+                                <td>
+                                    <button type="button" class="reset" on:click=move |_| reset(name_reset.clone())>
+                                        {td_string!(l, accounts.reset)}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="toggle-active"
+                                        on:click=move |_| toggle(name_toggle.clone(), !active)
+                                    >
+                                        {if active {
+                                            td_string!(l, accounts.deactivate)
+                                        } else {
+                                            td_string!(l, accounts.activate)
+                                        }}
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
