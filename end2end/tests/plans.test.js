@@ -35,7 +35,7 @@ test('the overview lists the three plans in Chinese and hydrates', async () => {
     '衢州市治土持久战行动方案',
   ]);
   const nav = await page.locator('.site-nav a').allInnerTexts();
-  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '时间轴', '指标', '读数']);
+  assert.deepEqual(nav, ['总览', '治水', '治气', '治土', '我的任务', '签收', '时间轴', '指标', '读数']);
   const owners = await page.locator('.plan-card dd').allInnerTexts();
   assert.ok(owners.includes('市治气办'), owners.join(','));
 
