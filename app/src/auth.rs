@@ -18,6 +18,7 @@ pub const MUTATING: &[&str] = &[
     "/api/logout",
     "/api/report",
     "/api/review",
+    "/api/item_edit",
     "/api/save_reading",
     "/api/account_create",
     "/api/account_reset_password",

@@ -13,6 +13,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod charts;
 pub mod components;
+pub mod editing;
 pub mod error;
 pub mod i18n;
 pub mod indicators;

@@ -29,6 +29,8 @@ pub struct ItemTracking {
     pub my_unit: Option<String>,
     /// The signed-in user coordinates this plan and may accept or return done reports.
     pub may_review: bool,
+    /// The signed-in user may edit the item's deadlines, units and targets.
+    pub may_edit: bool,
     pub as_of: NaiveDate,
     pub demo: bool,
     pub rows: Vec<(Tracked, Vec<Report>)>,
@@ -103,6 +105,11 @@ pub async fn get_item_tracking(
     t.may_review =
         sanzhi_domain::authorize(me.as_ref(), &sanzhi_domain::Action::Review { plan: &code })
             .is_ok();
+    t.may_edit = sanzhi_domain::authorize(
+        me.as_ref(),
+        &sanzhi_domain::Action::EditPlan { plan: &code },
+    )
+    .is_ok();
     t.my_unit = me
         .filter(|u| u.role == sanzhi_domain::Role::Reporter)
         .and_then(|u| u.unit);
@@ -247,6 +254,7 @@ pub mod inner {
         Ok(ItemTracking {
             my_unit: None,
             may_review: false,
+            may_edit: false,
             as_of,
             demo,
             rows,

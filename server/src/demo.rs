@@ -90,7 +90,8 @@ const DEMO_RETURN_REASON: &str = "【演示】佐证材料不全：请补充验�
 
 /// The coordinator's demo decisions: every done report is reviewed 2–10 days after its day;
 /// about one in eight is returned first, and the unit reports it done again two to four weeks
-/// later, which is accepted.
+/// later, which is accepted. Done reports of the demo's last six weeks are left waiting, so
+/// that the 待签收 queue has something in it.
 fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<NewReview>)> {
     let mut rng = Rng::for_key(&format!(
         "review/{}/{}/{}",
@@ -105,8 +106,9 @@ fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<
         is_demo: true,
     };
     let mut out = Vec::new();
+    let waiting_from = NaiveDate::from_ymd_opt(LAST_DAY.0, 11, 20);
     for r in reports {
-        if r.state != ReportState::Done {
+        if r.state != ReportState::Done || waiting_from.is_some_and(|w| r.reported_on >= w) {
             out.push((r, None));
             continue;
         }

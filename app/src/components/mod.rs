@@ -3,6 +3,7 @@
 pub mod error_box;
 pub mod grid;
 pub mod indicator_views;
+pub mod item_edit;
 pub mod layout;
 pub mod milestones;
 pub mod plan_card;

@@ -36,9 +36,20 @@ pub fn ItemPage() -> impl IntoView {
     // … and after each review.
     let review = ServerAction::<crate::review::ReviewReport>::new();
     let reviewed = review.version();
+    // … and after each edit by the coordinator.
+    let edit = ServerAction::<crate::editing::EditItem>::new();
+    let edited = edit.version();
     let detail = Resource::new(
-        move || (key(), as_of.get(), submitted.get(), reviewed.get()),
-        |((code, number), as_of, _, _)| async move {
+        move || {
+            (
+                key(),
+                as_of.get(),
+                submitted.get(),
+                reviewed.get(),
+                edited.get(),
+            )
+        },
+        |((code, number), as_of, _, _, _)| async move {
             let number: i32 = number
                 .parse()
                 .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
@@ -52,14 +63,24 @@ pub fn ItemPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok((d, t, audit)) => view! {
+                    Ok((d, t, audit)) => {
+                        let editor = t
+                            .may_edit
+                            .then(|| {
+                                view! {
+                                    <crate::components::item_edit::ItemEditView d=d.clone() action=edit />
+                                }
+                            });
+                        view! {
                         <ItemView d t submit review />
+                        {editor}
                         <section class="card item-audit">
                             <h2>{td_string!(l, common.audit_log)}</h2>
                             <crate::routes::audit::AuditTable rows=audit />
                         </section>
                     }
-                    .into_any(),
+                    .into_any()
+                    }
                     Err(error) => {
                         crate::routes::not_found::set_status_not_found();
                         view! {

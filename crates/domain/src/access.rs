@@ -212,6 +212,8 @@ pub enum Action<'a> {
     Report { plan: &'a str, unit: &'a str },
     /// Accepting or returning a unit's completion report.
     Review { plan: &'a str },
+    /// Editing a work item of `plan`: its deadlines, responsible units and targets.
+    EditPlan { plan: &'a str },
     /// Writing readings of an indicator of `plan` (entry form, import, API).
     WriteReadings { plan: &'a str },
     /// Users and their roles.
@@ -252,7 +254,10 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
             "{}不能填报进展，进展由责任单位的填报员填报",
             role.label_zh()
         )),
-        (Action::Review { plan } | Action::WriteReadings { plan }, Role::Coordinator) => {
+        (
+            Action::Review { plan } | Action::WriteReadings { plan } | Action::EditPlan { plan },
+            Role::Coordinator,
+        ) => {
             if user.plan.as_deref() == Some(*plan) {
                 Ok(())
             } else {
@@ -265,6 +270,10 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
         }
         (Action::WriteReadings { .. }, Role::Admin) => Ok(()),
         (Action::Review { .. }, role) => no(format!("{}不能签收或退回报告", role.label_zh())),
+        (Action::EditPlan { .. }, role) => no(format!(
+            "{}不能修改方案的时限、责任单位或目标，由该方案的协调员修改",
+            role.label_zh()
+        )),
         (Action::WriteReadings { .. }, role) => {
             no(format!("{}不能录入或导入读数", role.label_zh()))
         }
@@ -317,8 +326,12 @@ mod tests {
         let review_air = Action::Review { plan: "air" };
         let read_water = Action::WriteReadings { plan: "water" };
         let read_air = Action::WriteReadings { plan: "air" };
+        let edit_water = Action::EditPlan { plan: "water" };
+        let edit_air = Action::EditPlan { plan: "air" };
         // (action, [admin, water coordinator, 开化 reporter, leader, anonymous])
-        let table: [(&Action, [bool; 5]); 9] = [
+        let table: [(&Action, [bool; 5]); 11] = [
+            (&edit_water, [false, true, false, false, false]),
+            (&edit_air, [false, false, false, false, false]),
             (&Action::Read, [true, true, true, true, false]),
             (&report_kaihua, [false, false, true, false, false]),
             (&report_kecheng, [false, false, false, false, false]),

@@ -9,6 +9,7 @@ pub use chrono;
 pub mod access;
 pub mod annual;
 pub mod deadline;
+pub mod edit;
 pub mod ids;
 pub mod indicator;
 pub mod overview;
@@ -27,6 +28,7 @@ pub use access::{
     authorize, Account, AccountForm, Action, AuditEntry, Denied, NewAccount, Role, User,
 };
 pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
+pub use edit::{target_line, ItemEdit, ItemEditForm};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};

@@ -410,6 +410,19 @@ impl Store {
         dispatch!(self, set_active(username, active, actor, now))
     }
 
+    /// Replaces a work item's deadlines, responsible units and targets (audited with the
+    /// reason). `StoreError::Invalid` names the unit that is unknown or cannot be removed.
+    pub async fn edit_item(
+        &self,
+        plan: &str,
+        number: i32,
+        edit: &sanzhi_domain::ItemEdit,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, edit_item(plan, number, edit, actor, now))
+    }
+
     /// Done reports waiting for review, of one plan (`water`, …) or all, oldest first.
     pub async fn pending_reviews(
         &self,

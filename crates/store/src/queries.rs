@@ -1361,6 +1361,168 @@ pub(crate) async fn pending_reviews(
         .collect()
 }
 
+/// Replaces a work item's deadlines, responsible units and targets as a coordinator edits
+/// them, with one audit entry (before/after and the reason), in one transaction. A unit with
+/// reports on its assignment cannot be removed; unknown units are refused by name.
+pub(crate) async fn edit_item(
+    pool: &Pool,
+    plan: &str,
+    number: i32,
+    edit: &sanzhi_domain::ItemEdit,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    let item: Option<i64> = sqlx::query_scalar(
+        "SELECT w.id FROM work_items w JOIN plans p ON p.id = w.plan_id
+         WHERE p.code = $1 AND w.number = $2",
+    )
+    .bind(plan)
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(item) = item else {
+        return Err(StoreError::NotFound(format!("工作要求 {plan} ({number})")));
+    };
+    let phrases: Vec<String> =
+        sqlx::query_scalar("SELECT phrase FROM milestones WHERE work_item_id = $1 ORDER BY seq")
+            .bind(item)
+            .fetch_all(&mut *tx)
+            .await?;
+    let assigned: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id
+         WHERE a.work_item_id = $1 ORDER BY a.id",
+    )
+    .bind(item)
+    .fetch_all(&mut *tx)
+    .await?;
+    let targets: Vec<TargetRow> = sqlx::query_as(
+        "SELECT metric, value, unit, direction, year, quote FROM targets
+         WHERE work_item_id = $1 ORDER BY seq",
+    )
+    .bind(item)
+    .fetch_all(&mut *tx)
+    .await?;
+    let before = serde_json::json!({
+        "deadlines": phrases,
+        "units": assigned.iter().map(|(_, u)| u).collect::<Vec<_>>(),
+        "targets": targets.iter().map(|t| format!("{} | {} | {} | {} | {} | {}", t.metric, t.direction, t.value, t.unit, t.year, t.quote)).collect::<Vec<_>>(),
+    });
+
+    sqlx::query("DELETE FROM milestones WHERE work_item_id = $1")
+        .bind(item)
+        .execute(&mut *tx)
+        .await?;
+    for (seq, m) in (1i32..).zip(&edit.milestones) {
+        let (kind, due_date, precision, recurrence, event) = m.deadline.to_columns();
+        sqlx::query(
+            "INSERT INTO milestones (work_item_id, seq, phrase, kind, due_date, date_precision,
+                                     recurrence, event)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(item)
+        .bind(seq)
+        .bind(&m.phrase)
+        .bind(kind)
+        .bind(due_date)
+        .bind(precision)
+        .bind(recurrence)
+        .bind(event)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM targets WHERE work_item_id = $1")
+        .bind(item)
+        .execute(&mut *tx)
+        .await?;
+    for (seq, t) in (1i32..).zip(&edit.targets) {
+        sqlx::query(
+            "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(item)
+        .bind(seq)
+        .bind(&t.metric)
+        .bind(t.value)
+        .bind(&t.unit)
+        .bind(t.direction.as_str())
+        .bind(t.year)
+        .bind(&t.quote)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Units: remove those left out (only without reports), add the new ones.
+    for (assignment, unit) in &assigned {
+        if edit.units.contains(unit) {
+            continue;
+        }
+        let reports: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE assignment_id = $1")
+                .bind(assignment)
+                .fetch_one(&mut *tx)
+                .await?;
+        if reports > 0 {
+            return Err(StoreError::Invalid(format!(
+                "units：{unit}已有 {reports} 份进展报告，不能移出责任单位"
+            )));
+        }
+        sqlx::query("DELETE FROM assignments WHERE id = $1")
+            .bind(assignment)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for unit in &edit.units {
+        if assigned.iter().any(|(_, u)| u == unit) {
+            continue;
+        }
+        let unit_id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE name = $1
+             UNION SELECT unit_id FROM unit_aliases WHERE alias = $1",
+        )
+        .bind(unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(unit_id) = unit_id else {
+            return Err(StoreError::Invalid(format!("units：没有单位“{unit}”")));
+        };
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM assignments WHERE work_item_id = $1 AND unit_id = $2",
+        )
+        .bind(item)
+        .bind(unit_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            return Err(StoreError::Invalid(format!("units：“{unit}”与已列单位重复")));
+        }
+        sqlx::query("INSERT INTO assignments (work_item_id, unit_id, via) VALUES ($1, $2, $3)")
+            .bind(item)
+            .bind(unit_id)
+            .bind(format!("协调员调整：{}", edit.reason))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let after = serde_json::json!({
+        "deadlines": edit.milestones.iter().map(|m| &m.phrase).collect::<Vec<_>>(),
+        "units": edit.units,
+        "targets": edit.targets.iter().map(sanzhi_domain::target_line).collect::<Vec<_>>(),
+        "reason": edit.reason,
+    });
+    audit(
+        &mut tx,
+        actor,
+        "item.edit",
+        "work_item",
+        &format!("{plan}/{number}"),
+        Some(&before.to_string()),
+        Some(&after.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The plan, unit and assignment of a report.
 pub(crate) async fn report_owner(
     pool: &Pool,
@@ -2380,17 +2542,19 @@ pub(crate) async fn item_audit_entries(
     let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json
              FROM audit_log l
-             WHERE l.entity = 'assignment'
+             WHERE (l.entity = 'assignment'
                AND l.entity_key IN (
                    SELECT CAST(a.id AS TEXT) FROM assignments a
                    JOIN work_items w ON w.id = a.work_item_id
                    JOIN plans p ON p.id = w.plan_id
-                   WHERE p.code = $1 AND w.number = $2)
+                   WHERE p.code = $1 AND w.number = $2))
+                OR (l.entity = 'work_item' AND l.entity_key = $3)
              ORDER BY l.id DESC
-             LIMIT $3",
+             LIMIT $4",
         )
         .bind(plan)
         .bind(number)
+        .bind(format!("{plan}/{number}"))
         .bind(limit)
         .fetch_all(pool)
         .await?;
