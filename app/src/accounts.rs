@@ -73,6 +73,23 @@ pub async fn set_account_active(username: String, active: bool) -> Result<(), Ap
         .ok_or_else(|| AppError::NotFound(format!("账号“{username}”")))
 }
 
+/// Adds a unit (admins only), so that reporters can be bound to it and coordinators can
+/// assign work to it.
+#[server(prefix = "/api", endpoint = "unit_add")]
+pub async fn add_unit(form: sanzhi_domain::UnitForm) -> Result<(), AppError> {
+    let admin = crate::auth::require(sanzhi_domain::Action::ManageUnits).await?;
+    let unit =
+        sanzhi_domain::NewUnit::parse(&form).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    match crate::api::store()?
+        .add_unit(&unit, &crate::auth::signature(&admin), crate::api::now())
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(sanzhi_store::StoreError::Invalid(msg)) => Err(AppError::BadRequest(msg)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;

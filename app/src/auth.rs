@@ -23,6 +23,7 @@ pub const MUTATING: &[&str] = &[
     "/api/account_create",
     "/api/account_reset_password",
     "/api/account_set_active",
+    "/api/unit_add",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).

@@ -580,7 +580,102 @@ mod accounts {
     on_both_backends!(
         an_admin_manages_accounts_in_the_browser_api,
         the_language_toggle_is_remembered_by_cookie,
+        an_admin_adds_a_unit_that_can_then_be_used,
     );
+
+    async fn an_admin_adds_a_unit_that_can_then_be_used(app: &TestApp) {
+        let admin = app.client_for("t-admin").await;
+        let add = |name: &'static str, aliases: &'static str, note: &'static str| {
+            let admin = admin.clone();
+            async move {
+                post_json(
+                    &admin,
+                    format!("{}/api/unit_add", app.base),
+                    &[
+                        ("form[name]", name),
+                        ("form[kind]", "city_department"),
+                        ("form[aliases]", aliases),
+                        ("form[note]", note),
+                    ],
+                )
+                .await
+            }
+        };
+        let ok = add("市数据管理局", "市数据局、数据局", "市政府机构改革通知").await;
+        assert!(ok.is_null(), "{ok}");
+        // Names and aliases already in use, and a missing basis, are refused by field.
+        for (e, says) in [
+            (add("市环保局", "", "重复").await, "已是单位“市环保局”"),
+            (add("新单位", "柯城", "别名冲突").await, "aliases"),
+            (add("另一新单位", "", " ").await, "note"),
+        ] {
+            assert_eq!(e["kind"], "bad_request", "{e}");
+            assert!(
+                e["message"].as_str().expect("msg").contains(says),
+                "{says}: {e}"
+            );
+        }
+        let units = app.db.store.units().await.expect("units");
+        assert!(units.iter().any(|(n, _)| n == "市数据管理局"));
+        assert!(!units
+            .iter()
+            .any(|(n, _)| n == "新单位" || n == "另一新单位"));
+        // A reporter can be bound to it, and a coordinator can assign work to it by an alias.
+        let made = post_json(
+            &admin,
+            format!("{}/api/account_create", app.base),
+            &[
+                ("form[username]", "jt"),
+                ("form[display_name]", ""),
+                ("form[role]", "reporter"),
+                ("form[plan]", ""),
+                ("form[unit]", "市数据管理局"),
+                ("form[password]", ""),
+            ],
+        )
+        .await;
+        assert_eq!(made["user"]["unit"], "市数据管理局", "{made}");
+        let water = app.client_for("t-water").await;
+        let edit = post_json(
+            &water,
+            format!("{}/api/item_edit", app.base),
+            &[
+                ("form[plan]", "water"),
+                ("form[number]", "28"),
+                ("form[deadlines]", "7月底前"),
+                ("form[units]", "市环保局\n市数据局"),
+                ("form[targets]", ""),
+                ("form[reason]", "数据局负责监测数据"),
+            ],
+        )
+        .await;
+        assert!(edit.is_null(), "{edit}");
+        // Only admins add units.
+        let e = post_json(
+            &water,
+            format!("{}/api/unit_add", app.base),
+            &[
+                ("form[name]", "协调员的单位"),
+                ("form[kind]", "office"),
+                ("form[aliases]", ""),
+                ("form[note]", "x"),
+            ],
+        )
+        .await;
+        assert_eq!(e["kind"], "forbidden", "{e}");
+        let audit = app
+            .db
+            .store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                action: Some("unit.add".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].entity_key, "市数据管理局");
+    }
 
     async fn sign_in(
         app: &TestApp,
@@ -1631,7 +1726,7 @@ mod access {
             Some("t-hbj"),
         ];
         // (call, who may: the users above in order)
-        let table: [(&str, [bool; 8]); 10] = [
+        let table: [(&str, [bool; 8]); 11] = [
             (
                 "report 开化",
                 [false, false, false, false, false, true, false, false],
@@ -1671,6 +1766,10 @@ mod access {
             (
                 "edit water (28)",
                 [false, false, false, true, false, false, false, false],
+            ),
+            (
+                "add a unit",
+                [false, true, false, false, false, false, false, false],
             ),
         ];
         for (call, allowed) in table {
@@ -1749,6 +1848,19 @@ mod access {
                         client
                             .post(format!("{}/api/{path}", app.base))
                             .form(form)
+                            .send()
+                            .await
+                    }
+                    "add a unit" => {
+                        let name = format!("权限测试单位-{}", user.unwrap_or("anonymous"));
+                        client
+                            .post(format!("{}/api/unit_add", app.base))
+                            .form(&[
+                                ("form[name]", name.as_str()),
+                                ("form[kind]", "office"),
+                                ("form[aliases]", ""),
+                                ("form[note]", "权限测试"),
+                            ])
                             .send()
                             .await
                     }
@@ -1857,6 +1969,17 @@ mod access {
             .filter(|n| n.starts_with("made-by-"))
             .collect();
         assert_eq!(made, ["made-by-t-admin"]);
+        let units: Vec<String> = app
+            .db
+            .store
+            .units()
+            .await
+            .expect("units")
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.starts_with("权限测试单位"))
+            .collect();
+        assert_eq!(units, ["权限测试单位-t-admin"]);
     }
 
     async fn writes_are_on_the_audit_trail(app: &TestApp) {

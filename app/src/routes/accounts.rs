@@ -1,8 +1,9 @@
 //! `/admin/accounts` — account management for admins: create an account (with a typed or a
 //! generated password, shown once), reset a password, stop or allow sign-in. The server checks
-//! the admin role on every call; other users get the refusal from the server.
+//! the admin role on every call; other users get the refusal from the server. Admins also add
+//! units here.
 
-use crate::accounts::{list_accounts, reset_password, set_account_active, CreateAccount};
+use crate::accounts::{list_accounts, reset_password, set_account_active, AddUnit, CreateAccount};
 use crate::components::error_box::ErrorBox;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{describe_user, fmt, lang, role};
@@ -19,7 +20,11 @@ pub fn AccountsPage() -> impl IntoView {
         move || (create.version().get(), changed.get()),
         |_| list_accounts(),
     );
-    let units = Resource::new(|| (), |_| crate::tracking::list_units());
+    let add_unit = ServerAction::<AddUnit>::new();
+    let units = Resource::new(
+        move || add_unit.version().get(),
+        |_| crate::tracking::list_units(),
+    );
     view! {
         <Title text=td_string!(l, accounts.title) />
         <h1>{td_string!(l, accounts.title)}</h1>
@@ -107,6 +112,73 @@ pub fn AccountsPage() -> impl IntoView {
                         })
                 }}
             </div>
+        </section>
+        <section class="card units-admin">
+            <h2>{td_string!(l, accounts.units_title)}</h2>
+            <p class="muted">{td_string!(l, accounts.units_intro)}</p>
+            <ActionForm action=add_unit>
+                <label>
+                    {td_string!(l, accounts.unit_name)}
+                    <input name="form[name]" required=true />
+                </label>
+                <label>
+                    {td_string!(l, accounts.unit_kind)}
+                    <select name="form[kind]">
+                        {sanzhi_domain::UnitKind::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.as_str()>
+                                        {crate::routes::my_tasks::unit_kind(l, k)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {td_string!(l, accounts.unit_aliases)}
+                    <input name="form[aliases]" />
+                </label>
+                <label>
+                    {td_string!(l, accounts.unit_note)}
+                    <input name="form[note]" required=true />
+                </label>
+                <button type="submit">{td_string!(l, accounts.add_unit)}</button>
+            </ActionForm>
+            <div class="unit-result" aria-live="polite">
+                {move || {
+                    add_unit
+                        .value()
+                        .get()
+                        .map(|r| match r {
+                            Ok(()) => view! { <p class="ok">{td_string!(l, accounts.unit_added)}</p> }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        })
+                }}
+            </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let list = units.await.unwrap_or_default();
+                    view! {
+                        <details class="unit-list">
+                            <summary>{fmt(td_string!(l, accounts.units_count), &[&list.len()])}</summary>
+                            <ul>
+                                {list
+                                    .into_iter()
+                                    .map(|(name, kind)| {
+                                        view! {
+                                            <li data-unit=name.clone()>
+                                                {format!("{name}（{}）", crate::routes::my_tasks::unit_kind_text(l, &kind))}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    }
+                })}
+            </Suspense>
         </section>
         <section class="card">
             <h2>{td_string!(l, accounts.list)}</h2>

@@ -218,6 +218,8 @@ pub enum Action<'a> {
     WriteReadings { plan: &'a str },
     /// Users and their roles.
     ManageUsers,
+    /// Adding units.
+    ManageUnits,
     /// The audit trail of everything.
     ReadAudit,
 }
@@ -277,10 +279,11 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
         (Action::WriteReadings { .. }, role) => {
             no(format!("{}不能录入或导入读数", role.label_zh()))
         }
-        (Action::ManageUsers | Action::ReadAudit, Role::Admin) => Ok(()),
-        (Action::ManageUsers | Action::ReadAudit, role) => {
-            no(format!("{}不能管理用户或查看全部审计记录", role.label_zh()))
-        }
+        (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, Role::Admin) => Ok(()),
+        (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, role) => no(format!(
+            "{}不能管理账号、单位或查看全部审计记录",
+            role.label_zh()
+        )),
     }
 }
 
@@ -329,7 +332,8 @@ mod tests {
         let edit_water = Action::EditPlan { plan: "water" };
         let edit_air = Action::EditPlan { plan: "air" };
         // (action, [admin, water coordinator, 开化 reporter, leader, anonymous])
-        let table: [(&Action, [bool; 5]); 11] = [
+        let table: [(&Action, [bool; 5]); 12] = [
+            (&Action::ManageUnits, [true, false, false, false, false]),
             (&edit_water, [false, true, false, false, false]),
             (&edit_air, [false, false, false, false, false]),
             (&Action::Read, [true, true, true, true, false]),

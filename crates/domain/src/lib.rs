@@ -46,7 +46,7 @@ pub use tree::{
     ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote, Target,
     TaskNode,
 };
-pub use unit::{UnitKind, UnitName};
+pub use unit::{NewUnit, UnitForm, UnitKind, UnitName};
 
 /// A value from outside (a seed file, a form, an API call) that does not make sense.
 ///

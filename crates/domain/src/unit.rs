@@ -3,6 +3,61 @@
 use crate::ParseError;
 use serde::{Deserialize, Serialize};
 
+/// The raw fields of the admin's new-unit form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitForm {
+    pub name: String,
+    pub kind: String,
+    /// Other spellings, one per line or separated by 、 or commas.
+    pub aliases: String,
+    /// Why the unit is added (kept as its provenance).
+    pub note: String,
+}
+
+/// A unit to add, checked by [`NewUnit::parse`] (the store checks the name is free).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUnit {
+    pub name: String,
+    pub kind: UnitKind,
+    pub aliases: Vec<String>,
+    pub note: String,
+}
+
+impl NewUnit {
+    pub fn parse(f: &UnitForm) -> Result<NewUnit, ParseError> {
+        let name = f.name.trim();
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(ParseError::new("name", "单位名称须为 1–60 个字"));
+        }
+        let kind = UnitKind::parse(f.kind.trim())?;
+        let mut aliases: Vec<String> = Vec::new();
+        for a in f
+            .aliases
+            .split(['\n', ',', '，', '、'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            if a == name || aliases.iter().any(|x| x == a) {
+                return Err(ParseError::new("aliases", format!("别名“{a}”重复")));
+            }
+            aliases.push(a.to_owned());
+        }
+        let note = f.note.trim();
+        if note.is_empty() {
+            return Err(ParseError::new(
+                "note",
+                "请写明添加依据（如文件、会议纪要）",
+            ));
+        }
+        Ok(NewUnit {
+            name: name.to_owned(),
+            kind,
+            aliases,
+            note: note.to_owned(),
+        })
+    }
+}
+
 /// What kind of body a unit is. Stored as text (`as_str`) with a CHECK constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +160,51 @@ impl std::fmt::Display for UnitName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_unit_names_its_bad_field() {
+        let good = UnitForm {
+            name: " 市交通运输局 ".into(),
+            kind: "city_department".into(),
+            aliases: "市交通局、交通局\n".into(),
+            note: "市政府办公室通知".into(),
+        };
+        let u = NewUnit::parse(&good).expect("good");
+        assert_eq!(u.name, "市交通运输局");
+        assert_eq!(u.aliases, ["市交通局", "交通局"]);
+        for (f, field) in [
+            (
+                UnitForm {
+                    name: " ".into(),
+                    ..good.clone()
+                },
+                "name",
+            ),
+            (
+                UnitForm {
+                    kind: "club".into(),
+                    ..good.clone()
+                },
+                "kind",
+            ),
+            (
+                UnitForm {
+                    aliases: "交通局,交通局".into(),
+                    ..good.clone()
+                },
+                "aliases",
+            ),
+            (
+                UnitForm {
+                    note: String::new(),
+                    ..good.clone()
+                },
+                "note",
+            ),
+        ] {
+            assert_eq!(NewUnit::parse(&f).unwrap_err().field, field);
+        }
+    }
 
     #[test]
     fn unit_kind_round_trips_through_its_stored_form() {

@@ -423,6 +423,16 @@ impl Store {
         dispatch!(self, edit_item(plan, number, edit, actor, now))
     }
 
+    /// Adds a unit (audited); `StoreError::Invalid` when its name or an alias is taken.
+    pub async fn add_unit(
+        &self,
+        unit: &sanzhi_domain::NewUnit,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        dispatch!(self, add_unit(unit, actor, now))
+    }
+
     /// Done reports waiting for review, of one plan (`water`, …) or all, oldest first.
     pub async fn pending_reviews(
         &self,

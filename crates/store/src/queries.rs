@@ -1523,6 +1523,48 @@ pub(crate) async fn edit_item(
     Ok(())
 }
 
+/// Adds a unit with its aliases (audited); a name or alias already in use is refused by name.
+pub(crate) async fn add_unit(
+    pool: &Pool,
+    u: &sanzhi_domain::NewUnit,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await?;
+    for name in std::iter::once(&u.name).chain(&u.aliases) {
+        let taken: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM units WHERE name = $1
+             UNION SELECT un.name FROM unit_aliases a JOIN units un ON un.id = a.unit_id
+             WHERE a.alias = $1",
+        )
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(owner) = taken {
+            let field = if *name == u.name { "name" } else { "aliases" };
+            return Err(StoreError::Invalid(format!("{field}：“{name}”已是单位“{owner}”的名称或别名")));
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (name, kind, provenance) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(&u.name)
+    .bind(u.kind.as_str())
+    .bind(format!("管理员添加：{}", u.note))
+    .fetch_one(&mut *tx)
+    .await?;
+    for a in &u.aliases {
+        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)")
+            .bind(a)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit(&mut tx, actor, "unit.add", "unit", &u.name, None, Some(&to_json(u)), now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// The plan, unit and assignment of a report.
 pub(crate) async fn report_owner(
     pool: &Pool,
