@@ -82,3 +82,29 @@ test('the English toggle is remembered across pages and reloads, and switches ba
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the water coordinator moves a deadline of item (28) with a reason, seen on the page and its audit trail', async () => {
+  const { page, problems } = await newPage(browser, server, 'e2e-water');
+  await page.goto(`${server.base}/plans/water/items/28`);
+  await waitForHydration(page);
+  const edit = page.locator('details.item-edit');
+  await edit.locator('summary').click();
+  const deadlines = edit.locator('textarea[name="form[deadlines]"]');
+  assert.equal(await deadlines.inputValue(), '7月底前');
+  await deadlines.fill('7月底前\n2019年6月底前');
+  await edit.locator('input[name="form[reason]"]').fill('浏览器测试：会议纪要第3号');
+  await edit.getByRole('button', { name: '保存修改' }).click();
+  await edit.locator('.ok').waitFor();
+  await page.locator('.item-audit td', { hasText: 'item.edit' }).first().waitFor();
+  assert.match(await page.locator('main').innerText(), /2019年6月底前/);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A leader sees the change but no edit form.
+  const leader = await newPage(browser, server, 'e2e-leader');
+  await leader.page.goto(`${server.base}/plans/water/items/28`);
+  await waitForHydration(leader.page);
+  assert.match(await leader.page.locator('main').innerText(), /2019年6月底前/);
+  assert.equal(await leader.page.locator('details.item-edit').count(), 0);
+  await leader.page.close();
+});
