@@ -1,11 +1,14 @@
 //! The Sanzhi server: configuration, logging, the HTTP router and the CLI commands.
 
+pub mod allocation_export;
+pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod exchange;
 pub mod gate;
 pub mod health;
+pub mod plan_import;
 pub mod router;
 pub mod sessions;
 pub mod telemetry;

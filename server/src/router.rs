@@ -36,6 +36,9 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(crate::exchange::routes(upload_limit))
+        .merge(crate::allocation_export::routes(upload_limit))
+        .merge(crate::plan_import::routes(upload_limit))
+        .merge(crate::api_v1::routes(upload_limit))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

@@ -7,6 +7,9 @@
 //!   entry form; problems name the row, the column and the reason. Nothing here writes: the
 //!   caller previews, then commits all rows in one transaction or none.
 
+pub mod allocation;
+pub mod plan_table;
+
 use sanzhi_domain::{NewReading, Places, ReadingInput, RowProblem};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -31,12 +31,14 @@ mod sqlite {
     //! The queries, compiled for SQLite.
     type Db = sqlx::Sqlite;
     include!("queries.rs");
+    include!("queries_api.rs");
 }
 
 mod postgres {
     //! The queries, compiled for PostgreSQL.
     type Db = sqlx::Postgres;
     include!("queries.rs");
+    include!("queries_api.rs");
 }
 
 /// A generated demo report with the time it was made and the review it gets.

@@ -1,0 +1,8 @@
+//! (in progress)
+
+use app::state::AppState;
+use axum::Router;
+
+pub fn routes(_upload_limit: usize) -> Router<AppState> {
+    Router::new()
+}
