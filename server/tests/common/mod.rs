@@ -1,0 +1,180 @@
+//! The test server shared by the HTTP test files: the real router on a free port with its
+//! own database and test accounts, and `on_both_backends!` to run a story on SQLite and
+//! PostgreSQL.
+#![allow(dead_code)]
+
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use sanzhi_store::testing::TestDb;
+use std::path::Path;
+
+/// The upload limit of the test server: 1 MiB.
+pub const UPLOAD_LIMIT: usize = 1024 * 1024;
+
+/// The test accounts: (username, role, plan, unit).
+pub const ACCOUNTS: [(&str, &str, Option<&str>, Option<&str>); 7] = [
+    ("t-admin", "admin", None, None),
+    ("t-leader", "leader", None, None),
+    ("t-water", "coordinator", Some("water"), None),
+    ("t-air", "coordinator", Some("air"), None),
+    ("t-kaihua", "reporter", None, Some("开化县政府")),
+    ("t-kecheng", "reporter", None, Some("柯城区政府")),
+    ("t-hbj", "reporter", None, Some("市环保局")),
+];
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A client with a cookie jar, signed in through `/api/login` like a browser.
+pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        // A hung request fails the test instead of stopping the whole run.
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let resp = client
+        .post(format!("{base}/api/login"))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(resp.status(), 200, "login as {username}");
+    client
+}
+
+/// POSTs a form and reads the JSON answer, whatever the status.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: String,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    client
+        .post(url)
+        .form(form)
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    pub client: reqwest::Client,
+    pub server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDb) -> TestApp {
+        Self::spawn_with(db, false).await
+    }
+
+    pub async fn spawn_with(db: TestDb, public_overview: bool) -> TestApp {
+        let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
+            .expect("seed");
+        db.store.load_seed(&seed).await.expect("load seed");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState {
+            store: db.store.clone(),
+            leptos_options: LeptosOptions::builder()
+                .output_name("sanzhi")
+                .site_addr(addr)
+                .build(),
+            // Small, so that the oversized-upload test stays small.
+            upload_limit: UPLOAD_LIMIT,
+            secure_cookies: false,
+            public_overview,
+        };
+        let router = server::build_router(state);
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        for (username, role, plan, unit) in ACCOUNTS {
+            server::users::add(
+                &db.store,
+                username,
+                &format!("测试{username}"),
+                sanzhi_domain::Role::parse(role).expect("role"),
+                plan.map(Into::into),
+                unit.map(Into::into),
+                PASSWORD,
+                false,
+                "test",
+            )
+            .await
+            .expect("account");
+        }
+        let base = format!("http://{addr}");
+        // Reads and the 市环保局 reports of the tracking tests go through this reporter.
+        let client = signed_in(&base, "t-hbj").await;
+        TestApp {
+            base,
+            db,
+            client,
+            server,
+        }
+    }
+
+    /// A fresh client signed in as `username`.
+    pub async fn client_for(&self, username: &str) -> reqwest::Client {
+        signed_in(&self.base, username).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn finish(self) {
+        self.server.abort();
+        self.db.finish().await;
+    }
+}
+
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let app = super::TestApp::spawn(sanzhi_store::testing::TestDb::sqlite().await).await;
+                    super::$story(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let Some(db) = sanzhi_store::testing::TestDb::postgres().await else { return };
+                    let app = super::TestApp::spawn(db).await;
+                    super::$story(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+    };
+}
