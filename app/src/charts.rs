@@ -2,6 +2,8 @@
 //! read without JavaScript. plotters' SVG backend escapes every text it writes; the tests
 //! below feed hostile names to every chart and keep it that way, and snapshot each chart.
 
+use crate::i18n::i18n::td_string;
+use crate::i18n::{fmt, Locale};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use sanzhi_domain::overview::UnitRank;
@@ -37,22 +39,34 @@ pub fn class_colour(c: Option<WaterClass>) -> RGBColor {
     }
 }
 
-fn roman(c: WaterClass) -> &'static str {
+fn roman(l: Locale, c: WaterClass) -> &'static str {
     match c {
         WaterClass::I => "Ⅰ",
         WaterClass::II => "Ⅱ",
         WaterClass::III => "Ⅲ",
         WaterClass::IV => "Ⅳ",
         WaterClass::V => "Ⅴ",
-        WaterClass::WorseThanV => "劣Ⅴ",
+        WaterClass::WorseThanV => td_string!(l, charts.worse_than_v),
     }
 }
 
-fn demo_suffix(demo: bool) -> &'static str {
+fn demo_suffix(l: Locale, demo: bool) -> &'static str {
     if demo {
-        "（演示数据）"
+        td_string!(l, charts.demo_suffix)
     } else {
         ""
+    }
+}
+
+/// A month as the charts label it: its number in Chinese (“6”, for “6月”), its abbreviated
+/// name in English (“Jun”).
+fn month_abbr(l: Locale, m: u32) -> String {
+    match l {
+        Locale::zh => m.to_string(),
+        Locale::en => u8::try_from(m)
+            .ok()
+            .and_then(|m| sanzhi_domain::chrono::Month::try_from(m).ok())
+            .map_or_else(|| m.to_string(), |m| m.name()[..3].to_owned()),
     }
 }
 
@@ -69,7 +83,7 @@ fn text(s: &str, at: (i32, i32), size: u32, h: HPos) -> Text<'static, (i32, i32)
 }
 
 /// PM2.5 annual-mean targets of one year, one bar per area, with the grade II line.
-pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String> {
+pub fn pm25_targets_svg(l: Locale, rows: &[Pm25TargetRow], year: i32) -> Result<String> {
     let bars: Vec<&Pm25TargetRow> = rows.iter().filter(|r| r.year == year).collect();
     if bars.is_empty() {
         return Err(format!("{year} 年没有 PM2.5 目标"));
@@ -82,7 +96,7 @@ pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String> {
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!("{year}年 PM2.5 年均浓度目标（微克/立方米）"),
+                fmt(td_string!(l, charts.pm25_targets_title), &[&year]),
                 (FONT, 22),
             )
             .margin(12)
@@ -108,7 +122,7 @@ pub fn pm25_targets_svg(rows: &[Pm25TargetRow], year: i32) -> Result<String> {
                     .data(bars.iter().enumerate().map(|(i, r)| (i as u32, r.value))),
             )
             .map_err(err)?;
-        grade_ii_line(&mut chart)?;
+        grade_ii_line(l, &mut chart)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -134,7 +148,7 @@ type SegmentedChart<'a, 'b> = ChartContext<
     >,
 >;
 
-fn grade_ii_line<'a>(chart: &mut SegmentedChart<'a, 'a>) -> Result<()> {
+fn grade_ii_line<'a>(l: Locale, chart: &mut SegmentedChart<'a, 'a>) -> Result<()> {
     chart
         .draw_series(LineSeries::new(
             [
@@ -144,7 +158,7 @@ fn grade_ii_line<'a>(chart: &mut SegmentedChart<'a, 'a>) -> Result<()> {
             MISSED.mix(0.6).stroke_width(1),
         ))
         .map_err(err)?
-        .label(format!("国家二级标准 {PM25_GRADE_II}"))
+        .label(fmt(td_string!(l, charts.grade_ii), &[&PM25_GRADE_II]))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MISSED.mix(0.6)));
     chart
         .configure_series_labels()
@@ -161,6 +175,7 @@ fn grade_ii_line<'a>(chart: &mut SegmentedChart<'a, 'a>) -> Result<()> {
 /// at or under the area's target and red when over, grey without readings; the target of
 /// each area as a black mark across its bar; the grade II line.
 pub fn pm25_vs_target_svg(
+    l: Locale,
     standings: &[Pm25Standing],
     year: i32,
     through_month: u32,
@@ -176,9 +191,12 @@ pub fn pm25_vs_target_svg(
         * 1.5;
     let demo = standings.iter().any(|s| s.any_demo);
     let span = if through_month >= 12 {
-        "年均".to_owned()
+        td_string!(l, charts.span_year).to_owned()
     } else {
-        format!("1—{through_month}月均值")
+        fmt(
+            td_string!(l, charts.span_through),
+            &[&month_abbr(l, through_month)],
+        )
     };
     let mut svg = String::new();
     {
@@ -186,9 +204,9 @@ pub fn pm25_vs_target_svg(
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!(
-                    "{year}年 PM2.5 {span}与目标（微克/立方米）{}",
-                    demo_suffix(demo)
+                fmt(
+                    td_string!(l, charts.pm25_vs_target_title),
+                    &[&year, &span, &demo_suffix(l, demo)],
                 ),
                 (FONT, 22),
             )
@@ -249,7 +267,7 @@ pub fn pm25_vs_target_svg(
                 INK,
             )))
             .map_err(err)?
-            .label("目标")
+            .label(td_string!(l, charts.legend_target))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], INK.stroke_width(3)));
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -257,7 +275,7 @@ pub fn pm25_vs_target_svg(
                 MET,
             )))
             .map_err(err)?
-            .label("达标")
+            .label(td_string!(l, charts.legend_met))
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], MET.filled()));
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -265,9 +283,9 @@ pub fn pm25_vs_target_svg(
                 MISSED,
             )))
             .map_err(err)?
-            .label("未达标")
+            .label(td_string!(l, charts.legend_missed))
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], MISSED.filled()));
-        grade_ii_line(&mut chart)?;
+        grade_ii_line(l, &mut chart)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -275,6 +293,7 @@ pub fn pm25_vs_target_svg(
 
 /// Monthly PM2.5 of one area over `years`, with each year's target as a step line.
 pub fn pm25_trend_svg(
+    l: Locale,
     area: &str,
     readings: &[Reading],
     targets: &[Pm25TargetRow],
@@ -313,11 +332,9 @@ pub fn pm25_trend_svg(
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!(
-                    "{area} PM2.5 月均浓度 {}—{}年（微克/立方米）{}",
-                    first,
-                    years.end(),
-                    demo_suffix(demo)
+                fmt(
+                    td_string!(l, charts.trend_title),
+                    &[&area, &first, years.end(), &demo_suffix(l, demo)],
                 ),
                 (FONT, 22),
             )
@@ -367,7 +384,7 @@ pub fn pm25_trend_svg(
         chart
             .draw_series(LineSeries::new(step_line, INK.stroke_width(2)))
             .map_err(err)?
-            .label("年度目标")
+            .label(td_string!(l, charts.legend_annual_target))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], INK.stroke_width(2)));
         let centred: Vec<(f64, f64)> = points
             .iter()
@@ -376,7 +393,7 @@ pub fn pm25_trend_svg(
         chart
             .draw_series(LineSeries::new(centred.clone(), BLUE.stroke_width(2)))
             .map_err(err)?
-            .label("月均浓度")
+            .label(td_string!(l, charts.legend_monthly_mean))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLUE.stroke_width(2)));
         chart
             .draw_series(centred.iter().map(|p| Circle::new(*p, 2, BLUE.filled())))
@@ -396,7 +413,7 @@ pub fn pm25_trend_svg(
 
 /// Sections × months of one year, each cell coloured by the month's class (I … 劣V, grey when
 /// not measured) and outlined in red when the month missed the section's target.
-pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<String> {
+pub fn section_matrix_svg(l: Locale, standings: &[SectionStanding], year: i32) -> Result<String> {
     if standings.is_empty() {
         return Err("没有断面".to_owned());
     }
@@ -417,15 +434,21 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
         .into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         root.draw(&text(
-            &format!("{year}年 国家“水十条”断面逐月水质类别{}", demo_suffix(demo)),
+            &fmt(
+                td_string!(l, charts.matrix_title),
+                &[&year, &demo_suffix(l, demo)],
+            ),
             (width / 2, 16),
             18,
             HPos::Center,
         ))
         .map_err(err)?;
-        for m in 1..=12 {
+        for m in 1..=12i32 {
             root.draw(&text(
-                &format!("{m}月"),
+                &fmt(
+                    td_string!(l, charts.month_short),
+                    &[&month_abbr(l, m.unsigned_abs())],
+                ),
                 (left + (m - 1) * cell_w + cell_w / 2, top - 12),
                 12,
                 HPos::Center,
@@ -435,7 +458,10 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
         for (r, s) in (0i32..).zip(standings) {
             let y = top + r * cell_h;
             root.draw(&text(
-                &format!("{}（目标{}）", s.section, roman(s.target)),
+                &fmt(
+                    td_string!(l, charts.section_target),
+                    &[&s.section, &roman(l, s.target)],
+                ),
                 (left - 8, y + cell_h / 2),
                 12,
                 HPos::Right,
@@ -459,7 +485,7 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
                 }
                 if let Some(c) = class {
                     root.draw(&text(
-                        roman(c),
+                        roman(l, c),
                         (x + cell_w / 2, y + cell_h / 2),
                         12,
                         HPos::Center,
@@ -468,22 +494,33 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
                 }
             }
         }
-        // Legend.
+        // Legend. The English class names are longer: they start at the left edge, spaced wider.
         let ly = top + rows * cell_h + 24;
+        let (legend_x, legend_step) = match l {
+            Locale::zh => (left, 70),
+            Locale::en => (12, 96),
+        };
         let classes = WaterClass::ALL.map(Some);
         for (i, c) in (0i32..).zip(classes.iter().chain(std::iter::once(&None))) {
-            let x = left + i * 70;
+            let x = legend_x + i * legend_step;
             root.draw(&Rectangle::new(
                 [(x, ly - 8), (x + 16, ly + 8)],
                 class_colour(*c).filled(),
             ))
             .map_err(err)?;
-            let label = c.map_or("无数据", |c| c.label_zh());
+            let label = c.map_or(td_string!(l, charts.no_data), |c| {
+                crate::components::indicator_views::water_class(l, c)
+            });
             root.draw(&text(label, (x + 20, ly), 15, HPos::Left))
                 .map_err(err)?;
         }
-        root.draw(&text("粗框：当月未达目标", (left, ly + 22), 15, HPos::Left))
-            .map_err(err)?;
+        root.draw(&text(
+            td_string!(l, charts.bold_outline),
+            (legend_x, ly + 22),
+            15,
+            HPos::Left,
+        ))
+        .map_err(err)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -492,7 +529,7 @@ pub fn section_matrix_svg(standings: &[SectionStanding], year: i32) -> Result<St
 /// Completion rate by responsible unit, ranked (红黑榜): of the first `band` units those with
 /// nothing overdue form the 红榜, of the last `band` those with overdue work the 黑榜. Units
 /// with nothing due yet are left out.
-pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
+pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
     let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.completion.is_some()).collect();
     if ranked.is_empty() {
         return Err("尚无到期的工作".to_owned());
@@ -547,7 +584,10 @@ pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<
             ))
             .map_err(err)?;
             root.draw(&text(
-                &format!("{:.0}%（{}/{}）", rate * 100.0, r.done(), r.due()),
+                &fmt(
+                    td_string!(l, charts.rate_bar),
+                    &[&format!("{:.0}", rate * 100.0), &r.done(), &r.due()],
+                ),
                 (left + w + 6, y + bar_h / 2),
                 11,
                 HPos::Left,
@@ -555,33 +595,38 @@ pub fn unit_ranking_svg(ranks: &[UnitRank], title: &str, band: usize) -> Result<
             .map_err(err)?;
         }
         let ly = top + n * bar_h + 22;
+        // Where the black list's swatch and the note start: the English labels are longer.
+        let (black_x, note_x) = match l {
+            Locale::zh => (130, 270),
+            Locale::en => (150, 320),
+        };
         root.draw(&Rectangle::new(
             [(left, ly - 7), (left + 14, ly + 7)],
             RGBColor(192, 57, 43).filled(),
         ))
         .map_err(err)?;
         root.draw(&text(
-            &format!("红榜（前{red_band}）"),
+            &fmt(td_string!(l, charts.honour_list), &[&red_band]),
             (left + 20, ly),
             12,
             HPos::Left,
         ))
         .map_err(err)?;
         root.draw(&Rectangle::new(
-            [(left + 130, ly - 7), (left + 144, ly + 7)],
+            [(left + black_x, ly - 7), (left + black_x + 14, ly + 7)],
             RGBColor(33, 33, 33).filled(),
         ))
         .map_err(err)?;
         root.draw(&text(
-            &format!("黑榜（后{red_band}）"),
-            (left + 150, ly),
+            &fmt(td_string!(l, charts.black_list), &[&red_band]),
+            (left + black_x + 20, ly),
             12,
             HPos::Left,
         ))
         .map_err(err)?;
         root.draw(&text(
-            "完成率 = 已完成 ÷（已完成 + 逾期）",
-            (left + 270, ly),
+            td_string!(l, charts.completion_note),
+            (left + note_x, ly),
             12,
             HPos::Left,
         ))
@@ -709,12 +754,12 @@ mod tests {
             row("龙游", 2018, 43.0),
             row("柯城", 2019, 37.0),
         ];
-        let svg = pm25_targets_svg(&rows, 2018).expect("svg");
+        let svg = pm25_targets_svg(Locale::zh, &rows, 2018).expect("svg");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("柯城") && svg.contains("龙游"));
         assert!(svg.contains("2018年 PM2.5 年均浓度目标"));
         assert!(svg.contains("国家二级标准"));
-        assert!(pm25_targets_svg(&rows, 2021).is_err());
+        assert!(pm25_targets_svg(Locale::zh, &rows, 2021).is_err());
     }
 
     #[test]
@@ -724,7 +769,7 @@ mod tests {
             standing("龙游", Some(45.0), Some(43.0)),
             standing("西区", None, Some(40.0)),
         ];
-        let svg = pm25_vs_target_svg(&s, 2018, 12).expect("svg");
+        let svg = pm25_vs_target_svg(Locale::zh, &s, 2018, 12).expect("svg");
         assert!(svg.contains("2018年 PM2.5 年均与目标"));
         assert!(
             texts(&svg).contains(&"38.0".to_owned()),
@@ -739,8 +784,55 @@ mod tests {
             "a red bar"
         );
         insta::assert_snapshot!("pm25_vs_target", svg);
-        let ytd = pm25_vs_target_svg(&s, 2018, 6).expect("svg");
+        let ytd = pm25_vs_target_svg(Locale::zh, &s, 2018, 6).expect("svg");
         assert!(ytd.contains("1—6月均值"));
+    }
+
+    #[test]
+    fn the_pm25_chart_reads_in_english() {
+        let s = [
+            standing("柯城", Some(38.04), Some(40.0)),
+            standing("龙游", Some(45.0), Some(43.0)),
+            standing("西区", None, Some(40.0)),
+        ];
+        let svg = pm25_vs_target_svg(Locale::en, &s, 2018, 12).expect("svg");
+        let t = texts(&svg);
+        assert!(svg.contains("2018 PM2.5 annual mean against target (µg/m³)"));
+        for label in ["Target", "Met", "Missed", "Grade II limit 35"] {
+            assert!(t.contains(&label.to_owned()), "{label}: {t:?}");
+        }
+        assert!(
+            t.contains(&"柯城".to_owned()),
+            "area names are data, not translated"
+        );
+        assert!(
+            !t.iter().any(|x| x.contains("目标") || x.contains("达标")),
+            "no Chinese interface text: {t:?}"
+        );
+        insta::assert_snapshot!("pm25_vs_target_en", svg);
+        let ytd = pm25_vs_target_svg(Locale::en, &s, 2018, 6).expect("svg");
+        assert!(ytd.contains("2018 PM2.5 Jan–Jun mean against target"));
+    }
+
+    #[test]
+    fn the_other_charts_read_in_english() {
+        let matrix = section_matrix_svg(Locale::en, &[section("东迹渡")], 2018).expect("matrix");
+        let t = texts(&matrix);
+        for label in ["Jan", "Dec", "东迹渡 (target Ⅲ)", "Class III", "No data"] {
+            assert!(t.contains(&label.to_owned()), "{label}: {t:?}");
+        }
+        assert!(matrix.contains("water class by month"));
+        let ranks = [rank("市环保局", 9, 1), rank("开化县政府", 1, 9)];
+        let ranking = unit_ranking_svg(Locale::en, &ranks, "title", 1).expect("ranking");
+        let t = texts(&ranking);
+        for label in ["90% (9/10)", "Honour list (top 1)", "Black list (bottom 1)"] {
+            assert!(t.contains(&label.to_owned()), "{label}: {t:?}");
+        }
+        let rs = [reading("衢州市区", 2018, 1, 40.0)];
+        let trend = pm25_trend_svg(Locale::en, "衢州市区", &rs, &[], 2018..=2020).expect("trend");
+        assert!(trend.contains("衢州市区 PM2.5 monthly mean 2018–2020 (µg/m³) (demo data)"));
+        let targets = pm25_targets_svg(Locale::en, &[row("柯城", 2018, 40.0)], 2018).expect("t");
+        assert!(targets.contains("2018 PM2.5 annual mean targets (µg/m³)"));
     }
 
     #[test]
@@ -753,7 +845,7 @@ mod tests {
             row("衢州市区", 2019, 37.0),
             row("衢州市区", 2020, 35.0),
         ];
-        let svg = pm25_trend_svg("衢州市区", &rs, &t, 2018..=2020).expect("svg");
+        let svg = pm25_trend_svg(Locale::zh, "衢州市区", &rs, &t, 2018..=2020).expect("svg");
         assert_eq!(svg.matches("<circle").count(), 36);
         assert!(svg.contains("2018-01") && svg.contains("2020-07"));
         assert!(svg.contains("（演示数据）"), "demo readings are labelled");
@@ -762,8 +854,12 @@ mod tests {
 
     #[test]
     fn the_section_matrix_colours_each_month_by_class() {
-        let svg =
-            section_matrix_svg(&[section("东迹渡"), section("铜山源水库")], 2018).expect("svg");
+        let svg = section_matrix_svg(
+            Locale::zh,
+            &[section("东迹渡"), section("铜山源水库")],
+            2018,
+        )
+        .expect("svg");
         // NH3-N 0.25 (II), 0.4 (II), 0.55 (III) … 1.9 (V): all five classes appear.
         for c in ["Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"] {
             assert!(texts(&svg).contains(&c.to_owned()), "{c}");
@@ -780,12 +876,12 @@ mod tests {
             rank("开化县政府", 1, 9),
             rank("市水利局", 0, 0),
         ];
-        let svg = unit_ranking_svg(&ranks, "责任单位完成率", 1).expect("svg");
+        let svg = unit_ranking_svg(Locale::zh, &ranks, "责任单位完成率", 1).expect("svg");
         assert!(svg.contains("90%（9/10）"));
         assert!(!svg.contains("市水利局"), "nothing due: not ranked");
         assert!(svg.contains("红榜（前1）") && svg.contains("黑榜（后1）"));
         insta::assert_snapshot!("unit_ranking", svg);
-        assert!(unit_ranking_svg(&ranks[3..], "x", 5).is_err());
+        assert!(unit_ranking_svg(Locale::zh, &ranks[3..], "x", 5).is_err());
     }
 
     #[test]
@@ -794,21 +890,24 @@ mod tests {
             assert!(!svg.contains("<script>"), "{svg}");
             assert!(svg.contains(ESCAPED), "{svg}");
         };
-        check(pm25_targets_svg(&[row(HOSTILE, 2018, 40.0)], 2018).expect("targets"));
-        check(
-            pm25_vs_target_svg(&[standing(HOSTILE, Some(30.0), Some(35.0))], 2018, 12)
-                .expect("vs target"),
-        );
-        check(
-            pm25_trend_svg(
-                HOSTILE,
-                &[reading(HOSTILE, 2018, 1, 40.0)],
-                &[row(HOSTILE, 2018, 40.0)],
-                2018..=2020,
-            )
-            .expect("trend"),
-        );
-        check(section_matrix_svg(&[section(HOSTILE)], 2018).expect("matrix"));
-        check(unit_ranking_svg(&[rank(HOSTILE, 1, 1)], HOSTILE, 1).expect("ranking"));
+        for l in [Locale::zh, Locale::en] {
+            check(pm25_targets_svg(l, &[row(HOSTILE, 2018, 40.0)], 2018).expect("targets"));
+            check(
+                pm25_vs_target_svg(l, &[standing(HOSTILE, Some(30.0), Some(35.0))], 2018, 12)
+                    .expect("vs target"),
+            );
+            check(
+                pm25_trend_svg(
+                    l,
+                    HOSTILE,
+                    &[reading(HOSTILE, 2018, 1, 40.0)],
+                    &[row(HOSTILE, 2018, 40.0)],
+                    2018..=2020,
+                )
+                .expect("trend"),
+            );
+            check(section_matrix_svg(l, &[section(HOSTILE)], 2018).expect("matrix"));
+            check(unit_ranking_svg(l, &[rank(HOSTILE, 1, 1)], HOSTILE, 1).expect("ranking"));
+        }
     }
 }

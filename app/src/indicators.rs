@@ -66,12 +66,14 @@ pub async fn get_indicators(
     month: Option<u32>,
     area: Option<String>,
 ) -> Result<IndicatorsPage, AppError> {
-    inner::indicators(&crate::api::store()?, year, month, area).await
+    let l = crate::i18n::detect();
+    inner::indicators(l, &crate::api::store()?, year, month, area).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
+    use crate::i18n::Locale;
     use sanzhi_domain::standing;
     use sanzhi_store::{ReadingFilter, Store};
 
@@ -90,8 +92,9 @@ pub mod inner {
     }
 
     /// The standings of `year` up to `through_month` (default: the latest month of that
-    /// year with a reading, or December when there is none).
+    /// year with a reading, or December when there is none). The charts read in `l`.
     pub async fn snapshot(
+        l: Locale,
         store: &Store,
         targets: &IndicatorTargets,
         year: i32,
@@ -108,11 +111,14 @@ pub mod inner {
         let drains = standing::drain_standings(&readings, targets, year, through_month);
         let rates = standing::rate_standings(&readings, targets, year, through_month);
         let pm25_svg = chart(
-            crate::charts::pm25_vs_target_svg(&pm25, year, through_month),
+            crate::charts::pm25_vs_target_svg(l, &pm25, year, through_month),
             "pm25",
         );
         let matrix_svg = if sections.iter().any(|s| s.months_measured > 0) {
-            chart(crate::charts::section_matrix_svg(&sections, year), "matrix")
+            chart(
+                crate::charts::section_matrix_svg(l, &sections, year),
+                "matrix",
+            )
         } else {
             None
         };
@@ -152,6 +158,7 @@ pub mod inner {
     }
 
     pub async fn indicators(
+        l: Locale,
         store: &Store,
         year: Option<i32>,
         month: Option<u32>,
@@ -162,7 +169,7 @@ pub mod inner {
         if !sanzhi_domain::reading::YEARS.contains(&year) {
             return Err(AppError::BadRequest(format!("year：{year} 超出范围")));
         }
-        let snapshot = snapshot(store, &targets, year, month).await?;
+        let snapshot = snapshot(l, store, &targets, year, month).await?;
         let areas = store.reading_places().await?.areas;
         let area = area
             .filter(|a| !a.trim().is_empty())
@@ -181,7 +188,7 @@ pub mod inner {
             })
             .await?;
         let trend_svg = chart(
-            crate::charts::pm25_trend_svg(&area, &trend_readings, &targets.pm25, PLAN_YEARS),
+            crate::charts::pm25_trend_svg(l, &area, &trend_readings, &targets.pm25, PLAN_YEARS),
             "trend",
         );
         Ok(IndicatorsPage {

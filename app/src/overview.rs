@@ -49,7 +49,14 @@ pub const CHANGES_SHOWN: usize = 30;
 
 #[server(prefix = "/api", endpoint = "overview")]
 pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
-    inner::overview(&crate::api::store()?, month.as_deref(), crate::api::today()).await
+    let l = crate::i18n::detect();
+    inner::overview(
+        l,
+        &crate::api::store()?,
+        month.as_deref(),
+        crate::api::today(),
+    )
+    .await
 }
 
 /// “2018-12” → (2018, 12).
@@ -73,13 +80,17 @@ pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
+    use crate::i18n::i18n::td_string;
+    use crate::i18n::{fmt, Locale};
     use crate::tracking::DUE_SOON_DAYS;
     use sanzhi_domain::chrono::Datelike;
     use sanzhi_domain::overview::{changes, rank_units, red_list};
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
+    /// The overview of `month`; its charts read in `l`.
     pub async fn overview(
+        l: Locale,
         store: &Store,
         month: Option<&str>,
         today: NaiveDate,
@@ -134,18 +145,18 @@ pub mod inner {
             .filter(|u| is_county(&u.unit))
             .cloned()
             .collect();
-        let ranking_svg = crate::charts::unit_ranking_svg(
-            &units,
-            &format!("{year}年{m}月底 责任单位完成率（红黑榜）"),
-            5,
-        )
-        .ok();
+        let ranking_title = fmt(
+            td_string!(l, charts.ranking_title),
+            &[&crate::components::indicator_views::month_year(l, year, m)],
+        );
+        let ranking_svg = crate::charts::unit_ranking_svg(l, &units, &ranking_title, 5).ok();
         let mut all_changes = changes(&before_rows, &now_rows);
         let change_count = all_changes.len();
         all_changes.truncate(CHANGES_SHOWN);
 
         let targets = store.indicator_targets().await?;
-        let indicators = crate::indicators::inner::snapshot(store, &targets, year, Some(m)).await?;
+        let indicators =
+            crate::indicators::inner::snapshot(l, store, &targets, year, Some(m)).await?;
         let (pm25_before, sections_before) = if m > 1 {
             crate::indicators::inner::met_counts(store, &targets, year, m - 1).await?
         } else {
