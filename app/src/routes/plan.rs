@@ -146,6 +146,12 @@ fn PlanView(
                 .count()
         })
         .sum();
+    // The export is computed for the day this page shows.
+    let export_href = format!("/api/plans/{code}/allocation.xlsx?as_of={}", status.as_of);
+    let export_hint = fmt(
+        td_string!(l, tracking.export_allocation_hint),
+        &[&status.as_of],
+    );
     let action_options: Vec<(i32, String)> = tree
         .actions
         .iter()
@@ -229,6 +235,11 @@ fn PlanView(
             </label>
             <button type="submit">{td_string!(l, tracking.filter_submit)}</button>
         </form>
+        <p class="export-links">
+            <a class="button-link" href=export_href download="" title=export_hint>
+                {td_string!(l, tracking.export_allocation)}
+            </a>
+        </p>
         {filtering
             .then(|| {
                 view! {
