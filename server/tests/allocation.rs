@@ -499,6 +499,12 @@ fn convert(
 #[tokio::test]
 async fn libreoffice_opens_the_export() {
     let Some(office) = office() else {
+        // ./scripts/test installs LibreOffice and sets SANZHI_REQUIRE_OFFICE: there, a missing
+        // LibreOffice is a failure, not a skip.
+        assert!(
+            std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
+            "SANZHI_REQUIRE_OFFICE is set but libreoffice is not on PATH"
+        );
         println!("skipped: libreoffice not installed");
         return;
     };
