@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                         view=routes::audit::AuditPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=(StaticSegment("admin"), StaticSegment("import")) view=routes::plan_import::PlanImportPage ssr=SsrMode::Async />
                     <Route
                         path=StaticSegment("readings")
                         view=routes::readings::ReadingsPage

@@ -5,6 +5,16 @@
 //!
 //! What a signed-in user may do is decided inside each server function and route by
 //! `app::auth::require`.
+//!
+//! The JSON API under `/api/v1` (see `crate::api_v1`) is gated differently, and always
+//! answers in its own error format (`{"code", "message"}`):
+//! - `/api/v1/openapi.json` is public;
+//! - a request with `Authorization: Bearer …` passes: the handler checks the token. Such a
+//!   request is not authenticated by a cookie, so the cross-site check does not apply (a
+//!   browser cannot add the header to a cross-site request without CORS, which is not
+//!   enabled);
+//! - any other request is a session request like the rest of the site: writes must come
+//!   from this site, and without a signed-in user the answer is 401.
 
 use app::error::AppError;
 use app::state::AppState;
@@ -46,6 +56,9 @@ pub async fn gate(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
+    if crate::api_v1::is_api_v1(&path) {
+        return api_v1_gate(&state, &session, req, next, &path).await;
+    }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if writes && !same_origin(req.headers()) {
         tracing::warn!(%path, "cross-site write refused");
@@ -74,6 +87,37 @@ pub async fn gate(
             Redirect::to(&format!("/login?next={}", encode(&target))).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
+    }
+}
+
+/// The gate of `/api/v1` (see the module comment).
+async fn api_v1_gate(
+    state: &AppState,
+    session: &Session,
+    req: Request<Body>,
+    next: Next,
+    path: &str,
+) -> Response {
+    use crate::api_v1;
+    if path == api_v1::OPENAPI_PATH || api_v1::bearer_token(req.headers()).is_some() {
+        return next.run(req).await;
+    }
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes && !same_origin(req.headers()) {
+        tracing::warn!(%path, "cross-site write refused");
+        return api_v1::error(StatusCode::FORBIDDEN, "cross_site", "跨站请求被拒绝");
+    }
+    match app::auth::inner::user_of_session(&state.store, session).await {
+        Ok(Some(_)) => next.run(req).await,
+        Ok(None) => api_v1::unauthorized(),
+        Err(e) => {
+            tracing::error!(error = %e, "session read");
+            api_v1::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "服务器内部错误，请稍后重试",
+            )
+        }
     }
 }
 

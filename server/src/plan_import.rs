@@ -1,8 +1,277 @@
-//! (in progress)
+//! Importing a plan from an allocation table (工作任务分工表, .xlsx or CSV).
+//!
+//! `POST /api/import/plan?commit=false|true&code=…&title=…&short_name=…&doc_no=…&owner=…`
+//! `&start_year=…&end_year=…&issued_on=YYYY-MM-DD&goals=…&columns={json}&unit_map={json}`
+//!
+//! - The body is the file itself (raw bytes, as `app::upload::post_file` sends it); .xlsx or
+//!   CSV is told from the content. Over `upload_limit` → 413 before anything is parsed.
+//! - The plan's header comes from the query: `code` (new or existing plan), `title`,
+//!   `short_name`, `doc_no` (may be empty), `owner` (a unit name or alias), `start_year`,
+//!   `end_year`, `issued_on` (empty: 1 January of the start year), `goals` (one paragraph a
+//!   line; empty keeps a stored plan's goals).
+//! - `columns` (optional): a JSON object `{header → field}` for headers the reader does not
+//!   know (`number`, `action`, `task`, `item`, `lead`, `responsible`, `deadline`, `ignore`).
+//! - `unit_map` (optional): a JSON object `{unknown unit phrase → existing unit}`.
+//!
+//! Answer: JSON [`PlanImportOutcome`] — `preview` (200, nothing written: the same upsert ran
+//! in a transaction that was rolled back), `committed` (200; when nothing differs nothing is
+//! written and `report.committed` is false), or `rejected` (422, nothing written) with every
+//! problem by row and column, the form's problems, unknown units and unknown headers.
+//! 403 unless the user is an admin; 400 for malformed mappings.
 
+use app::error::AppError;
+use app::routes::plan_import::{ColumnView, FormProblem, PlanImportOutcome, UnknownUnitView};
 use app::state::AppState;
-use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use sanzhi_exchange::plan_table::{read_plan_table, split_list, PlanField};
+use sanzhi_seed::import::{assemble, ColumnNames, ImportRow, PlanHeader};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
-pub fn routes(_upload_limit: usize) -> Router<AppState> {
-    Router::new()
+pub fn routes(upload_limit: usize) -> Router<AppState> {
+    Router::new().route(
+        "/api/import/plan",
+        post(import_plan).layer(DefaultBodyLimit::max(upload_limit)),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlanImportParams {
+    commit: bool,
+    code: String,
+    title: String,
+    short_name: String,
+    doc_no: String,
+    owner: String,
+    start_year: String,
+    end_year: String,
+    issued_on: String,
+    goals: String,
+    columns: String,
+    unit_map: String,
+}
+
+fn error(status: StatusCode, e: AppError) -> Response {
+    (status, Json(e)).into_response()
+}
+
+/// A JSON object parameter; the error names the parameter.
+fn map_param(name: &str, s: &str) -> Result<BTreeMap<String, String>, AppError> {
+    if s.trim().is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    serde_json::from_str(s).map_err(|e| {
+        AppError::BadRequest(format!(
+            "{name}：须为 JSON 对象 {{\"表头\": \"字段\"}}（{e}）"
+        ))
+    })
+}
+
+fn rejected(o: PlanImportOutcome) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(PlanImportOutcome {
+            outcome: "rejected".to_owned(),
+            ..o
+        }),
+    )
+        .into_response()
+}
+
+async fn import_plan(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Query(p): Query<PlanImportParams>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
+        Ok(u) => u,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let user = match user {
+        None => return error(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+        Some(u) => u,
+    };
+    if let Err(denied) = sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::ManageUnits)
+    {
+        return error(
+            StatusCode::FORBIDDEN,
+            AppError::Forbidden(format!("只有系统管理员可以导入方案（{denied}）")),
+        );
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let mb = state.upload_limit as f64 / (1024.0 * 1024.0);
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::BadRequest(format!("file：文件超过上限 {mb:.0} MB，请分成几个文件导入")),
+            );
+        }
+        Err(rejection) => {
+            return error(
+                rejection.status(),
+                AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
+            )
+        }
+    };
+    let columns_map = match map_param("columns", &p.columns) {
+        Ok(m) => m,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let unit_map = match map_param("unit_map", &p.unit_map) {
+        Ok(m) => m,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+
+    // The file.
+    let table = match read_plan_table(&body, &columns_map) {
+        Ok(t) => t,
+        Err(refused) => {
+            return rejected(PlanImportOutcome {
+                reason: Some(refused.reason),
+                unknown_headers: refused.unknown_headers,
+                ..Default::default()
+            })
+        }
+    };
+    let header_of = |f: PlanField| {
+        table
+            .columns
+            .iter()
+            .find(|(_, g)| *g == f)
+            .map(|(h, _)| h.clone())
+    };
+    let names = ColumnNames {
+        number: header_of(PlanField::Number),
+        action: header_of(PlanField::Action),
+        task: header_of(PlanField::Task),
+        item: header_of(PlanField::Item).unwrap_or_else(|| "工作要求".into()),
+        lead: header_of(PlanField::Lead),
+        responsible: header_of(PlanField::Responsible).unwrap_or_else(|| "责任单位".into()),
+        deadline: header_of(PlanField::Deadline),
+    };
+    let rows: Vec<ImportRow> = table
+        .rows
+        .iter()
+        .map(|r| ImportRow {
+            row: r.row,
+            number: r.number.clone(),
+            action: r.action.clone(),
+            task: r.task.clone(),
+            item: r.item.clone(),
+            lead: split_list(&r.lead),
+            responsible: split_list(&r.responsible),
+            deadlines: split_list(&r.deadline),
+        })
+        .collect();
+
+    // The units: the database's, with the seed's group phrases.
+    let units = match state.store.units().await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "units");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
+    let aliases = match state.store.unit_aliases().await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "unit aliases");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
+    let index = match sanzhi_seed::import::unit_index(
+        &units,
+        &aliases,
+        &sanzhi_seed::import::seed_groups(),
+    ) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::error!(error = %e, "unit index");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
+    let header = PlanHeader {
+        code: p.code,
+        title: p.title,
+        short_name: p.short_name,
+        doc_no: p.doc_no,
+        owner: p.owner,
+        start_year: p.start_year,
+        end_year: p.end_year,
+        issued_on: p.issued_on,
+        goals: p.goals.lines().map(str::to_owned).collect(),
+    };
+    let assembled = assemble(&header, &rows, &names, &index, &unit_map);
+
+    let mut problems = table.problems.clone();
+    problems.extend(assembled.problems);
+    problems.sort_by_key(|p| p.row);
+    let mut notes = table.notes.clone();
+    notes.extend(assembled.notes);
+    let mut outcome = PlanImportOutcome {
+        outcome: String::new(),
+        format: table.format.clone(),
+        reason: None,
+        form_problems: assembled
+            .form_problems
+            .into_iter()
+            .map(|f| FormProblem {
+                field: f.field,
+                reason: f.reason,
+            })
+            .collect(),
+        problems,
+        unknown_headers: table.unknown_headers.clone(),
+        unknown_units: assembled
+            .unknown_units
+            .into_iter()
+            .map(|u| UnknownUnitView {
+                phrase: u.phrase,
+                places: u.places,
+            })
+            .collect(),
+        notes,
+        columns: table
+            .columns
+            .iter()
+            .map(|(h, f)| ColumnView {
+                header: h.clone(),
+                field: f.key().to_owned(),
+            })
+            .collect(),
+        report: None,
+    };
+    let plan = match assembled.plan {
+        Some(plan) if outcome.problems.is_empty() && outcome.form_problems.is_empty() => plan,
+        _ => return rejected(outcome),
+    };
+
+    // The database: a dry run, or the commit.
+    let by = app::auth::signature(&user);
+    let now = sanzhi_domain::chrono::Utc::now();
+    let report = match state.store.import_plan(&plan, p.commit, &by, now).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "import plan");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
+    let blocked = !report.blocked.is_empty();
+    outcome.report = serde_json::to_value(&report)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok());
+    if blocked {
+        return rejected(outcome);
+    }
+    outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
+    (StatusCode::OK, Json(outcome)).into_response()
 }

@@ -91,6 +91,7 @@ fn UserBox() -> impl IntoView {
                             {(user.role == sanzhi_domain::Role::Admin)
                                 .then(|| view! {
                                     <a href="/admin/accounts">{td_string!(l, common.accounts)}</a>
+                                    <a href="/admin/import">{td_string!(l, common.import)}</a>
                                     <a href="/admin/audit">{td_string!(l, common.audit_log)}</a>
                                 })}
                             <button type="button" class="sign-out" on:click=sign_out>

@@ -9,6 +9,7 @@ pub mod my_tasks;
 pub mod not_found;
 pub mod overview;
 pub mod plan;
+pub mod plan_import;
 pub mod readings;
 pub mod review;
 pub mod timeline;

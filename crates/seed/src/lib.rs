@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 mod body;
+pub mod import;
 pub mod reference;
 mod units;
 

@@ -608,3 +608,128 @@ impl Store {
         dispatch!(self, plan_count())
     }
 }
+
+/// API tokens of the JSON API (`/api/v1`). A token is (id, name, plans it may write readings
+/// for, created_by, created_at, revoked_at); its secret is never stored, only its SHA-256
+/// hash, and the hash never leaves the store.
+impl Store {
+    /// Stores a new token by the hash of its secret (audited as `api_token.issue`).
+    pub async fn api_token_create(
+        &self,
+        name: &str,
+        token_hash: &str,
+        plans: &[String],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<sqlite::ApiTokenRow, StoreError> {
+        dispatch!(self, api_token_create(name, token_hash, plans, actor, now))
+    }
+
+    /// Every token, revoked ones included, oldest first.
+    pub async fn api_tokens(&self) -> Result<Vec<sqlite::ApiTokenRow>, StoreError> {
+        dispatch!(self, api_tokens())
+    }
+
+    /// The token whose secret has this SHA-256 hash (hex), revoked or not.
+    pub async fn api_token_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<sqlite::ApiTokenRow>, StoreError> {
+        dispatch!(self, api_token_by_hash(token_hash))
+    }
+
+    /// Revokes a token (audited as `api_token.revoke`); `None` if there is no such token. A
+    /// token already revoked is returned unchanged.
+    pub async fn api_token_revoke(
+        &self,
+        id: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<sqlite::ApiTokenRow>, StoreError> {
+        dispatch!(self, api_token_revoke(id, actor, now))
+    }
+}
+
+// ---- Plan import (an allocation table → one plan) ----
+
+/// A field of a plan's header that an import changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What an import compares of one work item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportItemState {
+    pub action: String,
+    pub task: String,
+    pub text: String,
+    /// 牵头单位 / 责任单位 as written.
+    pub lead_text: String,
+    pub responsible_text: String,
+    /// Canonical unit names, sorted.
+    pub leads: Vec<String>,
+    pub units: Vec<String>,
+    /// The phrase each unit of `units` came from, in the same order.
+    pub vias: Vec<String>,
+    /// “6月底前（2018-06-30）”, in order.
+    pub deadlines: Vec<String>,
+}
+
+/// One item of an import: `created`, `updated` (with the fields that differ: `task`,
+/// `text`, `leads`, `units`, `deadlines`) or `unchanged`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportItemChange {
+    pub number: i32,
+    pub change: String,
+    pub fields: Vec<String>,
+    pub before: Option<ImportItemState>,
+    pub after: ImportItemState,
+}
+
+/// What importing one plan does (or did, when `committed`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportPlanReport {
+    pub plan: String,
+    pub plan_created: bool,
+    pub plan_changes: Vec<FieldChange>,
+    /// Items created, updated, unchanged.
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub items: Vec<ImportItemChange>,
+    /// Stored items the file does not have: kept as they are.
+    pub not_in_file: Vec<i32>,
+    /// Why the import cannot be committed (in Chinese); empty when it can.
+    pub blocked: Vec<String>,
+    /// Database rows the upsert inserted, updated and left alone (as the seed loader counts).
+    pub rows_inserted: u64,
+    pub rows_updated: u64,
+    pub rows_unchanged: u64,
+    /// Written to the database (false for a preview, a refusal, or nothing to change).
+    pub committed: bool,
+}
+
+impl Store {
+    /// Imports one plan (from an allocation table) with the seed loader's upserts, in one
+    /// transaction: `commit == false` is a dry run that reports exactly what would change
+    /// and rolls back; `commit == true` writes it with one `plan.import` audit entry —
+    /// unless it is blocked or changes nothing, when nothing is written.
+    #[tracing::instrument(skip_all, fields(plan = plan.code.as_str(), commit))]
+    pub async fn import_plan(
+        &self,
+        plan: &sanzhi_seed::SeedPlan,
+        commit: bool,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportPlanReport, StoreError> {
+        dispatch!(self, import_plan(plan, commit, actor, now))
+    }
+
+    /// Every unit alias with the canonical name of its unit (alias, unit).
+    pub async fn unit_aliases(&self) -> Result<Vec<(String, String)>, StoreError> {
+        dispatch!(self, unit_aliases())
+    }
+}

@@ -2618,3 +2618,406 @@ pub(crate) async fn assignment_owner(
     .fetch_optional(pool)
     .await?)
 }
+
+// ---- Plan import (an allocation table → one plan) ----
+
+/// Every alias with the canonical name of its unit.
+pub(crate) async fn unit_aliases(pool: &Pool) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT a.alias, u.name FROM unit_aliases a JOIN units u ON u.id = a.unit_id
+         ORDER BY a.alias",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A plan's items as stored: number → what an import compares.
+async fn import_item_states(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+) -> Result<std::collections::BTreeMap<i32, crate::ImportItemState>, StoreError> {
+    let mut out = std::collections::BTreeMap::new();
+    let rows: Vec<(i64, i32, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT w.id, w.number, w.body, a.title, t.title, w.lead_text, w.responsible_text
+         FROM work_items w JOIN tasks t ON t.id = w.task_id JOIN actions a ON a.id = t.action_id
+         WHERE w.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, number, body, action, task, lead_text, responsible_text) in rows {
+        let mut leads: Vec<String> = sqlx::query_scalar(
+            "SELECT u.name FROM work_item_units x JOIN units u ON u.id = x.unit_id
+             WHERE x.work_item_id = $1 AND x.role = 'lead'",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        leads.sort();
+        let mut units: Vec<(String, String)> = sqlx::query_as(
+            "SELECT u.name, a.via FROM assignments a JOIN units u ON u.id = a.unit_id
+             WHERE a.work_item_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        units.sort();
+        let milestones: Vec<MilestoneRow> = sqlx::query_as(
+            "SELECT phrase, kind, due_date, date_precision, recurrence, event
+             FROM milestones WHERE work_item_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let deadlines = milestones
+            .into_iter()
+            .map(|m| {
+                let phrase = m.phrase.clone();
+                m.into_milestone()
+                    .map(|ms| format!("{phrase}（{}）", ms.deadline.describe_zh()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.insert(
+            number,
+            crate::ImportItemState {
+                action,
+                task,
+                text: body,
+                lead_text,
+                responsible_text,
+                leads,
+                units: units.iter().map(|(u, _)| u.clone()).collect(),
+                vias: units.iter().map(|(_, v)| v.clone()).collect(),
+                deadlines,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// What the plan would hold for one item.
+fn import_item_state(plan: &SeedPlan, it: &sanzhi_seed::SeedItem) -> crate::ImportItemState {
+    let task = plan.body.tasks.iter().find(|t| t.number == it.task);
+    let action = task.and_then(|t| plan.body.actions.iter().find(|a| a.seq == t.action));
+    let mut leads: Vec<String> = it.leads.iter().map(|u| u.as_str().to_owned()).collect();
+    leads.sort();
+    let mut units: Vec<(String, String)> = it
+        .assignments
+        .iter()
+        .map(|a| (a.unit.as_str().to_owned(), a.via.clone()))
+        .collect();
+    units.sort();
+    crate::ImportItemState {
+        action: action.map(|a| a.title.clone()).unwrap_or_default(),
+        task: task.map(|t| t.title.clone()).unwrap_or_default(),
+        text: it.text.clone(),
+        lead_text: it.lead_text.join("、"),
+        responsible_text: it.responsible_text.join("、"),
+        leads,
+        units: units.iter().map(|(u, _)| u.clone()).collect(),
+        vias: units.iter().map(|(_, v)| v.clone()).collect(),
+        deadlines: it
+            .milestones
+            .iter()
+            .map(|m| format!("{}（{}）", m.phrase, m.deadline.describe_zh()))
+            .collect(),
+    }
+}
+
+/// id, doc_no, title, short_name, owner, start_year, end_year, issued_on, sort_order, provenance.
+type ImportPlanRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    i32,
+    Option<chrono::NaiveDate>,
+    i32,
+    String,
+);
+
+/// kind, work_item_id, task_id, field, table_says, other_says, note.
+type ImportNoteRow = (String, Option<i64>, Option<i64>, String, String, String, String);
+
+/// Loads one plan as the seed loader would (same upserts, matched by plan code and item
+/// number), keeping what a table does not carry (targets, source notes, provenance, task
+/// paragraphs, goals when none are given). A dry run (`commit == false`), a refusal or an
+/// import that changes nothing is rolled back; a commit writes one `plan.import` audit entry.
+pub(crate) async fn import_plan(
+    pool: &Pool,
+    plan: &SeedPlan,
+    commit: bool,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::ImportPlanReport, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut plan = plan.clone();
+    let mut blocked = Vec::new();
+    let stored_plan: Option<ImportPlanRow> =
+        sqlx::query_as(
+            "SELECT p.id, p.doc_no, p.title, p.short_name, u.name, p.start_year, p.end_year,
+                    p.issued_on, p.sort_order, p.provenance
+             FROM plans p JOIN units u ON u.id = p.owner_unit_id WHERE p.code = $1",
+        )
+        .bind(plan.code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut plan_changes = Vec::new();
+    let before_items = match &stored_plan {
+        None => {
+            let next: Option<i32> = sqlx::query_scalar("SELECT MAX(sort_order) FROM plans")
+                .fetch_one(&mut *tx)
+                .await?;
+            plan.sort_order = next.unwrap_or(0) + 1;
+            std::collections::BTreeMap::new()
+        }
+        Some((plan_id, doc_no, title, short_name, owner, start, end, issued, sort_order, provenance)) => {
+            let plan_id = *plan_id;
+            plan.sort_order = *sort_order;
+            plan.provenance = provenance.clone();
+            let goals: Vec<String> =
+                sqlx::query_scalar("SELECT body FROM plan_goals WHERE plan_id = $1 ORDER BY seq")
+                    .bind(plan_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            if plan.goals.is_empty() {
+                plan.goals = goals.clone();
+            }
+            for (field, was, now) in [
+                ("doc_no", doc_no.clone(), plan.doc_no.clone()),
+                ("title", title.clone(), plan.title.clone()),
+                ("short_name", short_name.clone(), plan.short_name.clone()),
+                ("owner", owner.clone(), plan.owner.as_str().to_owned()),
+                (
+                    "period",
+                    format!("{start}—{end}"),
+                    format!("{}—{}", plan.period.start_year(), plan.period.end_year()),
+                ),
+                (
+                    "issued_on",
+                    issued.map(|d| d.to_string()).unwrap_or_default(),
+                    plan.issued_on.to_string(),
+                ),
+                ("goals", goals.join("\n"), plan.goals.join("\n")),
+            ] {
+                if was != now {
+                    plan_changes.push(crate::FieldChange {
+                        field: field.to_owned(),
+                        before: was,
+                        after: now,
+                    });
+                }
+            }
+            // Keep what the table does not carry.
+            let actions: Vec<(i32, String)> =
+                sqlx::query_as("SELECT seq, provenance FROM actions WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for a in &mut plan.body.actions {
+                if let Some((_, p)) = actions.iter().find(|(s, _)| *s == a.seq) {
+                    a.provenance = p.clone();
+                }
+            }
+            let tasks: Vec<(i64, i32, String, String)> = sqlx::query_as(
+                "SELECT id, number, paragraph, provenance FROM tasks WHERE plan_id = $1",
+            )
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for t in &mut plan.body.tasks {
+                if let Some((_, _, para, p)) = tasks.iter().find(|(_, n, _, _)| *n == t.number) {
+                    t.paragraph = para.clone();
+                    t.provenance = p.clone();
+                }
+            }
+            let items: Vec<(i64, i32, String)> = sqlx::query_as(
+                "SELECT id, number, provenance FROM work_items WHERE plan_id = $1",
+            )
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for it in &mut plan.body.items {
+                let Some((id, _, p)) = items.iter().find(|(_, n, _)| *n == it.number) else {
+                    continue;
+                };
+                it.provenance = p.clone();
+                let targets: Vec<TargetRow> = sqlx::query_as(
+                    "SELECT metric, value, unit, direction, year, quote
+                     FROM targets WHERE work_item_id = $1 ORDER BY seq",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for t in targets {
+                    let direction = Direction::parse(&t.direction)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    it.targets.push(sanzhi_seed::SeedTarget {
+                        metric: t.metric,
+                        value: t.value,
+                        unit: t.unit,
+                        direction,
+                        year: t.year,
+                        quote: t.quote,
+                    });
+                }
+                // A unit with progress reports cannot be taken off the item.
+                let reported: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT u.name, COUNT(r.id) FROM assignments a
+                     JOIN units u ON u.id = a.unit_id
+                     JOIN progress_reports r ON r.assignment_id = a.id
+                     WHERE a.work_item_id = $1 GROUP BY u.name",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (unit, n) in reported {
+                    if !it.assignments.iter().any(|a| a.unit.as_str() == unit) {
+                        blocked.push(format!(
+                            "工作要求 ({})：{unit}已有 {n} 份进展报告，不能移出责任单位",
+                            it.number
+                        ));
+                    }
+                }
+            }
+            let notes: Vec<ImportNoteRow> =
+                sqlx::query_as(
+                    "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
+                     FROM source_notes WHERE plan_id = $1 ORDER BY seq",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (kind, item_id, task_id, field, table_says, other_says, note) in notes {
+                let item = item_id.and_then(|i| items.iter().find(|(id, _, _)| *id == i).map(|x| x.1));
+                let task = task_id.and_then(|i| tasks.iter().find(|(id, _, _, _)| *id == i).map(|x| x.1));
+                let item_ok = item.is_none_or(|n| plan.body.items.iter().any(|it| it.number == n));
+                let task_ok = task.is_none_or(|n| plan.body.tasks.iter().any(|t| t.number == n));
+                if !item_ok || !task_ok {
+                    blocked.push(match item {
+                        Some(n) if !item_ok => format!(
+                            "工作要求 ({n}) 有来源注记，但文件中没有这一项：请在文件中保留它"
+                        ),
+                        _ => format!(
+                            "任务 {} 有来源注记，但文件中没有这一任务：请在文件中保留它",
+                            task.unwrap_or_default()
+                        ),
+                    });
+                    continue;
+                }
+                let kind = NoteKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                plan.body.notes.push(sanzhi_seed::SeedNote {
+                    kind,
+                    item,
+                    task,
+                    field,
+                    table_says,
+                    other_says,
+                    note,
+                });
+            }
+            import_item_states(&mut tx, plan_id).await?
+        }
+    };
+    blocked.dedup();
+
+    let mut rows = SeedReport::default();
+    let unit_ids: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let plan_id = upsert_plan(&mut tx, &plan, &mut rows).await?;
+    load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut rows).await?;
+
+    let mut items = Vec::new();
+    for it in &plan.body.items {
+        let after = import_item_state(&plan, it);
+        let before = before_items.get(&it.number).cloned();
+        let (change, fields) = match &before {
+            None => ("created", Vec::new()),
+            Some(b) => {
+                let mut f = Vec::new();
+                if b.action != after.action || b.task != after.task {
+                    f.push("task".to_owned());
+                }
+                if b.text != after.text {
+                    f.push("text".to_owned());
+                }
+                if b.leads != after.leads || b.lead_text != after.lead_text {
+                    f.push("leads".to_owned());
+                }
+                if b.units != after.units
+                    || b.vias != after.vias
+                    || b.responsible_text != after.responsible_text
+                {
+                    f.push("units".to_owned());
+                }
+                if b.deadlines != after.deadlines {
+                    f.push("deadlines".to_owned());
+                }
+                (if f.is_empty() { "unchanged" } else { "updated" }, f)
+            }
+        };
+        items.push(crate::ImportItemChange {
+            number: it.number,
+            change: change.to_owned(),
+            fields,
+            before,
+            after,
+        });
+    }
+    let count = |c: &str| items.iter().filter(|i| i.change == c).count() as u64;
+    let not_in_file: Vec<i32> = before_items
+        .keys()
+        .filter(|n| !plan.body.items.iter().any(|it| it.number == **n))
+        .copied()
+        .collect();
+    let changes = rows.inserted + rows.updated > 0;
+    let mut report = crate::ImportPlanReport {
+        plan: plan.code.as_str().to_owned(),
+        plan_created: stored_plan.is_none(),
+        plan_changes,
+        created: count("created"),
+        updated: count("updated"),
+        unchanged: count("unchanged"),
+        items,
+        not_in_file,
+        blocked,
+        rows_inserted: rows.inserted,
+        rows_updated: rows.updated,
+        rows_unchanged: rows.unchanged,
+        committed: false,
+    };
+    if commit && changes && report.blocked.is_empty() {
+        let after = serde_json::json!({
+            "plan": report.plan,
+            "plan_created": report.plan_created,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "updated_items": report.items.iter().filter(|i| i.change == "updated").map(|i| i.number).collect::<Vec<_>>(),
+            "rows_inserted": report.rows_inserted,
+            "rows_updated": report.rows_updated,
+        });
+        audit(
+            &mut tx,
+            actor,
+            "plan.import",
+            "plan",
+            plan.code.as_str(),
+            None,
+            Some(&after.to_string()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        report.committed = true;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(report)
+}
