@@ -7,6 +7,7 @@
 //!   was written), 413 when the file is over the limit, 400 for a bad request.
 //! - `GET /api/readings.csv?year=&indicator=&place=` → the readings, UTF-8 with BOM.
 //! - `GET /api/readings/template.csv` → a header and three example rows.
+//! - `GET /api/indicators.csv` → the indicator catalogue with its places.
 //!
 //! Access: every route needs a signed-in user (the gate); the import needs a coordinator of
 //! every plan the file's indicators belong to, or an admin.
@@ -31,6 +32,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/api/readings.csv", get(export_readings))
         .route("/api/readings/template.csv", get(template))
+        .route("/api/indicators.csv", get(export_indicators))
         .route("/api/audit.csv", get(export_audit))
 }
 
@@ -139,6 +141,17 @@ async fn export_readings(State(state): State<AppState>, Query(p): Query<ExportPa
         }
         Err(e) => {
             tracing::error!(error = %e, "export readings");
+            error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+        }
+    }
+}
+
+/// The indicator catalogue with its places (anyone signed in: the gate).
+async fn export_indicators(State(state): State<AppState>) -> Response {
+    match state.store.reading_places().await {
+        Ok(places) => csv_response("indicators.csv", sanzhi_exchange::indicators_csv(&places)),
+        Err(e) => {
+            tracing::error!(error = %e, "export indicators");
             error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
         }
     }

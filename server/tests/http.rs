@@ -1284,6 +1284,25 @@ mod readings {
     }
 
     async fn readings_export_as_csv(app: &TestApp) {
+        // The indicator catalogue, with the places each is read at.
+        let cat = app.get("/api/indicators.csv").await;
+        assert_eq!(cat.status(), 200);
+        let cat = cat.text().await.expect("text");
+        let lines: Vec<&str> = cat.lines().collect();
+        assert!(
+            lines[0].starts_with("\u{feff}代码,名称,单位"),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines.len(), 1 + sanzhi_domain::CATALOGUE.len());
+        let nh3n = lines
+            .iter()
+            .find(|l| l.starts_with("water.nh3n,"))
+            .expect("NH3-N");
+        assert!(
+            nh3n.contains("东迹渡") && nh3n.contains(",water,"),
+            "{nh3n}"
+        );
         import(app, GOOD, "commit=true&by=x").await;
         let resp = app.get("/api/readings.csv?year=2018&indicator=pm25").await;
         assert_eq!(resp.status(), 200);

@@ -88,10 +88,12 @@ fn UserBox() -> impl IntoView {
                             {user
                                 .is_demo
                                 .then(|| view! { <span class="demo-tag">{td_string!(l, common.demo_account)}</span> })}
+                            {matches!(user.role, sanzhi_domain::Role::Admin | sanzhi_domain::Role::Coordinator)
+                                .then(|| view! { <a href="/admin/import">{td_string!(l, common.import)}</a> })}
                             {(user.role == sanzhi_domain::Role::Admin)
                                 .then(|| view! {
                                     <a href="/admin/accounts">{td_string!(l, common.accounts)}</a>
-                                    <a href="/admin/import">{td_string!(l, common.import)}</a>
+
                                     <a href="/admin/audit">{td_string!(l, common.audit_log)}</a>
                                 })}
                             <button type="button" class="sign-out" on:click=sign_out>

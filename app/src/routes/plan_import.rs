@@ -260,9 +260,23 @@ pub fn PlanImportPage() -> impl IntoView {
         <Title text=td_string!(l, import.title) />
         <h1>{td_string!(l, import.heading)}</h1>
         <p class="muted">{td_string!(l, import.lead)}</p>
-        <p class="import-links">
-            <a href="/readings">{td_string!(l, import.readings_link)}</a>
-        </p>
+        <section class="card import-links">
+            <h2>{td_string!(l, import.readings_heading)}</h2>
+            <ul>
+                <li>
+                    <a href="/readings">{td_string!(l, import.readings_link)}</a>
+                </li>
+                <li>
+                    <a href="/api/readings/template.csv" download>{td_string!(l, import.readings_template)}</a>
+                </li>
+                <li>
+                    <a href="/api/readings.csv" download>{td_string!(l, import.readings_export)}</a>
+                </li>
+                <li>
+                    <a href="/api/indicators.csv" download>{td_string!(l, import.indicators_export)}</a>
+                </li>
+            </ul>
+        </section>
         <section class="card plan-import">
             <h2>{td_string!(l, import.plan_heading)}</h2>
             <p class="hint">{td_string!(l, import.columns_hint)}</p>

@@ -445,6 +445,37 @@ pub fn template_csv() -> String {
     out
 }
 
+/// The indicator catalogue as CSV (UTF-8 with BOM): code, name, unit, which way is better,
+/// where it is read (with the places), the plan that sets its targets, the plausibility
+/// ceiling the importer checks against.
+pub fn indicators_csv(places: &Places) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record([
+        "代码",
+        "名称",
+        "单位",
+        "方向",
+        "地点类型",
+        "地点",
+        "方案",
+        "合理上限",
+    ]);
+    for d in sanzhi_domain::CATALOGUE {
+        let _ = w.write_record([
+            d.code.to_owned(),
+            d.name_zh.to_owned(),
+            d.unit.to_owned(),
+            d.better.label_zh().to_owned(),
+            d.place_kind.label_zh().to_owned(),
+            places.of(d.place_kind).join("、"),
+            d.plan.to_owned(),
+            d.max_plausible.to_string(),
+        ]);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
 /// Readings as CSV in the template's layout (UTF-8 with BOM so that Excel opens it right).
 pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
