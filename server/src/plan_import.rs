@@ -34,10 +34,19 @@ use sanzhi_seed::import::{assemble, ColumnNames, ImportRow, PlanHeader};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// An allocation table is a few hundred rows: files over 10 MiB are refused whatever the
+/// general upload limit (which is larger, for readings files).
+pub const MAX_TABLE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The limit a plan-table upload gets: the smaller of the general limit and [`MAX_TABLE_BYTES`].
+pub fn table_limit(upload_limit: usize) -> usize {
+    upload_limit.min(MAX_TABLE_BYTES)
+}
+
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new().route(
         "/api/import/plan",
-        post(import_plan).layer(DefaultBodyLimit::max(upload_limit)),
+        post(import_plan).layer(DefaultBodyLimit::max(table_limit(upload_limit))),
     )
 }
 
@@ -109,10 +118,12 @@ async fn import_plan(
     let body = match body {
         Ok(b) => b,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let mb = state.upload_limit as f64 / (1024.0 * 1024.0);
+            let mb = table_limit(state.upload_limit) as f64 / (1024.0 * 1024.0);
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                AppError::BadRequest(format!("file：文件超过上限 {mb:.0} MB，请分成几个文件导入")),
+                AppError::BadRequest(format!(
+                    "file：分工表文件超过上限 {mb:.0} MB（一份分工表通常不足 1 MB），请检查是否选错了文件"
+                )),
             );
         }
         Err(rejection) => {
@@ -274,4 +285,21 @@ async fn import_plan(
     }
     outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
     (StatusCode::OK, Json(outcome)).into_response()
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn a_50_mb_table_is_over_the_limit_even_with_the_default_upload_limit() {
+        let default_upload = 64 * 1024 * 1024;
+        assert_eq!(table_limit(default_upload), MAX_TABLE_BYTES);
+        assert!(50 * 1024 * 1024 > table_limit(default_upload));
+        assert_eq!(
+            table_limit(1024 * 1024),
+            1024 * 1024,
+            "a smaller limit stays"
+        );
+    }
 }
