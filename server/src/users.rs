@@ -21,34 +21,28 @@ pub async fn add(
     is_demo: bool,
     actor: &str,
 ) -> anyhow::Result<i64> {
-    let username = username.trim();
-    anyhow::ensure!(
-        !username.is_empty()
-            && username
-                .chars()
-                .all(|c| c.is_alphanumeric() || "-_.".contains(c)),
-        "用户名只能由字母、数字和 - _ . 组成"
+    // The same checks as the browser's account form (field-named, in Chinese).
+    let checked = sanzhi_domain::NewAccount::parse(&sanzhi_domain::AccountForm {
+        username: username.to_owned(),
+        display_name: display_name.to_owned(),
+        role: role.as_str().to_owned(),
+        plan: plan.unwrap_or_default(),
+        unit: unit.unwrap_or_default(),
+        password: password.to_owned(),
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    anyhow::ensure!(checked.password.is_some(), "password：请提供密码");
+    let (username, display_name, plan, unit) = (
+        checked.username.as_str(),
+        checked.display_name.as_str(),
+        checked.plan,
+        checked.unit,
     );
-    anyhow::ensure!(password.chars().count() >= 10, "密码至少 10 个字符");
-    match role {
-        Role::Coordinator => anyhow::ensure!(
-            matches!(plan.as_deref(), Some("water" | "air" | "soil")),
-            "方案协调员需要 --plan water|air|soil"
-        ),
-        Role::Reporter => anyhow::ensure!(unit.is_some(), "单位填报员需要 --unit 单位名称"),
-        Role::Admin | Role::Leader => {}
-    }
-    let plan = plan.filter(|_| role == Role::Coordinator);
-    let unit = unit.filter(|_| role == Role::Reporter);
     let password_hash =
         app::auth::inner::hash_password(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let user = NewUser {
         username: username.to_owned(),
-        display_name: if display_name.trim().is_empty() {
-            username.to_owned()
-        } else {
-            display_name.trim().to_owned()
-        },
+        display_name: display_name.to_owned(),
         password_hash,
         role,
         plan,
