@@ -59,6 +59,10 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
 }
 
+/// A push is at most 10,000 readings (~200 bytes each as JSON): bodies over 8 MiB are refused
+/// before they are parsed, whatever the general upload limit.
+pub const MAX_PUSH_BYTES: usize = 8 * 1024 * 1024;
+
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route(OPENAPI_PATH, only(get(openapi)))
@@ -69,7 +73,8 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/api/v1/indicators", only(get(indicators)))
         .route(
             "/api/v1/readings",
-            only(get(list_readings).post(push_readings)).layer(DefaultBodyLimit::max(upload_limit)),
+            only(get(list_readings).post(push_readings))
+                .layer(DefaultBodyLimit::max(upload_limit.min(MAX_PUSH_BYTES))),
         )
         .route("/api/v1/tokens", only(get(list_tokens).post(create_token)))
         .route("/api/v1/tokens/{id}", only(delete(revoke_token)))
@@ -246,7 +251,7 @@ impl ApiToken {
 }
 
 /// Who is calling: a token (bearer) or a signed-in user (session cookie).
-enum Caller {
+pub(crate) enum Caller {
     Token(ApiToken),
     User(User),
 }
@@ -282,7 +287,7 @@ fn new_token() -> String {
 
 /// The caller of a read or a push: the bearer token when one is sent (an invalid one is
 /// refused, never replaced by the session), otherwise the session's user.
-async fn caller(
+pub(crate) async fn caller(
     state: &AppState,
     session: &Session,
     headers: &HeaderMap,

@@ -9,7 +9,8 @@
 //! The JSON API under `/api/v1` (see `crate::api_v1`) is gated differently, and always
 //! answers in its own error format (`{"code", "message"}`):
 //! - `/api/v1/openapi.json` is public;
-//! - a request with `Authorization: Bearer …` passes: the handler checks the token. Such a
+//! - a request with `Authorization: Bearer …` passes once its token is valid (checked here,
+//!   before the body is read, and again by the handler). Such a
 //!   request is not authenticated by a cookie, so the cross-site check does not apply (a
 //!   browser cannot add the header to a cross-site request without CORS, which is not
 //!   enabled);
@@ -99,8 +100,16 @@ async fn api_v1_gate(
     path: &str,
 ) -> Response {
     use crate::api_v1;
-    if path == api_v1::OPENAPI_PATH || api_v1::bearer_token(req.headers()).is_some() {
+    if path == api_v1::OPENAPI_PATH {
         return next.run(req).await;
+    }
+    if api_v1::bearer_token(req.headers()).is_some() {
+        // The token is checked here, before any body is read: an unknown or revoked token
+        // never gets a large body buffered and parsed.
+        return match api_v1::caller(state, session, req.headers()).await {
+            Ok(_) => next.run(req).await,
+            Err(refusal) => refusal,
+        };
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if writes && !same_origin(req.headers()) {

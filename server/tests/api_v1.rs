@@ -17,7 +17,40 @@ on_both_backends!(
     the_reads_answer_plans_items_statuses_and_readings,
     unknown_paths_and_methods_get_json_errors,
     responses_match_the_openapi_document,
+    a_bad_token_is_refused_before_the_body_is_read,
 );
+
+/// A made-up token with a body near the upload limit is refused as unauthorised (the gate
+/// checks the token first), not parsed; a valid token with a body over the limit gets 413.
+async fn a_bad_token_is_refused_before_the_body_is_read(app: &TestApp) {
+    let big = format!("[{}0]", "0,".repeat(400_000));
+    let c = reqwest::Client::new();
+    let resp = c
+        .post(format!("{}/api/v1/readings", app.base))
+        .header(
+            "authorization",
+            "Bearer sz_0123456789abcdefghijklmnopqrstuv",
+        )
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 401);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "invalid_token", "{body}");
+    let (_, token) = issue(app, "大文件", &["water"]).await;
+    let huge = format!("[{}0]", "0,".repeat(600_000));
+    let resp = c
+        .post(format!("{}/api/v1/readings", app.base))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 413, "over the limit");
+}
 
 // ---- Helpers ----
 

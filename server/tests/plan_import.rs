@@ -641,7 +641,57 @@ async fn the_import_page_renders_the_form_and_links_the_readings_import(app: &Te
     );
 }
 
+/// The plan's structure: (action title, task title, item numbers).
+async fn structure(app: &TestApp, code: &str) -> Vec<(String, String, Vec<i32>)> {
+    let tree = app
+        .db
+        .store
+        .plan_tree(&PlanCode::parse(code).expect("code"))
+        .await
+        .expect("tree")
+        .expect("plan exists");
+    tree.actions
+        .into_iter()
+        .flat_map(|a| {
+            let at = a.title.clone();
+            a.tasks.into_iter().map(move |t| {
+                (
+                    at.clone(),
+                    t.title.clone(),
+                    t.items.iter().map(|i| i.number).collect(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A file with only some of a plan's items, or with its rows in another order, changes
+/// nothing else: actions and tasks are matched by title, not by their order in the file.
+async fn a_partial_or_reordered_file_leaves_the_rest_of_the_plan_alone(app: &TestApp) {
+    let (status, v) = import(app, waste_xlsx(&WASTE), &q(true)).await;
+    assert_eq!(status, 200, "{v}");
+    let before = structure(app, "waste").await;
+    assert_eq!(before.len(), 3, "{before:?}");
+
+    // Only items 3 and 4: the first task in the file is the plan's second.
+    let (status, v) = import(app, csv_of(&WASTE[2..]).into_bytes(), &q(true)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(structure(app, "waste").await, before, "nothing moved: {v}");
+    assert_eq!(v["report"]["updated"], 0, "{v}");
+
+    // All four, last row first: the preview changes nothing.
+    let reversed: Vec<Row<'_>> = WASTE.iter().rev().copied().collect();
+    let (status, v) = import(app, csv_of(&reversed).into_bytes(), &q(false)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["report"]["updated"], 0, "{v}");
+    assert_eq!(v["report"]["created"], 0, "{v}");
+    let (status, _) = import(app, csv_of(&reversed).into_bytes(), &q(true)).await;
+    assert_eq!(status, 200);
+    assert_eq!(structure(app, "waste").await, before, "nothing moved");
+}
+
 on_both_backends!(
+    a_partial_or_reordered_file_leaves_the_rest_of_the_plan_alone,
     a_new_plan_is_previewed_committed_reimported_and_edited,
     csv_files_in_utf8_and_gbk_are_read,
     bad_files_are_refused_by_row_and_column_and_change_nothing,

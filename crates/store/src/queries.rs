@@ -2745,6 +2745,57 @@ type ImportNoteRow = (String, Option<i64>, Option<i64>, String, String, String, 
 /// number), keeping what a table does not carry (targets, source notes, provenance, task
 /// paragraphs, goals when none are given). A dry run (`commit == false`), a refusal or an
 /// import that changes nothing is rolled back; a commit writes one `plan.import` audit entry.
+/// Gives the file's actions and tasks the numbers the stored plan uses for the same titles
+/// (new ones after the stored ones), so that a file holding only some items, or holding them
+/// in another order, does not rename or move the plan's other actions and tasks.
+async fn renumber_like_stored(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    body: &mut sanzhi_seed::PlanBody,
+) -> Result<(), StoreError> {
+    let actions: Vec<(i32, String)> =
+        sqlx::query_as("SELECT seq, title FROM actions WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut next = actions.iter().map(|(s, _)| *s).max().unwrap_or(0);
+    let mut action_map: HashMap<i32, i32> = HashMap::new();
+    for a in &mut body.actions {
+        let seq = match actions.iter().find(|(_, t)| t.trim() == a.title.trim()) {
+            Some((s, _)) => *s,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        action_map.insert(a.seq, seq);
+        a.seq = seq;
+    }
+    let tasks: Vec<(i32, String)> =
+        sqlx::query_as("SELECT number, title FROM tasks WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut next = tasks.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    let mut task_map: HashMap<i32, i32> = HashMap::new();
+    for t in &mut body.tasks {
+        t.action = action_map.get(&t.action).copied().unwrap_or(t.action);
+        let number = match tasks.iter().find(|(_, title)| title.trim() == t.title.trim()) {
+            Some((n, _)) => *n,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        task_map.insert(t.number, number);
+        t.number = number;
+    }
+    for it in &mut body.items {
+        it.task = task_map.get(&it.task).copied().unwrap_or(it.task);
+    }
+    Ok(())
+}
+
 pub(crate) async fn import_plan(
     pool: &Pool,
     plan: &SeedPlan,
@@ -2777,6 +2828,7 @@ pub(crate) async fn import_plan(
             let plan_id = *plan_id;
             plan.sort_order = *sort_order;
             plan.provenance = provenance.clone();
+            renumber_like_stored(&mut tx, plan_id, &mut plan.body).await?;
             let goals: Vec<String> =
                 sqlx::query_scalar("SELECT body FROM plan_goals WHERE plan_id = $1 ORDER BY seq")
                     .bind(plan_id)
