@@ -196,6 +196,8 @@ fn refused(reason: impl Into<String>) -> TableRefused {
 
 /// At most this many rows per table.
 pub const MAX_TABLE_ROWS: usize = 20_000;
+/// Columns an allocation table may use (the gazette's have about ten).
+pub const MAX_TABLE_COLUMNS: usize = 64;
 
 /// A sheet as text: (row number, cells) per row, and problems found while reading it.
 struct Grid {
@@ -263,6 +265,27 @@ fn read_xlsx(bytes: &[u8]) -> Result<Grid, TableRefused> {
     let Some(sheet) = book.sheet_names().first().cloned() else {
         return Err(refused("工作簿里没有工作表"));
     };
+    // Before anything dense is built (calamine's ranges are rows × columns), stream the
+    // cells and refuse a sheet whose used area is far larger than any allocation table: a
+    // tiny file can name a cell at XFD1048576.
+    {
+        let mut reader = book
+            .worksheet_cells_reader(&sheet)
+            .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?;
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?
+        {
+            let (r, c) = cell.get_position();
+            if r as usize > MAX_TABLE_ROWS + 100 || c as usize >= MAX_TABLE_COLUMNS {
+                return Err(refused(format!(
+                    "工作表“{sheet}”在第 {} 行第 {} 列仍有内容，超出分工表的范围（至多 {MAX_TABLE_ROWS} 行、{MAX_TABLE_COLUMNS} 列），请删去多余的单元格",
+                    r + 1,
+                    c + 1
+                )));
+            }
+        }
+    }
     let range = book
         .worksheet_range(&sheet)
         .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?;
@@ -733,6 +756,22 @@ mod tests {
 
     fn no_map() -> BTreeMap<String, String> {
         BTreeMap::new()
+    }
+
+    #[test]
+    fn a_cell_far_outside_any_allocation_table_is_refused_before_the_sheet_is_built() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "工作要求").expect("a1");
+        ws.write_string(0, 1, "责任单位").expect("b1");
+        ws.write_string(1, 0, "做甲").expect("a2");
+        ws.write_string(1, 1, "市环保局").expect("b2");
+        // One cell at the sheet's last row and column: a dense grid would be 17 billion cells.
+        ws.write_string(1_048_575, 16_383, "x").expect("xfd");
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        assert!(bytes.len() < 20_000, "a tiny file");
+        let err = read_plan_table(&bytes, &no_map()).unwrap_err();
+        assert!(err.reason.contains("第 1048576 行第 16384 列"), "{err}");
     }
 
     #[test]
