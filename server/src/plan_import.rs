@@ -97,7 +97,7 @@ fn rejected(o: PlanImportOutcome) -> Response {
 async fn import_plan(
     State(state): State<AppState>,
     session: tower_sessions::Session,
-    Query(p): Query<PlanImportParams>,
+    query: Result<Query<PlanImportParams>, axum::extract::rejection::QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let user = match app::auth::inner::user_of_session(&state.store, &session).await {
@@ -115,6 +115,15 @@ async fn import_plan(
             AppError::Forbidden(format!("只有系统管理员可以导入方案（{denied}）")),
         );
     }
+    let Query(p) = match query {
+        Ok(q) => q,
+        Err(rejection) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                AppError::BadRequest(format!("query：查询参数无效（{}）", rejection.body_text())),
+            )
+        }
+    };
     let body = match body {
         Ok(b) => b,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {

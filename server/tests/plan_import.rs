@@ -522,6 +522,15 @@ async fn bad_files_are_refused_by_row_and_column_and_change_nothing(app: &TestAp
 }
 
 async fn only_admins_may_import(app: &TestApp) {
+    // A malformed query is a JSON error naming the query, not axum's plain text.
+    let (status, v) = import(
+        app,
+        waste_xlsx(&WASTE),
+        &format!("commit=yes&{HEADER_QUERY}"),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["message"].as_str().unwrap_or("").contains("query"), "{v}");
     let file = waste_xlsx(&WASTE);
     for user in ["t-water", "t-leader", "t-hbj"] {
         let (status, v) = import_as(app, user, file.clone(), &q(true)).await;

@@ -164,11 +164,27 @@ pub(crate) async fn api_token_revoke(
     if before.5.is_some() {
         return Ok(Some(before));
     }
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now)
+    let revoked = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if revoked == 0 {
+        // Revoked meanwhile by another request: answer with the stored row, audit nothing.
+        drop(tx);
+        let stored: Option<ApiTokenTuple> = sqlx::query_as(&format!(
+            "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
+        ))
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_optional(pool)
         .await?;
+        return Ok(stored.map(|(id, name, created_by, created_at, revoked_at)| {
+            (id, name, before.2.clone(), created_by, created_at, revoked_at)
+        }));
+    }
     let mut after = before.clone();
     after.5 = Some(now);
     audit(
