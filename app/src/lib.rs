@@ -26,6 +26,7 @@ pub mod state;
 pub mod tracking;
 #[cfg(feature = "hydrate")]
 pub mod upload;
+pub mod url;
 
 use components::layout::Layout;
 use leptos::prelude::*;

@@ -91,7 +91,7 @@ async fn export_allocation(
                 header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-                    percent_encode(&name)
+                    app::url::rfc5987(&name)
                 ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
@@ -200,32 +200,5 @@ fn last_report(r: &Report) -> LastReport {
         narrative: r.narrative.clone(),
         achieved: r.achieved,
         is_demo: r.is_demo,
-    }
-}
-
-/// RFC 5987 percent-encoding for `filename*`: everything but `attr-char` is encoded.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_encode;
-
-    #[test]
-    fn file_names_are_percent_encoded_as_utf8() {
-        assert_eq!(
-            percent_encode("治水-分工表-2019-03-31.xlsx"),
-            "%E6%B2%BB%E6%B0%B4-%E5%88%86%E5%B7%A5%E8%A1%A8-2019-03-31.xlsx"
-        );
-        assert_eq!(percent_encode("a b\"c"), "a%20b%22c");
     }
 }

@@ -85,7 +85,7 @@ pub async fn gate(
                 .path_and_query()
                 .map_or("/", |p| p.as_str())
                 .to_owned();
-            Redirect::to(&format!("/login?next={}", encode(&target))).into_response()
+            Redirect::to(&format!("/login?next={}", app::url::path(&target))).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
     }
@@ -128,17 +128,6 @@ async fn api_v1_gate(
             )
         }
     }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

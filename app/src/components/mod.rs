@@ -10,3 +10,4 @@ pub mod plan_card;
 pub mod report_form;
 pub mod review;
 pub mod status;
+pub mod upload_progress;

@@ -114,19 +114,6 @@ enum Stage {
     Done(Result<Box<PlanImportOutcome>, String>),
 }
 
-/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-pub fn encode_query_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The form's fields, as signals.
 #[derive(Clone, Copy)]
 struct Form {
@@ -176,13 +163,16 @@ impl Form {
             ("issued_on", self.issued_on),
             ("goals", self.goals),
         ] {
-            q.push(format!("{k}={}", encode_query_value(&v.get_untracked())));
+            q.push(format!(
+                "{k}={}",
+                crate::url::query_value(&v.get_untracked())
+            ));
         }
         for (k, m) in [("columns", self.columns), ("unit_map", self.unit_map)] {
             let m = m.get_untracked();
             if !m.is_empty() {
                 let json = serde_json::to_string(&m).unwrap_or_default();
-                q.push(format!("{k}={}", encode_query_value(&json)));
+                q.push(format!("{k}={}", crate::url::query_value(&json)));
             }
         }
         format!("/api/import/plan?{}", q.join("&"))
@@ -215,19 +205,10 @@ pub fn PlanImportPage() -> impl IntoView {
                 &file,
                 move |f| stage.set(Stage::Uploading(f)),
                 move |status, text| {
-                    let outcome = match serde_json::from_str::<PlanImportOutcome>(&text) {
-                        Ok(o) => Ok(Box::new(o)),
-                        Err(_) if status == 0 => {
-                            Err(td_string!(l, import.upload_no_connection).to_owned())
-                        }
-                        Err(_) => match serde_json::from_str::<crate::error::AppError>(&text) {
-                            Ok(e) => Err(e.to_string()),
-                            Err(_) => Err(fmt(
-                                td_string!(l, import.upload_failed_http),
-                                &[&status, &text],
-                            )),
-                        },
-                    };
+                    let outcome = crate::components::upload_progress::read_answer::<
+                        PlanImportOutcome,
+                    >(l, status, &text)
+                    .map(Box::new);
                     previewed.set(!commit && matches!(&outcome, Ok(o) if o.outcome == "preview"));
                     stage.set(Stage::Done(outcome));
                 },
@@ -366,18 +347,7 @@ pub fn PlanImportPage() -> impl IntoView {
                 {move || match stage.get() {
                     Stage::Idle => ().into_any(),
                     Stage::Uploading(f) => {
-                        let label = if f >= 1.0 {
-                            td_string!(l, import.uploaded_checking).to_owned()
-                        } else {
-                            fmt(td_string!(l, import.uploading), &[&format!("{:.0}", f * 100.0)])
-                        };
-                        view! {
-                            <label class="progress">
-                                {label}
-                                <progress max="1" value=f.to_string()></progress>
-                            </label>
-                        }
-                            .into_any()
+                        view! { <crate::components::upload_progress::UploadProgress fraction=f /> }.into_any()
                     }
                     Stage::Done(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     Stage::Done(Ok(o)) => {

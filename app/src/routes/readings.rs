@@ -66,24 +66,12 @@ fn source_label(l: Locale, s: ReadingSource) -> &'static str {
 fn query_string(year: i32, indicator: &Option<String>, place: &Option<String>) -> String {
     let mut q = format!("year={year}");
     if let Some(i) = indicator {
-        q.push_str(&format!("&indicator={}", encode(i)));
+        q.push_str(&format!("&indicator={}", crate::url::query_value(i)));
     }
     if let Some(p) = place {
-        q.push_str(&format!("&place={}", encode(p)));
+        q.push_str(&format!("&place={}", crate::url::query_value(p)));
     }
     q
-}
-
-/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -334,19 +322,9 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 &file,
                 move |f| stage.set(Stage::Uploading(f)),
                 move |status, text| {
-                    let outcome = match serde_json::from_str::<ImportOutcome>(&text) {
-                        Ok(o) => Ok(o),
-                        Err(_) if status == 0 => {
-                            Err(td_string!(l, readings.upload_no_connection).to_owned())
-                        }
-                        Err(_) => match serde_json::from_str::<crate::error::AppError>(&text) {
-                            Ok(e) => Err(e.to_string()),
-                            Err(_) => Err(fmt(
-                                td_string!(l, readings.upload_failed_http),
-                                &[&status, &text],
-                            )),
-                        },
-                    };
+                    let outcome = crate::components::upload_progress::read_answer::<ImportOutcome>(
+                        l, status, &text,
+                    );
                     if let Ok(ImportOutcome::Committed { .. }) = &outcome {
                         imported.update(|n| *n += 1);
                     }
@@ -393,18 +371,7 @@ fn ImportBox(imported: RwSignal<u32>, state: ImportState) -> impl IntoView {
                 {move || match stage.get() {
                     Stage::Idle => ().into_any(),
                     Stage::Uploading(f) => {
-                        let label = if f >= 1.0 {
-                            td_string!(l, readings.uploaded_checking).to_owned()
-                        } else {
-                            fmt(td_string!(l, readings.uploading), &[&format!("{:.0}", f * 100.0)])
-                        };
-                        view! {
-                            <label class="progress">
-                                {label}
-                                <progress max="1" value=f.to_string()></progress>
-                            </label>
-                        }
-                            .into_any()
+                        view! { <crate::components::upload_progress::UploadProgress fraction=f /> }.into_any()
                     }
                     Stage::Done(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     Stage::Done(Ok(o)) => view! { <Outcome o /> }.into_any(),
