@@ -250,6 +250,11 @@ impl ApiToken {
     }
 }
 
+/// A bearer token the gate has already checked, handed to the handler in the request's
+/// extensions so that it is looked up once per request.
+#[derive(Debug, Clone)]
+pub struct VerifiedToken(pub ApiToken);
+
 /// Who is calling: a token (bearer) or a signed-in user (session cookie).
 pub(crate) enum Caller {
     Token(ApiToken),
@@ -291,7 +296,11 @@ pub(crate) async fn caller(
     state: &AppState,
     session: &Session,
     headers: &HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
 ) -> Result<Caller, Response> {
+    if let Some(axum::Extension(VerifiedToken(t))) = verified {
+        return Ok(Caller::Token(t));
+    }
     if let Some(token) = bearer_token(headers) {
         let invalid = || {
             error(
@@ -595,8 +604,9 @@ async fn list_plans(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
 ) -> Result<Json<PlanList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let plans = state.store.list_plans().await.map_err(internal)?;
     Ok(Json(PlanList {
         plans: plans
@@ -651,9 +661,10 @@ async fn plan_items(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
     Path(code): Path<String>,
 ) -> Result<Json<ItemList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let parsed = sanzhi_domain::PlanCode::parse(&code).map_err(|_| plan_not_found(&code))?;
     let tree = state
         .store
@@ -721,10 +732,11 @@ async fn assignments(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
     Path(code): Path<String>,
     params: Result<Query<AsOfParams>, QueryRejection>,
 ) -> Result<Json<AssignmentList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let Query(params) = params.map_err(|r| query_rejection(&r))?;
     let parsed = sanzhi_domain::PlanCode::parse(&code).map_err(|_| plan_not_found(&code))?;
     if state
@@ -773,10 +785,11 @@ async fn unit_overdue(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
     Path(unit): Path<String>,
     params: Result<Query<AsOfParams>, QueryRejection>,
 ) -> Result<Json<OverdueList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let Query(params) = params.map_err(|r| query_rejection(&r))?;
     let unit = unit.trim().to_owned();
     let units = state.store.units().await.map_err(internal)?;
@@ -834,8 +847,9 @@ async fn indicators(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
 ) -> Result<Json<IndicatorList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let places = state.store.reading_places().await.map_err(internal)?;
     Ok(Json(IndicatorList {
         indicators: sanzhi_domain::CATALOGUE
@@ -870,9 +884,10 @@ async fn list_readings(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
     params: Result<Query<ReadingParams>, QueryRejection>,
 ) -> Result<Json<ReadingList>, Response> {
-    caller(&state, &session, &headers).await?;
+    caller(&state, &session, &headers, verified).await?;
     let Query(params) = params.map_err(|r| query_rejection(&r))?;
     let years = sanzhi_domain::reading::YEARS;
     let (from_year, to_year) = match params.year {
@@ -1078,9 +1093,10 @@ async fn push_readings(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    verified: Option<axum::Extension<VerifiedToken>>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Json<PushResult>, Response> {
-    let who = caller(&state, &session, &headers).await?;
+    let who = caller(&state, &session, &headers, verified).await?;
     let Json(body) = body.map_err(|r| json_rejection(&r))?;
     let Value::Array(rows) = body else {
         return Err(error(

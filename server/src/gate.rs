@@ -10,7 +10,7 @@
 //! answers in its own error format (`{"code", "message"}`):
 //! - `/api/v1/openapi.json` is public;
 //! - a request with `Authorization: Bearer …` passes once its token is valid (checked here,
-//!   before the body is read, and again by the handler). Such a
+//!   before the body is read, and handed to the handler in the request's extensions). Such a
 //!   request is not authenticated by a cookie, so the cross-site check does not apply (a
 //!   browser cannot add the header to a cross-site request without CORS, which is not
 //!   enabled);
@@ -106,8 +106,13 @@ async fn api_v1_gate(
     if api_v1::bearer_token(req.headers()).is_some() {
         // The token is checked here, before any body is read: an unknown or revoked token
         // never gets a large body buffered and parsed.
-        return match api_v1::caller(state, session, req.headers()).await {
-            Ok(_) => next.run(req).await,
+        let mut req = req;
+        return match api_v1::caller(state, session, req.headers(), None).await {
+            Ok(api_v1::Caller::Token(t)) => {
+                req.extensions_mut().insert(api_v1::VerifiedToken(t));
+                next.run(req).await
+            }
+            Ok(api_v1::Caller::User(_)) => next.run(req).await,
             Err(refusal) => refusal,
         };
     }
