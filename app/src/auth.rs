@@ -53,7 +53,7 @@ pub fn is_public(path: &str) -> bool {
     // whoami answers `None` to anonymous visitors (the sign-in page asks it).
     matches!(
         path,
-        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/favicon.ico"
+        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/livez" | "/favicon.ico"
     ) || path.starts_with("/pkg/")
 }
 

@@ -526,16 +526,39 @@ pub fn section_matrix_svg(l: Locale, standings: &[SectionStanding], year: i32) -
     Ok(svg)
 }
 
+/// How many units the ranking chart draws at each end when there are many.
+pub const RANKING_ENDS: usize = 20;
+
 /// Completion rate by responsible unit, ranked (红黑榜): of the first `band` units those with
 /// nothing overdue form the 红榜, of the last `band` those with overdue work the 黑榜. Units
-/// with nothing due yet are left out.
+/// with nothing due yet are left out. More than `2 × RANKING_ENDS` units: the first and the
+/// last `RANKING_ENDS` are drawn, with a line saying how many are left out between them.
 pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
     let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.completion.is_some()).collect();
     if ranked.is_empty() {
         return Err("尚无到期的工作".to_owned());
     }
     let (left, top, bar_h, plot_w) = (170i32, 44i32, 20i32, 480i32);
-    let n = i32::try_from(ranked.len()).map_err(err)?;
+    // (place in the ranking, unit); `None` is the line standing for the units left out.
+    let omitted = ranked.len().saturating_sub(2 * RANKING_ENDS);
+    let shown: Vec<Option<(usize, &UnitRank)>> = if omitted == 0 {
+        ranked.iter().copied().enumerate().map(Some).collect()
+    } else {
+        let head = ranked
+            .iter()
+            .copied()
+            .enumerate()
+            .take(RANKING_ENDS)
+            .map(Some);
+        let tail = ranked
+            .iter()
+            .copied()
+            .enumerate()
+            .skip(ranked.len() - RANKING_ENDS)
+            .map(Some);
+        head.chain(std::iter::once(None)).chain(tail).collect()
+    };
+    let n = i32::try_from(shown.len()).map_err(err)?;
     let width = left + plot_w + 90;
     let height = top + n * bar_h + 44;
     let red_band = band.min(ranked.len() / 2);
@@ -562,10 +585,19 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
             root.draw(&text(&format!("{pct}%"), (x, top - 12), 14, HPos::Center))
                 .map_err(err)?;
         }
-        for (i, r) in (0i32..).zip(&ranked) {
+        for (i, row) in (0i32..).zip(&shown) {
             let y = top + i * bar_h;
+            let Some((idx, r)) = *row else {
+                root.draw(&text(
+                    &fmt(td_string!(l, charts.ranking_omitted), &[&omitted]),
+                    (left + plot_w / 2, y + bar_h / 2),
+                    13,
+                    HPos::Center,
+                ))
+                .map_err(err)?;
+                continue;
+            };
             let rate = r.completion.unwrap_or(0.0);
-            let idx = usize::try_from(i).unwrap_or(0);
             // Ties must not put a unit with nothing overdue on the 黑榜, nor one with overdue
             // work on the 红榜.
             let colour = if idx < red_band && r.counts.overdue == 0 {

@@ -24,16 +24,67 @@ pub struct IndicatorSnapshot {
     /// Readings counted, and whether any of them is demo data.
     pub readings: usize,
     pub demo: bool,
+    /// Over every area and every section, listed or not (a limited snapshot lists a few).
+    pub pm25_totals: Totals,
+    pub sections_totals: Totals,
+}
+
+/// How many places there are, how many could be judged, how many met their target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub places: usize,
+    pub judged: usize,
+    pub met: usize,
+}
+
+impl Totals {
+    #[cfg(feature = "ssr")]
+    fn of(it: impl Iterator<Item = Option<bool>>) -> Totals {
+        let mut t = Totals::default();
+        for met in it {
+            t.places += 1;
+            if let Some(m) = met {
+                t.judged += 1;
+                t.met += usize::from(m);
+            }
+        }
+        t
+    }
+}
+
+/// Keeps at most `limit` places: those missing their target first, then those not judged,
+/// then those meeting it, each group in its original order.
+#[cfg(feature = "ssr")]
+fn worst_first<T>(rows: Vec<T>, limit: usize, met: impl Fn(&T) -> Option<bool>) -> Vec<T> {
+    if rows.len() <= limit {
+        return rows;
+    }
+    let mut keyed: Vec<(u8, usize, T)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let group = match met(&r) {
+                Some(false) => 0,
+                None => 1,
+                Some(true) => 2,
+            };
+            (group, i, r)
+        })
+        .collect();
+    keyed.sort_by_key(|(g, i, _)| (*g, *i));
+    keyed.truncate(limit);
+    keyed.sort_by_key(|(_, i, _)| *i);
+    keyed.into_iter().map(|(_, _, r)| r).collect()
 }
 
 impl IndicatorSnapshot {
-    /// (met, judged) over the areas with a mean and a target.
+    /// (met, judged) over the areas with a mean and a target — all of them, listed or not.
     pub fn pm25_met(&self) -> (usize, usize) {
-        met_of(self.pm25.iter().map(|s| s.met))
+        (self.pm25_totals.met, self.pm25_totals.judged)
     }
 
     pub fn sections_met(&self) -> (usize, usize) {
-        met_of(self.sections.iter().map(|s| s.met))
+        (self.sections_totals.met, self.sections_totals.judged)
     }
 
     pub fn drains_met(&self) -> (usize, usize) {
@@ -101,15 +152,33 @@ pub mod inner {
         through_month: Option<u32>,
     ) -> Result<IndicatorSnapshot, AppError> {
         let readings = store.readings(&ReadingFilter::years(year, year)).await?;
+        snapshot_of(l, &readings, targets, year, through_month, usize::MAX)
+    }
+
+    /// [`snapshot`] from the year's readings, already read, listing (and charting) at most
+    /// `limit` areas and `limit` sections, those missing their target first; the totals count
+    /// them all.
+    pub fn snapshot_of(
+        l: Locale,
+        readings: &[sanzhi_domain::Reading],
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: Option<u32>,
+        limit: usize,
+    ) -> Result<IndicatorSnapshot, AppError> {
         let through_month = match through_month {
             Some(m) if (1..=12).contains(&m) => m,
             Some(m) => return Err(AppError::BadRequest(format!("month：{m} 应在 1–12 之间"))),
             None => readings.iter().map(|r| r.key.month).max().unwrap_or(12),
         };
-        let pm25 = standing::pm25_standings(&readings, targets, year, through_month);
-        let sections = standing::section_standings(&readings, targets, year, through_month);
-        let drains = standing::drain_standings(&readings, targets, year, through_month);
-        let rates = standing::rate_standings(&readings, targets, year, through_month);
+        let pm25 = standing::pm25_standings(readings, targets, year, through_month);
+        let sections = standing::section_standings(readings, targets, year, through_month);
+        let drains = standing::drain_standings(readings, targets, year, through_month);
+        let rates = standing::rate_standings(readings, targets, year, through_month);
+        let pm25_totals = Totals::of(pm25.iter().map(|s| s.met));
+        let sections_totals = Totals::of(sections.iter().map(|s| s.met));
+        let pm25 = super::worst_first(pm25, limit, |s| s.met);
+        let sections = super::worst_first(sections, limit, |s| s.met);
         let pm25_svg = chart(
             crate::charts::pm25_vs_target_svg(l, &pm25, year, through_month),
             "pm25",
@@ -137,6 +206,8 @@ pub mod inner {
             rates,
             pm25_svg,
             matrix_svg,
+            pm25_totals,
+            sections_totals,
         })
     }
 
@@ -149,12 +220,22 @@ pub mod inner {
         through_month: u32,
     ) -> Result<((usize, usize), (usize, usize)), AppError> {
         let readings = store.readings(&ReadingFilter::years(year, year)).await?;
-        let pm25 = standing::pm25_standings(&readings, targets, year, through_month);
-        let sections = standing::section_standings(&readings, targets, year, through_month);
-        Ok((
+        Ok(met_counts_of(&readings, targets, year, through_month))
+    }
+
+    /// [`met_counts`] from the year's readings, already read.
+    pub fn met_counts_of(
+        readings: &[sanzhi_domain::Reading],
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: u32,
+    ) -> ((usize, usize), (usize, usize)) {
+        let pm25 = standing::pm25_standings(readings, targets, year, through_month);
+        let sections = standing::section_standings(readings, targets, year, through_month);
+        (
             super::met_of(pm25.iter().map(|s| s.met)),
             super::met_of(sections.iter().map(|s| s.met)),
-        ))
+        )
     }
 
     pub async fn indicators(

@@ -11,6 +11,8 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod charts;
 pub mod components;
 pub mod editing;

@@ -30,9 +30,15 @@ pub struct Overview {
     pub demo: bool,
     pub plans: Vec<PlanCounts>,
     pub red_list: Vec<RedListItem>,
+    /// Every unit, ranked: drawn into `ranking_svg` on the server, not sent to the browser.
+    #[serde(skip)]
     pub units: Vec<UnitRank>,
-    /// The county governments and management zones, ranked among themselves.
+    /// The county governments and management zones, ranked among themselves: at most
+    /// [`LISTED`], the last of the ranking (those to chase) when there are more.
     pub counties: Vec<UnitRank>,
+    /// How many there are, and how many from the top of the ranking are not listed.
+    pub counties_total: usize,
+    pub counties_skipped: usize,
     pub ranking_svg: Option<String>,
     pub changes: Vec<StatusChange>,
     pub change_count: usize,
@@ -46,17 +52,24 @@ pub struct Overview {
 pub const RED_LIST_LEN: usize = 10;
 /// How many status changes the page lists.
 pub const CHANGES_SHOWN: usize = 30;
+/// How many counties, PM2.5 areas and water sections the page lists at most (a city has ten
+/// or so; a database holding a province's cities has hundreds: the page lists those to act
+/// on, and the indicators page has them all).
+pub const LISTED: usize = 30;
 
 #[server(prefix = "/api", endpoint = "overview")]
 pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
     let l = crate::i18n::detect();
-    inner::overview(
+    let state = use_context::<crate::state::AppState>().ok_or(AppError::Internal)?;
+    let overview = inner::cached_overview(
+        &state.caches,
         l,
-        &crate::api::store()?,
+        &state.store,
         month.as_deref(),
         crate::api::today(),
     )
-    .await
+    .await?;
+    Ok(Overview::clone(&overview))
 }
 
 /// “2018-12” → (2018, 12).
@@ -88,6 +101,23 @@ pub mod inner {
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
+    /// The overview of `month` from the cache, computed when the database has changed since.
+    pub async fn cached_overview(
+        caches: &crate::cache::Caches,
+        l: Locale,
+        store: &Store,
+        month: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<std::sync::Arc<Overview>, AppError> {
+        let (year, m) = resolve_month(store, month, today).await?;
+        caches
+            .overview
+            .get(store, (year, m, leptos_i18n::Locale::as_str(l)), || {
+                compute(l, store, year, m)
+            })
+            .await
+    }
+
     /// The overview of `month`; its charts read in `l`.
     pub async fn overview(
         l: Locale,
@@ -95,25 +125,44 @@ pub mod inner {
         month: Option<&str>,
         today: NaiveDate,
     ) -> Result<Overview, AppError> {
-        let demo = store.has_demo_reports().await?;
-        let (year, m) = match month.map(str::trim).filter(|s| !s.is_empty()) {
+        let (year, m) = resolve_month(store, month, today).await?;
+        compute(l, store, year, m).await
+    }
+
+    /// The month asked for; without one, the demo's last month when demo reports are loaded,
+    /// else this month.
+    async fn resolve_month(
+        store: &Store,
+        month: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<(i32, u32), AppError> {
+        Ok(match month.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => parse_month(s).ok_or_else(|| {
                 AppError::BadRequest(format!("month：“{s}”不是月份，应为 YYYY-MM，如 2018-12"))
             })?,
-            None if demo => {
+            None if store.has_demo_reports().await? => {
                 let d = NaiveDate::parse_from_str(crate::tracking::DEMO_AS_OF, "%Y-%m-%d")
                     .map_err(|_| AppError::Internal)?;
                 (d.year(), d.month())
             }
             None => (today.year(), today.month()),
-        };
+        })
+    }
+
+    async fn compute(l: Locale, store: &Store, year: i32, m: u32) -> Result<Overview, AppError> {
+        let demo = store.has_demo_reports().await?;
         let as_of = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
         let before = NaiveDate::from_ymd_opt(year, m, 1)
             .and_then(|d| d.pred_opt())
             .ok_or_else(|| AppError::BadRequest("month".into()))?;
         let all = TrackScope::default();
-        let now_rows = store.tracked(&all, as_of, DUE_SOON_DAYS).await?;
-        let before_rows = store.tracked(&all, before, DUE_SOON_DAYS).await?;
+        let mut days = store
+            .tracked_on_days(&all, &[before, as_of], DUE_SOON_DAYS)
+            .await?
+            .into_iter();
+        let (Some(before_rows), Some(now_rows)) = (days.next(), days.next()) else {
+            return Err(AppError::Internal);
+        };
 
         let mut plans: Vec<PlanCounts> = Vec::new();
         for p in store.list_plans().await? {
@@ -140,11 +189,14 @@ pub mod inner {
             })
         };
         let units = rank_units(&now_rows);
-        let counties: Vec<UnitRank> = units
+        let mut counties: Vec<UnitRank> = units
             .iter()
             .filter(|u| is_county(&u.unit))
             .cloned()
             .collect();
+        let counties_total = counties.len();
+        let counties_skipped = counties_total.saturating_sub(LISTED);
+        counties.drain(..counties_skipped);
         let ranking_title = fmt(
             td_string!(l, charts.ranking_title),
             &[&crate::components::indicator_views::month_year(l, year, m)],
@@ -155,10 +207,14 @@ pub mod inner {
         all_changes.truncate(CHANGES_SHOWN);
 
         let targets = store.indicator_targets().await?;
+        // The year's readings, read once for this month and the month before.
+        let readings = store
+            .readings(&sanzhi_store::ReadingFilter::years(year, year))
+            .await?;
         let indicators =
-            crate::indicators::inner::snapshot(l, store, &targets, year, Some(m)).await?;
+            crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;
         let (pm25_before, sections_before) = if m > 1 {
-            crate::indicators::inner::met_counts(store, &targets, year, m - 1).await?
+            crate::indicators::inner::met_counts_of(&readings, &targets, year, m - 1)
         } else {
             ((0, 0), (0, 0))
         };
@@ -171,6 +227,8 @@ pub mod inner {
             red_list: red_list(&now_rows, RED_LIST_LEN),
             units,
             counties,
+            counties_total,
+            counties_skipped,
             ranking_svg,
             changes: all_changes,
             change_count,

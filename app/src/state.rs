@@ -14,6 +14,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Let anonymous visitors read 总览 (the monthly overview) and nothing else.
     pub public_overview: bool,
+    /// Computed pages kept between requests (see [`crate::cache`]).
+    pub caches: std::sync::Arc<crate::cache::Caches>,
 }
 
 /// The default of [`AppState::upload_limit`]: 64 MiB, room for about a million readings.

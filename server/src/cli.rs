@@ -42,11 +42,33 @@ pub enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Benchmark data (labelled 【规模测试】 and demo; see BENCHMARKS.md).
+    #[command(subcommand)]
+    Scale(ScaleCommand),
     /// Replace the generated demo progress reports (deterministic, labelled as demo).
     Demo {
         /// Remove the demo reports instead.
         #[arg(long)]
         clear: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScaleCommand {
+    /// Migrate an empty database and load `city`, `province` or `national` scale data.
+    Load {
+        #[arg(long, default_value = "city")]
+        scale: String,
+    },
+    /// Write a readings CSV (the import template's columns) of `rows` synthetic readings for
+    /// every area and section of the database, month by month from `from_year`.
+    ReadingsCsv {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 2021)]
+        from_year: i32,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -104,6 +126,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", result.context("演示数据操作失败")?);
             Ok(())
         }
+        Command::Scale(cmd) => scale(&settings, cmd).await,
         Command::User(UserCommand::Add {
             username,
             role,
@@ -256,6 +279,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         upload_limit: settings.server.upload_max_mb.saturating_mul(1024 * 1024),
         secure_cookies: settings.server.secure_cookies,
         public_overview: settings.server.public_overview,
+        caches: Default::default(),
     };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");
@@ -291,4 +315,47 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+async fn scale(settings: &Settings, cmd: ScaleCommand) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let result = match cmd {
+        ScaleCommand::Load { scale } => {
+            let size = crate::scale::Scale::named(&scale)
+                .with_context(|| format!("未知规模“{scale}”：应为 city、province 或 national"))?;
+            let dir = settings.seed.dir.clone();
+            let bundle = tokio::task::spawn_blocking(move || sanzhi_seed::load_dir(&dir))
+                .await
+                .context("seed reader panicked")?
+                .context("种子数据无效，数据库未作任何改动")?;
+            let g = crate::scale::generate(&store, &bundle, size)
+                .await
+                .context("规模测试数据装入失败")?;
+            println!(
+                "scale {scale}: {} plans, {} assignments, {} demo reports, {} demo readings",
+                g.plans, g.assignments, g.reports, g.readings
+            );
+            for (step, took) in &g.steps {
+                println!("  {step}: {:.1} s", took.as_secs_f64());
+            }
+            Ok(())
+        }
+        ScaleCommand::ReadingsCsv {
+            rows,
+            from_year,
+            out,
+        } => {
+            let places = store.reading_places().await?;
+            let targets = store.indicator_targets().await?;
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("无法创建 {}", out.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let n = crate::scale::readings_csv(&places, &targets, from_year, rows, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+            println!("{n} readings written to {}", out.display());
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
 }

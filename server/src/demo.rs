@@ -134,8 +134,9 @@ fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<
     out
 }
 
-/// The demo reports of one assignment, in date order.
-fn reports_for(t: &Tracked, start: NaiveDate) -> Vec<NewReport> {
+/// The demo reports of one assignment, in date order. `monthly_notes`: units that report at
+/// all also send a progress note in about half the months (the benchmark's scale data).
+fn reports_for(t: &Tracked, start: NaiveDate, monthly_notes: bool) -> Vec<NewReport> {
     let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).unwrap_or(start);
     let mut rng = Rng::for_key(&format!("{}/{}/{}", t.plan_code, t.item_number, t.unit));
     let profile = match rng.below(100) {
@@ -214,6 +215,23 @@ fn reports_for(t: &Tracked, start: NaiveDate) -> Vec<NewReport> {
             Deadline::From { .. } | Deadline::Continuous | Deadline::EventRelative { .. } => {}
         }
     }
+    if monthly_notes {
+        let mut month = start;
+        while month < last {
+            if rng.below(2) == 0 {
+                out.push(report(
+                    t,
+                    day(month, 24),
+                    ReportState::InProgress,
+                    None,
+                    "本月工作进展",
+                ));
+            }
+            month = month
+                .checked_add_months(sanzhi_domain::chrono::Months::new(1))
+                .unwrap_or(last);
+        }
+    }
     if !any_dated && matches!(profile, Profile::OnTime) {
         out.push(report(
             t,
@@ -230,6 +248,11 @@ fn reports_for(t: &Tracked, start: NaiveDate) -> Vec<NewReport> {
 
 /// Replaces the demo reports with a fresh, deterministic set. Real reports are untouched.
 pub async fn load(store: &Store) -> Result<u64, StoreError> {
+    load_with(store, false).await
+}
+
+/// [`load`], with monthly progress notes when `monthly_notes` (see [`reports_for`]).
+pub async fn load_with(store: &Store, monthly_notes: bool) -> Result<u64, StoreError> {
     store.clear_demo_reports().await?;
     let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2)
         .ok_or_else(|| StoreError::Corrupt("demo end date".to_owned()))?;
@@ -238,7 +261,7 @@ pub async fn load(store: &Store) -> Result<u64, StoreError> {
         .ok_or_else(|| StoreError::Corrupt("demo start date".to_owned()))?;
     let mut reports: Vec<DemoReport> = Vec::new();
     for t in &all {
-        for (r, review) in with_reviews(t, reports_for(t, start)) {
+        for (r, review) in with_reviews(t, reports_for(t, start, monthly_notes)) {
             // Made at 09:00 China time on the day it speaks for.
             let created = r
                 .reported_on

@@ -40,3 +40,10 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
         }
     }
 }
+
+/// `GET /livez`: the process answers, without touching the database — for a supervisor's
+/// liveness probe, and the benchmark's ceiling (the cheapest handler behind the same layers
+/// as every page).
+pub async fn livez() -> &'static str {
+    "ok"
+}

@@ -10,6 +10,7 @@ pub mod gate;
 pub mod health;
 pub mod plan_import;
 pub mod router;
+pub mod scale;
 pub mod sessions;
 pub mod telemetry;
 pub mod users;

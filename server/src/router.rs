@@ -35,6 +35,7 @@ pub fn build_router(state: AppState) -> Router {
     .with_expiry(tower_sessions::Expiry::OnSessionEnd);
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/livez", get(health::livez))
         .merge(crate::exchange::routes(upload_limit))
         .merge(crate::allocation_export::routes(upload_limit))
         .merge(crate::plan_import::routes(upload_limit))

@@ -359,7 +359,13 @@ async fn a_water_token_pushes_water_readings_idempotently(app: &TestApp) {
         .expect("tp");
     assert!(tp.provisional);
     assert_eq!(tp.note, "自动站");
-    assert_eq!(audit(app, Some(&by), "reading.add").await.len(), 3);
+    // The push that added three readings is one audit entry with their count per indicator.
+    let added = audit(app, Some(&by), "reading.add").await;
+    assert_eq!(added.len(), 1, "{added:?}");
+    let after: serde_json::Value =
+        serde_json::from_str(added[0].after.as_deref().expect("after")).expect("json");
+    assert_eq!(after["inserted"], 3, "{after}");
+    assert_eq!(after["source"], "api", "{after}");
     assert_eq!(audit(app, Some(&by), "reading.replace").await.len(), 1);
 
     // The API reads them back.

@@ -57,6 +57,10 @@ async fn healthz_says_unavailable_when_the_database_is_gone(app: &TestApp) {
     assert_eq!(body["status"], "unavailable");
     let text = body.to_string();
     assert!(!text.contains("closed"), "no internals in the body: {text}");
+    // Liveness does not depend on the database, and needs no sign-in.
+    let live = app.get("/livez").await;
+    assert_eq!(live.status(), 200);
+    assert_eq!(live.text().await.expect("text"), "ok");
 }
 
 async fn the_overview_is_server_rendered_in_chinese(app: &TestApp) {
@@ -193,7 +197,121 @@ mod tracking {
         a_report_round_trip_and_a_conflict,
         bad_reports_name_the_field,
         the_as_of_day_replays_the_past,
+        the_overview_is_kept_until_something_changes,
     );
+
+    /// 市环保局 reports water (28) done on 2018-07-20 through the app; (assignment id, answer).
+    async fn report_28_done(app: &TestApp) -> (String, serde_json::Value) {
+        let a = assignment_of(app, "市环保局", 28).await.to_string();
+        let resp = app
+            .post_form("/api/report", &report_form(&a, "0", "2018-07-20"))
+            .await;
+        assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
+        (a, resp.json().await.expect("json"))
+    }
+
+    /// The water coordinator accepts report `id`; the answer.
+    async fn accept_as_water(app: &TestApp, id: &str) -> serde_json::Value {
+        let water = app.client_for("t-water").await;
+        post_json(
+            &water,
+            format!("{}/api/review", app.base),
+            &[("report_id", id), ("decision", "accepted"), ("reason", "")],
+        )
+        .await
+    }
+
+    fn water_counts(overview: &serde_json::Value) -> serde_json::Value {
+        overview["plans"]
+            .as_array()
+            .expect("plans")
+            .iter()
+            .find(|p| p["code"] == "water")
+            .expect("water")["now"]
+            .clone()
+    }
+
+    /// 总览 is computed once and kept (keyed by the database's data version): asked again it
+    /// is the same; a report and its acceptance — written through the app like a user — are
+    /// in the next answer; and a change made straight in the database by another process (a
+    /// second app server, the CLI) is seen too.
+    async fn the_overview_is_kept_until_something_changes(app: &TestApp) {
+        let leader = app.client_for("t-leader").await;
+        let url = format!("{}/api/overview", app.base);
+        // This month (no demo reports), when the acceptance made today counts.
+        let first = post_json(&leader, url.clone(), &[]).await;
+        let again = post_json(&leader, url.clone(), &[]).await;
+        assert_eq!(first, again);
+        let before = water_counts(&first);
+
+        let (_, body) = report_28_done(app).await;
+        let id = body["id"].to_string();
+        let accepted = accept_as_water(app, &id).await;
+        assert_eq!(accepted["decision"], "accepted", "{accepted}");
+        let after = water_counts(&post_json(&leader, url.clone(), &[]).await);
+        let done = |c: &serde_json::Value| {
+            c["done"].as_u64().expect("done") + c["done_late"].as_u64().expect("late")
+        };
+        assert_eq!(done(&after), done(&before) + 1, "{before} → {after}");
+
+        // Another writer on the same database, not through this server: a done report on
+        // another of 市环保局's water items, accepted.
+        let other = sanzhi_store::TrackScope {
+            plan: Some("water".into()),
+            unit: Some("市环保局".into()),
+            item: None,
+        };
+        let day = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2018, 6, 1).expect("date");
+        let tracked = app
+            .db
+            .store
+            .tracked(&other, day, 15)
+            .await
+            .expect("tracked");
+        let other = tracked
+            .into_iter()
+            .find(|t| t.item_number != 28)
+            .expect("another item");
+        let now = sanzhi_domain::chrono::Utc::now();
+        let report = sanzhi_domain::NewReport {
+            assignment_id: other.assignment_id,
+            expected_version: 0,
+            state: sanzhi_domain::ReportState::Done,
+            milestone_seq: None,
+            reported_on: now.date_naive(),
+            achieved: None,
+            narrative: "已完成".into(),
+            evidence: vec![],
+            reporter: "另一台服务器".into(),
+            corrects_id: None,
+            is_demo: false,
+        };
+        let stored = app
+            .db
+            .store
+            .add_report(&report, now)
+            .await
+            .expect("add")
+            .expect("ok");
+        app.db
+            .store
+            .add_review(
+                &sanzhi_domain::NewReview {
+                    report_id: stored.id,
+                    decision: sanzhi_domain::ReviewDecision::Accepted,
+                    reason: String::new(),
+                    reviewer: "另一台服务器".into(),
+                    reviewed_on: now.date_naive(),
+                    is_demo: false,
+                },
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        let later = water_counts(&post_json(&leader, url, &[]).await);
+        assert_eq!(done(&later), done(&after) + 1, "{after} → {later}");
+    }
 
     async fn assignment_of(app: &TestApp, unit: &str, item: i32) -> i64 {
         let scope = sanzhi_store::TrackScope {
@@ -247,12 +365,7 @@ mod tracking {
     }
 
     async fn a_report_round_trip_and_a_conflict(app: &TestApp) {
-        let a = assignment_of(app, "市环保局", 28).await.to_string();
-        let resp = app
-            .post_form("/api/report", &report_form(&a, "0", "2018-07-20"))
-            .await;
-        assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
-        let body: serde_json::Value = resp.json().await.expect("json");
+        let (a, body) = report_28_done(app).await;
         assert_eq!(body["version"], 1);
         assert_eq!(
             body["reporter"], "测试t-hbj（t-hbj）",
@@ -282,17 +395,7 @@ mod tracking {
         assert!(html.contains("待签收"), "waits for review");
         assert!(!html.contains(r#"data-status="done""#), "not done yet");
         let id = body["message"]["newest"]["id"].to_string();
-        let water = app.client_for("t-water").await;
-        let accepted: serde_json::Value = post_json(
-            &water,
-            format!("{}/api/review", app.base),
-            &[
-                ("report_id", id.as_str()),
-                ("decision", "accepted"),
-                ("reason", ""),
-            ],
-        )
-        .await;
+        let accepted = accept_as_water(app, &id).await;
         assert_eq!(accepted["decision"], "accepted", "{accepted}");
         assert_eq!(accepted["reviewer"], "测试t-water（t-water）");
         // Accepted today: done (on time, by the report's day) from today on.
@@ -370,17 +473,7 @@ mod tracking {
             .expect("r")[0]
             .id
             .to_string();
-        let water = app.client_for("t-water").await;
-        let accepted: serde_json::Value = post_json(
-            &water,
-            format!("{}/api/review", app.base),
-            &[
-                ("report_id", id.as_str()),
-                ("decision", "accepted"),
-                ("reason", ""),
-            ],
-        )
-        .await;
+        let accepted = accept_as_water(app, &id).await;
         assert_eq!(accepted["decision"], "accepted", "{accepted}");
         let today = app
             .get("/plans/water/items/28")

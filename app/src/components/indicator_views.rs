@@ -131,6 +131,11 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
         <section class="card pm25-standing">
             <h2>{fmt(td_string!(l, indicators.pm25_heading), &[&span])}</h2>
             <p class="summary">{fmt(td_string!(l, indicators.pm25_summary), &[&judged, &met])}</p>
+            {(s.pm25.len() < s.pm25_totals.places).then(|| view! {
+                <p class="more listed-of">
+                    {fmt(td_string!(l, indicators.listed_of), &[&s.pm25.len(), &s.pm25_totals.places])}
+                </p>
+            })}
             {match s.pm25_svg.clone() {
                 Some(svg) => view! { <div class="chart pm25-chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="empty">{td_string!(l, indicators.no_pm25)}</p> }.into_any(),
@@ -189,6 +194,11 @@ pub fn MatrixSection(snapshot: IndicatorSnapshot) -> impl IntoView {
             <p class="summary">
                 {fmt(td_string!(l, indicators.sections_summary), &[&judged, &met])}
             </p>
+            {(s.sections.len() < s.sections_totals.places).then(|| view! {
+                <p class="more listed-of">
+                    {fmt(td_string!(l, indicators.listed_of), &[&s.sections.len(), &s.sections_totals.places])}
+                </p>
+            })}
             {match s.matrix_svg.clone() {
                 Some(svg) => view! { <div class="chart matrix-chart" inner_html=svg></div> }.into_any(),
                 None => view! { <p class="empty">{td_string!(l, indicators.no_section_data)}</p> }.into_any(),

@@ -247,6 +247,11 @@ fn Page(o: Overview) -> impl IntoView {
                 None => view! { <p class="empty">{td_string!(l, overview.ranking_empty)}</p> }.into_any(),
             }}
             <h3>{td_string!(l, overview.counties_heading)}</h3>
+            {(o.counties_skipped > 0).then(|| view! {
+                <p class="more counties-listed">
+                    {fmt(td_string!(l, overview.counties_listed), &[&o.counties_total, &o.counties.len()])}
+                </p>
+            })}
             <table class="grid counties">
                 <thead>
                     <tr>
@@ -265,7 +270,7 @@ fn Page(o: Overview) -> impl IntoView {
                         .map(|(i, u)| {
                             view! {
                                 <tr>
-                                    <td>{(i + 1).to_string()}</td>
+                                    <td>{(o.counties_skipped + i + 1).to_string()}</td>
                                     <td>
                                         <a href=format!("/my?unit={}&as_of={}", u.unit, as_of)>{u.unit.clone()}</a>
                                     </td>

@@ -26,6 +26,18 @@ pub struct Pm25Standing {
     pub any_provisional: bool,
 }
 
+/// The readings that pass `keep`, by place, in their order.
+fn by_place(
+    readings: &[Reading],
+    keep: impl Fn(&Reading) -> bool,
+) -> std::collections::HashMap<&str, Vec<&Reading>> {
+    let mut out: std::collections::HashMap<&str, Vec<&Reading>> = std::collections::HashMap::new();
+    for r in readings.iter().filter(|r| keep(r)) {
+        out.entry(r.key.place.as_str()).or_default().push(r);
+    }
+    out
+}
+
 /// PM2.5 standings of `year` for every area with a target or a reading, counting the months
 /// up to `through_month` (12 for the whole year). Areas in the order of the targets table.
 pub fn pm25_standings(
@@ -40,23 +52,20 @@ pub fn pm25_standings(
             areas.push(t.area.clone());
         }
     }
+    let mut known: std::collections::HashSet<String> = areas.iter().cloned().collect();
     for r in readings.iter().filter(|r| r.key.indicator == "pm25") {
-        if !areas.contains(&r.key.place) {
+        if known.insert(r.key.place.clone()) {
             areas.push(r.key.place.clone());
         }
     }
+    // The year's PM2.5 readings by area, read once (not once per area).
+    let by_area = by_place(readings, |r| {
+        r.key.indicator == "pm25" && r.key.year == year && r.key.month <= through_month
+    });
     areas
         .into_iter()
         .map(|area| {
-            let months: Vec<&Reading> = readings
-                .iter()
-                .filter(|r| {
-                    r.key.indicator == "pm25"
-                        && r.key.place == area
-                        && r.key.year == year
-                        && r.key.month <= through_month
-                })
-                .collect();
+            let months: Vec<&Reading> = by_area.get(area.as_str()).cloned().unwrap_or_default();
             let values: Vec<MonthlyValue> = months
                 .iter()
                 .map(|r| MonthlyValue {
@@ -151,19 +160,14 @@ pub fn section_standings(
     year: i32,
     through_month: u32,
 ) -> Vec<SectionStanding> {
+    let by_section = by_place(readings, |r| {
+        r.key.year == year && r.key.month <= through_month && r.key.indicator.starts_with("water.")
+    });
     targets
         .sections
         .iter()
         .map(|s| {
-            let mine: Vec<&Reading> = readings
-                .iter()
-                .filter(|r| {
-                    r.key.place == s.name
-                        && r.key.year == year
-                        && r.key.month <= through_month
-                        && r.key.indicator.starts_with("water.")
-                })
-                .collect();
+            let mine: Vec<&Reading> = by_section.get(s.name.as_str()).cloned().unwrap_or_default();
             let param_of = |r: &Reading| {
                 Parameter::ALL
                     .into_iter()

@@ -206,7 +206,11 @@ impl Store {
                 // FULL: a commit is on disk before it is acknowledged, even in WAL mode.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(5))
+                // Rows come from SQLite's worker thread through a channel; with the default 50
+                // a large read (the overview's 300k reports at province scale) woke the reading
+                // task for every few rows and spent most of its time switching threads.
+                .row_buffer_size(4096);
             if let Some(dir) = opts.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
                     tokio::fs::create_dir_all(dir).await.map_err(|source| {
@@ -247,6 +251,13 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// A number that moves on with every committed change to plans, units, reports,
+    /// reviews, reference data or readings (kept by triggers; migration 9). Read it before
+    /// the data a cache entry is computed from.
+    pub async fn data_version(&self) -> Result<i64, StoreError> {
+        dispatch!(self, data_version())
     }
 
     /// A round trip to the database, for `/healthz`.
@@ -324,34 +335,74 @@ impl Store {
         as_of: NaiveDate,
         due_soon_days: i64,
     ) -> Result<Vec<Tracked>, StoreError> {
-        let rows = dispatch!(self, tracked(scope, as_of))?;
-        Ok(rows
-            .into_iter()
-            .map(|(r, milestones, reports)| {
-                let start = r
-                    .issued_on
-                    .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
-                    .unwrap_or(as_of);
-                let (assessment, awaiting_review, returned) =
-                    Tracked::assess(&milestones, &reports, as_of, start, due_soon_days);
-                Tracked {
-                    assignment_id: r.assignment_id,
-                    plan_code: r.plan_code,
-                    plan_short_name: r.plan_short_name,
-                    task_number: r.task_number,
-                    item_number: r.item_number,
-                    item_text: r.item_text,
-                    unit: r.unit,
-                    via: r.via,
-                    milestones,
-                    assessment,
-                    report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
-                    last_report: reports.into_iter().last(),
-                    awaiting_review,
-                    returned,
-                }
-            })
-            .collect())
+        Ok(self
+            .tracked_on_days(scope, &[as_of], due_soon_days)
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// [`Store::tracked`] on each of `days`, from one read of the reports (those up to the
+    /// latest day; each day sees the reports made and the reviews decided by then).
+    #[tracing::instrument(skip(self))]
+    pub async fn tracked_on_days(
+        &self,
+        scope: &TrackScope,
+        days: &[NaiveDate],
+        due_soon_days: i64,
+    ) -> Result<Vec<Vec<Tracked>>, StoreError> {
+        let Some(latest) = days.iter().max().copied() else {
+            return Ok(vec![]);
+        };
+        let rows = dispatch!(self, tracked(scope, latest))?;
+        let mut out = Vec::with_capacity(days.len());
+        for &as_of in days {
+            let on_day = |reports: &[sanzhi_domain::Report]| -> Vec<sanzhi_domain::Report> {
+                reports
+                    .iter()
+                    .filter(|r| r.reported_on <= as_of)
+                    .map(|r| {
+                        let mut r = r.clone();
+                        r.review = r.review.filter(|v| v.reviewed_on <= as_of);
+                        r
+                    })
+                    .collect()
+            };
+            out.push(
+                rows.iter()
+                    .map(|(r, milestones, reports)| {
+                        let reports = if as_of == latest {
+                            reports.clone()
+                        } else {
+                            on_day(reports)
+                        };
+                        let start = r
+                            .issued_on
+                            .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
+                            .unwrap_or(as_of);
+                        let (assessment, awaiting_review, returned) =
+                            Tracked::assess(milestones, &reports, as_of, start, due_soon_days);
+                        Tracked {
+                            assignment_id: r.assignment_id,
+                            plan_code: r.plan_code.clone(),
+                            plan_short_name: r.plan_short_name.clone(),
+                            task_number: r.task_number,
+                            item_number: r.item_number,
+                            item_text: r.item_text.clone(),
+                            unit: r.unit.clone(),
+                            via: r.via.clone(),
+                            milestones: milestones.clone(),
+                            assessment,
+                            report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
+                            last_report: reports.into_iter().last(),
+                            awaiting_review,
+                            returned,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        Ok(out)
     }
 
     /// The indicators' targets: PM2.5 by area and year, sections, drain limits, rates.

@@ -27,6 +27,20 @@ const PLAN_SELECT: &str = "
     FROM plans p
     JOIN units u ON u.id = p.owner_unit_id";
 
+/// Moves the data version on, for writes no trigger sees (readings on SQLite; see migration 9).
+async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT n FROM data_version WHERE id = 1")
+        .fetch_one(pool)
+        .await?)
+}
+
 pub(crate) async fn ping(pool: &Pool) -> Result<(), StoreError> {
     let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(pool).await?;
     if one == 1 {
@@ -1584,33 +1598,59 @@ pub(crate) async fn report_owner(
 }
 
 /// Assignments in scope with their milestones and their reports up to `as_of`.
+/// `col IN (?, ?, …)` over `ids`, numbering parameters from `first`.
+fn in_list(col: &str, ids: &[i64], first: usize) -> String {
+    let ps: Vec<String> = (0..ids.len()).map(|i| param(first + i)).collect();
+    format!("{col} IN ({})", ps.join(", "))
+}
+
+/// Ids per statement when a query names its rows by id.
+const ID_CHUNK: usize = 500;
+
 pub(crate) async fn tracked(
     pool: &Pool,
     scope: &TrackScope,
     as_of: chrono::NaiveDate,
 ) -> Result<Vec<(TrackedRow, Vec<Milestone>, Vec<sanzhi_domain::Report>)>, StoreError> {
-    const FROM: &str = "
-        FROM assignments a
-        JOIN units u ON u.id = a.unit_id
-        JOIN work_items w ON w.id = a.work_item_id
-        JOIN tasks t ON t.id = w.task_id
-        JOIN plans p ON p.id = w.plan_id
-        WHERE ($1 IS NULL OR p.code = $1)
-          AND ($2 IS NULL OR u.name = $2)
-          AND ($3 IS NULL OR w.number = $3)";
-    let rows: Vec<TrackedRow> = sqlx::query_as(&format!(
+    // Only the conditions the scope has, so that each can use its index (a plan by code, a
+    // unit by name, an item by number) instead of `($1 IS NULL OR …)` scanning everything.
+    let mut conds: Vec<String> = Vec::new();
+    if scope.plan.is_some() {
+        conds.push(format!("p.code = {}", param(conds.len() + 1)));
+    }
+    if scope.unit.is_some() {
+        conds.push(format!("u.name = {}", param(conds.len() + 1)));
+    }
+    if scope.item.is_some() {
+        conds.push(format!("w.number = {}", param(conds.len() + 1)));
+    }
+    let everything = conds.is_empty();
+    let sql = format!(
         "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
                 p.short_name AS plan_short_name, p.issued_on, p.start_year,
                 t.number AS task_number, w.number AS item_number, w.body AS item_text,
                 u.name AS unit, a.via
-         {FROM}
-         ORDER BY p.sort_order, w.number, a.id"
-    ))
-    .bind(scope.plan.as_deref())
-    .bind(scope.unit.as_deref())
-    .bind(scope.item)
-    .fetch_all(pool)
-    .await?;
+         FROM assignments a
+         JOIN units u ON u.id = a.unit_id
+         JOIN work_items w ON w.id = a.work_item_id
+         JOIN tasks t ON t.id = w.task_id
+         JOIN plans p ON p.id = w.plan_id
+         {} {}
+         ORDER BY p.sort_order, w.number, a.id",
+        if everything { "" } else { "WHERE" },
+        conds.join(" AND ")
+    );
+    let mut q = sqlx::query_as::<_, TrackedRow>(&sql);
+    if let Some(plan) = &scope.plan {
+        q = q.bind(plan);
+    }
+    if let Some(unit) = &scope.unit {
+        q = q.bind(unit);
+    }
+    if let Some(item) = scope.item {
+        q = q.bind(item);
+    }
+    let rows: Vec<TrackedRow> = q.fetch_all(pool).await?;
 
     #[derive(sqlx::FromRow)]
     struct MsRow {
@@ -1618,48 +1658,87 @@ pub(crate) async fn tracked(
         #[sqlx(flatten)]
         m: MilestoneRow,
     }
-    let ms: Vec<MsRow> = sqlx::query_as(&format!(
-        "SELECT m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision, m.recurrence,
-                m.event
-         FROM milestones m
-         WHERE m.work_item_id IN (SELECT w.id {FROM})
-         ORDER BY m.work_item_id, m.seq"
-    ))
-    .bind(scope.plan.as_deref())
-    .bind(scope.unit.as_deref())
-    .bind(scope.item)
-    .fetch_all(pool)
-    .await?;
+    const MS_COLUMNS: &str = "m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision,
+        m.recurrence, m.event";
+    let mut ms: Vec<MsRow> = Vec::new();
+    let mut reports: Vec<ReportRow> = Vec::new();
+    let mut reviews: Vec<ReviewRow> = Vec::new();
+    if everything {
+        ms = sqlx::query_as(&format!(
+            "SELECT {MS_COLUMNS} FROM milestones m ORDER BY m.work_item_id, m.seq"
+        ))
+        .fetch_all(pool)
+        .await?;
+        reports = sqlx::query_as(&format!(
+            "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE reported_on <= $1
+             ORDER BY assignment_id, version"
+        ))
+        .bind(as_of)
+        .fetch_all(pool)
+        .await?;
+        reviews = sqlx::query_as(&format!(
+            "SELECT {REVIEW_COLUMNS} FROM report_reviews
+             WHERE reviewed_on <= $1
+               AND report_id IN (SELECT id FROM progress_reports WHERE reported_on <= $2)"
+        ))
+        .bind(as_of)
+        .bind(as_of)
+        .fetch_all(pool)
+        .await?;
+    } else {
+        let mut items: Vec<i64> = rows.iter().map(|r| r.work_item_id).collect();
+        items.sort_unstable();
+        items.dedup();
+        for chunk in items.chunks(ID_CHUNK) {
+            let sql = format!(
+                "SELECT {MS_COLUMNS} FROM milestones m WHERE {} ORDER BY m.work_item_id, m.seq",
+                in_list("m.work_item_id", chunk, 1)
+            );
+            let mut q = sqlx::query_as::<_, MsRow>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            ms.extend(q.fetch_all(pool).await?);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.assignment_id).collect();
+        for chunk in ids.chunks(ID_CHUNK) {
+            let sql = format!(
+                "SELECT {REPORT_COLUMNS} FROM progress_reports
+                 WHERE {} AND reported_on <= {}",
+                in_list("assignment_id", chunk, 1),
+                param(chunk.len() + 1)
+            );
+            let mut q = sqlx::query_as::<_, ReportRow>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            reports.extend(q.bind(as_of).fetch_all(pool).await?);
+            let sql = format!(
+                "SELECT {} FROM report_reviews v
+                 JOIN progress_reports r ON r.id = v.report_id
+                 WHERE {} AND r.reported_on <= {} AND v.reviewed_on <= {}",
+                REVIEW_COLUMNS
+                    .split(',')
+                    .map(|c| format!("v.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                in_list("r.assignment_id", chunk, 1),
+                param(chunk.len() + 1),
+                param(chunk.len() + 2)
+            );
+            let mut q = sqlx::query_as::<_, ReviewRow>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            reviews.extend(q.bind(as_of).bind(as_of).fetch_all(pool).await?);
+        }
+        reports.sort_by_key(|r| (r.assignment_id, r.version));
+    }
     let mut by_item: HashMap<i64, Vec<Milestone>> = HashMap::new();
+    ms.sort_by_key(|r| r.work_item_id);
     for r in ms {
         by_item.entry(r.work_item_id).or_default().push(r.m.into_milestone()?);
     }
-
-    let reports: Vec<ReportRow> = sqlx::query_as(&format!(
-        "SELECT {REPORT_COLUMNS} FROM progress_reports
-         WHERE assignment_id IN (SELECT a.id {FROM}) AND reported_on <= $4
-         ORDER BY assignment_id, version"
-    ))
-    .bind(scope.plan.as_deref())
-    .bind(scope.unit.as_deref())
-    .bind(scope.item)
-    .bind(as_of)
-    .fetch_all(pool)
-    .await?;
-    let reviews: Vec<ReviewRow> = sqlx::query_as(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM report_reviews
-         WHERE report_id IN (
-             SELECT id FROM progress_reports
-             WHERE assignment_id IN (SELECT a.id {FROM}) AND reported_on <= $4)
-           AND reviewed_on <= $5"
-    ))
-    .bind(scope.plan.as_deref())
-    .bind(scope.unit.as_deref())
-    .bind(scope.item)
-    .bind(as_of)
-    .bind(as_of)
-    .fetch_all(pool)
-    .await?;
     let mut reviews = reviews_by_report(reviews)?;
     let mut by_assignment: HashMap<i64, Vec<sanzhi_domain::Report>> = HashMap::new();
     for r in reports {
@@ -2054,6 +2133,21 @@ pub(crate) async fn readings(
 
 /// Writes readings in one transaction: new keys are inserted, changed values replace the
 /// stored ones (which go to reading_history), identical ones are left alone.
+/// The `n`th bound parameter (from 1) of a statement built at run time. SQLite gets plain `?`:
+/// sqlx looks a `$n` up by name, and SQLite's name lookup walks every name of the statement,
+/// which made a 6,000-parameter insert spend most of its time there.
+fn param(n: usize) -> String {
+    if <Db as sqlx::Database>::NAME == "SQLite" {
+        "?".to_owned()
+    } else {
+        format!("${n}")
+    }
+}
+
+/// Readings per statement when writing a batch: 500 × 12 parameters stays well under both
+/// backends' limits on bound parameters.
+const READING_CHUNK: usize = 500;
+
 pub(crate) async fn write_readings(
     pool: &Pool,
     readings: &[sanzhi_domain::NewReading],
@@ -2063,104 +2157,266 @@ pub(crate) async fn write_readings(
 ) -> Result<crate::ReadingsWritten, StoreError> {
     let is_demo = source == sanzhi_domain::ReadingSource::Demo;
     let mut out = crate::ReadingsWritten::default();
+    // New readings per indicator, for the batch's one audit entry.
+    let mut added: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    let mut years: Option<(i32, i32)> = None;
     let mut tx = pool.begin().await?;
-    for r in readings {
-        let month = i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let days = r.valid_days.and_then(|d| i32::try_from(d).ok());
-        let stored: Option<ReadingTuple> = sqlx::query_as(&format!(
-            "SELECT {READING_COLUMNS} FROM readings
-             WHERE indicator = $1 AND place = $2 AND year = $3 AND month = $4"
-        ))
-        .bind(&r.key.indicator)
-        .bind(&r.key.place)
-        .bind(r.key.year)
-        .bind(month)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match stored {
-            Some(s)
-                if s.5 == r.value
-                    && s.6 == days
-                    && s.7 == r.provisional
-                    && s.9 == is_demo
-                    && s.10 == r.note =>
-            {
-                out.unchanged += 1;
+    for chunk in readings.chunks(READING_CHUNK) {
+        // What is stored under the chunk's keys: one query per chunk.
+        let mut sql = format!(
+            "SELECT {} FROM (VALUES ",
+            READING_COLUMNS
+                .split(',')
+                .map(|c| format!("r.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for i in 0..chunk.len() {
+            let b = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
             }
-            Some(s) => {
-                sqlx::query(
-                    "INSERT INTO reading_history (indicator, place, year, month, value, valid_days,
-                         provisional, source, is_demo, note, recorded_by, recorded_at,
-                         replaced_at, replaced_by)
-                     SELECT indicator, place, year, month, value, valid_days, provisional, source,
-                         is_demo, note, recorded_by, recorded_at, $1, $2
-                     FROM readings WHERE id = $3",
-                )
-                .bind(now)
-                .bind(by)
-                .bind(s.0)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE readings SET value = $1, valid_days = $2, provisional = $3,
-                         source = $4, is_demo = $5, note = $6, recorded_by = $7, recorded_at = $8
-                     WHERE id = $9",
-                )
-                .bind(r.value)
-                .bind(days)
-                .bind(r.provisional)
-                .bind(source.as_str())
-                .bind(is_demo)
-                .bind(&r.note)
-                .bind(by)
-                .bind(now)
-                .bind(s.0)
-                .execute(&mut *tx)
-                .await?;
-                let before = reading_of(s)?;
-                let mut after = before.clone();
-                after.value = r.value;
-                after.valid_days = r.valid_days;
-                after.provisional = r.provisional;
-                after.note = r.note.clone();
-                after.source = source;
-                after.is_demo = is_demo;
-                if !is_demo {
-                    audit(&mut tx, by, "reading.replace", "reading", &reading_key(&r.key),
-                        Some(&to_json(&before)), Some(&to_json(&after)), now).await?;
+            sql.push_str(&format!(
+                "({}, {}, {}, {})",
+                param(b + 1),
+                param(b + 2),
+                param(b + 3),
+                param(b + 4)
+            ));
+        }
+        sql.push_str(
+            ") AS k JOIN readings r ON r.indicator = k.column1 AND r.place = k.column2
+               AND r.year = k.column3 AND r.month = k.column4",
+        );
+        let mut q = sqlx::query_as::<_, ReadingTuple>(&sql);
+        for r in chunk {
+            let month =
+                i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            q = q.bind(&r.key.indicator).bind(&r.key.place).bind(r.key.year).bind(month);
+        }
+        let mut stored: HashMap<(String, String, i32, i32), ReadingTuple> = q
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|t| ((t.1.clone(), t.2.clone(), t.3, t.4), t))
+            .collect();
+
+        let mut fresh: Vec<&sanzhi_domain::NewReading> = Vec::new();
+        // A key twice in one chunk: the later one is written after the chunk's insert.
+        let mut again: Vec<&sanzhi_domain::NewReading> = Vec::new();
+        let mut fresh_keys: std::collections::HashSet<(&str, &str, i32, u32)> =
+            std::collections::HashSet::new();
+        for r in chunk {
+            let month =
+                i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let key = (r.key.indicator.clone(), r.key.place.clone(), r.key.year, month);
+            match stored.remove(&key) {
+                Some(s) => {
+                    replace_reading(&mut tx, s, r, source, by, now, &mut out).await?;
+                    // A later row of the chunk with the same key compares with this one.
+                    stored.insert(key, stored_after(r, source, by, now));
                 }
-                out.replaced += 1;
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO readings (indicator, place, year, month, value, valid_days,
-                         provisional, source, is_demo, note, recorded_by, recorded_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(&r.key.indicator)
-                .bind(&r.key.place)
-                .bind(r.key.year)
-                .bind(month)
-                .bind(r.value)
-                .bind(days)
-                .bind(r.provisional)
-                .bind(source.as_str())
-                .bind(is_demo)
-                .bind(&r.note)
-                .bind(by)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if !is_demo {
-                    audit(&mut tx, by, "reading.add", "reading", &reading_key(&r.key),
-                        None, Some(&to_json(r)), now).await?;
+                None if fresh_keys.insert((&r.key.indicator, &r.key.place, r.key.year, r.key.month)) => {
+                    fresh.push(r);
                 }
-                out.inserted += 1;
+                None => again.push(r),
             }
         }
+        insert_readings(&mut tx, &fresh, source, by, now).await?;
+        for r in &fresh {
+            *added.entry(r.key.indicator.as_str()).or_default() += 1;
+            years = Some(years.map_or((r.key.year, r.key.year), |(a, b)| {
+                (a.min(r.key.year), b.max(r.key.year))
+            }));
+        }
+        out.inserted += fresh.len() as u64;
+        for r in again {
+            let month =
+                i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let s: ReadingTuple = sqlx::query_as(&format!(
+                "SELECT {READING_COLUMNS} FROM readings
+                 WHERE indicator = $1 AND place = $2 AND year = $3 AND month = $4"
+            ))
+            .bind(&r.key.indicator)
+            .bind(&r.key.place)
+            .bind(r.key.year)
+            .bind(month)
+            .fetch_one(&mut *tx)
+            .await?;
+            replace_reading(&mut tx, s, r, source, by, now, &mut out).await?;
+        }
+    }
+    // One entry for the readings this write added (each new row carries who and when; a
+    // replaced reading has its own entry with before and after, and its old value is kept in
+    // reading_history).
+    if !is_demo && out.inserted > 0 {
+        let (from, to) = years.unwrap_or_default();
+        let after = serde_json::json!({
+            "inserted": out.inserted,
+            "by_indicator": added,
+            "years": [from, to],
+            "source": source.as_str(),
+        })
+        .to_string();
+        let key = format!("{} 条（{from}–{to}）", out.inserted);
+        audit(&mut tx, by, "reading.add", "readings", &key, None, Some(&after), now).await?;
+    }
+    if out.inserted > 0 || out.replaced > 0 {
+        bump_data_version(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// The stored tuple a reading becomes (its id unknown).
+fn stored_after(
+    r: &sanzhi_domain::NewReading,
+    source: sanzhi_domain::ReadingSource,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ReadingTuple {
+    (
+        0,
+        r.key.indicator.clone(),
+        r.key.place.clone(),
+        r.key.year,
+        i32::try_from(r.key.month).unwrap_or_default(),
+        r.value,
+        r.valid_days.and_then(|d| i32::try_from(d).ok()),
+        r.provisional,
+        source.as_str().to_owned(),
+        source == sanzhi_domain::ReadingSource::Demo,
+        r.note.clone(),
+        by.to_owned(),
+        now,
+    )
+}
+
+/// Inserts new readings, `READING_CHUNK` at most, in one statement.
+async fn insert_readings(
+    tx: &mut Tx<'_>,
+    rows: &[&sanzhi_domain::NewReading],
+    source: sanzhi_domain::ReadingSource,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let is_demo = source == sanzhi_domain::ReadingSource::Demo;
+    let mut sql = String::from(
+        "INSERT INTO readings (indicator, place, year, month, value, valid_days, provisional,
+             source, is_demo, note, recorded_by, recorded_at) VALUES ",
+    );
+    for i in 0..rows.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..12 {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&param(i * 12 + c + 1));
+        }
+        sql.push(')');
+    }
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        let month = i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        q = q
+            .bind(&r.key.indicator)
+            .bind(&r.key.place)
+            .bind(r.key.year)
+            .bind(month)
+            .bind(r.value)
+            .bind(r.valid_days.and_then(|d| i32::try_from(d).ok()))
+            .bind(r.provisional)
+            .bind(source.as_str())
+            .bind(is_demo)
+            .bind(&r.note)
+            .bind(by)
+            .bind(now);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Writes `r` over the stored reading `s`: unchanged when equal; otherwise the old value goes
+/// to reading_history, the row is updated, and (for real readings) audited before/after.
+async fn replace_reading(
+    tx: &mut Tx<'_>,
+    s: ReadingTuple,
+    r: &sanzhi_domain::NewReading,
+    source: sanzhi_domain::ReadingSource,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut crate::ReadingsWritten,
+) -> Result<(), StoreError> {
+    let is_demo = source == sanzhi_domain::ReadingSource::Demo;
+    let days = r.valid_days.and_then(|d| i32::try_from(d).ok());
+    if s.5 == r.value && s.6 == days && s.7 == r.provisional && s.9 == is_demo && s.10 == r.note {
+        out.unchanged += 1;
+        return Ok(());
+    }
+    let id = if s.0 == 0 {
+        // Written earlier in this batch: look its id up.
+        sqlx::query_scalar(
+            "SELECT id FROM readings
+             WHERE indicator = $1 AND place = $2 AND year = $3 AND month = $4",
+        )
+        .bind(&s.1)
+        .bind(&s.2)
+        .bind(s.3)
+        .bind(s.4)
+        .fetch_one(&mut **tx)
+        .await?
+    } else {
+        s.0
+    };
+    sqlx::query(
+        "INSERT INTO reading_history (indicator, place, year, month, value, valid_days,
+             provisional, source, is_demo, note, recorded_by, recorded_at,
+             replaced_at, replaced_by)
+         SELECT indicator, place, year, month, value, valid_days, provisional, source,
+             is_demo, note, recorded_by, recorded_at, $1, $2
+         FROM readings WHERE id = $3",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE readings SET value = $1, valid_days = $2, provisional = $3,
+             source = $4, is_demo = $5, note = $6, recorded_by = $7, recorded_at = $8
+         WHERE id = $9",
+    )
+    .bind(r.value)
+    .bind(days)
+    .bind(r.provisional)
+    .bind(source.as_str())
+    .bind(is_demo)
+    .bind(&r.note)
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    let before = reading_of(s)?;
+    let mut after = before.clone();
+    after.value = r.value;
+    after.valid_days = r.valid_days;
+    after.provisional = r.provisional;
+    after.note = r.note.clone();
+    after.source = source;
+    after.is_demo = is_demo;
+    if !is_demo {
+        audit(tx, by, "reading.replace", "reading", &reading_key(&r.key),
+            Some(&to_json(&before)), Some(&to_json(&after)), now).await?;
+    }
+    out.replaced += 1;
+    Ok(())
 }
 
 pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> {
@@ -2172,6 +2428,9 @@ pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> 
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    if n > 0 {
+        bump_data_version(&mut tx).await?;
+    }
     tx.commit().await?;
     Ok(n)
 }

@@ -397,7 +397,157 @@ mod reports {
         a_done_report_counts_once_accepted_and_a_report_is_reviewed_once,
         a_returned_report_waits_for_the_unit_and_reviews_are_history,
         demo_reviews_go_with_demo_reports,
+        the_data_version_moves_on_with_every_kind_of_change_and_not_with_reads,
+        tracking_several_days_from_one_read_equals_tracking_each_day,
     );
+
+    /// The overview reads the reports once for two days: each day must come out exactly as
+    /// if it had been read on its own (reports made and reviews decided by that day).
+    async fn tracking_several_days_from_one_read_equals_tracking_each_day(db: &TestDb) {
+        let store = &db.store;
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let (a, rep, now) = done_28_on_0720(db).await;
+        store
+            .add_review(
+                &review(rep.id, ReviewDecision::Accepted, "", d(2018, 8, 3)),
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        let days = [d(2018, 7, 1), d(2018, 7, 25), d(2018, 8, 15)];
+        for scope in [
+            TrackScope::default(),
+            TrackScope {
+                unit: Some("市环保局".into()),
+                ..TrackScope::default()
+            },
+        ] {
+            let together = store
+                .tracked_on_days(&scope, &days, 15)
+                .await
+                .expect("together");
+            assert_eq!(together.len(), days.len());
+            for (day, rows) in days.iter().zip(&together) {
+                let alone = store.tracked(&scope, *day, 15).await.expect("alone");
+                assert_eq!(rows, &alone, "{day}");
+            }
+            // The three days differ for (28): not started, awaiting review, done.
+            let of_28 = |rows: &[sanzhi_domain::Tracked]| {
+                rows.iter()
+                    .find(|t| t.assignment_id == a)
+                    .map(|t| (t.assessment.status, t.awaiting_review))
+            };
+            assert_ne!(of_28(&together[1]), of_28(&together[2]));
+            assert_eq!(of_28(&together[2]).map(|s| s.0), Some(Status::Done));
+        }
+    }
+
+    /// Water (28), 市环保局: reported done on 2018-07-20 (as of 08:00 that day). Returns the
+    /// assignment, the report and the time it was made.
+    async fn done_28_on_0720(
+        db: &TestDb,
+    ) -> (
+        i64,
+        sanzhi_domain::Report,
+        sanzhi_domain::chrono::DateTime<Utc>,
+    ) {
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let now = Utc
+            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
+            .single()
+            .expect("now");
+        let rep = db
+            .store
+            .add_report(&new_report(a, 0, d(2018, 7, 20), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("ok");
+        (a, rep, now)
+    }
+
+    /// Caches of computed pages are keyed by the data version: every kind of write that
+    /// changes what a page shows must move it on, and reads and refused writes must not.
+    async fn the_data_version_moves_on_with_every_kind_of_change_and_not_with_reads(db: &TestDb) {
+        let store = &db.store;
+        let v0 = store.data_version().await.expect("version");
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let v1 = store.data_version().await.expect("version");
+        assert!(v1 > v0, "seed: {v0} → {v1}");
+        // Reads leave it alone.
+        store.list_plans().await.expect("plans");
+        store
+            .tracked(&TrackScope::default(), d(2018, 12, 31), 15)
+            .await
+            .expect("tracked");
+        assert_eq!(store.data_version().await.expect("version"), v1);
+
+        let (a, rep, now) = done_28_on_0720(db).await;
+        let v2 = store.data_version().await.expect("version");
+        assert!(v2 > v1, "report: {v1} → {v2}");
+        // A refused write (stale version) changes nothing, and neither does the number.
+        let stale = store
+            .add_report(&new_report(a, 0, d(2018, 7, 21), ReportState::Done), now)
+            .await
+            .expect("add");
+        assert!(stale.is_err());
+        assert_eq!(store.data_version().await.expect("version"), v2);
+        store
+            .add_review(
+                &review(rep.id, ReviewDecision::Accepted, "", d(2018, 8, 3)),
+                now,
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        let v3 = store.data_version().await.expect("version");
+        assert!(v3 > v2, "review: {v2} → {v3}");
+        let reading = sanzhi_domain::NewReading {
+            key: sanzhi_domain::ReadingKey {
+                indicator: "pm25".into(),
+                place: "柯城".into(),
+                year: 2018,
+                month: 1,
+            },
+            value: 50.0,
+            valid_days: Some(30),
+            provisional: false,
+            note: String::new(),
+        };
+        store
+            .write_readings(
+                std::slice::from_ref(&reading),
+                sanzhi_domain::ReadingSource::Imported,
+                "测试",
+                now,
+            )
+            .await
+            .expect("reading");
+        let v4 = store.data_version().await.expect("version");
+        assert!(v4 > v3, "reading: {v3} → {v4}");
+        // The same reading again changes nothing.
+        store
+            .write_readings(
+                std::slice::from_ref(&reading),
+                sanzhi_domain::ReadingSource::Imported,
+                "测试",
+                now,
+            )
+            .await
+            .expect("reading");
+        assert_eq!(store.data_version().await.expect("version"), v4);
+        let mut demo = reading;
+        demo.key.month = 2;
+        store
+            .write_readings(&[demo], sanzhi_domain::ReadingSource::Demo, "演示", now)
+            .await
+            .expect("demo");
+        let v5 = store.data_version().await.expect("version");
+        assert!(v5 > v4, "demo reading: {v4} → {v5}");
+        assert_eq!(store.clear_demo_readings().await.expect("clear"), 1);
+        let v6 = store.data_version().await.expect("version");
+        assert!(v6 > v5, "demo readings cleared: {v5} → {v6}");
+    }
 
     fn review(report_id: i64, decision: ReviewDecision, reason: &str, on: NaiveDate) -> NewReview {
         NewReview {
@@ -426,17 +576,7 @@ mod reports {
     async fn a_done_report_counts_once_accepted_and_a_report_is_reviewed_once(db: &TestDb) {
         db.store.load_seed(&shipped_seed()).await.expect("load");
         // Water (28): 市环保局, 7月底前. Done on 07-20, accepted on 08-03.
-        let a = water_item_assignment(db, 28, "市环保局").await;
-        let now = Utc
-            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
-            .single()
-            .expect("now");
-        let rep = db
-            .store
-            .add_report(&new_report(a, 0, d(2018, 7, 20), ReportState::Done), now)
-            .await
-            .expect("add")
-            .expect("ok");
+        let (a, rep, now) = done_28_on_0720(db).await;
         let pending = db
             .store
             .pending_reviews(Some("water"))
@@ -561,17 +701,7 @@ mod reports {
 
     async fn a_returned_report_waits_for_the_unit_and_reviews_are_history(db: &TestDb) {
         db.store.load_seed(&shipped_seed()).await.expect("load");
-        let a = water_item_assignment(db, 28, "市环保局").await;
-        let now = Utc
-            .with_ymd_and_hms(2018, 7, 20, 8, 0, 0)
-            .single()
-            .expect("now");
-        let first = db
-            .store
-            .add_report(&new_report(a, 0, d(2018, 7, 20), ReportState::Done), now)
-            .await
-            .expect("add")
-            .expect("ok");
+        let (a, first, now) = done_28_on_0720(db).await;
         db.store
             .add_review(
                 &review(
@@ -838,6 +968,7 @@ mod readings {
     on_both_backends!(
         the_catalogue_and_places_come_with_the_seed,
         readings_are_written_replaced_and_kept_in_history,
+        a_large_batch_with_repeated_keys_is_written_like_one_row_at_a_time,
         a_failing_write_of_readings_changes_nothing,
         demo_readings_are_replaced_by_real_ones_and_cleared_alone,
     );
@@ -966,6 +1097,124 @@ mod readings {
             .await
             .expect("none")
             .is_empty());
+    }
+
+    /// Batches are written 500 keys per statement: a batch of 1,400 readings that crosses
+    /// those chunks, holds stored keys (unchanged and changed) and repeats keys within a
+    /// chunk and across chunks ends as if written one row at a time: the last value wins,
+    /// every replaced value is in the history, and the new ones make one audit entry.
+    async fn a_large_batch_with_repeated_keys_is_written_like_one_row_at_a_time(db: &TestDb) {
+        let store = seeded(db).await;
+        let places = store.reading_places().await.expect("places");
+        let mut first = Vec::new();
+        for (i, place) in places.areas.iter().enumerate() {
+            for month in 1..=12 {
+                first.push(reading("pm25", place, month, 30.0 + i as f64));
+            }
+        }
+        let stored = first.len();
+        store
+            .write_readings(&first, ReadingSource::Imported, "测试", now())
+            .await
+            .expect("first");
+        let mut batch = Vec::new();
+        // Stored keys: the first half unchanged, the second half changed.
+        for (i, r) in first.iter().enumerate() {
+            let mut r = r.clone();
+            if i >= stored / 2 {
+                r.value += 1.0;
+            }
+            batch.push(r);
+        }
+        // A stored key again in the same chunk, with a new value.
+        let mut same_chunk = first[1].clone();
+        same_chunk.value = 77.0;
+        batch.push(same_chunk);
+        // New keys: the six water parameters of every section, 2019, enough to cross chunks.
+        let mut fresh = 0;
+        for section in &places.sections {
+            for code in [
+                "water.do",
+                "water.codmn",
+                "water.cod",
+                "water.bod5",
+                "water.nh3n",
+                "water.tp",
+            ] {
+                for month in 1..=12 {
+                    let mut r = reading(code, section, month, 0.1);
+                    r.key.year = 2019;
+                    batch.push(r);
+                    fresh += 1;
+                }
+            }
+        }
+        // New keys again: one first written in an earlier chunk, one in the same chunk; and
+        // a stored key again in a later chunk.
+        let last_section = &places.sections[places.sections.len() - 1];
+        for (place, value) in [(&places.sections[0], 0.7), (last_section, 0.8)] {
+            let mut r = reading("water.nh3n", place, 1, value);
+            r.key.year = 2019;
+            batch.push(r);
+        }
+        let mut late = first[0].clone();
+        late.value = 99.0;
+        batch.push(late);
+        assert!(batch.len() > 500, "{} readings", batch.len());
+        let w = store
+            .write_readings(&batch, ReadingSource::Imported, "测试", now())
+            .await
+            .expect("batch");
+        let changed = stored - stored / 2;
+        assert_eq!(w.inserted, fresh as u64);
+        assert_eq!(w.unchanged, (stored / 2) as u64);
+        // The changed half and the four keys written twice.
+        assert_eq!(w.replaced, (changed + 4) as u64);
+        let all = store
+            .readings(&ReadingFilter::years(2018, 2019))
+            .await
+            .expect("list");
+        assert_eq!(all.len(), stored + fresh);
+        let value_of = |code: &str, place: &str, year: i32, month: u32| {
+            all.iter()
+                .find(|r| {
+                    r.key.indicator == code
+                        && r.key.place == place
+                        && r.key.year == year
+                        && r.key.month == month
+                })
+                .map(|r| r.value)
+        };
+        assert_eq!(
+            value_of("water.nh3n", &places.sections[0], 2019, 1),
+            Some(0.7)
+        );
+        assert_eq!(value_of("water.nh3n", last_section, 2019, 1), Some(0.8));
+        assert_eq!(value_of("water.tp", last_section, 2019, 1), Some(0.1));
+        assert_eq!(value_of("pm25", &places.areas[0], 2018, 1), Some(99.0));
+        assert_eq!(value_of("pm25", &places.areas[0], 2018, 2), Some(77.0));
+        assert_eq!(
+            value_of("pm25", &places.areas[places.areas.len() - 1], 2018, 12),
+            Some(31.0 + (places.areas.len() - 1) as f64)
+        );
+        assert_eq!(
+            sqlx_count(store, "SELECT COUNT(*) FROM reading_history").await,
+            (changed + 4) as i64
+        );
+        let added = store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                action: Some("reading.add".into()),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        // One entry per write that added readings: the first and this batch.
+        assert_eq!(added.len(), 2, "{added:?}");
+        assert!(added.iter().any(|e| e
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains(&format!("\"inserted\":{fresh}")))));
     }
 
     async fn a_failing_write_of_readings_changes_nothing(db: &TestDb) {

@@ -88,6 +88,7 @@ impl TestApp {
             upload_limit: UPLOAD_LIMIT,
             secure_cookies: false,
             public_overview,
+            caches: Default::default(),
         };
         let router = server::build_router(state);
         let server = tokio::spawn(async move {

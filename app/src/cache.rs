@@ -1,0 +1,109 @@
+//! Computed pages kept between requests, keyed by [`Store::data_version`]: an entry is used
+//! only while the database's version is the one it was computed at, so a report, review,
+//! reading or plan edit committed by any app server is seen at the next request. Misses of one
+//! cache are computed one at a time (the others wait and take the result), so a burst of
+//! requests after a change computes the page once, not once per request.
+
+use sanzhi_store::Store;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+/// At most this many entries per cache (months × languages); the oldest goes first.
+const CAPACITY: usize = 48;
+
+#[derive(Debug)]
+pub struct VersionedCache<K, V> {
+    entries: Mutex<HashMap<K, Entry<V>>>,
+    computing: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+struct Entry<V> {
+    version: i64,
+    used: u64,
+    value: Arc<V>,
+}
+
+impl<K, V> Default for VersionedCache<K, V> {
+    fn default() -> Self {
+        VersionedCache {
+            entries: Mutex::new(HashMap::new()),
+            computing: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
+    fn lookup(&self, key: &K, version: i64) -> Option<Arc<V>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let next = entries.values().map(|e| e.used).max().unwrap_or(0) + 1;
+        let e = entries.get_mut(key).filter(|e| e.version == version)?;
+        e.used = next;
+        Some(e.value.clone())
+    }
+
+    fn store(&self, key: K, version: i64, value: Arc<V>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        // Entries of older versions are dead: drop them; then the least recently used.
+        entries.retain(|_, e| e.version >= version);
+        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
+            if let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| k.clone())
+            {
+                entries.remove(&oldest);
+            }
+        }
+        let used = entries.values().map(|e| e.used).max().unwrap_or(0) + 1;
+        entries.insert(
+            key,
+            Entry {
+                version,
+                used,
+                value,
+            },
+        );
+    }
+
+    /// The value of `key` at the database's current version, computed by `compute` when the
+    /// cache has none. `compute` reads the database after the version was read, so what it
+    /// returns is at least as new as the version it is stored under.
+    pub async fn get<E, F, Fut>(&self, store: &Store, key: K, compute: F) -> Result<Arc<V>, E>
+    where
+        E: From<sanzhi_store::StoreError>,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        let version = store.data_version().await?;
+        if let Some(v) = self.lookup(&key, version) {
+            return Ok(v);
+        }
+        let _one_at_a_time = self.computing.lock().await;
+        // Someone may have computed it while this request waited.
+        let version = store.data_version().await?;
+        if let Some(v) = self.lookup(&key, version) {
+            return Ok(v);
+        }
+        let value = Arc::new(compute().await?);
+        self.store(key, version, value.clone());
+        Ok(value)
+    }
+
+    /// How many entries are kept (for tests).
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The caches an app server keeps.
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// 总览 by (year, month, language).
+    pub overview: VersionedCache<(i32, u32, &'static str), crate::overview::Overview>,
+}
