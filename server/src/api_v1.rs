@@ -1113,6 +1113,7 @@ async fn push_readings(
         ));
     }
     let places = state.store.reading_places().await.map_err(internal)?;
+    let place_index = places.index();
     let mut problems = Vec::new();
     let mut readings = Vec::with_capacity(rows.len());
     let mut seen: HashMap<ReadingKey, usize> = HashMap::new();
@@ -1120,7 +1121,7 @@ async fn push_readings(
         let Some(input) = row_input(index, row, &mut problems) else {
             continue;
         };
-        match input.parse(&places) {
+        match input.parse_indexed(&places, &place_index) {
             Ok(reading) => {
                 if let Some(first) = seen.insert(reading.key.clone(), index) {
                     problems.push(FieldError {

@@ -33,8 +33,8 @@ pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use reading::{
-    indicator, Better, IndicatorDef, NewReading, PlaceKind, Places, Reading, ReadingInput,
-    ReadingKey, ReadingSource, ReadingsWritten, RowProblem, CATALOGUE, CITY,
+    indicator, Better, IndicatorDef, NewReading, PlaceIndex, PlaceKind, Places, Reading,
+    ReadingInput, ReadingKey, ReadingSource, ReadingsWritten, RowProblem, CATALOGUE, CITY,
 };
 pub use report::{
     NewReport, NewReview, PendingReview, Report, ReportForm, Review, ReviewDecision, Tracked,

@@ -331,11 +331,49 @@ impl Places {
         }
     }
 
+    /// A lookup over these places: build it once when checking many readings (a file of a
+    /// million rows against thousands of sections).
+    pub fn index(&self) -> PlaceIndex<'_> {
+        fn set(v: &[String]) -> std::collections::HashSet<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        PlaceIndex {
+            areas: set(&self.areas),
+            sections: set(&self.sections),
+            drains: set(&self.drains),
+        }
+    }
+
+    /// The places of `kind` for an error message: all of them, or the first 30 and a count.
+    fn listed(&self, kind: PlaceKind) -> String {
+        const SHOWN: usize = 30;
+        let all = self.of(kind);
+        if all.len() <= SHOWN {
+            all.join("、")
+        } else {
+            format!(
+                "{} 等 {} 个（全部见 /api/indicators.csv）",
+                all[..SHOWN].join("、"),
+                all.len()
+            )
+        }
+    }
+}
+
+/// [`Places`] as sets, for checking many readings.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceIndex<'a> {
+    areas: std::collections::HashSet<&'a str>,
+    sections: std::collections::HashSet<&'a str>,
+    drains: std::collections::HashSet<&'a str>,
+}
+
+impl PlaceIndex<'_> {
     fn contains(&self, kind: PlaceKind, place: &str) -> bool {
         match kind {
-            PlaceKind::Area => self.areas.iter().any(|p| p == place),
-            PlaceKind::Section => self.sections.iter().any(|p| p == place),
-            PlaceKind::Drain => self.drains.iter().any(|p| p == place),
+            PlaceKind::Area => self.areas.contains(place),
+            PlaceKind::Section => self.sections.contains(place),
+            PlaceKind::Drain => self.drains.contains(place),
             PlaceKind::City => place == CITY,
         }
     }
@@ -391,6 +429,15 @@ impl ReadingInput {
     /// Checks every field against the catalogue and the places. The first problem is
     /// returned with the field it concerns.
     pub fn parse(&self, places: &Places) -> Result<NewReading, ParseError> {
+        self.parse_indexed(places, &places.index())
+    }
+
+    /// [`ReadingInput::parse`] with the places' index built once by the caller.
+    pub fn parse_indexed(
+        &self,
+        places: &Places,
+        index: &PlaceIndex<'_>,
+    ) -> Result<NewReading, ParseError> {
         let def = indicator(&self.indicator).ok_or_else(|| {
             ParseError::new(
                 "indicator",
@@ -405,8 +452,8 @@ impl ReadingInput {
         if place.is_empty() {
             return Err(ParseError::new("place", "不能为空"));
         }
-        if !places.contains(def.place_kind, place) {
-            let known = places.of(def.place_kind).join("、");
+        if !index.contains(def.place_kind, place) {
+            let known = places.listed(def.place_kind);
             return Err(ParseError::new(
                 "place",
                 format!(
@@ -487,6 +534,29 @@ mod tests {
             sections: vec!["铜山源水库".into()],
             drains: vec!["西排渠".into()],
         }
+    }
+
+    #[test]
+    fn places_are_checked_by_index_and_a_long_list_is_cut_in_the_message() {
+        let many = Places {
+            sections: (1..=40).map(|i| format!("断面{i:02}")).collect(),
+            ..places()
+        };
+        let index = many.index();
+        let ok = input("water.nh3n", "断面40", "0.5").parse_indexed(&many, &index);
+        assert!(ok.is_ok(), "{ok:?}");
+        let e = input("water.nh3n", "断面41", "0.5")
+            .parse_indexed(&many, &index)
+            .expect_err("unknown section");
+        assert_eq!(e.field, "place");
+        assert!(e.reason.contains("断面30"), "{}", e.reason);
+        assert!(!e.reason.contains("断面31"), "{}", e.reason);
+        assert!(e.reason.contains("等 40 个"), "{}", e.reason);
+        // A short list is given whole.
+        let e = input("water.nh3n", "东迹渡", "0.5")
+            .parse(&places())
+            .expect_err("unknown");
+        assert!(e.reason.ends_with("应为：铜山源水库"), "{}", e.reason);
     }
 
     fn input(indicator: &str, place: &str, value: &str) -> ReadingInput {
