@@ -38,7 +38,6 @@ pub struct Totals {
 }
 
 impl Totals {
-    #[cfg(feature = "ssr")]
     fn of(it: impl Iterator<Item = Option<bool>>) -> Totals {
         let mut t = Totals::default();
         for met in it {
@@ -97,8 +96,8 @@ impl IndicatorSnapshot {
 }
 
 fn met_of(it: impl Iterator<Item = Option<bool>>) -> (usize, usize) {
-    it.flatten()
-        .fold((0, 0), |(m, n), met| (m + usize::from(met), n + 1))
+    let t = Totals::of(it);
+    (t.met, t.judged)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
