@@ -86,7 +86,7 @@ ensure_browser_tools() {
 
 build_release() {
   say "building the release server and the optimised wasm bundle"
-  cargo leptos build --release
+  cargo leptos build --release --split
 }
 
 # The release binary cargo-leptos built.

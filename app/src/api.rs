@@ -12,7 +12,7 @@ use sanzhi_domain::{ItemDetail, PlanDetail, PlanSummary, PlanTree};
 
 /// Today, in China Standard Time (UTC+8), the day the plans' deadlines are counted in.
 #[cfg(feature = "ssr")]
-pub(crate) fn today() -> sanzhi_domain::chrono::NaiveDate {
+pub fn today() -> sanzhi_domain::chrono::NaiveDate {
     (now() + sanzhi_domain::chrono::Duration::hours(8)).date_naive()
 }
 

@@ -101,6 +101,26 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
     }
 }
 
+/// Put in a page request's extensions by the server's page cache: set when the rendering
+/// showed an error, so that page is sent once and not kept.
+#[derive(Debug, Clone, Default)]
+pub struct PageFlags {
+    pub not_kept: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Marks the page being rendered as one not to keep (see [`PageFlags`]).
+#[cfg(feature = "ssr")]
+pub fn page_not_kept() {
+    use leptos::prelude::use_context;
+    if let Some(flags) = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageFlags>().cloned())
+    {
+        flags
+            .not_kept
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The caches an app server keeps.
 #[derive(Debug, Default)]
 pub struct Caches {

@@ -30,21 +30,25 @@ pub fn parse(s: &str) -> Locale {
     }
 }
 
+/// The value of the language cookie among a request's headers.
+#[cfg(feature = "ssr")]
+pub fn cookie_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
 /// The language of this request (server) or of this page (browser).
 pub fn detect() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        let cookie = use_context::<axum::http::request::Parts>().and_then(|parts| {
-            parts
-                .headers
-                .get_all(axum::http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .filter_map(|kv| kv.trim().split_once('='))
-                .find(|(k, _)| *k == COOKIE)
-                .map(|(_, v)| v.to_owned())
-        });
+        let cookie =
+            use_context::<axum::http::request::Parts>().and_then(|parts| cookie_of(&parts.headers));
         cookie.as_deref().map_or(Locale::zh, parse)
     }
     #[cfg(not(feature = "ssr"))]

@@ -30,11 +30,49 @@ pub mod tracking;
 pub mod upload;
 pub mod url;
 
+/// Each page's code (views, forms, their server-function calls) is in its own part of the
+/// browser bundle, fetched when the page is first shown (`cargo leptos build --split`): the
+/// bundle every visit loads holds the layout, router and sign-in page only.
+mod lazy {
+    use leptos::prelude::*;
+
+    macro_rules! lazy_page {
+        ($name:ident, $page:path) => {
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+
+            #[leptos_router::lazy_route]
+            impl leptos_router::LazyRoute for $name {
+                fn data() -> Self {
+                    $name
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    $page().into_any()
+                }
+            }
+        };
+    }
+
+    lazy_page!(OverviewRoute, crate::routes::overview::OverviewPage);
+    lazy_page!(PlanRoute, crate::routes::plan::PlanPage);
+    lazy_page!(ItemRoute, crate::routes::item::ItemPage);
+    lazy_page!(MyTasksRoute, crate::routes::my_tasks::MyTasksPage);
+    lazy_page!(IndicatorsRoute, crate::routes::indicators::IndicatorsPage);
+    lazy_page!(UsersRoute, crate::routes::audit::UsersPage);
+    lazy_page!(AccountsRoute, crate::routes::accounts::AccountsPage);
+    lazy_page!(AuditRoute, crate::routes::audit::AuditPage);
+    lazy_page!(PlanImportRoute, crate::routes::plan_import::PlanImportPage);
+    lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
+    lazy_page!(ReviewRoute, crate::routes::review::ReviewPage);
+    lazy_page!(TimelineRoute, crate::routes::timeline::TimelinePage);
+}
+
 use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,12 +115,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=routes::not_found::NotFound>
                     <Route
                         path=StaticSegment("")
-                        view=routes::overview::OverviewPage
+                        view={Lazy::<lazy::OverviewRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("plans"), ParamSegment("code"))
-                        view=routes::plan::PlanPage
+                        view={Lazy::<lazy::PlanRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -92,49 +130,49 @@ pub fn App() -> impl IntoView {
                             StaticSegment("items"),
                             ParamSegment("number"),
                         )
-                        view=routes::item::ItemPage
+                        view={Lazy::<lazy::ItemRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("my")
-                        view=routes::my_tasks::MyTasksPage
+                        view={Lazy::<lazy::MyTasksRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("indicators")
-                        view=routes::indicators::IndicatorsPage
+                        view={Lazy::<lazy::IndicatorsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("users"))
-                        view=routes::audit::UsersPage
+                        view={Lazy::<lazy::UsersRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("accounts"))
-                        view=routes::accounts::AccountsPage
+                        view={Lazy::<lazy::AccountsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
-                        view=routes::audit::AuditPage
+                        view={Lazy::<lazy::AuditRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=(StaticSegment("admin"), StaticSegment("import")) view=routes::plan_import::PlanImportPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("import")) view={Lazy::<lazy::PlanImportRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=StaticSegment("readings")
-                        view=routes::readings::ReadingsPage
+                        view={Lazy::<lazy::ReadingsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("review")
-                        view=routes::review::ReviewPage
+                        view={Lazy::<lazy::ReviewRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("timeline")
-                        view=routes::timeline::TimelinePage
+                        view={Lazy::<lazy::TimelineRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>

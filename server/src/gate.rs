@@ -75,7 +75,12 @@ pub async fn gate(
         return next.run(req).await;
     }
     match app::auth::inner::user_of_session(&state.store, &session).await {
-        Ok(Some(_)) => next.run(req).await,
+        Ok(Some(user)) => {
+            let mut req = req;
+            req.extensions_mut()
+                .insert(crate::page_cache::GatedUser(user));
+            next.run(req).await
+        }
         Ok(None) if path.starts_with("/api/") => {
             (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response()
         }

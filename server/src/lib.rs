@@ -8,6 +8,7 @@ pub mod demo;
 pub mod exchange;
 pub mod gate;
 pub mod health;
+pub mod page_cache;
 pub mod plan_import;
 pub mod router;
 pub mod scale;

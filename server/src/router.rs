@@ -1,6 +1,7 @@
 //! The HTTP surface: pages, server functions, `/healthz`, static files, request spans.
 
 use crate::health;
+use crate::page_cache::PageCache;
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
@@ -11,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -18,6 +20,11 @@ use tower_http::trace::TraceLayer;
 
 /// The whole application as an axum router; tests call this with their own state.
 pub fn build_router(state: AppState) -> Router {
+    build_router_with(state, Arc::default())
+}
+
+/// [`build_router`] with the page cache given (tests look into it).
+pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
     let options = state.leptos_options.clone();
@@ -51,6 +58,10 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.store.clone(), pages),
+            crate::page_cache::page_cache,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             gate_state,
             crate::gate::gate,

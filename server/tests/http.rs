@@ -198,6 +198,7 @@ mod tracking {
         bad_reports_name_the_field,
         the_as_of_day_replays_the_past,
         the_overview_is_kept_until_something_changes,
+        pages_are_kept_per_user_until_something_changes,
     );
 
     /// 市环保局 reports water (28) done on 2018-07-20 through the app; (assignment id, answer).
@@ -311,6 +312,87 @@ mod tracking {
             .expect("first");
         let later = water_counts(&post_json(&leader, url, &[]).await);
         assert_eq!(done(&later), done(&after) + 1, "{after} → {later}");
+    }
+
+    async fn page(client: &reqwest::Client, url: &str, gzip: bool) -> reqwest::Response {
+        let mut req = client.get(url);
+        if gzip {
+            req = req.header("accept-encoding", "gzip");
+        }
+        let resp = req.send().await.expect("GET");
+        assert_eq!(resp.status(), 200, "{url}");
+        resp
+    }
+
+    /// Whole pages are kept per user, language and database version: asked again, the same
+    /// bytes (plain, or gzipped for a browser that accepts it); another user or language gets
+    /// its own; a report and its acceptance are on the next page; a stopped account is
+    /// refused, never answered from memory.
+    async fn pages_are_kept_per_user_until_something_changes(app: &TestApp) {
+        use std::io::Read;
+        let leader = app.client_for("t-leader").await;
+        let url = format!("{}/plans/water/items/28", app.base);
+        let first = page(&leader, &url, false).await.text().await.expect("html");
+        assert_eq!(app.pages.len(), 1);
+        let again = page(&leader, &url, false).await.text().await.expect("html");
+        assert_eq!(first, again);
+        assert_eq!(app.pages.len(), 1, "the same page, not a second one");
+        assert!(!first.contains("待签收"), "no report yet");
+
+        let zipped = page(&leader, &url, true).await;
+        assert_eq!(zipped.headers()["content-encoding"], "gzip");
+        assert_eq!(zipped.headers()["vary"], "accept-encoding");
+        let bytes = zipped.bytes().await.expect("body");
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut unzipped)
+            .expect("gzip");
+        assert_eq!(unzipped, first);
+
+        // The reporter of 市环保局 sees a report form on the same address; English is its own.
+        let reporter = page(&app.client, &url, false)
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert_ne!(reporter, first);
+        assert_eq!(app.pages.len(), 2);
+        let english = in_english(app, "t-leader", &url).await;
+        assert!(english.contains("<html lang=\"en\""), "an English page");
+        assert_eq!(app.pages.len(), 3);
+
+        let (_, body) = report_28_done(app).await;
+        let pending = page(&leader, &url, false).await.text().await.expect("html");
+        assert!(pending.contains("待签收"), "the report is on the page");
+        let id = body["id"].to_string();
+        let accepted = accept_as_water(app, &id).await;
+        assert_eq!(accepted["decision"], "accepted", "{accepted}");
+        let done = page(&leader, &url, false).await.text().await.expect("html");
+        assert!(done.contains("已签收"), "the acceptance is on the page");
+        assert_ne!(done, pending);
+
+        // A page that shows an error (here: 总览 of a month that does not exist) is sent, not
+        // kept.
+        let kept = app.pages.len();
+        let bad = page(&leader, &format!("{}/?month=2018-13", app.base), false)
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(bad.contains("不是月份"), "the error is shown");
+        assert_eq!(app.pages.len(), kept, "a page showing an error is not kept");
+
+        // A stopped account is turned away by the gate even though its page is kept.
+        app.db
+            .store
+            .set_active("t-leader", false, "test", sanzhi_domain::chrono::Utc::now())
+            .await
+            .expect("stop")
+            .expect("account");
+        let resp = leader.get(&url).send().await.expect("GET");
+        let html = resp.text().await.expect("html");
+        assert!(!html.contains("已签收"), "not the kept page");
+        assert!(html.contains("登录"), "the sign-in page");
     }
 
     async fn assignment_of(app: &TestApp, unit: &str, item: i32) -> i64 {
@@ -800,22 +882,17 @@ mod accounts {
             .expect("text")
             .contains(r#"<html lang="zh-CN""#));
         // The toggle's cookie does.
-        let en = app
-            .client
-            .get(format!("{}/my", app.base))
-            .header("cookie", "sanzhi_lang=en")
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("text");
+        let en = in_english(app, "t-hbj", &format!("{}/my", app.base)).await;
         assert!(en.contains(r#"<html lang="en""#), "English");
         assert!(
             en.contains("My tasks") && en.contains("Overview"),
             "nav in English"
         );
         assert!(!en.contains(">我的任务<"), "no Chinese nav label");
+        assert!(
+            en.contains("<h2>市环保局</h2>"),
+            "signed in: the reporter's own unit, not the sign-in page"
+        );
     }
 }
 

@@ -21,10 +21,22 @@ pub fn nav(l: Locale) -> [(&'static str, &'static str); 9] {
     ]
 }
 
+/// Marks the page hydrated: `data-hydrated="true"` on the app's root element.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(app) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".app").ok().flatten())
+    {
+        let _ = app.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// Header with the product name and navigation, then the page.
 ///
-/// `data-hydrated` turns `true` once the browser bundle has taken over the server-rendered
-/// page; the browser tests wait for it.
+/// `data-hydrated` turns `true` once the browser bundle has taken over the whole
+/// server-rendered page (set by the bundle's entry point through [`mark_hydrated`]); the
+/// browser tests wait for it.
 #[component]
 pub fn Layout(
     /// The page to show below the header.
@@ -32,10 +44,8 @@ pub fn Layout(
 ) -> impl IntoView {
     let as_of = crate::components::status::as_of_param();
     let l = lang();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
-        <div class="app" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
+        <div class="app" data-hydrated="false">
             <header class="site-header">
                 <a class="brand" href="/">
                     <span class="brand-mark">{td_string!(l, common.product_short)}</span>

@@ -41,6 +41,39 @@ pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
     client
 }
 
+/// Signs `username` in and returns its session cookie (`name=value`), for requests that send
+/// their own `Cookie` header (reqwest's cookie jar adds nothing to those).
+pub async fn session_cookie(app: &TestApp, username: &str) -> String {
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/login", app.base))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 200, "login as {username}");
+    login.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned()
+}
+
+/// The page at `url` as `username` sees it with the language cookie set to English.
+pub async fn in_english(app: &TestApp, username: &str, url: &str) -> String {
+    let session = session_cookie(app, username).await;
+    reqwest::Client::new()
+        .get(url)
+        .header("cookie", format!("{session}; sanzhi_lang=en"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html")
+}
+
 /// POSTs a form and reads the JSON answer, whatever the status.
 pub async fn post_json(
     client: &reqwest::Client,
@@ -63,6 +96,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub client: reqwest::Client,
     pub server: tokio::task::JoinHandle<()>,
+    /// The server's page cache, to look into.
+    pub pages: std::sync::Arc<server::page_cache::PageCache>,
 }
 
 impl TestApp {
@@ -90,7 +125,8 @@ impl TestApp {
             public_overview,
             caches: Default::default(),
         };
-        let router = server::build_router(state);
+        let pages = std::sync::Arc::<server::page_cache::PageCache>::default();
+        let router = server::router::build_router_with(state, pages.clone());
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -122,6 +158,7 @@ impl TestApp {
             db,
             client,
             server,
+            pages,
         }
     }
 

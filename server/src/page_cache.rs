@@ -1,0 +1,245 @@
+//! Whole pages kept between requests: the most-read pages (总览, 我的任务, plan and item pages,
+//! indicators) are rendered once per (signed-in user as stored now, language, day, address)
+//! and database version, and sent again from memory — already gzipped for browsers that
+//! accept it — until anything they show changes.
+//!
+//! Correctness rests on [`sanzhi_store::Store::data_version`], which every write to a table
+//! these pages read moves, whichever app server made it: an entry is used only while the
+//! database's version is the one read *before* the page was rendered, so a page is never
+//! older than its key says. The user is part of the key as the gate loaded it from the
+//! database for this very request (role, unit, plan, name), so a changed or stopped account
+//! never sees another's page or its own old one; the day is part of it because statuses are
+//! counted as of today. Only complete `200 OK` answers without `Set-Cookie` are kept, and
+//! never one that showed an error (`ErrorBox` marks the request's [`PageFlags`]).
+
+use app::cache::PageFlags;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use sanzhi_domain::User;
+use sanzhi_store::Store;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+/// At most this many pages and this many bytes (plain + gzipped) are kept; the least recently
+/// used go first.
+const MAX_ENTRIES: usize = 512;
+const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// A page larger than this is sent but not kept.
+const MAX_PAGE: usize = 4 * 1024 * 1024;
+/// A rendering is collected up to this size before it is sent (far above any page).
+const MAX_COLLECTED: usize = 64 * 1024 * 1024;
+
+/// Whether a GET of `path` is a page this cache keeps.
+pub fn cacheable(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        [""] | ["my"] | ["indicators"] | ["plans", _] | ["plans", _, "items", _]
+    )
+}
+
+/// The signed-in user the gate checked for this request (set by the gate, read here).
+#[derive(Debug, Clone)]
+pub struct GatedUser(pub User);
+
+#[derive(Debug)]
+struct Page {
+    version: i64,
+    headers: HeaderMap,
+    body: Bytes,
+    gzip: Bytes,
+}
+
+impl Page {
+    fn size(&self) -> usize {
+        self.body.len() + self.gzip.len()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct PageCache {
+    inner: Mutex<Pages>,
+}
+
+#[derive(Debug, Default)]
+struct Pages {
+    /// Key → (last use, page).
+    map: HashMap<String, (u64, Arc<Page>)>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl PageCache {
+    fn lookup(&self, key: &str, version: i64) -> Option<Arc<Page>> {
+        let mut pages = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        pages.clock += 1;
+        let now = pages.clock;
+        let (used, page) = pages.map.get_mut(key)?;
+        if page.version != version {
+            return None;
+        }
+        *used = now;
+        Some(page.clone())
+    }
+
+    fn store(&self, key: String, page: Page) {
+        let mut pages = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        // Pages of an older version can never be used again.
+        let version = page.version;
+        pages.map.retain(|_, (_, p)| p.version >= version);
+        pages.map.remove(&key);
+        pages.bytes = pages.map.values().map(|(_, p)| p.size()).sum();
+        while pages.map.len() >= MAX_ENTRIES || pages.bytes + page.size() > MAX_BYTES {
+            let Some(oldest) = pages
+                .map
+                .iter()
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((_, old)) = pages.map.remove(&oldest) {
+                pages.bytes -= old.size();
+            }
+        }
+        pages.clock += 1;
+        let now = pages.clock;
+        pages.bytes += page.size();
+        pages.map.insert(key, (now, Arc::new(page)));
+    }
+
+    /// How many pages are kept (for tests).
+    pub fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |p| p.map.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                let p = p.trim().replace(' ', "");
+                p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+fn key_of(user: &User, req: &Request<Body>) -> String {
+    let lang = app::i18n::parse(&app::i18n::cookie_of(req.headers()).unwrap_or_default());
+    let user = serde_json::to_string(user).unwrap_or_default();
+    let address = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    format!("{user}\n{lang:?}\n{}\n{address}", app::api::today())
+}
+
+fn answer(page: &Page, gzip: bool) -> Response {
+    let mut response = Response::new(Body::from(if gzip {
+        page.gzip.clone()
+    } else {
+        page.body.clone()
+    }));
+    *response.headers_mut() = page.headers.clone();
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(if gzip {
+            page.gzip.len()
+        } else {
+            page.body.len()
+        }),
+    );
+    response
+}
+
+fn gzipped(body: &[u8]) -> Option<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Bytes::from)
+}
+
+/// The middleware (inside the gate): answers a cacheable page from memory when the database
+/// has not changed since it was rendered for this key, and keeps a fresh rendering otherwise.
+pub async fn page_cache(
+    State((store, cache)): State<(Store, Arc<PageCache>)>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let user = req.extensions().get::<GatedUser>().map(|u| u.0.clone());
+    let (Some(user), true) = (
+        user,
+        req.method() == Method::GET && cacheable(req.uri().path()),
+    ) else {
+        return next.run(req).await;
+    };
+    let Ok(version) = store.data_version().await else {
+        return next.run(req).await;
+    };
+    let key = key_of(&user, &req);
+    let gzip = accepts_gzip(req.headers());
+    if let Some(page) = cache.lookup(&key, version) {
+        return answer(&page, gzip);
+    }
+    let flags = PageFlags::default();
+    let mut req = req;
+    req.extensions_mut().insert(flags.clone());
+    let response = next.run(req).await;
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response.headers().contains_key(header::CONTENT_ENCODING)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_COLLECTED).await {
+        Ok(body) => body,
+        Err(e) => {
+            // The rendering failed half-way: nothing was sent yet, so the answer is an error
+            // rather than a cut page.
+            tracing::error!(error = %e, "page not collected");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::from("服务器内部错误，请稍后重试"))
+                .unwrap_or_default();
+        }
+    };
+    let Some(gz) = gzipped(&body) else {
+        return Response::from_parts(parts, Body::from(body));
+    };
+    let mut headers = parts.headers.clone();
+    headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::TRANSFER_ENCODING);
+    let page = Page {
+        version,
+        headers,
+        body,
+        gzip: gz,
+    };
+    let response = answer(&page, gzip);
+    // Read after the whole body was rendered: an error shown anywhere on the page counts.
+    if page.body.len() <= MAX_PAGE && !flags.not_kept.load(Ordering::Relaxed) {
+        cache.store(key, page);
+    }
+    response
+}
