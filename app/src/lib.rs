@@ -30,9 +30,11 @@ pub mod tracking;
 pub mod upload;
 pub mod url;
 
-/// Each page's code (views, forms, their server-function calls) is in its own part of the
-/// browser bundle, fetched when the page is first shown (`cargo leptos build --split`): the
-/// bundle every visit loads holds the layout, router and sign-in page only.
+/// The pages few people open (administration, the readings import, the timeline) are lazy
+/// routes: their code is split out of the main browser bundle (`cargo leptos build --split`)
+/// and fetched when such a page is first shown. The pages read every day (总览, plans, items,
+/// 我的任务, indicators, review) stay in the main bundle: split out, 总览 needed 134 small files
+/// and was interactive ~1.1 s later (BENCHMARKS.md).
 mod lazy {
     use leptos::prelude::*;
 
@@ -54,17 +56,11 @@ mod lazy {
         };
     }
 
-    lazy_page!(OverviewRoute, crate::routes::overview::OverviewPage);
-    lazy_page!(PlanRoute, crate::routes::plan::PlanPage);
-    lazy_page!(ItemRoute, crate::routes::item::ItemPage);
-    lazy_page!(MyTasksRoute, crate::routes::my_tasks::MyTasksPage);
-    lazy_page!(IndicatorsRoute, crate::routes::indicators::IndicatorsPage);
     lazy_page!(UsersRoute, crate::routes::audit::UsersPage);
     lazy_page!(AccountsRoute, crate::routes::accounts::AccountsPage);
     lazy_page!(AuditRoute, crate::routes::audit::AuditPage);
     lazy_page!(PlanImportRoute, crate::routes::plan_import::PlanImportPage);
     lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
-    lazy_page!(ReviewRoute, crate::routes::review::ReviewPage);
     lazy_page!(TimelineRoute, crate::routes::timeline::TimelinePage);
 }
 
@@ -115,12 +111,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=routes::not_found::NotFound>
                     <Route
                         path=StaticSegment("")
-                        view={Lazy::<lazy::OverviewRoute>::new()}
+                        view=routes::overview::OverviewPage
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("plans"), ParamSegment("code"))
-                        view={Lazy::<lazy::PlanRoute>::new()}
+                        view=routes::plan::PlanPage
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -130,17 +126,17 @@ pub fn App() -> impl IntoView {
                             StaticSegment("items"),
                             ParamSegment("number"),
                         )
-                        view={Lazy::<lazy::ItemRoute>::new()}
+                        view=routes::item::ItemPage
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("my")
-                        view={Lazy::<lazy::MyTasksRoute>::new()}
+                        view=routes::my_tasks::MyTasksPage
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("indicators")
-                        view={Lazy::<lazy::IndicatorsRoute>::new()}
+                        view=routes::indicators::IndicatorsPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
@@ -167,7 +163,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StaticSegment("review")
-                        view={Lazy::<lazy::ReviewRoute>::new()}
+                        view=routes::review::ReviewPage
                         ssr=SsrMode::Async
                     />
                     <Route
