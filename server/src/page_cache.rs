@@ -70,7 +70,6 @@ pub struct PageCache {
 struct Pages {
     /// Key → (last use, page).
     map: HashMap<String, (u64, Arc<Page>)>,
-    bytes: usize,
     clock: u64,
 }
 
@@ -93,8 +92,8 @@ impl PageCache {
         let version = page.version;
         pages.map.retain(|_, (_, p)| p.version >= version);
         pages.map.remove(&key);
-        pages.bytes = pages.map.values().map(|(_, p)| p.size()).sum();
-        while pages.map.len() >= MAX_ENTRIES || pages.bytes + page.size() > MAX_BYTES {
+        let mut bytes: usize = pages.map.values().map(|(_, p)| p.size()).sum();
+        while pages.map.len() >= MAX_ENTRIES || bytes + page.size() > MAX_BYTES {
             let Some(oldest) = pages
                 .map
                 .iter()
@@ -104,12 +103,11 @@ impl PageCache {
                 break;
             };
             if let Some((_, old)) = pages.map.remove(&oldest) {
-                pages.bytes -= old.size();
+                bytes -= old.size();
             }
         }
         pages.clock += 1;
         let now = pages.clock;
-        pages.bytes += page.size();
         pages.map.insert(key, (now, Arc::new(page)));
     }
 
@@ -132,9 +130,12 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         .any(|coding| {
             let mut parts = coding.split(';');
             let name = parts.next().unwrap_or_default().trim();
+            // `gzip;q=0` refuses it.
             let refused = parts.any(|p| {
-                let p = p.trim().replace(' ', "");
-                p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
             });
             (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
         })
@@ -186,17 +187,17 @@ pub async fn page_cache(
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    let user = req.extensions().get::<GatedUser>().map(|u| u.0.clone());
-    let (Some(user), true) = (
-        user,
-        req.method() == Method::GET && cacheable(req.uri().path()),
-    ) else {
+    let key = req
+        .extensions()
+        .get::<GatedUser>()
+        .filter(|_| req.method() == Method::GET && cacheable(req.uri().path()))
+        .map(|u| key_of(&u.0, &req));
+    let Some(key) = key else {
         return next.run(req).await;
     };
     let Ok(version) = store.data_version().await else {
         return next.run(req).await;
     };
-    let key = key_of(&user, &req);
     let gzip = accepts_gzip(req.headers());
     if let Some(page) = cache.lookup(&key, version) {
         return answer(&page, gzip);
@@ -242,4 +243,50 @@ pub async fn page_cache(
         cache.store(key, page);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_accepted_unless_refused() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(v).expect("ascii"),
+            );
+            accepts_gzip(&h)
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, GZIP;q=0.5"));
+        assert!(with("*"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("gzip; q=0.000, br"));
+        assert!(!with("identity"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn only_the_daily_pages_are_kept() {
+        for kept in [
+            "/",
+            "/my",
+            "/indicators",
+            "/plans/water",
+            "/plans/water/items/28",
+        ] {
+            assert!(cacheable(kept), "{kept}");
+        }
+        for not in [
+            "/login",
+            "/admin/accounts",
+            "/api/overview",
+            "/plans/water/x",
+            "/review",
+        ] {
+            assert!(!cacheable(not), "{not}");
+        }
+    }
 }
