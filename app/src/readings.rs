@@ -237,6 +237,117 @@ pub mod inner {
             .await?)
     }
 
+    /// The answer for a refused file: the file's reason, or its row problems (at most
+    /// [`MAX_PROBLEMS_SHOWN`] of them, with the count).
+    fn rejected(problems: ImportProblems) -> ImportOutcome {
+        match problems {
+            ImportProblems::File(reason) => ImportOutcome::Rejected {
+                file: Some(reason),
+                problems: vec![],
+                problem_count: 0,
+                rows_read: 0,
+            },
+            ImportProblems::Rows {
+                mut problems,
+                rows_read,
+            } => {
+                let problem_count = problems.len();
+                problems.truncate(MAX_PROBLEMS_SHOWN);
+                ImportOutcome::Rejected {
+                    file: None,
+                    problems,
+                    problem_count,
+                    rows_read,
+                }
+            }
+        }
+    }
+
+    /// Why reading the file stopped before its end.
+    enum Stop {
+        File(ImportProblems),
+        Refused(AppError),
+    }
+
+    /// A committed import: the file is read a chunk at a time on a blocking thread and each
+    /// chunk written while the next is read, all in one transaction that is committed only
+    /// when the whole file was read without a problem and every plan it touches is `user`'s
+    /// to write. Anything else rolls the transaction back: a refused file changes nothing.
+    async fn commit_streamed(
+        store: &Store,
+        user: Option<&sanzhi_domain::User>,
+        bytes: axum::body::Bytes,
+        places: sanzhi_domain::Places,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome, AppError> {
+        use sanzhi_store::ReadingBatch;
+        let (sender, mut batches) = tokio::sync::mpsc::channel::<ReadingBatch>(4);
+        let user = user.cloned();
+        let reader = tokio::task::spawn_blocking(move || -> Result<&'static str, Stop> {
+            let decoded = sanzhi_exchange::decode(&bytes)
+                .map_err(|e| Stop::File(ImportProblems::File(e.0)))?;
+            let mut parser =
+                sanzhi_exchange::ReadingsParser::new(&decoded.text, &places).map_err(Stop::File)?;
+            let mut allowed: Vec<&str> = Vec::new();
+            loop {
+                let chunk = parser.next_chunk(5_000).map_err(Stop::File)?;
+                if chunk.is_empty() {
+                    break;
+                }
+                if let Some(user) = &user {
+                    for (_, r) in &chunk {
+                        let Some(def) = sanzhi_domain::indicator(&r.key.indicator) else {
+                            continue;
+                        };
+                        if !allowed.contains(&def.plan) {
+                            sanzhi_domain::authorize(
+                                Some(user),
+                                &sanzhi_domain::Action::WriteReadings { plan: def.plan },
+                            )
+                            .map_err(|e| Stop::Refused(e.into()))?;
+                            allowed.push(def.plan);
+                        }
+                    }
+                }
+                let rows = chunk.into_iter().map(|(_, r)| r).collect();
+                if sender.blocking_send(ReadingBatch::Rows(rows)).is_err() {
+                    // The writer stopped: its error is the answer.
+                    return Ok(decoded.encoding);
+                }
+            }
+            parser.finish().map_err(Stop::File)?;
+            // Dropped unsent (the writer stopped), the transaction is rolled back.
+            let _ = sender.blocking_send(ReadingBatch::Finish);
+            Ok(decoded.encoding)
+        });
+        let written = store
+            .write_readings_streamed(&mut batches, ReadingSource::Imported, by, now)
+            .await;
+        // A reader still sending must not wait for a writer that is gone.
+        drop(batches);
+        let read = reader.await.map_err(|e| {
+            tracing::error!(error = %e, "the import's reader failed");
+            AppError::Internal
+        })?;
+        match (read, written) {
+            (Err(Stop::Refused(e)), _) => Err(e),
+            (Err(Stop::File(problems)), _) => Ok(rejected(problems)),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Ok(encoding), Ok(Some(written))) => {
+                tracing::info!(?written, "readings imported");
+                Ok(ImportOutcome::Committed {
+                    encoding: encoding.to_owned(),
+                    written,
+                })
+            }
+            (Ok(_), Ok(None)) => {
+                tracing::error!("the readings writer stopped without an error");
+                Err(AppError::Internal)
+            }
+        }
+    }
+
     fn period(k: &ReadingKey) -> String {
         format!("{}-{:02}", k.year, k.month)
     }
@@ -249,35 +360,19 @@ pub mod inner {
     pub async fn import_readings(
         store: &Store,
         user: Option<&sanzhi_domain::User>,
-        bytes: &[u8],
+        bytes: axum::body::Bytes,
         commit: bool,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ImportOutcome, AppError> {
         let places = store.reading_places().await?;
-        let parsed = match sanzhi_exchange::parse_readings_csv(bytes, &places) {
+        if commit {
+            let by = recorder(by)?;
+            return commit_streamed(store, user, bytes, places, &by, now).await;
+        }
+        let parsed = match sanzhi_exchange::parse_readings_csv(&bytes, &places) {
             Ok(p) => p,
-            Err(ImportProblems::File(reason)) => {
-                return Ok(ImportOutcome::Rejected {
-                    file: Some(reason),
-                    problems: vec![],
-                    problem_count: 0,
-                    rows_read: 0,
-                })
-            }
-            Err(ImportProblems::Rows {
-                mut problems,
-                rows_read,
-            }) => {
-                let problem_count = problems.len();
-                problems.truncate(MAX_PROBLEMS_SHOWN);
-                return Ok(ImportOutcome::Rejected {
-                    file: None,
-                    problems,
-                    problem_count,
-                    rows_read,
-                });
-            }
+            Err(problems) => return Ok(rejected(problems)),
         };
         if let Some(user) = user {
             let mut plans: Vec<&str> = parsed
@@ -293,18 +388,6 @@ pub mod inner {
                     &sanzhi_domain::Action::WriteReadings { plan },
                 )?;
             }
-        }
-        if commit {
-            let by = recorder(by)?;
-            let readings: Vec<_> = parsed.rows.into_iter().map(|(_, r)| r).collect();
-            let written = store
-                .write_readings(&readings, ReadingSource::Imported, &by, now)
-                .await?;
-            tracing::info!(?written, "readings imported");
-            return Ok(ImportOutcome::Committed {
-                encoding: parsed.encoding.to_owned(),
-                written,
-            });
         }
         // Preview: compare with what is stored for the years in the file.
         let (from, to) = parsed

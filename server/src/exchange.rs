@@ -86,7 +86,7 @@ async fn import_readings(
     match app::readings::inner::import_readings(
         &state.store,
         Some(&user),
-        &body,
+        body,
         params.commit,
         &by,
         now,

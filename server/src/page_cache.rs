@@ -47,6 +47,10 @@ pub fn cacheable(path: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct GatedUser(pub User);
 
+/// The data version the gate read in the same statement as the user (when it did).
+#[derive(Debug, Clone, Copy)]
+pub struct SeenVersion(pub i64);
+
 #[derive(Debug)]
 struct Page {
     version: i64,
@@ -195,8 +199,12 @@ pub async fn page_cache(
     let Some(key) = key else {
         return next.run(req).await;
     };
-    let Ok(version) = store.data_version().await else {
-        return next.run(req).await;
+    let version = match req.extensions().get::<SeenVersion>() {
+        Some(SeenVersion(v)) => *v,
+        None => match store.data_version().await {
+            Ok(v) => v,
+            Err(_) => return next.run(req).await,
+        },
     };
     let gzip = accepts_gzip(req.headers());
     if let Some(page) = cache.lookup(&key, version) {

@@ -33,7 +33,7 @@ pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
     let sessions = tower_sessions::SessionManagerLayer::new(crate::sessions::DbSessionStore(
         state.store.clone(),
     ))
-    .with_name("sanzhi_session")
+    .with_name(crate::sessions::COOKIE)
     .with_http_only(true)
     .with_same_site(tower_sessions::cookie::SameSite::Lax)
     .with_secure(state.secure_cookies)

@@ -7,6 +7,9 @@ use sanzhi_store::Store;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 
+/// The session cookie's name.
+pub const COOKIE: &str = "sanzhi_session";
+
 #[derive(Debug, Clone)]
 pub struct DbSessionStore(pub Store);
 
@@ -23,8 +26,12 @@ fn expiry(r: &Record) -> Result<DateTime<Utc>> {
 impl tower_sessions::SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?;
+        let user = record
+            .data
+            .get(app::auth::SESSION_USER)
+            .and_then(serde_json::Value::as_i64);
         self.0
-            .session_save(&record.id.to_string(), &data, expiry(record)?)
+            .session_save(&record.id.to_string(), &data, user, expiry(record)?)
             .await
             .map_err(backend)
     }

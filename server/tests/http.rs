@@ -382,7 +382,22 @@ mod tracking {
         assert!(bad.contains("不是月份"), "the error is shown");
         assert_eq!(app.pages.len(), kept, "a page showing an error is not kept");
 
-        // A stopped account is turned away by the gate even though its page is kept.
+        // A session saved before sessions named their user (the one-read path finds
+        // nothing) is still served, by the ordinary path.
+        let sql = "UPDATE sessions SET user_id = NULL";
+        match &app.db.store {
+            sanzhi_store::Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            sanzhi_store::Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .expect("clear user_id");
+        let old_session = page(&leader, &url, false).await.text().await.expect("html");
+        assert_eq!(old_session, done, "the same kept page");
+
+        // A stopped account is turned away by the gate even though its page is kept (a new
+        // sign-in, whose session names its user: the one-read path).
+        let leader = app.client_for("t-leader").await;
+        let again = page(&leader, &url, false).await.text().await.expect("html");
+        assert_eq!(again, done, "the same kept page");
         app.db
             .store
             .set_active("t-leader", false, "test", sanzhi_domain::chrono::Utc::now())
@@ -1253,6 +1268,7 @@ mod readings {
         the_entry_form_saves_and_names_bad_fields,
         readings_export_as_csv,
         the_overview_of_a_demo_month_has_counts_red_list_ranking_and_charts,
+        a_large_import_is_written_while_read_and_undone_by_a_late_problem,
     );
 
     const GOOD: &str = "指标,地点,年份,月份,数值,有效天数,暂定,备注\n\
@@ -1281,6 +1297,97 @@ mod readings {
             .readings(&ReadingFilter::years(2015, 2025))
             .await
             .expect("readings")
+    }
+
+    /// A readings CSV of every water indicator at every section, month by month over the
+    /// years readings may have (far more rows than one chunk the import writes at a time),
+    /// then `extra` lines.
+    async fn many_rows(app: &TestApp, extra: &str) -> (String, usize) {
+        let places = app.db.store.reading_places().await.expect("places");
+        let mut csv = String::from("指标,地点,年份,月份,数值,有效天数,暂定,备注\n");
+        let mut rows = 0;
+        for indicator in [
+            "water.nh3n",
+            "water.tp",
+            "water.cod",
+            "water.codmn",
+            "water.do",
+            "water.bod5",
+        ] {
+            for section in &places.sections {
+                for year in sanzhi_domain::reading::YEARS {
+                    for month in 1..=12 {
+                        csv.push_str(&format!("{indicator},{section},{year},{month},0.5,,否,\n"));
+                        rows += 1;
+                    }
+                }
+            }
+        }
+        csv.push_str(extra);
+        (csv, rows)
+    }
+
+    /// The import writes each chunk while it reads the next, in one transaction: a problem in
+    /// the last row, or a plan the importer may not write appearing after thousands of rows,
+    /// leaves the database as it was (no reading, no audit entry, the same data version);
+    /// the same file without them is committed, and importing it again changes nothing.
+    async fn a_large_import_is_written_while_read_and_undone_by_a_late_problem(app: &TestApp) {
+        let store = &app.db.store;
+        let version = store.data_version().await.expect("version");
+        let audit = || async {
+            store
+                .audit_entries(&sanzhi_store::AuditFilter {
+                    limit: i64::MAX,
+                    ..Default::default()
+                })
+                .await
+                .expect("audit")
+                .len()
+        };
+        let entries = audit().await;
+
+        let (bad, rows) = many_rows(app, "water.tp,东迹渡,2018,13,0.1,,,\n").await;
+        assert!(rows > 5_000, "more than the first chunk: {rows} rows");
+        let resp = import(app, bad, "commit=true").await;
+        assert_eq!(resp.status(), 422);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["problem_count"], 1, "{body}");
+        assert_eq!(body["problems"][0]["row"], rows + 2, "{body}");
+        assert_eq!(body["problems"][0]["column"], "月份", "{body}");
+        assert!(stored(app).await.is_empty(), "nothing of the file is kept");
+        assert_eq!(store.data_version().await.expect("version"), version);
+        assert_eq!(audit().await, entries);
+
+        // 治水办 may write water readings, not air: the PM2.5 row after the water rows
+        // refuses the whole file.
+        let (mixed, _) = many_rows(app, "pm25,柯城,2018,1,35.0,31,否,\n").await;
+        let resp = app
+            .client_for("t-water")
+            .await
+            .post(format!("{}/api/import/readings?commit=true", app.base))
+            .header("content-type", "text/csv")
+            .body(mixed)
+            .send()
+            .await
+            .expect("POST import");
+        assert_eq!(resp.status(), 403);
+        assert!(
+            stored(app).await.is_empty(),
+            "nothing of the refused file is kept"
+        );
+        assert_eq!(store.data_version().await.expect("version"), version);
+
+        let (good, rows) = many_rows(app, "").await;
+        let resp = import(app, good.clone(), "commit=true").await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["written"]["inserted"], rows, "{body}");
+        assert_eq!(stored(app).await.len(), rows);
+        assert_eq!(audit().await, entries + 1, "one entry for the import");
+        let resp = import(app, good, "commit=true").await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["written"]["unchanged"], rows, "{body}");
+        assert_eq!(body["written"]["inserted"], 0, "{body}");
     }
 
     async fn an_import_is_previewed_then_committed_once(app: &TestApp) {

@@ -334,7 +334,7 @@ impl Places {
     /// A lookup over these places: build it once when checking many readings (a file of a
     /// million rows against thousands of sections).
     pub fn index(&self) -> PlaceIndex<'_> {
-        fn set(v: &[String]) -> std::collections::HashSet<&str> {
+        fn set(v: &[String]) -> rustc_hash::FxHashSet<&str> {
             v.iter().map(String::as_str).collect()
         }
         PlaceIndex {
@@ -363,9 +363,9 @@ impl Places {
 /// [`Places`] as sets, for checking many readings.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceIndex<'a> {
-    areas: std::collections::HashSet<&'a str>,
-    sections: std::collections::HashSet<&'a str>,
-    drains: std::collections::HashSet<&'a str>,
+    areas: rustc_hash::FxHashSet<&'a str>,
+    sections: rustc_hash::FxHashSet<&'a str>,
+    drains: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl PlaceIndex<'_> {

@@ -24,10 +24,11 @@ impl std::fmt::Display for FileProblem {
     }
 }
 
-/// The text of a file and the encoding it was read in.
+/// The text of a file and the encoding it was read in (borrowed from the bytes when they
+/// are UTF-8 already: a 100 MB upload is not copied).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: std::borrow::Cow<'a, str>,
     /// “UTF-8”, “GBK”, “UTF-16LE”, “UTF-16BE”.
     pub encoding: &'static str,
 }
@@ -36,7 +37,7 @@ pub struct Decoded {
 /// with a UTF-16 BOM is read as UTF-16; anything else must be valid GBK (GB18030), which is what
 /// Excel on a Chinese Windows saves CSV as. Spreadsheets and other binary files are refused
 /// with a reason.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, FileProblem> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, FileProblem> {
     if bytes.is_empty() {
         return Err(FileProblem("文件是空的".into()));
     }
@@ -63,7 +64,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileProblem> {
                 ))
             })?;
         return checked(
-            text.into_owned(),
+            text,
             if enc == encoding_rs::UTF_8 {
                 "UTF-8"
             } else if enc == encoding_rs::UTF_16LE {
@@ -74,10 +75,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileProblem> {
         );
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return checked(text.to_owned(), "UTF-8");
+        return checked(std::borrow::Cow::Borrowed(text), "UTF-8");
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => checked(text.into_owned(), "GBK"),
+        Some(text) => checked(text, "GBK"),
         None => Err(FileProblem(
             "无法识别文件编码：既不是 UTF-8，也不是 GBK。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
                 .into(),
@@ -85,7 +86,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileProblem> {
     }
 }
 
-fn checked(text: String, encoding: &'static str) -> Result<Decoded, FileProblem> {
+fn checked<'a>(
+    text: std::borrow::Cow<'a, str>,
+    encoding: &'static str,
+) -> Result<Decoded<'a>, FileProblem> {
     if text.contains('\0') {
         return Err(FileProblem(format!(
             "按 {encoding} 读取后含有空字符（\\0）：这不是文本文件，或编码不对"
@@ -204,184 +208,271 @@ impl std::fmt::Display for ImportProblems {
 /// At most this many data rows per file.
 pub const MAX_ROWS: u64 = 2_000_000;
 
-/// Reads a readings CSV (comma, or tab for files saved as “text”). See the crate docs.
+/// Reads a readings CSV (comma, or tab for files saved as “text”) whole. See the crate docs
+/// and [`ReadingsParser`], which this drives to the end.
 pub fn parse_readings_csv(bytes: &[u8], places: &Places) -> Result<ParsedReadings, ImportProblems> {
     let decoded = decode(bytes).map_err(|e| ImportProblems::File(e.0))?;
-    // Built once: checking each row against thousands of sections one by one was most of a
-    // million-row import.
-    let place_index = places.index();
-    let first_line = decoded.text.lines().next().unwrap_or_default();
+    let mut parser = ReadingsParser::new(&decoded.text, places)?;
+    let mut rows = Vec::new();
+    loop {
+        let chunk = parser.next_chunk(10_000)?;
+        if chunk.is_empty() {
+            break;
+        }
+        rows.extend(chunk);
+    }
+    let columns = parser.columns.clone();
+    parser.finish()?;
+    Ok(ParsedReadings {
+        encoding: decoded.encoding,
+        columns,
+        rows,
+    })
+}
+
+/// A CSV reader over `text`: comma-separated, or tab-separated when the first line has a
+/// tab and no comma (what Excel saves as “text”); rows may differ in length (checked by the
+/// caller, row by row).
+pub(crate) fn csv_reader(text: &str, has_headers: bool) -> csv::Reader<&[u8]> {
+    let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if !first_line.contains(',') && first_line.contains('\t') {
         b'\t'
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .has_headers(true)
-        .from_reader(decoded.text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportProblems::File(format!("无法读取表头：{e}")))?
-        .clone();
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(ImportProblems::File("第 1 行（表头）是空的".into()));
+        .has_headers(has_headers)
+        .from_reader(text.as_bytes())
+}
+
+/// A readings file read a chunk of rows at a time, so that an import can write the first rows
+/// while it reads the rest (in one transaction, committed only once [`ReadingsParser::finish`]
+/// found no problem). Every row is checked with the entry form's rules; once any row has a
+/// problem no more readings are handed out, but the rest of the file is still checked so that
+/// every problem is reported.
+pub struct ReadingsParser<'a> {
+    places: &'a Places,
+    place_index: sanzhi_domain::reading::PlaceIndex<'a>,
+    text: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    headers: csv::StringRecord,
+    index: HashMap<Field, usize>,
+    /// How the header was understood.
+    pub columns: ColumnMapping,
+    seen: rustc_hash::FxHashMap<sanzhi_domain::ReadingKey, u64>,
+    problems: Vec<RowProblem>,
+    rows_read: u64,
+    readings: u64,
+    /// Row numbers as a spreadsheet shows them: counted from byte offsets, because the csv
+    /// reader skips blank lines without counting them.
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> ReadingsParser<'a> {
+    /// Reads the header of `text` (see [`decode`]); a file whose header is unusable is refused
+    /// here.
+    pub fn new(text: &'a str, places: &'a Places) -> Result<Self, ImportProblems> {
+        let mut reader = csv_reader(text, true);
+        let headers = reader
+            .headers()
+            .map_err(|e| ImportProblems::File(format!("无法读取表头：{e}")))?
+            .clone();
+        if headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(ImportProblems::File("第 1 行（表头）是空的".into()));
+        }
+        let columns = map_columns(&headers)?;
+        let index: HashMap<Field, usize> = headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| Field::of_header(h).map(|f| (f, i)))
+            .collect();
+        Ok(ReadingsParser {
+            places,
+            // Built once: checking each row against thousands of sections one by one was
+            // most of a million-row import.
+            place_index: places.index(),
+            text: text.as_bytes(),
+            reader,
+            record: csv::StringRecord::new(),
+            headers,
+            index,
+            columns,
+            seen: rustc_hash::FxHashMap::default(),
+            problems: Vec::new(),
+            rows_read: 0,
+            readings: 0,
+            counted_to: 0,
+            line: 1,
+        })
     }
-    let columns = map_columns(&headers)?;
-    let index: HashMap<Field, usize> = headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| Field::of_header(h).map(|f| (f, i)))
-        .collect();
-    let header_of = |f: Field| -> String {
-        index
-            .get(&f)
-            .and_then(|i| headers.get(*i))
-            .map_or_else(|| f.label_zh().to_owned(), |h| h.trim().to_owned())
-    };
-    let mut problems = Vec::new();
-    let mut rows = Vec::new();
-    let mut seen: HashMap<sanzhi_domain::ReadingKey, u64> = HashMap::new();
-    let mut rows_read = 0u64;
-    // Row numbers as a spreadsheet shows them: counted from the byte offsets, because the
-    // csv reader skips blank lines without counting them.
-    let text = decoded.text.as_bytes();
-    let (mut counted_to, mut line) = (0usize, 1u64);
-    let mut line_at = |byte: u64| -> u64 {
+
+    /// The spreadsheet row of a record that began at `byte`.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let text = self.text;
         let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
         // A record's position is where the reader began, before the blank lines it skipped.
         while byte < text.len() && (text[byte] == b'\n' || text[byte] == b'\r') {
             byte += 1;
         }
-        if byte > counted_to {
-            line += text[counted_to..byte]
+        if byte > self.counted_to {
+            self.line += text[self.counted_to..byte]
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u64;
-            counted_to = byte;
+            self.counted_to = byte;
         }
-        line
-    };
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let row = e.position().map_or(0, |p| line_at(p.byte()));
-                problems.push(RowProblem {
-                    row,
-                    column: String::new(),
-                    reason: format!("无法读取：{e}"),
-                });
-                continue;
+        self.line
+    }
+
+    fn header_of(&self, f: Field) -> String {
+        self.index
+            .get(&f)
+            .and_then(|i| self.headers.get(*i))
+            .map_or_else(|| f.label_zh().to_owned(), |h| h.trim().to_owned())
+    }
+
+    fn cell(&self, f: Field) -> String {
+        self.index
+            .get(&f)
+            .and_then(|i| self.record.get(*i))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn problem(&mut self, row: u64, column: String, reason: String) {
+        self.problems.push(RowProblem {
+            row,
+            column,
+            reason,
+        });
+    }
+
+    /// Up to `n` more readings, each with its row; empty once the file is read through. After
+    /// the first problem, none (the rest of the file is checked in this call). `Err` only
+    /// when the file must be refused at once (too many rows).
+    pub fn next_chunk(&mut self, n: usize) -> Result<Vec<(u64, NewReading)>, ImportProblems> {
+        let mut out = Vec::with_capacity(n.min(10_000));
+        while out.len() < n || !self.problems.is_empty() {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let row = e.position().map_or(0, |p| self.line_at(p.byte()));
+                    self.problem(row, String::new(), format!("无法读取：{e}"));
+                    continue;
+                }
             }
+            if let Some(r) = self.row() {
+                if self.problems.is_empty() {
+                    out.push(r);
+                }
+            }
+            if self.rows_read > MAX_ROWS {
+                return Err(ImportProblems::File(format!(
+                    "文件超过 {MAX_ROWS} 行数据，请分成几个文件导入"
+                )));
+            }
+        }
+        self.readings += out.len() as u64;
+        Ok(out)
+    }
+
+    /// Checks the record just read: its reading, or `None` (blank, or a problem recorded).
+    fn row(&mut self) -> Option<(u64, NewReading)> {
+        let row = match self.record.position() {
+            Some(p) => self.line_at(p.byte()),
+            None => self.rows_read + 2,
         };
-        let row = record
-            .position()
-            .map_or(rows_read + 2, |p| line_at(p.byte()));
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        if self.record.iter().all(|c| c.trim().is_empty()) {
+            return None;
         }
-        rows_read += 1;
-        if rows_read > MAX_ROWS {
-            return Err(ImportProblems::File(format!(
-                "文件超过 {MAX_ROWS} 行数据，请分成几个文件导入"
-            )));
+        self.rows_read += 1;
+        if self.record.len() != self.headers.len() {
+            let reason = format!(
+                "有 {} 列，表头有 {} 列",
+                self.record.len(),
+                self.headers.len()
+            );
+            self.problem(row, String::new(), reason);
+            return None;
         }
-        if record.len() != headers.len() {
-            problems.push(RowProblem {
-                row,
-                column: String::new(),
-                reason: format!("有 {} 列，表头有 {} 列", record.len(), headers.len()),
-            });
-            continue;
-        }
-        let cell = |f: Field| -> String {
-            index
-                .get(&f)
-                .and_then(|i| record.get(*i))
-                .unwrap_or_default()
-                .to_owned()
-        };
         let (year, month) =
-            if index.contains_key(&Field::Period) && !index.contains_key(&Field::Year) {
-                match split_period(&cell(Field::Period)) {
+            if self.index.contains_key(&Field::Period) && !self.index.contains_key(&Field::Year) {
+                let period = self.cell(Field::Period);
+                match split_period(&period) {
                     Some(ym) => ym,
                     None => {
-                        problems.push(RowProblem {
-                            row,
-                            column: header_of(Field::Period),
-                            reason: format!(
-                                "“{}”不是年月，应写作 2018-01 或 2018年1月",
-                                cell(Field::Period).trim()
-                            ),
-                        });
-                        continue;
+                        let reason =
+                            format!("“{}”不是年月，应写作 2018-01 或 2018年1月", period.trim());
+                        self.problem(row, self.header_of(Field::Period), reason);
+                        return None;
                     }
                 }
             } else {
-                (cell(Field::Year), cell(Field::Month))
+                (self.cell(Field::Year), self.cell(Field::Month))
             };
         let input = ReadingInput {
-            indicator: cell(Field::Indicator),
-            place: cell(Field::Place),
+            indicator: self.cell(Field::Indicator),
+            place: self.cell(Field::Place),
             year,
             month,
-            value: cell(Field::Value),
-            valid_days: cell(Field::ValidDays),
-            provisional: cell(Field::Provisional),
-            note: cell(Field::Note),
+            value: self.cell(Field::Value),
+            valid_days: self.cell(Field::ValidDays),
+            provisional: self.cell(Field::Provisional),
+            note: self.cell(Field::Note),
         };
-        match input.parse_indexed(places, &place_index) {
+        match input.parse_indexed(self.places, &self.place_index) {
             Ok(r) => {
-                if let Some(first) = seen.get(&r.key) {
-                    problems.push(RowProblem {
-                        row,
-                        column: String::new(),
-                        reason: format!(
-                            "与第 {first} 行重复：同一指标、地点和月份（{} {} {}年{}月）只能有一个数值",
-                            r.key.indicator, r.key.place, r.key.year, r.key.month
-                        ),
-                    });
+                if let Some(first) = self.seen.get(&r.key) {
+                    let reason = format!(
+                        "与第 {first} 行重复：同一指标、地点和月份（{} {} {}年{}月）只能有一个数值",
+                        r.key.indicator, r.key.place, r.key.year, r.key.month
+                    );
+                    self.problem(row, String::new(), reason);
+                    None
                 } else {
-                    seen.insert(r.key.clone(), row);
-                    rows.push((row, r));
+                    self.seen.insert(r.key.clone(), row);
+                    Some((row, r))
                 }
             }
             Err(e) => {
                 let field = match e.field {
                     "indicator" => Field::Indicator,
                     "place" => Field::Place,
-                    "year" if index.contains_key(&Field::Year) => Field::Year,
-                    "month" if index.contains_key(&Field::Month) => Field::Month,
+                    "year" if self.index.contains_key(&Field::Year) => Field::Year,
+                    "month" if self.index.contains_key(&Field::Month) => Field::Month,
                     "year" | "month" => Field::Period,
                     "valid_days" => Field::ValidDays,
                     "provisional" => Field::Provisional,
                     "note" => Field::Note,
                     _ => Field::Value,
                 };
-                problems.push(RowProblem {
-                    row,
-                    column: header_of(field),
-                    reason: e.reason,
-                });
+                self.problem(row, self.header_of(field), e.reason);
+                None
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(ImportProblems::Rows {
-            problems,
-            rows_read,
-        });
+
+    /// After the last chunk: the number of data rows, or why the file is refused (every
+    /// problem found, or a file with no data rows).
+    pub fn finish(mut self) -> Result<u64, ImportProblems> {
+        // Whatever the caller did not ask for is still checked.
+        while !self.next_chunk(usize::MAX)?.is_empty() {}
+        if !self.problems.is_empty() {
+            return Err(ImportProblems::Rows {
+                problems: self.problems,
+                rows_read: self.rows_read,
+            });
+        }
+        if self.readings == 0 {
+            return Err(ImportProblems::File("文件只有表头，没有数据行".into()));
+        }
+        Ok(self.rows_read)
     }
-    if rows.is_empty() {
-        return Err(ImportProblems::File("文件只有表头，没有数据行".into()));
-    }
-    Ok(ParsedReadings {
-        encoding: decoded.encoding,
-        columns,
-        rows,
-    })
 }
 
 fn map_columns(headers: &csv::StringRecord) -> Result<ColumnMapping, ImportProblems> {

@@ -424,17 +424,7 @@ fn shorten(s: &str) -> String {
 
 fn read_csv(bytes: &[u8]) -> Result<Grid, TableRefused> {
     let decoded = crate::decode(bytes).map_err(|FileProblem(reason)| refused(reason))?;
-    let first_line = decoded.text.lines().next().unwrap_or_default();
-    let delimiter = if !first_line.contains(',') && first_line.contains('\t') {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(decoded.text.as_bytes());
+    let mut reader = crate::csv_reader(&decoded.text, false);
     let text = decoded.text.as_bytes();
     // Row numbers as a spreadsheet shows them, from the byte offsets (the csv reader skips
     // blank lines).

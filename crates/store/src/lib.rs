@@ -32,6 +32,23 @@ mod sqlite {
     type Db = sqlx::Sqlite;
     include!("queries.rs");
     include!("queries_api.rs");
+
+    /// SQLite's page cache is 2 MB per connection by default: a million-row write spilled
+    /// its pages into the WAL and read them back for every index insert. A bulk write's
+    /// connection gets up to 128 MB for its transaction and is set back afterwards (a
+    /// smaller cache frees the pages above it), so reading connections stay small.
+    async fn bulk_cache(
+        conn: &mut sqlx::pool::PoolConnection<Db>,
+        bulk: bool,
+    ) -> Result<(), crate::StoreError> {
+        let sql = if bulk {
+            "PRAGMA cache_size = -131072"
+        } else {
+            "PRAGMA cache_size = -2000"
+        };
+        sqlx::query(sql).execute(&mut **conn).await?;
+        Ok(())
+    }
 }
 
 mod postgres {
@@ -39,6 +56,21 @@ mod postgres {
     type Db = sqlx::Postgres;
     include!("queries.rs");
     include!("queries_api.rs");
+
+    /// PostgreSQL's shared buffers serve every connection: nothing to change per write.
+    async fn bulk_cache(
+        _conn: &mut sqlx::pool::PoolConnection<Db>,
+        _bulk: bool,
+    ) -> Result<(), crate::StoreError> {
+        Ok(())
+    }
+}
+
+/// What a streamed readings write receives: readings, then `Finish` to commit.
+#[derive(Debug)]
+pub enum ReadingBatch {
+    Rows(Vec<sanzhi_domain::NewReading>),
+    Finish,
 }
 
 /// A generated demo report with the time it was made and the review it gets.
@@ -544,6 +576,19 @@ impl Store {
         dispatch!(self, write_readings(readings, source, by, now))
     }
 
+    /// [`Store::write_readings`] of batches as they arrive, in one transaction: committed
+    /// when [`ReadingBatch::Finish`] arrives, rolled back (and `None`) when the sender is
+    /// dropped without it.
+    pub async fn write_readings_streamed(
+        &self,
+        batches: &mut tokio::sync::mpsc::Receiver<ReadingBatch>,
+        source: sanzhi_domain::ReadingSource,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ReadingsWritten>, StoreError> {
+        dispatch!(self, write_readings_streamed(batches, source, by, now))
+    }
+
     /// Removes demo readings (real readings stay).
     pub async fn clear_demo_readings(&self) -> Result<u64, StoreError> {
         dispatch!(self, clear_demo_readings())
@@ -581,13 +626,27 @@ impl Store {
         dispatch!(self, users())
     }
 
+    /// Saves a session record; `user_id` is the signed-in user its data names (kept beside
+    /// the JSON for [`Store::page_viewer`]).
     pub async fn session_save(
         &self,
         id: &str,
         data: &str,
+        user_id: Option<i64>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, session_save(id, data, expires_at))
+        dispatch!(self, session_save(id, data, user_id, expires_at))
+    }
+
+    /// The active user signed in with session `id` and the data version, read in one
+    /// statement (a kept page's whole database cost); `None` when the session is unknown,
+    /// expired, names no user, or its account is stopped.
+    pub async fn page_viewer(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(sanzhi_domain::User, i64)>, StoreError> {
+        dispatch!(self, page_viewer(id, now))
     }
 
     pub async fn session_load(

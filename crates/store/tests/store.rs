@@ -52,6 +52,7 @@ on_both_backends!(
     an_item_shows_its_units_deadlines_targets_and_notes,
     reloading_keeps_ids_and_drops_what_the_seed_no_longer_says,
     the_reference_tables_are_loaded,
+    a_session_gives_its_user_and_the_data_version_in_one_read,
 );
 
 async fn migrations_leave_an_empty_healthy_store(db: &TestDb) {
@@ -344,6 +345,98 @@ async fn count(store: &Store, sql: &str) -> i64 {
         Store::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
     }
     .expect("count")
+}
+
+/// `page_viewer`: the active user a live session names, with the data version of the same
+/// moment; nothing for an unknown or expired session, a session naming no user (signed out,
+/// or saved before the column existed), or a stopped account.
+async fn a_session_gives_its_user_and_the_data_version_in_one_read(db: &TestDb) {
+    use sanzhi_domain::chrono::{Duration, Utc};
+    let store = &db.store;
+    let now = Utc::now();
+    store
+        .save_user(
+            &sanzhi_store::NewUser {
+                username: "leader-a".into(),
+                display_name: "领导甲".into(),
+                password_hash: "x".into(),
+                role: sanzhi_domain::Role::Leader,
+                plan: None,
+                unit: None,
+                is_demo: false,
+            },
+            "test",
+            now,
+        )
+        .await
+        .expect("user");
+    let user = store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "leader-a")
+        .expect("leader-a");
+    let later = now + Duration::hours(8);
+    store
+        .session_save("s1", "{}", Some(user.id), later)
+        .await
+        .expect("save");
+    store
+        .session_save("s2", "{}", None, later)
+        .await
+        .expect("save");
+    store
+        .session_save("s3", "{}", Some(user.id), now - Duration::seconds(1))
+        .await
+        .expect("save");
+
+    let version = store.data_version().await.expect("version");
+    let (seen, v) = store
+        .page_viewer("s1", now)
+        .await
+        .expect("read")
+        .expect("a live session");
+    assert_eq!(seen, user);
+    assert_eq!(v, version);
+    assert_eq!(store.page_viewer("s2", now).await.expect("read"), None);
+    assert_eq!(
+        store.page_viewer("s3", now).await.expect("read"),
+        None,
+        "expired"
+    );
+    assert_eq!(store.page_viewer("nope", now).await.expect("read"), None);
+
+    // A write moves the version the same read gives.
+    store.load_seed(&shipped_seed()).await.expect("seed");
+    let (_, after) = store
+        .page_viewer("s1", now)
+        .await
+        .expect("read")
+        .expect("live");
+    assert!(after > v, "{v} → {after}");
+    assert_eq!(after, store.data_version().await.expect("version"));
+
+    // Signed out (the record saved without a user), then a stopped account.
+    store
+        .session_save("s1", "{}", None, later)
+        .await
+        .expect("save");
+    assert_eq!(store.page_viewer("s1", now).await.expect("read"), None);
+    store
+        .session_save("s1", "{}", Some(user.id), later)
+        .await
+        .expect("save");
+    store
+        .set_active("leader-a", false, "test", now)
+        .await
+        .expect("stop")
+        .expect("account");
+    assert_eq!(
+        store.page_viewer("s1", now).await.expect("read"),
+        None,
+        "stopped"
+    );
 }
 
 async fn the_reference_tables_are_loaded(db: &TestDb) {
