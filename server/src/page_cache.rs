@@ -11,6 +11,10 @@
 //! never sees another's page or its own old one; the day is part of it because statuses are
 //! counted as of today. Only complete `200 OK` answers without `Set-Cookie` are kept, and
 //! never one that showed an error (`ErrorBox` marks the request's [`PageFlags`]).
+//!
+//! A kept page's whole database cost is one statement: the gate reads the session's user and
+//! the data version together ([`sanzhi_store::Store::page_viewer`], handed over as
+//! [`SeenVersion`]); requests the gate checked the ordinary way read the version here.
 
 use app::cache::PageFlags;
 use axum::body::{Body, Bytes};
