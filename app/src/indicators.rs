@@ -150,7 +150,9 @@ pub mod inner {
         year: i32,
         through_month: Option<u32>,
     ) -> Result<IndicatorSnapshot, AppError> {
-        let readings = store.readings(&ReadingFilter::years(year, year)).await?;
+        let readings = store
+            .reading_values(&ReadingFilter::years(year, year))
+            .await?;
         snapshot_of(l, &readings, targets, year, through_month, usize::MAX)
     }
 
@@ -159,7 +161,7 @@ pub mod inner {
     /// them all.
     pub fn snapshot_of(
         l: Locale,
-        readings: &[sanzhi_domain::Reading],
+        readings: &[sanzhi_domain::ReadingValue],
         targets: &IndicatorTargets,
         year: i32,
         through_month: Option<u32>,
@@ -218,13 +220,15 @@ pub mod inner {
         year: i32,
         through_month: u32,
     ) -> Result<((usize, usize), (usize, usize)), AppError> {
-        let readings = store.readings(&ReadingFilter::years(year, year)).await?;
+        let readings = store
+            .reading_values(&ReadingFilter::years(year, year))
+            .await?;
         Ok(met_counts_of(&readings, targets, year, through_month))
     }
 
     /// [`met_counts`] from the year's readings, already read.
     pub fn met_counts_of(
-        readings: &[sanzhi_domain::Reading],
+        readings: &[sanzhi_domain::ReadingValue],
         targets: &IndicatorTargets,
         year: i32,
         through_month: u32,

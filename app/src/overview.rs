@@ -209,7 +209,7 @@ pub mod inner {
         let targets = store.indicator_targets().await?;
         // The year's readings, read once for this month and the month before.
         let readings = store
-            .readings(&sanzhi_store::ReadingFilter::years(year, year))
+            .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
             .await?;
         let indicators =
             crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;

@@ -34,7 +34,8 @@ pub use indicator::{Pollutant, WaterClass, WaterParameter};
 pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
 pub use reading::{
     indicator, Better, IndicatorDef, NewReading, PlaceIndex, PlaceKind, Places, Reading,
-    ReadingInput, ReadingKey, ReadingSource, ReadingsWritten, RowProblem, CATALOGUE, CITY,
+    ReadingInput, ReadingKey, ReadingSource, ReadingValue, ReadingsWritten, RowProblem, CATALOGUE,
+    CITY,
 };
 pub use report::{
     NewReport, NewReview, PendingReview, Report, ReportForm, Review, ReviewDecision, Tracked,

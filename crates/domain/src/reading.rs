@@ -269,6 +269,29 @@ pub struct Reading {
     pub recorded_at: String,
 }
 
+/// What standings and charts read of a reading: its key and value, not who recorded it (the
+/// overview reads a year of these, and reading every column was most of its time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadingValue {
+    pub key: ReadingKey,
+    pub value: f64,
+    pub valid_days: Option<u32>,
+    pub provisional: bool,
+    pub is_demo: bool,
+}
+
+impl From<&Reading> for ReadingValue {
+    fn from(r: &Reading) -> Self {
+        ReadingValue {
+            key: r.key.clone(),
+            value: r.value,
+            valid_days: r.valid_days,
+            provisional: r.provisional,
+            is_demo: r.is_demo,
+        }
+    }
+}
+
 /// What a write of readings did: new keys, replaced values, identical values left alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingsWritten {

@@ -4,7 +4,7 @@
 //! in readings and targets, the pages and charts show the results.
 
 use crate::annual::{annual_mean, AnnualMean, MonthlyValue};
-use crate::reading::{water_indicator, Reading};
+use crate::reading::{water_indicator, ReadingValue};
 use crate::targets::{DrainLimitRow, IndicatorTargets, RateGoalRow};
 use crate::water::{classify, Classification, Parameter};
 use crate::{Direction, WaterClass, WaterParameter};
@@ -28,10 +28,11 @@ pub struct Pm25Standing {
 
 /// The readings that pass `keep`, by place, in their order.
 fn by_place(
-    readings: &[Reading],
-    keep: impl Fn(&Reading) -> bool,
-) -> std::collections::HashMap<&str, Vec<&Reading>> {
-    let mut out: std::collections::HashMap<&str, Vec<&Reading>> = std::collections::HashMap::new();
+    readings: &[ReadingValue],
+    keep: impl Fn(&ReadingValue) -> bool,
+) -> std::collections::HashMap<&str, Vec<&ReadingValue>> {
+    let mut out: std::collections::HashMap<&str, Vec<&ReadingValue>> =
+        std::collections::HashMap::new();
     for r in readings.iter().filter(|r| keep(r)) {
         out.entry(r.key.place.as_str()).or_default().push(r);
     }
@@ -41,7 +42,7 @@ fn by_place(
 /// PM2.5 standings of `year` for every area with a target or a reading, counting the months
 /// up to `through_month` (12 for the whole year). Areas in the order of the targets table.
 pub fn pm25_standings(
-    readings: &[Reading],
+    readings: &[ReadingValue],
     targets: &IndicatorTargets,
     year: i32,
     through_month: u32,
@@ -65,7 +66,8 @@ pub fn pm25_standings(
     areas
         .into_iter()
         .map(|area| {
-            let months: Vec<&Reading> = by_area.get(area.as_str()).cloned().unwrap_or_default();
+            let months: Vec<&ReadingValue> =
+                by_area.get(area.as_str()).cloned().unwrap_or_default();
             let values: Vec<MonthlyValue> = months
                 .iter()
                 .map(|r| MonthlyValue {
@@ -155,7 +157,7 @@ pub struct SectionStanding {
 }
 
 pub fn section_standings(
-    readings: &[Reading],
+    readings: &[ReadingValue],
     targets: &IndicatorTargets,
     year: i32,
     through_month: u32,
@@ -167,8 +169,9 @@ pub fn section_standings(
         .sections
         .iter()
         .map(|s| {
-            let mine: Vec<&Reading> = by_section.get(s.name.as_str()).cloned().unwrap_or_default();
-            let param_of = |r: &Reading| {
+            let mine: Vec<&ReadingValue> =
+                by_section.get(s.name.as_str()).cloned().unwrap_or_default();
+            let param_of = |r: &ReadingValue| {
                 Parameter::ALL
                     .into_iter()
                     .find(|p| water_indicator(*p).code == r.key.indicator)
@@ -254,7 +257,7 @@ pub fn drain_limit_on(
 /// For each drain and parameter with a limit, the latest reading in `year` up to
 /// `through_month` against the limit in force in that month (judged on the month's first day).
 pub fn drain_standings(
-    readings: &[Reading],
+    readings: &[ReadingValue],
     targets: &IndicatorTargets,
     year: i32,
     through_month: u32,
@@ -322,7 +325,7 @@ pub fn rate_meets(value: f64, goal: &RateGoalRow) -> bool {
 }
 
 pub fn rate_standings(
-    readings: &[Reading],
+    readings: &[ReadingValue],
     targets: &IndicatorTargets,
     year: i32,
     through_month: u32,
@@ -362,12 +365,11 @@ pub fn rate_standings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reading::{ReadingKey, ReadingSource};
+    use crate::reading::ReadingKey;
     use crate::targets::{Pm25TargetRow, SectionRow};
 
-    fn reading(indicator: &str, place: &str, year: i32, month: u32, value: f64) -> Reading {
-        Reading {
-            id: 0,
+    fn reading(indicator: &str, place: &str, year: i32, month: u32, value: f64) -> ReadingValue {
+        ReadingValue {
             key: ReadingKey {
                 indicator: indicator.into(),
                 place: place.into(),
@@ -377,11 +379,7 @@ mod tests {
             value,
             valid_days: Some(30),
             provisional: false,
-            source: ReadingSource::Entered,
             is_demo: false,
-            note: String::new(),
-            recorded_by: String::new(),
-            recorded_at: String::new(),
         }
     }
 

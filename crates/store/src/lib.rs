@@ -563,6 +563,15 @@ impl Store {
         dispatch!(self, readings(filter))
     }
 
+    /// The keys and values of the readings matching `filter`, without who recorded them
+    /// (what standings read; a year of full rows was most of the overview's time).
+    pub async fn reading_values(
+        &self,
+        filter: &ReadingFilter,
+    ) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
+        dispatch!(self, reading_values(filter))
+    }
+
     /// Writes readings in one transaction (all or nothing); a reading for a key that has one
     /// replaces it and the old value is kept in `reading_history`.
     #[tracing::instrument(skip(self, readings, now), fields(n = readings.len()))]

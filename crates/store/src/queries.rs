@@ -2131,6 +2131,47 @@ pub(crate) async fn readings(
     rows.into_iter().map(reading_of).collect()
 }
 
+/// [`readings`] without who recorded them: what standings read (a year of them for the
+/// overview).
+pub(crate) async fn reading_values(
+    pool: &Pool,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
+    let prefix = filter.indicator.clone().unwrap_or_default();
+    type ValueRow = (String, String, i32, i32, f64, Option<i32>, bool, bool);
+    let rows: Vec<ValueRow> = sqlx::query_as(
+        "SELECT indicator, place, year, month, value, valid_days, provisional, is_demo
+         FROM readings
+         WHERE year BETWEEN $1 AND $2
+           AND ($3 = '' OR indicator = $3 OR indicator LIKE $4)
+           AND ($5 = '' OR place = $5)
+         ORDER BY indicator, place, year, month",
+    )
+    .bind(filter.from_year)
+    .bind(filter.to_year)
+    .bind(&prefix)
+    .bind(format!("{prefix}%"))
+    .bind(filter.place.clone().unwrap_or_default())
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
+            Ok(sanzhi_domain::ReadingValue {
+                key: sanzhi_domain::ReadingKey {
+                    indicator,
+                    place,
+                    year,
+                    month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                },
+                value,
+                valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+                provisional,
+                is_demo,
+            })
+        })
+        .collect()
+}
+
 /// Writes readings in one transaction: new keys are inserted, changed values replace the
 /// stored ones (which go to reading_history), identical ones are left alone.
 /// The `n`th bound parameter (from 1) of a statement built at run time. SQLite gets plain `?`:

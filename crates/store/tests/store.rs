@@ -1190,6 +1190,28 @@ mod readings {
             .await
             .expect("none")
             .is_empty());
+        // The keys and values alone: the same readings, in the same order, by the same filters.
+        for filter in [
+            ReadingFilter::years(2018, 2020),
+            ReadingFilter {
+                place: Some("柯城".into()),
+                ..ReadingFilter::years(2018, 2020)
+            },
+            ReadingFilter {
+                indicator: Some("water.".into()),
+                ..ReadingFilter::years(2018, 2018)
+            },
+        ] {
+            let full: Vec<sanzhi_domain::ReadingValue> = store
+                .readings(&filter)
+                .await
+                .expect("readings")
+                .iter()
+                .map(Into::into)
+                .collect();
+            assert!(!full.is_empty());
+            assert_eq!(store.reading_values(&filter).await.expect("values"), full);
+        }
     }
 
     /// Batches are written 500 keys per statement: a batch of 1,400 readings that crosses
