@@ -2084,16 +2084,25 @@ type ReadingTuple = (
     chrono::DateTime<chrono::Utc>,
 );
 
+fn stored_key(
+    indicator: String,
+    place: String,
+    year: i32,
+    month: i32,
+) -> Result<sanzhi_domain::ReadingKey, StoreError> {
+    Ok(sanzhi_domain::ReadingKey {
+        indicator,
+        place,
+        year,
+        month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
 fn reading_of(t: ReadingTuple) -> Result<sanzhi_domain::Reading, StoreError> {
     let (id, indicator, place, year, month, value, valid_days, provisional, source, is_demo, note, recorded_by, recorded_at) = t;
     Ok(sanzhi_domain::Reading {
         id,
-        key: sanzhi_domain::ReadingKey {
-            indicator,
-            place,
-            year,
-            month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        },
+        key: stored_key(indicator, place, year, month)?,
         value,
         valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
         provisional,
@@ -2106,28 +2115,40 @@ fn reading_of(t: ReadingTuple) -> Result<sanzhi_domain::Reading, StoreError> {
     })
 }
 
-/// Readings of the years `from..=to`, optionally of one indicator (code prefix, e.g. `water.`)
-/// and one place, in indicator, place, period order.
-pub(crate) async fn readings(
+/// `columns` of the readings `filter` selects, in indicator, place, period order.
+async fn filtered_readings<T>(
     pool: &Pool,
+    columns: &str,
     filter: &crate::ReadingFilter,
-) -> Result<Vec<sanzhi_domain::Reading>, StoreError> {
+) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
     let sql = format!(
-        "SELECT {READING_COLUMNS} FROM readings
+        "SELECT {columns} FROM readings
          WHERE year BETWEEN $1 AND $2
            AND ($3 = '' OR indicator = $3 OR indicator LIKE $4)
            AND ($5 = '' OR place = $5)
          ORDER BY indicator, place, year, month"
     );
     let prefix = filter.indicator.clone().unwrap_or_default();
-    let rows: Vec<ReadingTuple> = sqlx::query_as(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(filter.from_year)
         .bind(filter.to_year)
         .bind(&prefix)
         .bind(format!("{prefix}%"))
         .bind(filter.place.clone().unwrap_or_default())
         .fetch_all(pool)
-        .await?;
+        .await?)
+}
+
+/// Readings of the years `from..=to`, optionally of one indicator (code prefix, e.g. `water.`)
+/// and one place, in indicator, place, period order.
+pub(crate) async fn readings(
+    pool: &Pool,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<sanzhi_domain::Reading>, StoreError> {
+    let rows: Vec<ReadingTuple> = filtered_readings(pool, READING_COLUMNS, filter).await?;
     rows.into_iter().map(reading_of).collect()
 }
 
@@ -2137,32 +2158,17 @@ pub(crate) async fn reading_values(
     pool: &Pool,
     filter: &crate::ReadingFilter,
 ) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
-    let prefix = filter.indicator.clone().unwrap_or_default();
     type ValueRow = (String, String, i32, i32, f64, Option<i32>, bool, bool);
-    let rows: Vec<ValueRow> = sqlx::query_as(
-        "SELECT indicator, place, year, month, value, valid_days, provisional, is_demo
-         FROM readings
-         WHERE year BETWEEN $1 AND $2
-           AND ($3 = '' OR indicator = $3 OR indicator LIKE $4)
-           AND ($5 = '' OR place = $5)
-         ORDER BY indicator, place, year, month",
+    let rows: Vec<ValueRow> = filtered_readings(
+        pool,
+        "indicator, place, year, month, value, valid_days, provisional, is_demo",
+        filter,
     )
-    .bind(filter.from_year)
-    .bind(filter.to_year)
-    .bind(&prefix)
-    .bind(format!("{prefix}%"))
-    .bind(filter.place.clone().unwrap_or_default())
-    .fetch_all(pool)
     .await?;
     rows.into_iter()
         .map(|(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
             Ok(sanzhi_domain::ReadingValue {
-                key: sanzhi_domain::ReadingKey {
-                    indicator,
-                    place,
-                    year,
-                    month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                },
+                key: stored_key(indicator, place, year, month)?,
                 value,
                 valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
                 provisional,
