@@ -1281,7 +1281,16 @@ mod readings {
         body: impl Into<reqwest::Body>,
         query: &str,
     ) -> reqwest::Response {
-        app.client_for("t-admin")
+        import_as(app, "t-admin", body, query).await
+    }
+
+    async fn import_as(
+        app: &TestApp,
+        user: &str,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+    ) -> reqwest::Response {
+        app.client_for(user)
             .await
             .post(format!("{}/api/import/readings?{query}", app.base))
             .header("content-type", "application/octet-stream")
@@ -1361,15 +1370,7 @@ mod readings {
         // 治水办 may write water readings, not air: the PM2.5 row after the water rows
         // refuses the whole file.
         let (mixed, _) = many_rows(app, "pm25,柯城,2018,1,35.0,31,否,\n").await;
-        let resp = app
-            .client_for("t-water")
-            .await
-            .post(format!("{}/api/import/readings?commit=true", app.base))
-            .header("content-type", "text/csv")
-            .body(mixed)
-            .send()
-            .await
-            .expect("POST import");
+        let resp = import_as(app, "t-water", mixed, "commit=true").await;
         assert_eq!(resp.status(), 403);
         assert!(
             stored(app).await.is_empty(),
