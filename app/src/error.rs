@@ -32,12 +32,36 @@ pub enum AppError {
     /// Signed in, but this user may not do this; the message says why.
     #[error("{0}")]
     Forbidden(String),
+    /// The database stayed busy with other writes longer than a writer waits (SQLite's
+    /// write lock, a PostgreSQL lock or the connection pool): nothing was written; trying
+    /// again later works.
+    #[error("数据库正忙（其他写入尚未完成），本次未保存，请稍后重试")]
+    Busy,
     /// Something failed on the server; the cause is in the server log, not here.
     #[error("服务器内部错误，请稍后重试")]
     Internal,
     /// The call did not reach the server function or its answer could not be read.
     #[error("与服务器通信失败：{0}")]
     Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with. Server functions answer every error
+    /// with 500; the server sets this status instead, so that a bad request is a 4xx.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Conflict { .. } => 409,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::Busy => 503,
+            AppError::Internal => 500,
+            // On the server this means the request could not be read (a malformed form or
+            // JSON body, a missing argument): the caller's mistake.
+            AppError::Transport(_) => 400,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -51,6 +75,10 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sanzhi_store::StoreError> for AppError {
     fn from(err: sanzhi_store::StoreError) -> Self {
+        if err.is_busy() {
+            tracing::warn!(error = %err, "database busy");
+            return AppError::Busy;
+        }
         tracing::error!(error = %err, "store error");
         AppError::Internal
     }

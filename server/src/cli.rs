@@ -1,4 +1,5 @@
-//! The command line: `sanzhi serve` (the default), `sanzhi migrate`, `sanzhi seed`.
+//! The command line: `sanzhi serve` (the default), `sanzhi migrate`, `sanzhi seed`,
+//! `sanzhi backup`, `sanzhi restore`, accounts, scale data and demo data.
 
 use crate::config::{redact_url, Settings};
 use anyhow::Context;
@@ -45,6 +46,21 @@ pub enum Command {
     /// Benchmark data (labelled 【规模测试】 and demo; see BENCHMARKS.md).
     #[command(subcommand)]
     Scale(ScaleCommand),
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking the backup (integrity,
+    /// invariants, made by this release or an earlier one). The server must be stopped; the
+    /// replaced database is kept beside it.
+    Restore {
+        /// The backup file to restore.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Replace the generated demo progress reports (deterministic, labelled as demo).
     Demo {
         /// Remove the demo reports instead.
@@ -127,6 +143,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Scale(cmd) => scale(&settings, cmd).await,
+        Command::Backup { out } => {
+            let url = settings.database.url.expose_secret();
+            let store = Store::connect(url)
+                .await
+                .with_context(|| format!("无法连接数据库 {}", redact_url(url)))?;
+            let done = store.backup_to(&out).await;
+            store.close().await;
+            let contents = done.context("备份未完成")?;
+            println!("已备份到 {}：{contents}", out.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let url = settings.database.url.expose_secret();
+            if !url.starts_with("sqlite:") {
+                anyhow::bail!(
+                    "PostgreSQL 数据库请用 pg_restore 恢复（先停止服务器）：pg_restore --clean \
+                     --if-exists --no-owner --dbname=\"$DATABASE_URL\" sanzhi.dump；详见 README“备份与恢复”"
+                );
+            }
+            let live = sanzhi_store::backup::sqlite_path(url)?;
+            let stamp = sanzhi_domain::chrono::Utc::now()
+                .format("%Y%m%d-%H%M%S")
+                .to_string();
+            let restored = sanzhi_store::backup::restore_sqlite(&live, &from, &stamp)
+                .await
+                .context("恢复未进行，数据库未作任何改动")?;
+            println!("已从 {} 恢复：{}", from.display(), restored.contents);
+            if let Some(previous) = restored.previous {
+                println!("原数据库已另存为 {}", previous.display());
+            }
+            Ok(())
+        }
         Command::User(UserCommand::Add {
             username,
             role,

@@ -2,12 +2,13 @@
 
 use crate::health;
 use crate::page_cache::PageCache;
+use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::Request;
-use axum::response::IntoResponse;
+use axum::http::{header, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -58,6 +59,7 @@ pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_guard))
         .layer(axum::middleware::from_fn_with_state(
             (state.store.clone(), pages),
             crate::page_cache::page_cache,
@@ -93,6 +95,83 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
     )
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+/// The largest body a server function takes: its arguments are a form or JSON of a few
+/// kilobytes (the longest is an item's text or a report's narrative). Files go to their own
+/// routes, with their own limit (`upload_limit`).
+pub const SERVER_FN_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The server functions' paths (leptos routes each of them itself).
+fn is_server_fn(path: &str) -> bool {
+    static PATHS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    PATHS
+        .get_or_init(|| {
+            leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, _)| path)
+                .collect()
+        })
+        .contains(path)
+}
+
+/// Around every server function, two things leptos does not do: a body over
+/// [`SERVER_FN_BODY_LIMIT`] is refused (413, with a message) before anything reads it, and
+/// an error is answered with its own status ([`AppError::status_code`]: 400 for a malformed
+/// form or JSON, 401, 403, 404, 409, 503) instead of 500 for all.
+async fn server_fn_guard(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    if !is_server_fn(req.uri().path()) {
+        return next.run(req).await;
+    }
+    guarded(req, |req| next.run(req)).await
+}
+
+async fn guarded<F, Fut>(req: Request<Body>, run: F) -> Response
+where
+    F: FnOnce(Request<Body>) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        let e = AppError::BadRequest(format!(
+            "请求过大：超过 {} KB 的上限（文件请用导入功能上传）",
+            SERVER_FN_BODY_LIMIT / 1024
+        ));
+        (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(e)).into_response()
+    };
+    if declared.is_some_and(|n| n > SERVER_FN_BODY_LIMIT as u64) {
+        return too_large();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await else {
+        // Over the limit without saying so up front (chunked), or the upload broke off.
+        return too_large();
+    };
+    let resp = run(Request::from_parts(parts, Body::from(bytes))).await;
+    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    // An error: its body is the serialised AppError (a few hundred bytes).
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return (parts, Body::empty()).into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(e.status_code()) {
+            parts.status = status;
+        }
+    }
+    (parts, Body::from(bytes)).into_response()
+}
+
+/// `/api/…` paths that are no server function (leptos answers them with an error).
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    guarded(req, |req| async move {
+        handle_server_fns_with_context(move || provide_context(state.clone()), req)
+            .await
+            .into_response()
+    })
+    .await
 }

@@ -9,6 +9,7 @@
 //! Rows are converted to domain types by hand (`rows.rs`): the database layout is not the
 //! wire format.
 
+pub mod backup;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -33,6 +34,39 @@ mod sqlite {
     include!("queries.rs");
     include!("queries_api.rs");
 
+    /// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
+    /// (the version it must follow) and then writes cannot take the write lock if another
+    /// connection committed in between, and fails at once with "database is locked" — no
+    /// busy timeout helps. `BEGIN IMMEDIATE` takes the write lock first, waiting for it up to
+    /// the busy timeout, so writers queue instead of failing.
+    async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// [`begin_write`] on a connection already taken from the pool.
+    async fn begin_write_on(
+        conn: &mut sqlx::pool::PoolConnection<Db>,
+    ) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+        sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE").await
+    }
+
+    /// SQLite's own checks of the file: page structure and indexes, then foreign keys.
+    async fn engine_check(pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(pool)
+            .await?;
+        problems.retain(|p| p != "ok");
+        let orphans: Vec<(String, Option<i64>, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(pool)
+                .await?;
+        for (table, rowid, parent) in orphans {
+            let row = rowid.map_or_else(|| "某".to_owned(), |r| r.to_string());
+            problems.push(format!("{table} 第 {row} 行引用的 {parent} 不存在"));
+        }
+        Ok(problems)
+    }
+
     /// SQLite's page cache is 2 MB per connection by default: a million-row write spilled
     /// its pages into the WAL and read them back for every index insert. A bulk write's
     /// connection gets up to 128 MB for its transaction and is set back afterwards (a
@@ -56,6 +90,25 @@ mod postgres {
     type Db = sqlx::Postgres;
     include!("queries.rs");
     include!("queries_api.rs");
+
+    /// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
+    /// the same thing are stopped by the unique constraints the writes rely on.
+    async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+        pool.begin().await
+    }
+
+    /// [`begin_write`] on a connection already taken from the pool.
+    async fn begin_write_on(
+        conn: &mut sqlx::pool::PoolConnection<Db>,
+    ) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+        sqlx::Connection::begin(&mut **conn).await
+    }
+
+    /// PostgreSQL keeps its own pages consistent (WAL replay, constraints enforced on
+    /// every write): there is no whole-database check to run from here.
+    async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
+        Ok(Vec::new())
+    }
 
     /// PostgreSQL's shared buffers serve every connection: nothing to change per write.
     async fn bulk_cache(
@@ -120,6 +173,29 @@ pub enum StoreError {
     /// A request the database refuses for a reason the user can fix (message in Chinese).
     #[error("{0}")]
     Invalid(String),
+}
+
+impl StoreError {
+    /// The database was busy with other work longer than a request waits: SQLite's write
+    /// lock (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended codes), a PostgreSQL lock,
+    /// deadlock or serialization failure, or no free connection in the pool. Nothing was
+    /// written, and the same request can succeed later.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                let code = e.code();
+                let code = code.as_deref().unwrap_or("");
+                // PostgreSQL's SQLSTATEs: serialization failure, deadlock, lock not available.
+                matches!(code, "40001" | "40P01" | "55P03")
+                    // SQLite's codes (at most four digits): the primary code is the low byte
+                    // of the extended one; 5 is BUSY, 6 is LOCKED.
+                    || (code.len() < 5
+                        && code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Which assignments a tracking query covers; `None` means any.
@@ -200,6 +276,9 @@ enum Change {
     Unchanged,
 }
 
+/// How long a SQLite writer waits for the write lock (and a request for a connection).
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A connection pool to one of the two backends. Cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -238,7 +317,10 @@ impl Store {
                 // FULL: a commit is on disk before it is acknowledged, even in WAL mode.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
+                // A writer waits this long for SQLite's one write lock before giving up.
+                // The longest holder is a large readings import (a million rows: ~9 s in one
+                // transaction); reports made meanwhile wait for it instead of failing.
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 // Rows come from SQLite's worker thread through a channel; with the default 50
                 // a large read (the overview's 300k reports at province scale) woke the reading
                 // task for every few rows and spent most of its time switching threads.
@@ -255,7 +337,9 @@ impl Store {
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(5)
-                .acquire_timeout(Duration::from_secs(5))
+                // Writers queue on the write lock while holding their connection: waiting
+                // for a connection may take as long as waiting for the lock.
+                .acquire_timeout(SQLITE_BUSY_TIMEOUT)
                 .connect_with(opts)
                 .await?;
             Ok(Store::Sqlite(pool))
@@ -290,6 +374,14 @@ impl Store {
     /// the data a cache entry is computed from.
     pub async fn data_version(&self) -> Result<i64, StoreError> {
         dispatch!(self, data_version())
+    }
+
+    /// What is wrong with the stored data, in words; empty when the checks find nothing.
+    /// SQLite runs its own `integrity_check` and `foreign_key_check`; on both backends the
+    /// invariants of the writes are checked (report versions without gaps, …). Used after a
+    /// crash test and before a restore replaces anything.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, integrity_problems())
     }
 
     /// A round trip to the database, for `/healthz`.

@@ -41,6 +41,37 @@ pub(crate) async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
         .await?)
 }
 
+/// What is wrong with the stored data, in words (empty: nothing found): the engine's own
+/// check (SQLite) and the invariants every write keeps — report versions without gaps, a
+/// data version row, applied migrations.
+pub(crate) async fn integrity_problems(pool: &Pool) -> Result<Vec<String>, StoreError> {
+    let mut problems = engine_check(pool).await?;
+    let gaps: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT assignment_id, CAST(count(*) AS BIGINT), CAST(max(version) AS BIGINT)
+         FROM progress_reports GROUP BY assignment_id HAVING count(*) <> max(version)",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (a, n, max) in gaps {
+        problems.push(format!("分工 {a} 的报告有缺号：{n} 份，最高版本 {max}"));
+    }
+    let versions: i64 = sqlx::query_scalar("SELECT CAST(count(*) AS BIGINT) FROM data_version")
+        .fetch_one(pool)
+        .await?;
+    if versions != 1 {
+        problems.push(format!("data_version 应有 1 行，实有 {versions} 行"));
+    }
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT CAST(count(*) AS BIGINT) FROM _sqlx_migrations WHERE NOT success",
+    )
+    .fetch_one(pool)
+    .await?;
+    if failed > 0 {
+        problems.push(format!("{failed} 个数据库迁移未成功完成"));
+    }
+    Ok(problems)
+}
+
 pub(crate) async fn ping(pool: &Pool) -> Result<(), StoreError> {
     let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(pool).await?;
     if one == 1 {
@@ -90,7 +121,7 @@ pub(crate) async fn plan_detail(
 }
 
 pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedReport, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let mut report = SeedReport::default();
     for unit in &seed.units {
         upsert_unit(&mut tx, unit, &mut report).await?;
@@ -1122,7 +1153,7 @@ pub(crate) async fn add_report(
     r: &sanzhi_domain::NewReport,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<sanzhi_domain::Report, Option<sanzhi_domain::Report>>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM assignments WHERE id = $1")
         .bind(r.assignment_id)
         .fetch_optional(&mut *tx)
@@ -1253,7 +1284,7 @@ pub(crate) async fn add_review(
     r: &sanzhi_domain::NewReview,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<sanzhi_domain::Review, sanzhi_domain::Review>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let report: Option<ReportRow> = sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE id = $1"
     ))
@@ -1386,7 +1417,7 @@ pub(crate) async fn edit_item(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let item: Option<i64> = sqlx::query_scalar(
         "SELECT w.id FROM work_items w JOIN plans p ON p.id = w.plan_id
          WHERE p.code = $1 AND w.number = $2",
@@ -1544,7 +1575,7 @@ pub(crate) async fn add_unit(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     for name in std::iter::once(&u.name).chain(&u.aliases) {
         let taken: Option<String> = sqlx::query_scalar(
             "SELECT name FROM units WHERE name = $1
@@ -1758,7 +1789,7 @@ pub(crate) async fn tracked(
 
 /// Removes every demo report and demo review (never a real one: the triggers refuse).
 pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     sqlx::query("DELETE FROM report_reviews WHERE is_demo")
         .execute(&mut *tx)
         .await?;
@@ -1816,7 +1847,7 @@ pub(crate) async fn insert_demo_reports(
     pool: &Pool,
     reports: &[crate::DemoReport],
 ) -> Result<u64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let mut versions: HashMap<i64, i32> = HashMap::new();
     for crate::DemoReport {
         report: r,
@@ -2202,7 +2233,6 @@ pub(crate) async fn write_readings(
     by: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<crate::ReadingsWritten, StoreError> {
-    use sqlx::Connection;
     // A large write gets a larger page cache for its transaction (see `bulk_cache`).
     let bulk = readings.len() > READING_CHUNK;
     let mut conn = pool.acquire().await?;
@@ -2210,7 +2240,7 @@ pub(crate) async fn write_readings(
         bulk_cache(&mut conn, true).await?;
     }
     let written = async {
-        let mut tx = conn.begin().await?;
+        let mut tx = begin_write_on(&mut conn).await?;
         let mut w = ReadingsWrite::default();
         for chunk in readings.chunks(READING_CHUNK) {
             write_chunk(&mut tx, &mut w, chunk, source, by, now).await?;
@@ -2237,11 +2267,10 @@ pub(crate) async fn write_readings_streamed(
     by: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<crate::ReadingsWritten>, StoreError> {
-    use sqlx::Connection;
     let mut conn = pool.acquire().await?;
     bulk_cache(&mut conn, true).await?;
     let written = async {
-        let mut tx = conn.begin().await?;
+        let mut tx = begin_write_on(&mut conn).await?;
         let mut w = ReadingsWrite::default();
         while let Some(batch) = batches.recv().await {
             match batch {
@@ -2610,7 +2639,7 @@ async fn replace_reading(
 }
 
 pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     sqlx::query("DELETE FROM reading_history WHERE is_demo")
         .execute(&mut *tx)
         .await?;
@@ -2765,7 +2794,7 @@ pub(crate) async fn save_user(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let unit_id: Option<i64> = match &u.unit {
         Some(name) => Some(
             sqlx::query_scalar("SELECT id FROM units WHERE name = $1")
@@ -2875,7 +2904,7 @@ pub(crate) async fn set_password(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
         .bind(password_hash)
         .bind(username)
@@ -2899,7 +2928,7 @@ pub(crate) async fn set_active(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<()>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let before: Option<(i64, bool)> = sqlx::query_as("SELECT id, active FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut *tx)
@@ -3029,7 +3058,7 @@ pub(crate) async fn login_failure(
     keys: &[String],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     for k in keys {
         sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
             .bind(k)
@@ -3290,7 +3319,7 @@ pub(crate) async fn import_plan(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<crate::ImportPlanReport, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let mut plan = plan.clone();
     let mut blocked = Vec::new();
     let stored_plan: Option<ImportPlanRow> =

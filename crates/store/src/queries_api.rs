@@ -59,7 +59,7 @@ pub(crate) async fn api_token_create(
 ) -> Result<ApiTokenRow, StoreError> {
     // What PostgreSQL keeps (microseconds), so that the answer equals what is read later.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (name, token_hash, created_by, created_at)
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -149,7 +149,7 @@ pub(crate) async fn api_token_revoke(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<ApiTokenRow>, StoreError> {
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let row: Option<ApiTokenTuple> = sqlx::query_as(&format!(
         "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
     ))

@@ -55,6 +55,13 @@ impl TestDb {
     /// A fresh PostgreSQL database, migrated; `None` (with the reason on stderr) when the
     /// server is unreachable and PostgreSQL is not required.
     pub async fn postgres() -> Option<TestDb> {
+        let db = Self::postgres_empty().await?;
+        db.store.migrate().await.expect("migrate postgres");
+        Some(db)
+    }
+
+    /// [`TestDb::postgres`] without the migrations: an empty database.
+    pub async fn postgres_empty() -> Option<TestDb> {
         let admin_url = postgres_admin_url();
         let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
             Ok(c) => c,
@@ -79,7 +86,6 @@ impl TestDb {
         let _ = admin.close().await;
         let url = with_database(&admin_url, &name);
         let store = Store::connect(&url).await.expect("open postgres");
-        store.migrate().await.expect("migrate postgres");
         Some(TestDb {
             store,
             url,

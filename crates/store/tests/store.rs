@@ -492,7 +492,117 @@ mod reports {
         demo_reviews_go_with_demo_reports,
         the_data_version_moves_on_with_every_kind_of_change_and_not_with_reads,
         tracking_several_days_from_one_read_equals_tracking_each_day,
+        many_writers_on_one_assignment_lose_nothing,
+        writers_and_readers_across_assignments_never_fail,
     );
+
+    /// Adds `count` reports on `a` as writer `who`, each stating the version it last saw and
+    /// trying again when someone else reported meanwhile (as the report form does). Returns
+    /// the reports it was told were stored; any error fails the test (on SQLite that includes
+    /// "database is locked").
+    async fn write_with_retries(
+        store: Store,
+        a: i64,
+        who: usize,
+        count: usize,
+    ) -> (Vec<sanzhi_domain::Report>, usize) {
+        let now = Utc::now();
+        let mut seen = 0;
+        let mut stored = Vec::new();
+        let mut conflicts = 0;
+        while stored.len() < count {
+            let mut r = new_report(a, seen, d(2018, 7, 1), ReportState::InProgress);
+            r.narrative = format!("写入者{who} 第{}份", stored.len() + 1);
+            match store.add_report(&r, now).await {
+                Ok(Ok(report)) => {
+                    seen = report.version;
+                    stored.push(report);
+                }
+                Ok(Err(newest)) => {
+                    conflicts += 1;
+                    seen = newest.expect("a conflict names the newest report").version;
+                }
+                Err(e) => panic!("writer {who}: {e}"),
+            }
+        }
+        (stored, conflicts)
+    }
+
+    /// Twelve writers add ten reports each to one assignment at the same time: every report
+    /// acknowledged is stored once, the versions run 1..=120 without a gap, and no writer
+    /// gets an error — only "someone reported meanwhile", after which it tries again.
+    async fn many_writers_on_one_assignment_lose_nothing(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let writers: Vec<_> = (0..12)
+            .map(|who| tokio::spawn(write_with_retries(db.store.clone(), a, who, 10)))
+            .collect();
+        let mut acknowledged = Vec::new();
+        let mut conflicts = 0;
+        for w in writers {
+            let (stored, c) = w.await.expect("writer");
+            acknowledged.extend(stored);
+            conflicts += c;
+        }
+        let reports = db.store.reports(a).await.expect("reports");
+        assert_eq!(reports.len(), 120);
+        let versions: Vec<i32> = reports.iter().map(|r| r.version).collect();
+        assert_eq!(versions, (1..=120).collect::<Vec<_>>());
+        acknowledged.sort_by_key(|r| r.version);
+        assert_eq!(
+            acknowledged, reports,
+            "what was acknowledged is what is stored"
+        );
+        let mut narratives: Vec<&str> = reports.iter().map(|r| r.narrative.as_str()).collect();
+        narratives.sort_unstable();
+        narratives.dedup();
+        assert_eq!(narratives.len(), 120, "no report was stored twice");
+        // The writers really did collide (otherwise this test shows nothing).
+        assert!(conflicts > 0, "no conflicts: the writers did not overlap");
+    }
+
+    /// Sixteen writers on sixteen assignments and four readers of the tracking rows, all at
+    /// once: no write or read fails, and every acknowledged report is there.
+    async fn writers_and_readers_across_assignments_never_fail(db: &TestDb) {
+        db.store.load_seed(&shipped_seed()).await.expect("load");
+        let all = db
+            .store
+            .tracked(&TrackScope::default(), d(2018, 7, 1), 15)
+            .await
+            .expect("tracked");
+        let targets: Vec<i64> = all.iter().take(16).map(|t| t.assignment_id).collect();
+        assert_eq!(targets.len(), 16);
+        let writers: Vec<_> = targets
+            .iter()
+            .enumerate()
+            .map(|(who, &a)| tokio::spawn(write_with_retries(db.store.clone(), a, who, 15)))
+            .collect();
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let store = db.store.clone();
+                tokio::spawn(async move {
+                    for _ in 0..10 {
+                        store
+                            .tracked_on_days(
+                                &TrackScope::default(),
+                                &[d(2018, 6, 30), d(2018, 7, 31)],
+                                15,
+                            )
+                            .await
+                            .expect("a read during the writes");
+                    }
+                })
+            })
+            .collect();
+        for (w, &a) in writers.into_iter().zip(&targets) {
+            let (stored, conflicts) = w.await.expect("writer");
+            assert_eq!(conflicts, 0, "one writer per assignment never conflicts");
+            assert_eq!(db.store.reports(a).await.expect("reports"), stored);
+        }
+        for r in readers {
+            r.await.expect("reader");
+        }
+    }
 
     /// The overview reads the reports once for two days: each day must come out exactly as
     /// if it had been read on its own (reports made and reviews decided by that day).

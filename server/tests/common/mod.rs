@@ -216,3 +216,87 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The `sanzhi serve` process itself (not the router in this process): the binary at
+/// `SANZHI_BIN` when set (the release build), otherwise this package's own build.
+pub struct ServerProcess {
+    pub base: String,
+    url: String,
+    addr: String,
+    site: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+impl ServerProcess {
+    pub fn binary() -> std::path::PathBuf {
+        std::env::var_os("SANZHI_BIN")
+            .filter(|v| !v.is_empty())
+            .map_or_else(
+                || std::path::PathBuf::from(env!("CARGO_BIN_EXE_sanzhi")),
+                std::path::PathBuf::from,
+            )
+    }
+
+    /// Starts the server on `url` (on a free port, unless `addr` is given) and waits until
+    /// `/healthz` answers 200.
+    pub async fn start(url: &str, addr: Option<&str>) -> ServerProcess {
+        let addr = addr.map_or_else(
+            || {
+                let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+                l.local_addr().expect("addr").to_string()
+            },
+            str::to_owned,
+        );
+        let mut p = ServerProcess {
+            base: format!("http://{addr}"),
+            url: url.to_owned(),
+            addr,
+            site: tempfile::tempdir().expect("site dir"),
+            child: None,
+        };
+        p.restart().await;
+        p
+    }
+
+    /// Starts the server again (after [`ServerProcess::kill`]) on the same port.
+    pub async fn restart(&mut self) {
+        assert!(self.child.is_none(), "already running");
+        // Its output is discarded: a killed server's log is of no use here.
+        let child = std::process::Command::new(Self::binary())
+            .arg("serve")
+            .env("DATABASE_URL", &self.url)
+            .env("SANZHI_SERVER__ADDR", &self.addr)
+            .env("SANZHI_SITE__ROOT", self.site.path())
+            .env("SANZHI_LOG__FILTER", "error")
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server");
+        self.child = Some(child);
+        for _ in 0..300 {
+            if let Ok(r) = reqwest::get(format!("{}/healthz", self.base)).await {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server at {} did not become ready in 30 s", self.base);
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("reaped");
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
