@@ -73,6 +73,19 @@ ensure_build_tools() {
   export PATH="$ROOT/tools/node_modules/.bin:$PATH"
 }
 
+# cargo-fuzz (crates.io). It drives rustc with nightly-only flags; RUSTC_BOOTSTRAP lets the
+# machine's stable rustc accept them (no other toolchain can be fetched here).
+CARGO_FUZZ_VERSION=0.13.2
+ensure_fuzz_tools() {
+  local fuzz_bin="$TOOLS/cargo-fuzz-$CARGO_FUZZ_VERSION/bin"
+  export PATH="$fuzz_bin:$PATH"
+  if ! cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (network: crates.io)"
+    env -u CARGO_TARGET_DIR cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --root "$TOOLS/cargo-fuzz-$CARGO_FUZZ_VERSION"
+  fi
+  export RUSTC_BOOTSTRAP=1
+}
+
 ensure_browser_tools() {
   apt_ensure /usr/bin/chromium chromium
   apt_ensure /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc fonts-wqy-zenhei
