@@ -517,8 +517,9 @@ impl<'a> Cursor<'a> {
     fn five_year_plan(&mut self) -> Option<i32> {
         let end = self.s.find('五')?;
         let n = parse_number(self.s[..end].trim_start_matches(['“', '"']))?;
-        // From the third plan (1966–1970) on, periods run back to back.
-        if n < 3 {
+        // From the third plan (1966–1970) on, periods run back to back; the 30th ends in
+        // 2100 (a larger number is no plan, and would overflow: found by fuzzing).
+        if !(3..=30).contains(&n) {
             return None;
         }
         let last = 1966 + 5 * (i32::try_from(n).ok()? - 3) + 4;
@@ -830,6 +831,8 @@ mod tests {
             parse_deadline("十五日前", 2018).is_err(),
             "not a five-year plan"
         );
+        // Found by fuzzing: the number of a plan this large overflowed the year.
+        assert!(parse_deadline("777777777五期间", 2018).is_err());
         assert_eq!(
             parse_deadline("逐年", 2018),
             Ok(Deadline::Recurring {

@@ -314,6 +314,15 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
 /// and its rows from A1 on, every cell as text (numbers as written: `1`, `12.5`; empty cells
 /// as “”).
 pub fn xlsx_first_sheet(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>), FileProblem> {
+    // A panic inside calamine (see `plan_table::read_xlsx`) is a refusal.
+    crate::contained(|| first_sheet_unguarded(bytes)).unwrap_or_else(|why| {
+        Err(FileProblem(format!(
+            "无法读取 Excel 文件：文件结构有误（{why}）"
+        )))
+    })
+}
+
+fn first_sheet_unguarded(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>), FileProblem> {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let unreadable = |e: calamine::XlsxError| FileProblem(format!("无法读取 Excel 文件：{e}"));
     let mut wb: Xlsx<_> =

@@ -10,6 +10,18 @@
 pub mod allocation;
 pub mod plan_table;
 
+/// Runs a third-party file reader, turning a panic inside it into an error that says what
+/// panicked. (The panic is still printed by the panic hook.)
+fn contained<T>(read: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "读取时出错".to_owned())
+    })
+}
+
 use sanzhi_domain::{NewReading, Places, ReadingInput, RowProblem};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

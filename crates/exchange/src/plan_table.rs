@@ -258,7 +258,19 @@ fn cell_name(row: u64, col: usize) -> String {
     format!("{}{row}", column_letters(col))
 }
 
+/// An .xlsx file read by calamine, with any panic inside calamine made a refusal: fuzzing
+/// found files that make it panic (an arithmetic overflow on a sheet dimension written
+/// backwards, `B5:A1`, when overflow checks are on) — a bad file must never take a request,
+/// or the server, down.
 fn read_xlsx(bytes: &[u8]) -> Result<Grid, TableRefused> {
+    crate::contained(|| read_xlsx_unguarded(bytes)).unwrap_or_else(|why| {
+        Err(refused(format!(
+            "无法读取 Excel 工作簿（.xlsx）：文件结构有误（{why}）"
+        )))
+    })
+}
+
+fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Grid, TableRefused> {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| refused(format!("无法读取 Excel 工作簿（.xlsx）：{e}")))?;
