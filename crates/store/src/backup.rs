@@ -330,9 +330,10 @@ async fn swap_in(
         .connect()
         .await
         .map_err(busy)?;
-    // With the exclusive locking mode this lock is kept until the connection closes. A
-    // server holding the database open (even idle) makes it fail.
-    if let Err(e) = sqlx::raw_sql("BEGIN EXCLUSIVE; COMMIT;")
+    // With the exclusive locking mode the lock is kept until the connection closes once the
+    // connection has written (hence the no-op write). A server holding the database open
+    // makes it fail.
+    if let Err(e) = sqlx::raw_sql("BEGIN EXCLUSIVE; UPDATE data_version SET n = n; COMMIT;")
         .execute(&mut lock)
         .await
     {
@@ -357,7 +358,7 @@ async fn swap_in(
     .await;
     if let Err(e) = prepared {
         let _ = lock.close().await;
-        return Err(StoreError::from(e).into());
+        return Err(busy(e));
     }
     std::fs::File::open(&kept)
         .and_then(|f| f.sync_all())
