@@ -16,15 +16,16 @@ pub struct Created {
 
 #[server(prefix = "/api", endpoint = "accounts")]
 pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
-    crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
-    Ok(crate::api::store()?.accounts().await?)
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    Ok(c.store.accounts().await?)
 }
 
 #[server(prefix = "/api", endpoint = "account_create")]
 pub async fn create_account(form: AccountForm) -> Result<Created, AppError> {
-    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let admin = c.user;
     inner::create(
-        &crate::api::store()?,
+        &c.store,
         &form,
         &crate::auth::signature(&admin),
         crate::api::now(),
@@ -35,10 +36,12 @@ pub async fn create_account(form: AccountForm) -> Result<Created, AppError> {
 /// Sets a new random password, returned once; the account's sessions end.
 #[server(prefix = "/api", endpoint = "account_reset_password")]
 pub async fn reset_password(username: String) -> Result<String, AppError> {
-    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let admin = c.user;
     let password = inner::random_password();
     let hash = crate::auth::inner::hash_password(&password)?;
-    let found = crate::api::store()?
+    let found = c
+        .store
         .set_password(
             &username,
             &hash,
@@ -56,13 +59,14 @@ pub async fn reset_password(username: String) -> Result<String, AppError> {
 /// Stops (`active = false`) or allows an account's sign-in. An admin cannot stop their own.
 #[server(prefix = "/api", endpoint = "account_set_active")]
 pub async fn set_account_active(username: String, active: bool) -> Result<(), AppError> {
-    let admin = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    let admin = c.user;
     if !active && admin.username == username {
         return Err(AppError::BadRequest(
             "active：不能停用自己正在使用的账号".to_owned(),
         ));
     }
-    crate::api::store()?
+    c.store
         .set_active(
             &username,
             active,
@@ -77,10 +81,12 @@ pub async fn set_account_active(username: String, active: bool) -> Result<(), Ap
 /// assign work to it.
 #[server(prefix = "/api", endpoint = "unit_add")]
 pub async fn add_unit(form: sanzhi_domain::UnitForm) -> Result<(), AppError> {
-    let admin = crate::auth::require(sanzhi_domain::Action::ManageUnits).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUnits).await?;
+    let admin = c.user;
     let unit =
         sanzhi_domain::NewUnit::parse(&form).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    match crate::api::store()?
+    match c
+        .store
         .add_unit(&unit, &crate::auth::signature(&admin), crate::api::now())
         .await
     {

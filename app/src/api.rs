@@ -2,9 +2,9 @@
 //! delegate to plain `*_inner` functions that tests call directly with their own store.
 //!
 //! Access: everything here is read-only plan information that every signed-in role may
-//! read (leader, coordinator, unit reporter, admin). Sign-in arrives with the roles issue;
-//! until then these reads are public, and every write-side server function must check the
-//! caller's role on the server.
+//! read (leader, coordinator, unit reporter, admin); each function checks its caller itself
+//! (`crate::auth::require`), whatever the gate in front did. The plan list and a plan's goals
+//! are also shown on 总览, so they follow its rule (`crate::auth::require_overview`).
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -21,38 +21,32 @@ pub(crate) fn now() -> sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Ut
     sanzhi_domain::chrono::Utc::now()
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn store() -> Result<sanzhi_store::Store, AppError> {
-    use_context::<crate::state::AppState>()
-        .map(|s| s.store)
-        .ok_or_else(|| {
-            tracing::error!("AppState missing from context");
-            AppError::Internal
-        })
-}
-
 /// Every plan with its size, in seed order.
 #[server(prefix = "/api", endpoint = "plans")]
 pub async fn list_plans() -> Result<Vec<PlanSummary>, AppError> {
-    inner::list_plans(&store()?).await
+    let (_, state) = crate::auth::require_overview().await?;
+    inner::list_plans(&state.store).await
 }
 
 /// One plan with the goal paragraphs of its main text.
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn get_plan(code: String) -> Result<PlanDetail, AppError> {
-    inner::get_plan(&store()?, &code).await
+    let (_, state) = crate::auth::require_overview().await?;
+    inner::get_plan(&state.store, &code).await
 }
 
 /// A plan with its actions, tasks and work items.
 #[server(prefix = "/api", endpoint = "plan_tree")]
 pub async fn get_plan_tree(code: String) -> Result<PlanTree, AppError> {
-    inner::get_plan_tree(&store()?, &code).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::get_plan_tree(&c.store, &code).await
 }
 
 /// One work item in full.
 #[server(prefix = "/api", endpoint = "item")]
 pub async fn get_item(code: String, number: i32) -> Result<ItemDetail, AppError> {
-    inner::get_item(&store()?, &code, number).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::get_item(&c.store, &code, number).await
 }
 
 #[cfg(feature = "ssr")]

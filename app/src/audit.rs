@@ -16,22 +16,22 @@ pub async fn get_audit(
     action: Option<String>,
     entity: Option<String>,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    crate::auth::require(sanzhi_domain::Action::ReadAudit).await?;
-    inner::entries(&crate::api::store()?, actor, action, entity, AUDIT_LIMIT).await
+    let c = crate::auth::require(sanzhi_domain::Action::ReadAudit).await?;
+    inner::entries(&c.store, actor, action, entity, AUDIT_LIMIT).await
 }
 
 /// Every account (never a password hash). Admins only.
 #[server(prefix = "/api", endpoint = "users")]
 pub async fn list_users() -> Result<Vec<sanzhi_domain::User>, AppError> {
-    crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
-    Ok(crate::api::store()?.users().await?)
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    Ok(c.store.users().await?)
 }
 
 /// The entries of one item's assignments (its reports), newest first.
 #[server(prefix = "/api", endpoint = "item_audit")]
 pub async fn get_item_audit(code: String, number: i32) -> Result<Vec<AuditEntry>, AppError> {
-    crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::item_entries(&crate::api::store()?, &code, number).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::item_entries(&c.store, &code, number).await
 }
 
 #[cfg(feature = "ssr")]

@@ -46,6 +46,7 @@ pub const READING: &[&str] = &[
     "/api/users",
     "/api/review_queue",
     "/api/accounts",
+    "/api/api_tokens",
 ];
 
 /// Paths an anonymous visitor may reach.
@@ -53,7 +54,7 @@ pub fn is_public(path: &str) -> bool {
     // whoami answers `None` to anonymous visitors (the sign-in page asks it).
     matches!(
         path,
-        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/livez" | "/favicon.ico"
+        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/livez" | "/robots.txt"
     ) || path.starts_with("/pkg/")
 }
 
@@ -66,18 +67,56 @@ pub fn is_public_overview(path: &str) -> bool {
     matches!(path, "/" | "/api/overview" | "/api/plans" | "/api/plan")
 }
 
+/// The signed-in user the gate resolved for this request (set by the gate in the request's
+/// extensions; [`inner::current_user_in`] renders with exactly this user).
+#[derive(Debug, Clone)]
+pub struct GatedUser(pub User);
+
 /// The session key holding the user's id.
 pub const SESSION_USER: &str = "user_id";
 
-/// Failed sign-ins allowed per account, and per address, in [`THROTTLE_MINUTES`].
+/// Failed sign-ins allowed per (account, address), and per address, in [`THROTTLE_MINUTES`].
+/// An account is never locked for everyone: past [`BACKOFF_AFTER`] failures from anywhere in
+/// the window, it takes one attempt every [`BACKOFF_SECONDS`] (a slower back-off), so a
+/// stranger's wrong passwords cannot keep its owner out for a quarter of an hour.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
+pub const BACKOFF_AFTER: i64 = 10;
+pub const BACKOFF_SECONDS: i64 = 30;
+
+/// The client's address: the TCP peer, unless the peer is one of the `trusted` reverse
+/// proxies — then the nearest address in `X-Forwarded-For` that is not itself a trusted
+/// proxy (read from the right: entries further left were written by the client and prove
+/// nothing).
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !trusted.contains(&ip) {
+                    break;
+                }
+            }
+            // A malformed entry ends what can be believed.
+            Err(_) => break,
+        }
+    }
+    client
+}
 
 /// Signs in; on success the session id is renewed and the user returned.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<User, AppError> {
-    inner::login(&crate::api::store()?, &username, &password).await
+    inner::login(&inner::store()?, &username, &password).await
 }
 
 /// Ends the session.
@@ -96,12 +135,74 @@ pub async fn whoami() -> Result<Option<User>, AppError> {
     inner::current_user().await
 }
 
-/// The signed-in user allowed to do `action`, or why not.
+/// A caller the server has checked, with the store they may use. The store reaches server
+/// code only through [`require`] (and the public-overview and sign-in paths below): a server
+/// function cannot read or write anything without first naming the action it performs, so an
+/// unchecked read is not a thing that can be written by accident.
 #[cfg(feature = "ssr")]
-pub async fn require(action: sanzhi_domain::Action<'_>) -> Result<User, AppError> {
-    let user = inner::current_user().await?;
-    sanzhi_domain::authorize(user.as_ref(), &action)?;
-    user.ok_or(AppError::Unauthorized)
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub user: User,
+    pub store: sanzhi_store::Store,
+    /// `reports.backdate_days`: how far back a report may be dated before it is a 补报.
+    pub backdate_days: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl Checked {
+    /// Whether this caller may also do `action` (for calls that learn the plan or unit of
+    /// what they touch from the store, after a first [`require`]).
+    pub fn may(&self, action: &sanzhi_domain::Action<'_>) -> Result<(), AppError> {
+        sanzhi_domain::authorize(Some(&self.user), action).map_err(|denied| {
+            tracing::warn!(user = %self.user.username, ?action, "refused: {denied}");
+            AppError::from(denied)
+        })
+    }
+}
+
+/// The signed-in user allowed to do `action`, with the store, or why not (401 / 403).
+#[cfg(feature = "ssr")]
+pub async fn require(action: sanzhi_domain::Action<'_>) -> Result<Checked, AppError> {
+    let store = inner::store()?;
+    let user = inner::current_user_in(&store).await?;
+    if let Err(denied) = sanzhi_domain::authorize(user.as_ref(), &action) {
+        tracing::warn!(
+            user = user.as_ref().map_or("-", |u| u.username.as_str()),
+            ?action,
+            "refused: {denied}"
+        );
+        return Err(denied.into());
+    }
+    let user = user.ok_or(AppError::Unauthorized)?;
+    let backdate_days = use_context::<crate::state::AppState>()
+        .map_or(sanzhi_domain::report::DEFAULT_BACKDATE_DAYS, |s| {
+            s.security.backdate_days
+        });
+    Ok(Checked {
+        user,
+        store,
+        backdate_days,
+    })
+}
+
+/// What 总览 reads (and the plan summaries it shows): any signed-in user, and anonymous
+/// visitors too when `server.public_overview` is on. Returns the user (if any) and the
+/// server's state (its store and caches).
+#[cfg(feature = "ssr")]
+pub async fn require_overview() -> Result<(Option<User>, crate::state::AppState), AppError> {
+    let state = use_context::<crate::state::AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })?;
+    let user = inner::current_user_in(&state.store).await?;
+    match user {
+        Some(_) => Ok((user, state)),
+        None if state.public_overview => Ok((None, state)),
+        None => {
+            tracing::warn!("refused: anonymous read of the overview");
+            Err(AppError::Unauthorized)
+        }
+    }
 }
 
 /// How a user's name goes into reports and readings: “张三（zhangsan）”.
@@ -123,9 +224,33 @@ pub mod inner {
         })
     }
 
+    /// The store from the request's context. Private to this module: the rest of the app gets
+    /// it from [`super::require`] or [`super::require_overview`], after the caller is checked.
+    pub(super) fn store() -> Result<Store, AppError> {
+        use_context::<crate::state::AppState>()
+            .map(|s| s.store)
+            .ok_or_else(|| {
+                tracing::error!("AppState missing from context");
+                AppError::Internal
+            })
+    }
+
+    /// The signed-in user of this request, or `None`.
     pub async fn current_user() -> Result<Option<User>, AppError> {
+        current_user_in(&store()?).await
+    }
+
+    /// The signed-in user of this request: the one the gate resolved for it when it did (so a
+    /// page is rendered for exactly the user it was checked and kept for), otherwise read from
+    /// the session here (the server function checks its caller itself, gate or no gate).
+    pub async fn current_user_in(store: &Store) -> Result<Option<User>, AppError> {
+        if let Ok(axum::Extension(GatedUser(user))) =
+            leptos_axum::extract::<axum::Extension<GatedUser>>().await
+        {
+            return Ok(Some(user));
+        }
         let session = session().await?;
-        user_of_session(&crate::api::store()?, &session).await
+        user_of_session(store, &session).await
     }
 
     pub async fn user_of_session(
@@ -142,11 +267,49 @@ pub mod inner {
         }
     }
 
-    /// The client's address, as the server saw the connection.
-    async fn client_addr() -> String {
+    /// For axum routes (files, exports, imports — outside leptos): the signed-in user of
+    /// `session` allowed to do `action`, or why not. Every such route calls this itself, before
+    /// it reads a request body.
+    pub async fn require_in_route(
+        store: &Store,
+        session: &Session,
+        action: sanzhi_domain::Action<'_>,
+    ) -> Result<User, AppError> {
+        let user = user_of_session(store, session).await?;
+        if let Err(denied) = sanzhi_domain::authorize(user.as_ref(), &action) {
+            tracing::warn!(
+                user = user.as_ref().map_or("-", |u| u.username.as_str()),
+                ?action,
+                "refused: {denied}"
+            );
+            return Err(denied.into());
+        }
+        user.ok_or(AppError::Unauthorized)
+    }
+
+    /// The client's address: the connection's peer, or behind a trusted reverse proxy the
+    /// address it forwarded (`server.trusted_proxies`, see [`super::client_ip`]).
+    pub async fn client_addr() -> String {
         use axum::extract::ConnectInfo;
+        let trusted = use_context::<crate::state::AppState>()
+            .map(|s| s.security.trusted_proxies.clone())
+            .unwrap_or_default();
+        let forwarded = leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| {
+                // Every X-Forwarded-For header, in order, as one list.
+                let all: Vec<String> = h
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                    .collect();
+                (!all.is_empty()).then(|| all.join(","))
+            });
         match leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await {
-            Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+            Ok(ConnectInfo(addr)) => {
+                super::client_ip(addr.ip(), forwarded.as_deref(), &trusted).to_string()
+            }
             Err(_) => "unknown".to_owned(),
         }
     }
@@ -175,18 +338,53 @@ pub mod inner {
     }
 
     pub async fn login(store: &Store, username: &str, password: &str) -> Result<User, AppError> {
+        use sanzhi_store::{Attempt, AttemptLimit};
         let username = username.trim();
+        if username.chars().count() > 100 {
+            return Err(AppError::BadRequest("username：用户名过长".to_owned()));
+        }
         let now = Utc::now();
         let since = now - Duration::minutes(THROTTLE_MINUTES);
+        let addr = client_addr().await;
+        let pair_key = format!("pair:{username}|{addr}");
+        let addr_key = format!("addr:{addr}");
         let user_key = format!("user:{username}");
-        let addr_key = format!("addr:{}", client_addr().await);
-        if store.login_failures_since(&user_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-            || store.login_failures_since(&addr_key, since).await? >= MAX_FAILURES_PER_ADDRESS
-        {
-            return Err(AppError::Forbidden(format!(
-                "登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试"
-            )));
-        }
+        // The attempt is reserved (recorded as a failure) before the password is checked, in
+        // one atomic step: parallel guesses cannot all slip under the limit.
+        let limits = [
+            AttemptLimit {
+                key: pair_key.clone(),
+                max: MAX_FAILURES_PER_ACCOUNT,
+                spacing_after: None,
+            },
+            AttemptLimit {
+                key: addr_key,
+                max: MAX_FAILURES_PER_ADDRESS,
+                spacing_after: None,
+            },
+            AttemptLimit {
+                key: user_key,
+                max: BACKOFF_AFTER,
+                spacing_after: Some(BACKOFF_SECONDS),
+            },
+        ];
+        let reserved = match store.login_attempt_reserve(&limits, now, since).await? {
+            Attempt::Reserved { ids } => ids,
+            Attempt::Refused { key } => {
+                tracing::warn!(
+                    security = "login_throttled",
+                    user = %username,
+                    %addr,
+                    %key,
+                    "sign-in throttled"
+                );
+                return Err(AppError::Forbidden(if key.starts_with("user:") {
+                    format!("该账号近期登录失败较多，请 {BACKOFF_SECONDS} 秒后再试")
+                } else {
+                    format!("登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试")
+                }));
+            }
+        };
         let found = store.user_credentials(username).await?;
         let password = password.to_owned();
         let ok = match &found {
@@ -202,11 +400,23 @@ pub mod inner {
                 false
             }
         };
+        let why = match &found {
+            None => "no_such_account",
+            Some((_, _, false)) => "account_stopped",
+            Some(_) => "wrong_password",
+        };
         let Some((user, _, true)) = found.filter(|_| ok) else {
-            store.login_failure(&[user_key, addr_key], now).await?;
+            tracing::warn!(
+                security = "login_failed",
+                user = %username,
+                %addr,
+                reason = why,
+                "sign-in failed"
+            );
+            store.login_failure_audit(username, &addr, why, now).await?;
             return Err(AppError::Forbidden("用户名或密码不正确".to_owned()));
         };
-        store.login_failures_clear(&user_key).await?;
+        store.login_attempt_succeeded(&reserved, &pair_key).await?;
         let session = session().await?;
         session.cycle_id().await.map_err(|e| {
             tracing::error!(error = %e, "session cycle");
@@ -222,5 +432,39 @@ pub mod inner {
         })?;
         tracing::info!(user = %user.username, "signed in");
         Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The store is handed out by this module only, after the caller is checked: no other
+    /// file of the app takes the server's state (and with it the store) from the context.
+    #[test]
+    fn only_this_module_takes_the_store_from_context() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("src/auth.rs")
+                    && !path.ends_with("src/state.rs")
+                {
+                    let text = std::fs::read_to_string(&path).expect("read");
+                    if text.contains("AppState>") || text.contains("fn store()") {
+                        found.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "these files take the state from the context instead of crate::auth::require: {found:?}"
+        );
     }
 }

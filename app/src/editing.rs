@@ -7,11 +7,11 @@ use sanzhi_domain::ItemEditForm;
 
 #[server(prefix = "/api", endpoint = "item_edit")]
 pub async fn edit_item(form: ItemEditForm) -> Result<(), AppError> {
-    let user = crate::auth::require(sanzhi_domain::Action::EditPlan { plan: &form.plan }).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::EditPlan { plan: &form.plan }).await?;
     inner::edit_item(
-        &crate::api::store()?,
+        &c.store,
         &form,
-        &crate::auth::signature(&user),
+        &crate::auth::signature(&c.user),
         crate::api::now(),
     )
     .await

@@ -117,7 +117,8 @@ pub async fn get_indicators(
     area: Option<String>,
 ) -> Result<IndicatorsPage, AppError> {
     let l = crate::i18n::detect();
-    inner::indicators(l, &crate::api::store()?, year, month, area).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::indicators(l, &c.store, year, month, area).await
 }
 
 #[cfg(feature = "ssr")]

@@ -25,6 +25,7 @@ pub mod review;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod tokens;
 pub mod tracking;
 #[cfg(feature = "hydrate")]
 pub mod upload;
@@ -70,9 +71,33 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
+/// The Content-Security-Policy of a page whose inline scripts carry `nonce`: scripts only
+/// from this site or with the nonce (the hydration script), the wasm compiled from this site,
+/// no plugins, no framing, forms and requests to this site only. Styles allow inline
+/// attributes (the charts' SVG uses them); no style can run code.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::html_lang(i18n::detect());
+    // The page's policy names the nonce leptos gave this rendering's inline scripts; it is
+    // sent as a header (and kept with the page when the server keeps it).
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(resp)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&page_csp(&nonce)) {
+            resp.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang>

@@ -60,7 +60,7 @@ pub const LISTED: usize = 30;
 #[server(prefix = "/api", endpoint = "overview")]
 pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
     let l = crate::i18n::detect();
-    let state = use_context::<crate::state::AppState>().ok_or(AppError::Internal)?;
+    let (_, state) = crate::auth::require_overview().await?;
     let overview = inner::cached_overview(
         &state.caches,
         l,

@@ -100,14 +100,8 @@ pub async fn get_readings(
     indicator: Option<String>,
     place: Option<String>,
 ) -> Result<ReadingsPage, AppError> {
-    inner::readings_page(
-        &crate::api::store()?,
-        year,
-        indicator,
-        place,
-        crate::api::today(),
-    )
-    .await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::readings_page(&c.store, year, indicator, place, crate::api::today()).await
 }
 
 /// Records one reading typed into the entry form (replacing the stored value of that
@@ -115,11 +109,11 @@ pub async fn get_readings(
 #[server(prefix = "/api", endpoint = "save_reading")]
 pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppError> {
     let plan = sanzhi_domain::indicator(&input.indicator).map_or("", |d| d.plan);
-    let user = inner::writer_of(plan).await?;
+    let c = inner::writer_of(plan).await?;
     inner::save_reading(
-        &crate::api::store()?,
+        &c.store,
         input,
-        &crate::auth::signature(&user),
+        &crate::auth::signature(&c.user),
         crate::api::now(),
     )
     .await
@@ -136,22 +130,16 @@ pub mod inner {
 
     /// The signed-in user if they may write readings of `plan` (`""`: the plan is not known
     /// yet — then any coordinator or admin passes, and the input's own check follows).
-    pub async fn writer_of(plan: &str) -> Result<sanzhi_domain::User, AppError> {
-        let user = crate::auth::inner::current_user().await?;
-        let check = |plan: &str| {
-            sanzhi_domain::authorize(
-                user.as_ref(),
-                &sanzhi_domain::Action::WriteReadings { plan },
-            )
-        };
+    pub async fn writer_of(plan: &str) -> Result<crate::auth::Checked, AppError> {
+        let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
         if plan.is_empty() {
-            if !sanzhi_domain::access::may_write_some_readings(user.as_ref()) {
-                check("water")?;
+            if !sanzhi_domain::access::may_write_some_readings(Some(&c.user)) {
+                c.may(&sanzhi_domain::Action::WriteReadings { plan: "water" })?;
             }
         } else {
-            check(plan)?;
+            c.may(&sanzhi_domain::Action::WriteReadings { plan })?;
         }
-        user.ok_or(AppError::Unauthorized)
+        Ok(c)
     }
 
     pub async fn catalogue(store: &Store) -> Result<Vec<IndicatorInfo>, AppError> {

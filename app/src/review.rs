@@ -18,36 +18,40 @@ pub struct ReviewQueue {
 
 /// Accepts (`accepted`) or returns (`returned`, with a reason) a done report. Only the
 /// coordinator of the report's plan; a report already reviewed is a conflict naming the first
-/// decision.
+/// decision. Accepting a 补报, `accept_claimed_day` counts it as done on the day it claims
+/// (otherwise it counts from the day it was recorded); the choice is on the audit trail.
 #[server(prefix = "/api", endpoint = "review")]
 pub async fn review_report(
     report_id: i64,
     decision: String,
     reason: String,
+    #[server(default)] accept_claimed_day: Option<bool>,
 ) -> Result<Review, AppError> {
-    let store = crate::api::store()?;
-    let (plan, _, _) = store
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let (plan, _, _) = c
+        .store
         .report_owner(report_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("报告 #{report_id}")))?;
-    let user = crate::auth::require(sanzhi_domain::Action::Review { plan: &plan }).await?;
-    inner::review_report(
-        &store,
+    c.may(&sanzhi_domain::Action::Review { plan: &plan })?;
+    let review = sanzhi_domain::NewReview::parse(
         report_id,
         &decision,
         &reason,
-        &crate::auth::signature(&user),
+        &crate::auth::signature(&c.user),
         crate::api::today(),
-        crate::api::now(),
+        accept_claimed_day.unwrap_or(false),
     )
-    .await
+    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    inner::review_report(&c.store, &review, crate::api::now()).await
 }
 
 /// The queue: a coordinator's own plan by default, or the plan asked for (`all` for every
 /// plan). Anyone signed in may read it.
 #[server(prefix = "/api", endpoint = "review_queue")]
 pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppError> {
-    let user = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let user = c.user;
     let may_review: Vec<String> = ["water", "air", "soil"]
         .into_iter()
         .filter(|p| {
@@ -66,9 +70,7 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
         }
         _ => user.plan.clone(),
     };
-    let rows = crate::api::store()?
-        .pending_reviews(plan.as_deref())
-        .await?;
+    let rows = c.store.pending_reviews(plan.as_deref()).await?;
     Ok(ReviewQueue {
         plan,
         may_review,
@@ -79,22 +81,17 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
-    use sanzhi_domain::chrono::{DateTime, NaiveDate, Utc};
+    use sanzhi_domain::chrono::{DateTime, Utc};
     use sanzhi_domain::NewReview;
     use sanzhi_store::Store;
 
+    /// Records a checked review (see [`NewReview::parse`]) made at `now`.
     pub async fn review_report(
         store: &Store,
-        report_id: i64,
-        decision: &str,
-        reason: &str,
-        reviewer: &str,
-        today: NaiveDate,
+        review: &NewReview,
         now: DateTime<Utc>,
     ) -> Result<Review, AppError> {
-        let review = NewReview::parse(report_id, decision, reason, reviewer, today)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        match store.add_review(&review, now).await {
+        match store.add_review(review, now).await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(first)) => Err(AppError::Conflict {
                 message: format!(

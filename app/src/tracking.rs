@@ -67,24 +67,21 @@ pub struct Timeline {
 
 #[server(prefix = "/api", endpoint = "timeline")]
 pub async fn get_timeline(as_of: Option<String>) -> Result<Timeline, AppError> {
-    inner::timeline(&crate::api::store()?, as_of.as_deref(), crate::api::today()).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::timeline(&c.store, as_of.as_deref(), crate::api::today()).await
 }
 
 /// Units for the unit chooser: (name, kind label).
 #[server(prefix = "/api", endpoint = "units")]
 pub async fn list_units() -> Result<Vec<(String, String)>, AppError> {
-    inner::list_units(&crate::api::store()?).await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::list_units(&c.store).await
 }
 
 #[server(prefix = "/api", endpoint = "unit_tasks")]
 pub async fn get_unit_tasks(unit: String, as_of: Option<String>) -> Result<UnitTasks, AppError> {
-    inner::unit_tasks(
-        &crate::api::store()?,
-        &unit,
-        as_of.as_deref(),
-        crate::api::today(),
-    )
-    .await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::unit_tasks(&c.store, &unit, as_of.as_deref(), crate::api::today()).await
 }
 
 #[server(prefix = "/api", endpoint = "item_tracking")]
@@ -93,9 +90,10 @@ pub async fn get_item_tracking(
     number: i32,
     as_of: Option<String>,
 ) -> Result<ItemTracking, AppError> {
-    let me = crate::auth::inner::current_user().await?;
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let me = Some(c.user);
     let mut t = inner::item_tracking(
-        &crate::api::store()?,
+        &c.store,
         &code,
         number,
         as_of.as_deref(),
@@ -118,35 +116,30 @@ pub async fn get_item_tracking(
 
 #[server(prefix = "/api", endpoint = "plan_status")]
 pub async fn get_plan_status(code: String, as_of: Option<String>) -> Result<PlanStatus, AppError> {
-    inner::plan_status(
-        &crate::api::store()?,
-        &code,
-        as_of.as_deref(),
-        crate::api::today(),
-    )
-    .await
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::plan_status(&c.store, &code, as_of.as_deref(), crate::api::today()).await
 }
 
 /// Appends a progress report. A report made on a version the writer had not seen is refused
 /// with [`AppError::Conflict`] carrying the newer report.
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn submit_report(form: ReportForm) -> Result<Report, AppError> {
-    let store = crate::api::store()?;
-    let (plan, unit) = store
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let (plan, unit) = c
+        .store
         .assignment_owner(form.assignment_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
     // Only a reporter of the assignment's own unit; the reporter's name is the signed-in user.
-    let user = crate::auth::require(sanzhi_domain::Action::Report {
+    c.may(&sanzhi_domain::Action::Report {
         plan: &plan,
         unit: &unit,
-    })
-    .await?;
+    })?;
     let form = ReportForm {
-        reporter: crate::auth::signature(&user),
+        reporter: crate::auth::signature(&c.user),
         ..form
     };
-    inner::submit_report(&store, form, crate::api::now()).await
+    inner::submit_report(&c.store, form, crate::api::now(), c.backdate_days).await
 }
 
 #[cfg(feature = "ssr")]
@@ -238,16 +231,12 @@ pub mod inner {
         let tracked = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
         let mut rows = Vec::with_capacity(tracked.len());
         for t in tracked {
+            // A replay sees only the reports and decisions recorded by its day.
             let history: Vec<Report> = store
                 .reports(t.assignment_id)
                 .await?
-                .into_iter()
-                .filter(|r| r.reported_on <= as_of)
-                .map(|mut r| {
-                    // A replay does not see later decisions.
-                    r.review = r.review.filter(|v| v.reviewed_on <= as_of);
-                    r
-                })
+                .iter()
+                .filter_map(|r| r.as_of(as_of))
                 .collect();
             rows.push((t, history));
         }
@@ -345,10 +334,14 @@ pub mod inner {
         })
     }
 
+    /// Parses and appends a report made at `now`. The store refuses a day after today or
+    /// before the assignment's previous report (400, naming `reported_on`), and marks a day
+    /// more than `backdate_days` back as a 补报.
     pub async fn submit_report(
         store: &Store,
         form: ReportForm,
         now: DateTime<Utc>,
+        backdate_days: i64,
     ) -> Result<Report, AppError> {
         let milestones = store
             .assignment_milestone_count(form.assignment_id)
@@ -356,7 +349,10 @@ pub mod inner {
             .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
         let report =
             NewReport::parse(&form, milestones).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        match store.add_report(&report, now).await {
+        match store
+            .add_report_backdating(&report, now, backdate_days)
+            .await
+        {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(newest)) => Err(AppError::Conflict {
                 message: "提交失败：在您填写期间已有他人提交了更新的进展报告，请查看后再提交。"

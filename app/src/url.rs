@@ -43,9 +43,74 @@ pub fn rfc5987(s: &str) -> String {
     utf8_percent_encode(s, ATTR_CHAR).to_string()
 }
 
+/// The origin of an absolute `http(s)` URL as browsers send it in `Origin`:
+/// `scheme://host[:port]`, lower-case, the default port (80, 443) left out. `None` for
+/// anything else (no scheme, userinfo, an empty or odd host).
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let authority = authority.to_ascii_lowercase();
+    let (host, port) = match authority.rsplit_once(':') {
+        // An IPv6 literal without a port: `[::1]`.
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (authority.as_str(), None),
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c))
+    {
+        return None;
+    }
+    match port {
+        Some(p) if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) => None,
+        Some(p) if p == default_port => Some(format!("{scheme}://{host}")),
+        Some(p) => Some(format!("{scheme}://{host}:{p}")),
+        None => Some(format!("{scheme}://{host}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://Sanzhi.Example:443/x").as_deref(),
+            Some("https://sanzhi.example")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(origin_of("http://[::1]").as_deref(), Some("http://[::1]"));
+        assert_eq!(
+            origin_of("http://[::1]:8080/").as_deref(),
+            Some("http://[::1]:8080")
+        );
+        for bad in [
+            "null",
+            "ftp://x",
+            "http://",
+            "http://u@evil.example",
+            "http://a b",
+            "http://x:",
+            "http://x:8o",
+            "//x",
+        ] {
+            assert_eq!(origin_of(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_three_sets() {

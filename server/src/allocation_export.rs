@@ -5,7 +5,8 @@
 //!   on the as-of day (default: as the tracking pages — the demo day when demo data is loaded,
 //!   else today). 404 for an unknown plan, 400 for a bad `as_of`, errors as JSON [`AppError`].
 //!
-//! Access: any signed-in user (the gate refuses anonymous requests; checked here again).
+//! Access: any signed-in user, checked here (401 without one) whatever the gate in front did.
+//! The route takes no body.
 
 use app::error::AppError;
 use app::state::AppState;
@@ -53,12 +54,11 @@ async fn export_allocation(
     Path(code): Path<String>,
     params: Result<Query<AllocationParams>, QueryRejection>,
 ) -> Response {
-    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    if let Err(denied) = sanzhi_domain::authorize(user.as_ref(), &sanzhi_domain::Action::Read) {
-        return error(denied.into());
+    if let Err(e) =
+        app::auth::inner::require_in_route(&state.store, &session, sanzhi_domain::Action::Read)
+            .await
+    {
+        return error(e);
     }
     let Query(params) = match params {
         Ok(p) => p,

@@ -9,7 +9,10 @@
 //!   written. A token may write readings only of the plans it was issued for.
 //! - `/api/v1/tokens`: an admin, signed in with the browser session (never with a token),
 //!   issues, lists and revokes tokens. The secret is shown once and stored only as its
-//!   SHA-256 hash.
+//!   SHA-256 hash. A token may be issued to expire (`expires_at` or `expires_in_days`); an
+//!   expired token is refused with 401 `token_expired`. When a token was last used is kept
+//!   (`last_used_at`), written at most once a minute per token and never at the cost of the
+//!   request (see [`record_use`]).
 //! - `GET /api/v1/openapi.json` (public): the OpenAPI document, generated from this module.
 //!
 //! Every answer that is not a success is `{"code": "<stable_code>", "message": "<中文>"}`
@@ -24,7 +27,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, MethodRouter};
 use axum::{Json, Router};
-use sanzhi_domain::chrono::{DateTime, NaiveDate, Utc};
+use sanzhi_domain::chrono::{DateTime, Duration, NaiveDate, Utc};
 use sanzhi_domain::{Deadline, PlaceKind, ReadingInput, ReadingKey, ReadingSource, Status, User};
 use sanzhi_store::{ReadingFilter, Store, TrackScope};
 use serde::{Deserialize, Serialize};
@@ -93,11 +96,13 @@ fn only(r: MethodRouter<AppState>) -> MethodRouter<AppState> {
 /// Every error of the API.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApiError {
-    /// Stable, snake_case: `unauthorized`, `invalid_token`, `token_revoked`, `forbidden`,
-    /// `not_found`, `plan_not_found`, `unit_not_found`, `token_not_found`, `invalid_query`,
-    /// `invalid_json`, `invalid_body`, `invalid_readings`, `invalid_token_request`,
-    /// `session_required`, `cross_site`, `method_not_allowed`, `payload_too_large`,
-    /// `internal`, ….
+    /// Stable, snake_case: `unauthorized`, `invalid_token`, `token_revoked`, `token_expired`,
+    /// `forbidden`, `not_found`, `plan_not_found`, `unit_not_found`, `token_not_found`,
+    /// `invalid_query`, `invalid_year`, `unknown_indicator`, `invalid_as_of`, `invalid_json`,
+    /// `invalid_body`, `invalid_readings`, `batch_too_large`, `invalid_token_request`,
+    /// `invalid_expiry`, `invalid_path`, `invalid_cookie`, `session_required`, `cross_site`,
+    /// `method_not_allowed`,
+    /// `payload_too_large`, `unsupported_media_type`, `internal`, ….
     pub code: String,
     /// What went wrong, in Chinese, to show as it is.
     pub message: String,
@@ -215,30 +220,30 @@ pub struct ApiToken {
     pub plans: Vec<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
-    /// When it was revoked; `null` while it is valid.
+    /// When it was revoked; `null` while it is not.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working; `null`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was last used successfully; `null`: never. Recorded at most once a minute,
+    /// so it may be up to a minute behind.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Neither revoked nor expired: it works now.
     pub active: bool,
 }
 
-type TokenRow = (
-    i64,
-    String,
-    Vec<String>,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
-
-impl From<TokenRow> for ApiToken {
-    fn from((id, name, plans, created_by, created_at, revoked_at): TokenRow) -> Self {
+impl From<sanzhi_store::ApiTokenRecord> for ApiToken {
+    fn from(r: sanzhi_store::ApiTokenRecord) -> Self {
+        let expired = r.expires_at.is_some_and(|at| at <= Utc::now());
         ApiToken {
-            id,
-            name,
-            plans,
-            created_by,
-            created_at,
-            active: revoked_at.is_none(),
-            revoked_at,
+            id: r.id,
+            name: r.name,
+            plans: r.plans,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            active: r.revoked_at.is_none() && !expired,
+            revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
         }
     }
 }
@@ -312,25 +317,112 @@ pub(crate) async fn caller(
         if !token.starts_with(TOKEN_PREFIX) || token.len() != TOKEN_PREFIX.len() + TOKEN_CHARS {
             return Err(invalid());
         }
+        let hash = hash_token(token);
         let row = state
             .store
-            .api_token_by_hash(&hash_token(token))
+            .api_token_by_hash(&hash)
             .await
             .map_err(internal)?;
+        let now = Utc::now();
         return match row.map(ApiToken::from) {
             None => Err(invalid()),
-            Some(t) if !t.active => Err(error(
+            Some(t) if t.revoked_at.is_some() => Err(error(
                 StatusCode::UNAUTHORIZED,
                 "token_revoked",
                 "API 令牌已被吊销",
             )),
-            Some(t) => Ok(Caller::Token(t)),
+            Some(ApiToken {
+                expires_at: Some(at),
+                ..
+            }) if at <= now => Err(error(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                format!(
+                    "API 令牌已于 {} 过期，请系统管理员签发新的令牌",
+                    china_time(at)
+                ),
+            )),
+            Some(t) => {
+                record_use(&state.store, &t, &hash, now).await;
+                Ok(Caller::Token(t))
+            }
         };
     }
     match app::auth::inner::user_of_session(&state.store, session).await {
         Ok(Some(user)) => Ok(Caller::User(user)),
         Ok(None) => Err(unauthorized()),
         Err(e) => Err(app_error(e)),
+    }
+}
+
+/// A time as people in Quzhou read it: China Standard Time (UTC+8), to the minute.
+fn china_time(t: DateTime<Utc>) -> String {
+    (t + Duration::hours(8))
+        .format("%Y-%m-%d %H:%M（北京时间）")
+        .to_string()
+}
+
+/// A token's last use is written at most this often (per token).
+pub const LAST_USED_EVERY: Duration = Duration::seconds(60);
+
+/// How long a request waits for its token's last use to be written before it goes on
+/// without (the write goes on in the background).
+const LAST_USED_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Whether this process may try to write the last use of the token with this hash now: at
+/// most one try per token per [`LAST_USED_EVERY`], successful or not — so that a database
+/// that stays busy gets one waiting write per token, not one per request (each would hold a
+/// connection of the pool while it waits).
+fn may_try_recording(token_hash: &str) -> bool {
+    use std::collections::hash_map::Entry;
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+    static TRIED: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+    let every = std::time::Duration::from_secs(LAST_USED_EVERY.num_seconds().unsigned_abs());
+    let now = Instant::now();
+    let mut tried = TRIED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if tried.len() > 10_000 {
+        tried.retain(|_, at| now.duration_since(*at) < every);
+    }
+    match tried.entry(token_hash.to_owned()) {
+        Entry::Occupied(e) if now.duration_since(*e.get()) < every => false,
+        Entry::Occupied(mut e) => {
+            e.insert(now);
+            true
+        }
+        Entry::Vacant(e) => {
+            e.insert(now);
+            true
+        }
+    }
+}
+
+/// Records that `t` was used at `now` — unless the token already says it was used within
+/// [`LAST_USED_EVERY`], which costs nothing (the row was just read), or this process tried
+/// within that time ([`may_try_recording`]). The write is a single conditional UPDATE
+/// (another request or app server that wrote it meanwhile makes it a no-op). It never fails
+/// or holds up the request: it runs as its own task, the request waits for it at most
+/// [`LAST_USED_WAIT`], and a failure (a busy database, …) is logged as a warning.
+async fn record_use(store: &Store, t: &ApiToken, token_hash: &str, now: DateTime<Utc>) {
+    if t.last_used_at.is_some_and(|at| now - at < LAST_USED_EVERY) || !may_try_recording(token_hash)
+    {
+        return;
+    }
+    let store = store.clone();
+    let id = t.id;
+    let write = tokio::spawn(async move {
+        if let Err(e) = store.api_token_touch(id, now, LAST_USED_EVERY).await {
+            tracing::warn!(token = id, error = %e, busy = e.is_busy(), "api token: last use not recorded");
+        }
+    });
+    if tokio::time::timeout(LAST_USED_WAIT, write).await.is_err() {
+        tracing::warn!(
+            token = id,
+            "api token: recording the last use is slow; not waiting for it"
+        );
     }
 }
 
@@ -566,6 +658,7 @@ pub struct ReadingList {
 pub struct AsOfParams {
     /// The day to compute statuses for, `YYYY-MM-DD`; default today (the demo day when demo
     /// reports are stored).
+    #[param(format = Date, example = "2019-12-31")]
     pub as_of: Option<String>,
 }
 
@@ -573,6 +666,7 @@ pub struct AsOfParams {
 #[into_params(parameter_in = Query)]
 pub struct ReadingParams {
     /// One year (2015–2025); default every year.
+    #[param(minimum = 2015, maximum = 2025)]
     pub year: Option<i32>,
     /// An indicator code, or a code prefix ending in `.` (`water.`).
     pub indicator: Option<String>,
@@ -596,7 +690,7 @@ async fn openapi() -> Response {
     tag = "plans",
     responses(
         (status = 200, description = "全部方案", body = PlanList),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
 )]
@@ -649,10 +743,11 @@ fn deadline_kind(d: &Deadline) -> &'static str {
     get,
     path = "/api/v1/plans/{code}/items",
     tag = "plans",
-    params(("code" = String, Path, description = "方案代码：water、air、soil")),
+    params(("code" = String, Path, description = "方案代码：water、air、soil", example = "water")),
     responses(
         (status = 200, description = "方案的全部工作事项", body = ItemList),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 400, description = "路径含控制字符等，在路由之前即被拒绝（invalid_path）", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 404, description = "没有该方案", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
@@ -719,11 +814,11 @@ async fn as_of_day(store: &Store, asked: Option<&str>) -> Result<(NaiveDate, boo
     get,
     path = "/api/v1/plans/{code}/assignments",
     tag = "tracking",
-    params(("code" = String, Path, description = "方案代码：water、air、soil"), AsOfParams),
+    params(("code" = String, Path, description = "方案代码：water、air、soil", example = "air"), AsOfParams),
     responses(
         (status = 200, description = "方案的全部分工及其截至某日的状态", body = AssignmentList),
-        (status = 400, description = "as_of 不是日期", body = ApiError),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 400, description = "as_of 不是日期（invalid_as_of、invalid_query），或路径含控制字符等（invalid_path）", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 404, description = "没有该方案", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
@@ -772,11 +867,11 @@ async fn assignments(
     get,
     path = "/api/v1/units/{unit}/overdue",
     tag = "tracking",
-    params(("unit" = String, Path, description = "单位名称，如“开化县政府”"), AsOfParams),
+    params(("unit" = String, Path, description = "单位名称，如“开化县政府”", example = "开化县政府"), AsOfParams),
     responses(
         (status = 200, description = "单位截至某日逾期的分工", body = OverdueList),
-        (status = 400, description = "as_of 不是日期", body = ApiError),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 400, description = "as_of 不是日期（invalid_as_of、invalid_query），或路径含控制字符等（invalid_path）", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 404, description = "没有该单位", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
@@ -839,7 +934,7 @@ fn place_kind(k: PlaceKind) -> &'static str {
     tag = "readings",
     responses(
         (status = 200, description = "指标目录及各指标的监测地点", body = IndicatorList),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
 )]
@@ -876,7 +971,7 @@ async fn indicators(
     responses(
         (status = 200, description = "符合条件的读数", body = ReadingList),
         (status = 400, description = "查询参数无效", body = ApiError),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
 )]
@@ -959,19 +1054,26 @@ async fn list_readings(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PushReading {
     /// An indicator code (`pm25`, `water.nh3n`, …) or its Chinese name.
+    #[schema(min_length = 1, example = "pm25")]
     pub indicator: String,
     /// A place of the indicator's kind (see `/api/v1/indicators`).
+    #[schema(min_length = 1)]
     pub place: String,
+    #[schema(minimum = 2015, maximum = 2025)]
     pub year: i32,
+    #[schema(minimum = 1, maximum = 12)]
     pub month: u32,
+    /// Not negative, and at most the indicator's `max_plausible`.
+    #[schema(minimum = 0)]
     pub value: f64,
-    /// Valid daily values behind a monthly mean.
-    #[schema(required = false)]
+    /// Valid daily values behind a monthly mean (at most the days of the month).
+    #[schema(required = false, minimum = 0, maximum = 31)]
     pub valid_days: Option<u32>,
     /// A provisional value (default false).
     #[schema(required = false)]
     pub provisional: Option<bool>,
-    #[schema(required = false)]
+    /// At most 500 characters.
+    #[schema(required = false, max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -1083,9 +1185,11 @@ fn row_input(index: usize, row: &Value, problems: &mut Vec<FieldError>) -> Optio
     responses(
         (status = 200, description = "已写入：新增、替换、未变的条数", body = PushResult),
         (status = 400, description = "请求体不是 JSON 数组", body = ApiError),
-        (status = 401, description = "未提供或无效的令牌", body = ApiError),
-        (status = 403, description = "令牌无权写入某些指标所属方案的读数；未写入任何读数", body = ApiError),
-        (status = 422, description = "有读数无效（errors 列出每条：index、field、reason）；未写入任何读数", body = ApiError),
+        (status = 401, description = "未提供令牌或会话，或令牌无效、已吊销、已过期（code：unauthorized、invalid_token、token_revoked、token_expired）", body = ApiError),
+        (status = 403, description = "无权写入任何方案的读数（只读令牌等；不读取请求体），或无权写入某些指标所属方案的读数；未写入任何读数", body = ApiError),
+        (status = 413, description = "请求体超过上限", body = ApiError),
+        (status = 415, description = "请求体不是 application/json", body = ApiError),
+        (status = 422, description = "有读数无效（errors 列出每条：index、field、reason），或一次超过 10000 条；未写入任何读数", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
 )]
@@ -1094,10 +1198,30 @@ async fn push_readings(
     session: Session,
     headers: HeaderMap,
     verified: Option<axum::Extension<VerifiedToken>>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: axum::body::Body,
 ) -> Result<Json<PushResult>, Response> {
     let who = caller(&state, &session, &headers, verified).await?;
-    let Json(body) = body.map_err(|r| json_rejection(&r))?;
+    // Whether the caller may write readings of any plan at all, before a byte of the body is
+    // read: a read-only token (or a user who may not write readings) never gets a body
+    // buffered or parsed. Which plans the rows need is checked after parsing, below.
+    let may_write = match &who {
+        Caller::Token(t) => !t.plans.is_empty(),
+        Caller::User(u) => PLANS.iter().any(|plan| {
+            sanzhi_domain::authorize(Some(u), &sanzhi_domain::Action::WriteReadings { plan })
+                .is_ok()
+        }),
+    };
+    if !may_write {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            match &who {
+                Caller::Token(_) => "此 API 令牌只能读取，不能推送读数；未写入任何读数",
+                Caller::User(_) => "当前账号无权写入读数；未写入任何读数",
+            },
+        ));
+    }
+    let body = read_json(&headers, body, state.upload_limit.min(MAX_PUSH_BYTES)).await?;
     let Value::Array(rows) = body else {
         return Err(error(
             StatusCode::BAD_REQUEST,
@@ -1205,18 +1329,166 @@ async fn push_readings(
     }))
 }
 
+/// Reads a JSON body of at most `limit` bytes, as the `Json` extractor would (415 without a
+/// JSON content type, 413 over the limit, 400 for JSON that does not parse) — but only when
+/// the handler asks, after its checks.
+async fn read_json(
+    headers: &HeaderMap,
+    mut body: axum::body::Body,
+    limit: usize,
+) -> Result<Value, Response> {
+    use axum::body::HttpBody;
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        });
+    if !json_type {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求体应为 JSON（Content-Type: application/json）",
+        ));
+    }
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "请求体过大：超过 {} KB 的上限；请分批推送（每批至多 {MAX_BATCH} 条）",
+                limit / 1024
+            ),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("请求体未能完整读取：{e}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("请求体不是有效的 JSON：{e}"),
+        )
+    })
+}
+
 // ---- Tokens ----
 
 /// A token to issue.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// Who uses it, e.g. “市监测站数据平台” (1–60 characters).
+    /// Who uses it, e.g. “市监测站数据平台” (1–60 characters, not only spaces).
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = r"\S",
+        example = "市监测站数据平台"
+    )]
     pub name: String,
     /// The plans whose readings it may push: a subset of `water`, `air`, `soil`; empty or
     /// absent: read only.
     #[serde(default)]
-    #[schema(required = false)]
+    #[schema(required = false, inline, value_type = Vec<TokenPlan>)]
     pub plans: Vec<String>,
+    /// When it stops working, RFC 3339 (`2027-01-01T00:00:00+08:00`); must be in the future
+    /// and at most 3650 days away. Give this or `expires_in_days`, not both; neither: it
+    /// never expires.
+    #[serde(default)]
+    #[schema(required = false, format = DateTime)]
+    pub expires_at: Option<String>,
+    /// It stops working this many days (1–3650) after it is issued.
+    #[serde(default)]
+    #[schema(required = false, minimum = 1, maximum = 3650)]
+    pub expires_in_days: Option<i64>,
+}
+
+/// A plan a token may push readings for (documentation only: the request takes strings,
+/// and names every bad one).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenPlan {
+    Water,
+    Air,
+    Soil,
+}
+
+/// The longest a token may be issued for.
+pub const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// When a token asked for at `now` expires (`None`: never), or why the request is refused
+/// (400 `invalid_expiry`), in Chinese.
+fn token_expiry(req: &TokenRequest, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    let at = req
+        .expires_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let expires = match (at, req.expires_in_days) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err("expires_at 与 expires_in_days 只能填写其中一个".to_owned())
+        }
+        (Some(text), None) => {
+            let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
+                format!(
+                    "到期时间“{text}”无效：应为 RFC 3339 格式的时间，如 2027-01-01T00:00:00+08:00"
+                )
+            })?;
+            let at = parsed.with_timezone(&Utc);
+            if at <= now {
+                return Err(format!(
+                    "到期时间 {} 已经过去，不能签发已过期的令牌；请填写将来的时间",
+                    china_time(at)
+                ));
+            }
+            at
+        }
+        (None, Some(days)) => {
+            if days < 1 {
+                return Err(format!(
+                    "有效天数 expires_in_days 应至少为 1（现为 {days}，到期时间已经过去），不能签发已过期的令牌"
+                ));
+            }
+            if days > MAX_TOKEN_DAYS {
+                return Err(format!(
+                    "有效天数 expires_in_days 至多为 {MAX_TOKEN_DAYS}（现为 {days}）"
+                ));
+            }
+            now + Duration::days(days)
+        }
+    };
+    if expires > now + Duration::days(MAX_TOKEN_DAYS) {
+        return Err(format!(
+            "到期时间 {} 太远：令牌的有效期至多为 {MAX_TOKEN_DAYS} 天",
+            china_time(expires)
+        ));
+    }
+    Ok(Some(expires))
 }
 
 /// An issued token: the secret is in `token`, shown this once and never again.
@@ -1241,9 +1513,12 @@ pub struct TokenList {
     request_body = TokenRequest,
     responses(
         (status = 201, description = "已签发；令牌明文仅此一次返回", body = TokenCreated),
+        (status = 400, description = "请求体不是有效的 JSON（invalid_json），或到期时间无效、已经过去、太远（invalid_expiry）", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "不是系统管理员，或用 API 令牌调用，或跨站请求", body = ApiError),
-        (status = 422, description = "名称或方案无效", body = ApiError),
+        (status = 413, description = "请求体超过上限", body = ApiError),
+        (status = 415, description = "请求体不是 application/json", body = ApiError),
+        (status = 422, description = "名称或方案无效（invalid_token_request），或字段类型不对（invalid_body）", body = ApiError),
         (status = 500, description = "服务器错误", body = ApiError),
     )
 )]
@@ -1287,6 +1562,9 @@ async fn create_token(
             problems,
         ));
     }
+    let now = Utc::now();
+    let expires_at = token_expiry(&req, now)
+        .map_err(|message| error(StatusCode::BAD_REQUEST, "invalid_expiry", message))?;
     let token = new_token();
     let row = state
         .store
@@ -1294,13 +1572,14 @@ async fn create_token(
             name,
             &hash_token(&token),
             &plans,
+            expires_at,
             &app::auth::signature(&user),
-            Utc::now(),
+            now,
         )
         .await
         .map_err(internal)?;
     let info = ApiToken::from(row);
-    tracing::info!(token = info.id, name = %info.name, "api token issued");
+    tracing::info!(token = info.id, name = %info.name, expires_at = ?info.expires_at, "api token issued");
     Ok((StatusCode::CREATED, Json(TokenCreated { token, info })))
 }
 
@@ -1336,6 +1615,7 @@ async fn list_tokens(
     params(("id" = i64, Path, description = "令牌编号")),
     responses(
         (status = 200, description = "已吊销（已吊销的令牌原样返回）", body = ApiToken),
+        (status = 400, description = "路径含控制字符等，在路由之前即被拒绝（invalid_path）", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "不是系统管理员，或用 API 令牌调用，或跨站请求", body = ApiError),
         (status = 404, description = "没有该令牌", body = ApiError),
@@ -1474,6 +1754,15 @@ mod tests {
         }
         assert_eq!(hash_token(&a).len(), 64);
         assert_ne!(hash_token(&a), hash_token(&b));
+    }
+
+    #[test]
+    fn the_last_use_is_tried_once_a_minute_per_token() {
+        let a = hash_token(&new_token());
+        let b = hash_token(&new_token());
+        assert!(may_try_recording(&a));
+        assert!(!may_try_recording(&a), "not again within the minute");
+        assert!(may_try_recording(&b), "another token");
     }
 
     #[test]

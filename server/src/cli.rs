@@ -28,7 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Migrate, seed an empty database, and serve the web app (the default).
     Serve {
-        /// Also load generated demo progress reports (labelled as demo) if none are loaded.
+        /// Also load generated demo progress reports (labelled as demo) if none are loaded,
+        /// and (re)activate the demo accounts with new printed passwords. Refused on a
+        /// database with real data (a non-demo report or account).
         #[arg(long)]
         demo: bool,
     },
@@ -292,6 +294,13 @@ fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOpti
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = open(&settings).await?;
+    // Before anything is written (the seed included): `--demo` on real data changes nothing.
+    if demo {
+        if let Some(why) = crate::demo::refusal(&store).await? {
+            store.close().await;
+            anyhow::bail!(why);
+        }
+    }
     if settings.seed.on_empty_start && store.plan_count().await? == 0 {
         let report = seed(&store, &settings.seed.dir).await?;
         tracing::info!(?report, "first start: seed loaded");
@@ -328,6 +337,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         secure_cookies: settings.server.secure_cookies,
         public_overview: settings.server.public_overview,
         caches: Default::default(),
+        security: std::sync::Arc::new(settings.security()?),
     };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");

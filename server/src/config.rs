@@ -14,6 +14,13 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub site: SiteSettings,
     pub log: LogSettings,
+    pub reports: ReportSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportSettings {
+    /// A report dated more than this many days before it is made is marked 补报.
+    pub backdate_days: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -26,6 +33,11 @@ pub struct ServerSettings {
     pub secure_cookies: bool,
     /// Let anonymous visitors read 总览 (off by default).
     pub public_overview: bool,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: String,
+    /// The addresses the site is served at (`https://sanzhi.example`, comma-separated); writes
+    /// from any other origin are refused. Empty: the request's own host.
+    pub public_origins: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -79,6 +91,8 @@ addr = "127.0.0.1:3000"
 upload_max_mb = 64
 secure_cookies = false
 public_overview = false
+trusted_proxies = ""
+public_origins = ""
 
 [database]
 url = "sqlite:data/sanzhi.db"
@@ -94,6 +108,9 @@ output_name = "sanzhi"
 [log]
 format = "pretty"
 filter = "info,sqlx=warn,tower_http=info"
+
+[reports]
+backdate_days = 7
 "#;
 
 impl Settings {
@@ -117,6 +134,42 @@ impl Settings {
             }
         }
         builder.build()?.try_deserialize()
+    }
+}
+
+impl Settings {
+    /// The security settings, checked: a bad proxy address or origin is an error naming it.
+    pub fn security(&self) -> anyhow::Result<app::state::Security> {
+        let list = |s: &str| -> Vec<String> {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut trusted_proxies = Vec::new();
+        for p in list(&self.server.trusted_proxies) {
+            trusted_proxies.push(
+                p.parse()
+                    .map_err(|_| anyhow::anyhow!("server.trusted_proxies：“{p}”不是 IP 地址"))?,
+            );
+        }
+        let mut public_origins = Vec::new();
+        for o in list(&self.server.public_origins) {
+            public_origins.push(app::url::origin_of(&o).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "server.public_origins：“{o}”应为 http(s)://主机[:端口]，如 https://sanzhi.example"
+                )
+            })?);
+        }
+        if !(0..=3650).contains(&self.reports.backdate_days) {
+            anyhow::bail!("reports.backdate_days：应为 0–3650 天");
+        }
+        Ok(app::state::Security {
+            trusted_proxies,
+            public_origins,
+            backdate_days: self.reports.backdate_days,
+        })
     }
 }
 

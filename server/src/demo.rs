@@ -104,6 +104,7 @@ fn with_reviews(t: &Tracked, reports: Vec<NewReport>) -> Vec<(NewReport, Option<
         reviewer: DEMO_REPORTER.to_owned(),
         reviewed_on: day(on, 2 + rng.below(9) as i64),
         is_demo: true,
+        accepts_claimed_day: false,
     };
     let mut out = Vec::new();
     let waiting_from = NaiveDate::from_ymd_opt(LAST_DAY.0, 11, 20);
@@ -244,6 +245,30 @@ fn reports_for(t: &Tracked, start: NaiveDate, monthly_notes: bool) -> Vec<NewRep
     out.retain(|r| r.reported_on >= start && r.reported_on <= last);
     out.sort_by_key(|r| r.reported_on);
     out
+}
+
+/// Why `sanzhi serve --demo` must not start on this database, in Chinese; `None` when it may
+/// (a fresh database, or one that only ever held demo data). `--demo` re-activates the demo
+/// accounts (an admin among them) and prints their new passwords: on a database with real
+/// data — any progress report not marked demo, or any account not marked demo — that would
+/// open it to whoever reads the console.
+pub async fn refusal(store: &Store) -> Result<Option<String>, StoreError> {
+    let (reports, users) = store.real_data_counts().await?;
+    if reports == 0 && users == 0 {
+        return Ok(None);
+    }
+    let mut what = Vec::new();
+    if reports > 0 {
+        what.push(format!("{reports} 条真实（非演示）进展报告"));
+    }
+    if users > 0 {
+        what.push(format!("{users} 个真实（非演示）账号"));
+    }
+    Ok(Some(format!(
+        "拒绝以 --demo 启动：数据库中已有真实数据（{}）。--demo 会重新启用演示账号（含系统管理员）并打印其密码，\
+         只能用于新建的或只有演示数据的数据库。数据库未作任何改动；请去掉 --demo 启动，或为演示另建一个数据库（DATABASE_URL）。",
+        what.join("、")
+    )))
 }
 
 /// Replaces the demo reports with a fresh, deterministic set. Real reports are untouched.

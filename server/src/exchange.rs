@@ -9,15 +9,19 @@
 //! - `GET /api/readings/template.csv` → a header and three example rows.
 //! - `GET /api/indicators.csv` → the indicator catalogue with its places.
 //!
-//! Access: every route needs a signed-in user (the gate); the import needs a coordinator of
-//! every plan the file's indicators belong to, or an admin.
+//! Access: every route checks its caller itself (the gate in front is a second line only):
+//! reads need a signed-in user (401 without one), the audit trail an admin, and the import a
+//! coordinator of every plan the file's indicators belong to, or an admin. An upload is read
+//! only once its caller may import: until then not a byte of the body is taken (a refused
+//! caller gets 401/403 at once, never 413), and a body that says up front it is over the limit
+//! is refused unread.
 
 use app::error::AppError;
 use app::readings::ImportOutcome;
 use app::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -46,36 +50,87 @@ fn error(status: StatusCode, e: AppError) -> Response {
     (status, Json(e)).into_response()
 }
 
+/// An error with the status it stands for (401 for `Unauthorized`, 403 for `Forbidden`, …).
+pub(crate) fn refusal(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error(status, e)
+}
+
+/// The signed-in user that may do `action`, checked here in the route whatever the gate did;
+/// or the refusal to send (401 without a user, 403 when the role may not).
+pub(crate) async fn caller(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    action: sanzhi_domain::Action<'_>,
+) -> Result<sanzhi_domain::User, Response> {
+    app::auth::inner::require_in_route(&state.store, session, action)
+        .await
+        .map_err(refusal)
+}
+
+/// Why an upload was not read.
+pub(crate) enum UploadError {
+    /// Over the limit: 413.
+    TooLarge,
+    /// Broken off, or otherwise unreadable.
+    Unreadable(BytesRejection),
+}
+
+/// The body of an upload, read only now — after the caller was checked — and at most `limit`
+/// bytes (the route's `DefaultBodyLimit`, which must be the same): a body whose
+/// `Content-Length` is over the limit is refused without reading any of it, one without a
+/// length once the limit is passed.
+pub(crate) async fn read_upload(request: Request, limit: usize) -> Result<Bytes, UploadError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(UploadError::TooLarge);
+    }
+    Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                UploadError::TooLarge
+            } else {
+                UploadError::Unreadable(rejection)
+            }
+        })
+}
+
 async fn import_readings(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     Query(params): Query<ImportParams>,
-    body: Result<Bytes, BytesRejection>,
+    // The raw request, not the body as bytes: an extractor would read the whole upload
+    // before the caller is checked.
+    request: Request,
 ) -> Response {
     // Who imports: a coordinator (of every plan in the file) or an admin; checked before the
     // body is read, and again per plan once the file is parsed.
-    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
+    let user = match caller(&state, &session, sanzhi_domain::Action::Read).await {
         Ok(u) => u,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(refused) => return refused,
     };
-    let may_write_any = sanzhi_domain::access::may_write_some_readings(user.as_ref());
-    let Some(user) = user.filter(|_| may_write_any) else {
+    if !sanzhi_domain::access::may_write_some_readings(Some(&user)) {
         return error(
             StatusCode::FORBIDDEN,
             AppError::Forbidden("只有方案协调员或系统管理员可以导入读数".to_owned()),
         );
-    };
+    }
     let by = app::auth::signature(&user);
-    let body = match body {
+    let body = match read_upload(request, state.upload_limit).await {
         Ok(b) => b,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+        Err(UploadError::TooLarge) => {
             let mb = state.upload_limit as f64 / (1024.0 * 1024.0);
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 AppError::BadRequest(format!("file：文件超过上限 {mb:.0} MB，请分成几个文件导入")),
             );
         }
-        Err(rejection) => {
+        Err(UploadError::Unreadable(rejection)) => {
             return error(
                 rejection.status(),
                 AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
@@ -124,7 +179,14 @@ fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
-async fn export_readings(State(state): State<AppState>, Query(p): Query<ExportParams>) -> Response {
+async fn export_readings(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Query(p): Query<ExportParams>,
+) -> Response {
+    if let Err(refused) = caller(&state, &session, sanzhi_domain::Action::Read).await {
+        return refused;
+    }
     let filter = sanzhi_store::ReadingFilter {
         from_year: p.year.unwrap_or(*sanzhi_domain::reading::YEARS.start()),
         to_year: p.year.unwrap_or(*sanzhi_domain::reading::YEARS.end()),
@@ -146,8 +208,14 @@ async fn export_readings(State(state): State<AppState>, Query(p): Query<ExportPa
     }
 }
 
-/// The indicator catalogue with its places (anyone signed in: the gate).
-async fn export_indicators(State(state): State<AppState>) -> Response {
+/// The indicator catalogue with its places (anyone signed in).
+async fn export_indicators(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+) -> Response {
+    if let Err(refused) = caller(&state, &session, sanzhi_domain::Action::Read).await {
+        return refused;
+    }
     match state.store.reading_places().await {
         Ok(places) => csv_response("indicators.csv", sanzhi_exchange::indicators_csv(&places)),
         Err(e) => {
@@ -157,7 +225,11 @@ async fn export_indicators(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn template() -> Response {
+/// The template (anyone signed in).
+async fn template(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    if let Err(refused) = caller(&state, &session, sanzhi_domain::Action::Read).await {
+        return refused;
+    }
     csv_response(
         "readings-template.csv",
         format!("\u{feff}{}", sanzhi_exchange::template_csv()),
@@ -166,13 +238,8 @@ async fn template() -> Response {
 
 /// The whole audit trail as CSV, for admins.
 async fn export_audit(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
-    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
-        Ok(u) => u,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
-    };
-    if let Err(denied) = sanzhi_domain::authorize(user.as_ref(), &sanzhi_domain::Action::ReadAudit)
-    {
-        return error(StatusCode::FORBIDDEN, denied.into());
+    if let Err(refused) = caller(&state, &session, sanzhi_domain::Action::ReadAudit).await {
+        return refused;
     }
     let filter = sanzhi_store::AuditFilter {
         limit: i64::MAX,

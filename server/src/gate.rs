@@ -27,27 +27,37 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use tower_sessions::Session;
 
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split('/').next().unwrap_or(rest))
-}
-
-/// Whether a write comes from this site: `Origin` (or `Referer`) must name the request's
-/// `Host`. Requests with neither (curl, other servers) are not cross-site browser requests.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
+/// Whether a write comes from this site: the origin in `Origin` (or, without one, of the
+/// `Referer`) — scheme, host and port — must be one of `security.public_origins`, or when none
+/// are configured, the request's own `Host` with the scheme the site is served on (`https`
+/// when `secure_cookies` is on). Requests with neither header (curl, other servers) are not
+/// cross-site browser requests.
+pub fn same_origin(headers: &HeaderMap, security: &app::state::Security, https: bool) -> bool {
     let from = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|h| h.to_str().ok());
-    match from {
-        None => true,
-        Some("null") => false,
-        Some(url) => host_of(url) == Some(host),
+    let Some(from) = from else {
+        return true;
+    };
+    let Some(origin) = app::url::origin_of(from) else {
+        // `null`, or anything that is not an http(s) origin.
+        return false;
+    };
+    if !security.public_origins.is_empty() {
+        return security.public_origins.contains(&origin);
     }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let scheme = if https { "https" } else { "http" };
+    app::url::origin_of(&format!("{scheme}://{host}")).is_some_and(|own| own == origin)
+}
+
+/// A refusal for the log: method, path and why (never a body or a cookie).
+fn refused(path: &str, why: &'static str) {
+    tracing::warn!(security = why, %path, "refused");
 }
 
 pub async fn gate(
@@ -61,8 +71,8 @@ pub async fn gate(
         return api_v1_gate(&state, &session, req, next, &path).await;
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if writes && !same_origin(req.headers()) {
-        tracing::warn!(%path, "cross-site write refused");
+    if writes && !same_origin(req.headers(), &state.security, state.secure_cookies) {
+        refused(&path, "cross_site_write");
         return (
             StatusCode::FORBIDDEN,
             Json(AppError::Forbidden("跨站请求被拒绝".to_owned())),
@@ -104,6 +114,7 @@ pub async fn gate(
             next.run(req).await
         }
         Ok(None) if path.starts_with("/api/") => {
+            refused(&path, "not_signed_in");
             (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response()
         }
         Ok(None) => {
@@ -144,13 +155,16 @@ async fn api_v1_gate(
         };
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if writes && !same_origin(req.headers()) {
-        tracing::warn!(%path, "cross-site write refused");
+    if writes && !same_origin(req.headers(), &state.security, state.secure_cookies) {
+        refused(path, "cross_site_write");
         return api_v1::error(StatusCode::FORBIDDEN, "cross_site", "跨站请求被拒绝");
     }
     match app::auth::inner::user_of_session(&state.store, session).await {
         Ok(Some(_)) => next.run(req).await,
-        Ok(None) => api_v1::unauthorized(),
+        Ok(None) => {
+            refused(path, "not_signed_in");
+            api_v1::unauthorized()
+        }
         Err(e) => {
             tracing::error!(error = %e, "session read");
             api_v1::error(
@@ -176,27 +190,76 @@ mod tests {
 
     #[test]
     fn writes_must_come_from_this_site() {
+        let open = app::state::Security::default();
+        let same =
+            |pairs: &[(header::HeaderName, &str)]| same_origin(&headers(pairs), &open, false);
         let host = (header::HOST, "127.0.0.1:3000");
-        assert!(same_origin(&headers(std::slice::from_ref(&host))));
-        assert!(same_origin(&headers(&[
+        assert!(same(std::slice::from_ref(&host)));
+        assert!(same(&[
             host.clone(),
             (header::ORIGIN, "http://127.0.0.1:3000")
-        ])));
-        assert!(!same_origin(&headers(&[
+        ]));
+        assert!(!same(&[
             host.clone(),
             (header::ORIGIN, "https://evil.example")
-        ])));
-        assert!(!same_origin(&headers(&[
-            host.clone(),
-            (header::ORIGIN, "null")
-        ])));
-        assert!(same_origin(&headers(&[
+        ]));
+        assert!(!same(&[host.clone(), (header::ORIGIN, "null")]));
+        assert!(same(&[
             host.clone(),
             (header::REFERER, "http://127.0.0.1:3000/plans/water")
-        ])));
-        assert!(!same_origin(&headers(&[
-            host,
+        ]));
+        assert!(!same(&[
+            host.clone(),
             (header::REFERER, "http://127.0.0.1:3000.evil.example/x")
-        ])));
+        ]));
+        // The scheme and the port count, not the host alone.
+        assert!(!same(&[
+            host.clone(),
+            (header::ORIGIN, "https://127.0.0.1:3000")
+        ]));
+        assert!(!same(&[
+            host.clone(),
+            (header::ORIGIN, "http://127.0.0.1:3001")
+        ]));
+        assert!(!same(&[host.clone(), (header::ORIGIN, "http://127.0.0.1")]));
+        // Served over HTTPS: an http origin on the same host is another site.
+        let https =
+            |pairs: &[(header::HeaderName, &str)]| same_origin(&headers(pairs), &open, true);
+        let h = (header::HOST, "sanzhi.example");
+        assert!(https(&[
+            h.clone(),
+            (header::ORIGIN, "https://sanzhi.example")
+        ]));
+        assert!(https(&[
+            h.clone(),
+            (header::ORIGIN, "https://sanzhi.example:443")
+        ]));
+        assert!(!https(&[
+            h.clone(),
+            (header::ORIGIN, "http://sanzhi.example")
+        ]));
+        // Configured addresses decide, whatever Host says (a proxy may rewrite it).
+        let listed = app::state::Security {
+            public_origins: vec![
+                "https://sanzhi.example".into(),
+                "https://sz.gov.example".into(),
+            ],
+            ..Default::default()
+        };
+        let cfg =
+            |pairs: &[(header::HeaderName, &str)]| same_origin(&headers(pairs), &listed, false);
+        let internal = (header::HOST, "10.0.0.5:3000");
+        assert!(cfg(&[
+            internal.clone(),
+            (header::ORIGIN, "https://sz.gov.example")
+        ]));
+        assert!(!cfg(&[
+            internal.clone(),
+            (header::ORIGIN, "http://10.0.0.5:3000")
+        ]));
+        assert!(!cfg(&[
+            internal,
+            (header::ORIGIN, "https://sanzhi.example.evil.example")
+        ]));
     }
 }

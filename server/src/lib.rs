@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod exchange;
 pub mod gate;
+pub mod hardening;
 pub mod health;
 pub mod page_cache;
 pub mod plan_import;

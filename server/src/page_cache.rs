@@ -47,9 +47,9 @@ pub fn cacheable(path: &str) -> bool {
     )
 }
 
-/// The signed-in user the gate checked for this request (set by the gate, read here).
-#[derive(Debug, Clone)]
-pub struct GatedUser(pub User);
+/// The signed-in user the gate checked for this request (set by the gate, read here and by
+/// the server functions that render the page).
+pub use app::auth::GatedUser;
 
 /// The data version the gate read in the same statement as the user (when it did).
 #[derive(Debug, Clone, Copy)]

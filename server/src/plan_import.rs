@@ -4,7 +4,11 @@
 //! `&start_year=…&end_year=…&issued_on=YYYY-MM-DD&goals=…&columns={json}&unit_map={json}`
 //!
 //! - The body is the file itself (raw bytes, as `app::upload::post_file` sends it); .xlsx or
-//!   CSV is told from the content. Over `upload_limit` → 413 before anything is parsed.
+//!   CSV is told from the content. It is read only once the caller is known to be an admin
+//!   (anyone else gets 401/403 before a byte of it is taken). Over `upload_limit` → 413
+//!   before anything is parsed; a workbook that would expand too far (a zip bomb) is rejected
+//!   before it is opened. Messages never quote a cell whole (see
+//!   `sanzhi_exchange::clip_reason`).
 //! - The plan's header comes from the query: `code` (new or existing plan), `title`,
 //!   `short_name`, `doc_no` (may be empty), `owner` (a unit name or alias), `start_year`,
 //!   `end_year`, `issued_on` (empty: 1 January of the start year), `goals` (one paragraph a
@@ -17,14 +21,13 @@
 //! in a transaction that was rolled back), `committed` (200; when nothing differs nothing is
 //! written and `report.committed` is false), or `rejected` (422, nothing written) with every
 //! problem by row and column, the form's problems, unknown units and unknown headers.
-//! 403 unless the user is an admin; 400 for malformed mappings.
+//! 401 without a signed-in user, 403 unless the user is an admin; 400 for malformed mappings.
 
+use crate::exchange::{read_upload, UploadError};
 use app::error::AppError;
 use app::routes::plan_import::{ColumnView, FormProblem, PlanImportOutcome, UnknownUnitView};
 use app::state::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -98,15 +101,13 @@ async fn import_plan(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     query: Result<Query<PlanImportParams>, axum::extract::rejection::QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    // The raw request, not the body as bytes: an extractor would read the whole upload
+    // before the caller is checked.
+    request: Request,
 ) -> Response {
-    let user = match app::auth::inner::user_of_session(&state.store, &session).await {
+    let user = match crate::exchange::caller(&state, &session, sanzhi_domain::Action::Read).await {
         Ok(u) => u,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
-    };
-    let user = match user {
-        None => return error(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
-        Some(u) => u,
+        Err(refused) => return refused,
     };
     if let Err(denied) = sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::ManageUnits)
     {
@@ -124,9 +125,9 @@ async fn import_plan(
             )
         }
     };
-    let body = match body {
+    let body = match read_upload(request, table_limit(state.upload_limit)).await {
         Ok(b) => b,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+        Err(UploadError::TooLarge) => {
             let mb = table_limit(state.upload_limit) as f64 / (1024.0 * 1024.0);
             return error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -135,7 +136,7 @@ async fn import_plan(
                 )),
             );
         }
-        Err(rejection) => {
+        Err(UploadError::Unreadable(rejection)) => {
             return error(
                 rejection.status(),
                 AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
@@ -232,11 +233,22 @@ async fn import_plan(
     };
     let assembled = assemble(&header, &rows, &names, &index, &unit_map);
 
+    // The seed's messages quote cells too: none is sent back whole.
+    let clip = |s: &str| sanzhi_exchange::clip_reason(s).into_owned();
     let mut problems = table.problems.clone();
-    problems.extend(assembled.problems);
+    problems.extend(
+        assembled
+            .problems
+            .into_iter()
+            .map(|p| sanzhi_domain::RowProblem {
+                reason: clip(&p.reason),
+                column: clip(&p.column),
+                ..p
+            }),
+    );
     problems.sort_by_key(|p| p.row);
     let mut notes = table.notes.clone();
-    notes.extend(assembled.notes);
+    notes.extend(assembled.notes.iter().map(|n| clip(n)));
     let mut outcome = PlanImportOutcome {
         outcome: String::new(),
         format: table.format.clone(),
@@ -246,7 +258,7 @@ async fn import_plan(
             .into_iter()
             .map(|f| FormProblem {
                 field: f.field,
-                reason: f.reason,
+                reason: clip(&f.reason),
             })
             .collect(),
         problems,
@@ -255,7 +267,7 @@ async fn import_plan(
             .unknown_units
             .into_iter()
             .map(|u| UnknownUnitView {
-                phrase: u.phrase,
+                phrase: sanzhi_exchange::clip_cell(&u.phrase),
                 places: u.places,
             })
             .collect(),

@@ -26,6 +26,17 @@ pub fn build_router(state: AppState) -> Router {
 
 /// [`build_router`] with the page cache given (tests look into it).
 pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
+    assemble(state, pages, true)
+}
+
+/// For tests only: the router without its gate, to prove that every server function and
+/// route checks its caller itself (the gate is a second line, never the only one).
+#[doc(hidden)]
+pub fn build_router_ungated(state: AppState) -> Router {
+    assemble(state, Arc::default(), false)
+}
+
+fn assemble(state: AppState, pages: Arc<PageCache>, with_gate: bool) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
     let options = state.leptos_options.clone();
@@ -41,7 +52,18 @@ pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
     // The expiry is set at sign-in (8 hours, see app::auth::login): a session is written
     // when it changes, never on every request.
     .with_expiry(tower_sessions::Expiry::OnSessionEnd);
-    Router::new()
+    let hsts = state.secure_cookies;
+    // Static files have their own routes, which never render the app: a file that is not
+    // there is a bare 404.
+    let site_root = std::path::PathBuf::from(&*options.site_root);
+    let pkg = site_root.join(&*options.site_pkg_dir);
+    let fallback_state = state.clone();
+    let fallback_options = options.clone();
+    let not_found = leptos_axum::render_app_async_with_context(
+        move || provide_context(fallback_state.clone()),
+        move || shell(fallback_options.clone()),
+    );
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/livez", get(health::livez))
         .merge(crate::exchange::routes(upload_limit))
@@ -58,17 +80,36 @@ pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
             move || provide_context(page_state.clone()),
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .nest_service("/pkg", tower_http::services::ServeDir::new(pkg))
+        .route("/robots.txt", get(robots))
+        // Every other path is a page of the app (its own 404 page for unknown ones), behind
+        // the gate like every page.
+        .fallback(move |req: Request<Body>| not_found(req))
         .layer(axum::middleware::from_fn(server_fn_guard))
         .layer(axum::middleware::from_fn_with_state(
             (state.store.clone(), pages),
             crate::page_cache::page_cache,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
+        ));
+    let router = if with_gate {
+        router.layer(axum::middleware::from_fn_with_state(
             gate_state,
             crate::gate::gate,
         ))
+    } else {
+        router
+    };
+    router
         .layer(sessions)
+        .layer(axum::middleware::from_fn(
+            crate::hardening::one_session_cookie,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hsts,
+            crate::hardening::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::hardening::refuse_odd_paths,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -77,6 +118,14 @@ pub fn build_router_with(state: AppState, pages: Arc<PageCache>) -> Router {
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)
+}
+
+/// `public/robots.txt`, built in.
+async fn robots() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        include_str!("../../public/robots.txt"),
+    )
 }
 
 /// One span per request: method, path (never the query, which may carry tokens) and the

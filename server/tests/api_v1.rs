@@ -18,6 +18,11 @@ on_both_backends!(
     unknown_paths_and_methods_get_json_errors,
     responses_match_the_openapi_document,
     a_bad_token_is_refused_before_the_body_is_read,
+    a_read_only_token_is_refused_before_the_body_is_read,
+    tokens_expire_and_record_their_last_use,
+    an_expiry_in_the_past_is_refused,
+    recording_the_last_use_never_holds_up_a_read,
+    admins_see_the_tokens_on_the_accounts_page,
 );
 
 /// A made-up token with a body near the upload limit is refused as unauthorised (the gate
@@ -1158,4 +1163,445 @@ async fn responses_match_the_openapi_document(app: &TestApp) {
     let (status, body) = call(&app.client, Method::GET, url, None, None).await;
     assert_eq!(status, 403);
     conforms(&doc, "/api/v1/tokens", "get", status, &body);
+}
+
+// ---- Reading rights before the body, expiry and last use (security review) ----
+
+/// A token without any plan to write (and a user who may not write readings) is refused
+/// before the body is read: a body over the upload limit gets 403, not 413, and a body that
+/// never finishes arriving is not waited for.
+async fn a_read_only_token_is_refused_before_the_body_is_read(app: &TestApp) {
+    let (_, read_only) = issue(app, "只读大屏", &[]).await;
+    let big = format!("[{}0]", "0,".repeat(UPLOAD_LIMIT / 2 + 100_000));
+    assert!(big.len() > UPLOAD_LIMIT);
+    let url = format!("{}/api/v1/readings", app.base);
+    let resp = machine()
+        .post(url.clone())
+        .bearer_auth(&read_only)
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 403, "refused before the body is read");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "forbidden", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("只能读取"),
+        "{body}"
+    );
+    // A signed-in reporter may not write readings: the same, by session.
+    let resp = app
+        .client
+        .post(url.clone())
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 403);
+
+    // A body announced as 8 MiB of which only 64 KiB ever arrive: the answer comes at once
+    // (a handler that read the body first would wait for the rest).
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/readings HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {read_only}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        8 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream
+        .write_all(&vec![b' '; 64 * 1024])
+        .await
+        .expect("part of the body");
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("answered without waiting for the body")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(all_readings(app).await.is_empty());
+
+    // A token that may write still gets its body read (and refused over the limit).
+    let (_, water) = issue(app, "水质平台", &["water"]).await;
+    let resp = machine()
+        .post(url)
+        .bearer_auth(&water)
+        .header("content-type", "application/json")
+        .body(format!("[{}0]", "0,".repeat(UPLOAD_LIMIT)))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "payload_too_large", "{body}");
+}
+
+/// The token's record in the store, by id.
+async fn token_record(app: &TestApp, id: i64) -> sanzhi_store::ApiTokenRecord {
+    app.db
+        .store
+        .api_tokens()
+        .await
+        .expect("tokens")
+        .into_iter()
+        .find(|t| t.id == id)
+        .expect("token")
+}
+
+async fn tokens_expire_and_record_their_last_use(app: &TestApp) {
+    use sanzhi_domain::chrono::{DateTime, Duration, Utc};
+    let admin = app.client_for("t-admin").await;
+    let url = format!("{}/api/v1/tokens", app.base);
+    let before = Utc::now();
+    let (status, created) = call(
+        &admin,
+        Method::POST,
+        url.clone(),
+        None,
+        Some(&json!({ "name": "一天", "plans": ["air"], "expires_in_days": 1 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let secret = created["token"].as_str().expect("token").to_owned();
+    let expires: DateTime<Utc> = created["expires_at"]
+        .as_str()
+        .expect("expires_at")
+        .parse()
+        .expect("RFC 3339");
+    assert!(
+        expires >= before + Duration::days(1) && expires <= Utc::now() + Duration::days(1),
+        "{created}"
+    );
+    assert!(created["last_used_at"].is_null(), "{created}");
+    assert_eq!(created["active"], true);
+    // An explicit time is kept as given.
+    let (status, at) = call(
+        &admin,
+        Method::POST,
+        url.clone(),
+        None,
+        Some(&json!({ "name": "到年底", "expires_at": "2999-12-31T23:59:00+08:00" })),
+    )
+    .await;
+    assert_eq!(status, 400, "more than 3650 days away: {at}");
+    let far: DateTime<Utc> = (Utc::now() + Duration::days(30)).trunc_to_secs();
+    let (status, at) = call(
+        &admin,
+        Method::POST,
+        url.clone(),
+        None,
+        Some(&json!({ "name": "一个月", "expires_at": far.to_rfc3339() })),
+    )
+    .await;
+    assert_eq!(status, 201, "{at}");
+    assert_eq!(
+        at["expires_at"]
+            .as_str()
+            .expect("expires_at")
+            .parse::<DateTime<Utc>>()
+            .expect("time"),
+        far
+    );
+
+    // Not used yet: the list says so. A use records when.
+    assert!(token_record(app, id).await.last_used_at.is_none());
+    let used_from = Utc::now() - Duration::seconds(1);
+    let (status, _) = get_with(app, "/api/v1/plans", &secret).await;
+    assert_eq!(status, 200);
+    let first = token_record(app, id)
+        .await
+        .last_used_at
+        .expect("the use is recorded");
+    assert!(first >= used_from && first <= Utc::now(), "{first}");
+    let (_, list) = call(&admin, Method::GET, url.clone(), None, None).await;
+    let listed = list["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .find(|t| t["id"] == id)
+        .cloned()
+        .expect("listed");
+    assert_eq!(
+        listed["last_used_at"]
+            .as_str()
+            .expect("last_used_at")
+            .parse::<DateTime<Utc>>()
+            .expect("time"),
+        first,
+        "{listed}"
+    );
+    assert_eq!(listed["expires_at"], created["expires_at"], "{listed}");
+    // Used again within the minute: nothing is written.
+    let (status, _) = get_with(app, "/api/v1/indicators", &secret).await;
+    assert_eq!(status, 200);
+    assert_eq!(token_record(app, id).await.last_used_at, Some(first));
+    // The store writes at most once a minute, whoever asks.
+    let store = &app.db.store;
+    let minute = Duration::seconds(60);
+    assert!(!store
+        .api_token_touch(id, first + Duration::seconds(30), minute)
+        .await
+        .expect("touch"));
+    assert_eq!(token_record(app, id).await.last_used_at, Some(first));
+    let later = first + Duration::seconds(61);
+    assert!(store
+        .api_token_touch(id, later, minute)
+        .await
+        .expect("touch"));
+    assert_eq!(token_record(app, id).await.last_used_at, Some(later));
+
+    // A token past its expiry: 401 token_expired for reads and pushes, and its use is not
+    // recorded. (Stored directly: the API never issues one already expired.)
+    let expired_secret = format!("sz_{}", "E".repeat(32));
+    let now = Utc::now();
+    let expired = store
+        .api_token_create(
+            "过期",
+            &server::api_v1::hash_token(&expired_secret),
+            &["water".to_owned()],
+            Some(now - Duration::seconds(1)),
+            "test",
+            now - Duration::days(2),
+        )
+        .await
+        .expect("create");
+    let (status, body) = get_with(app, "/api/v1/plans", &expired_secret).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["code"], "token_expired", "{body}");
+    assert!(
+        body["message"].as_str().expect("message").contains("过期"),
+        "{body}"
+    );
+    let (status, body) = push(app, &expired_secret, &json!([])).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["code"], "token_expired");
+    assert!(token_record(app, expired.id).await.last_used_at.is_none());
+    let (_, list) = call(&admin, Method::GET, url, None, None).await;
+    let listed = list["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .find(|t| t["id"] == expired.id)
+        .cloned()
+        .expect("listed");
+    assert_eq!(listed["active"], false, "{listed}");
+    assert!(listed["revoked_at"].is_null());
+    assert!(listed["expires_at"].is_string());
+    // The document names the code and the fields.
+    let (_, doc) = call(
+        &machine(),
+        Method::GET,
+        format!("{}/api/v1/openapi.json", app.base),
+        None,
+        None,
+    )
+    .await;
+    let codes = doc["components"]["schemas"]["ApiError"]["properties"]["code"].to_string();
+    assert!(codes.contains("token_expired"), "{codes}");
+    let described = doc["paths"]["/api/v1/plans"]["get"]["responses"]["401"]["description"]
+        .as_str()
+        .expect("401");
+    assert!(described.contains("token_expired"), "{described}");
+    for field in ["expires_at", "last_used_at"] {
+        assert!(
+            !doc["components"]["schemas"]["ApiToken"]["properties"][field].is_null(),
+            "ApiToken.{field}"
+        );
+    }
+    for field in ["expires_at", "expires_in_days"] {
+        assert!(
+            !doc["components"]["schemas"]["TokenRequest"]["properties"][field].is_null(),
+            "TokenRequest.{field}"
+        );
+    }
+}
+
+trait TruncToSecs {
+    fn trunc_to_secs(self) -> Self;
+}
+
+impl TruncToSecs for sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc> {
+    fn trunc_to_secs(self) -> Self {
+        sanzhi_domain::chrono::SubsecRound::trunc_subsecs(self, 0)
+    }
+}
+
+async fn an_expiry_in_the_past_is_refused(app: &TestApp) {
+    let admin = app.client_for("t-admin").await;
+    let url = format!("{}/api/v1/tokens", app.base);
+    let (_, doc) = call(
+        &machine(),
+        Method::GET,
+        format!("{}/api/v1/openapi.json", app.base),
+        None,
+        None,
+    )
+    .await;
+    for (request, says) in [
+        (
+            json!({ "name": "旧", "expires_at": "2020-01-01T00:00:00+08:00" }),
+            "已经过去",
+        ),
+        (json!({ "name": "旧", "expires_in_days": 0 }), "已经过去"),
+        (json!({ "name": "旧", "expires_in_days": -3 }), "已经过去"),
+        (json!({ "name": "旧", "expires_in_days": 3651 }), "3650"),
+        (json!({ "name": "旧", "expires_at": "下个月" }), "RFC 3339"),
+        (
+            json!({ "name": "旧", "expires_at": "2999-01-01T00:00:00Z", "expires_in_days": 3 }),
+            "只能填写其中一个",
+        ),
+    ] {
+        let (status, body) = call(&admin, Method::POST, url.clone(), None, Some(&request)).await;
+        assert_eq!(status, 400, "{request}: {body}");
+        assert_eq!(body["code"], "invalid_expiry", "{request}");
+        assert!(
+            body["message"].as_str().expect("message").contains(says),
+            "{request}: {body}"
+        );
+        conforms(&doc, "/api/v1/tokens", "post", status, &body);
+    }
+    assert!(
+        audit(app, None, "api_token.issue").await.is_empty(),
+        "nothing issued"
+    );
+    let (_, list) = call(&admin, Method::GET, url, None, None).await;
+    assert_eq!(list["tokens"], json!([]));
+}
+
+/// Recording a token's last use never makes a read wait for the database or fail: with the
+/// token's row (SQLite: the whole database) locked by another writer, the read answers at
+/// once, and the use is recorded once the lock is gone.
+async fn recording_the_last_use_never_holds_up_a_read(app: &TestApp) {
+    use sqlx::Connection;
+    let (id, token) = issue(app, "忙时读取", &[]).await;
+    enum Lock {
+        Sqlite(sqlx::SqliteConnection),
+        Postgres(sqlx::PgConnection),
+    }
+    let lock = match app.db.store.backend() {
+        sanzhi_store::Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&app.db.url)
+                .await
+                .expect("connect");
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut c)
+                .await
+                .expect("lock");
+            Lock::Sqlite(c)
+        }
+        sanzhi_store::Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&app.db.url)
+                .await
+                .expect("connect");
+            sqlx::query("BEGIN").execute(&mut c).await.expect("begin");
+            sqlx::query("SELECT id FROM api_tokens WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .execute(&mut c)
+                .await
+                .expect("lock");
+            Lock::Postgres(c)
+        }
+    };
+    let started = std::time::Instant::now();
+    let (status, body) = get_with(app, "/api/v1/plans", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the read waited {:?} for the write",
+        started.elapsed()
+    );
+    assert!(token_record(app, id).await.last_used_at.is_none());
+    match lock {
+        Lock::Sqlite(mut c) => {
+            sqlx::query("ROLLBACK")
+                .execute(&mut c)
+                .await
+                .expect("unlock");
+        }
+        Lock::Postgres(mut c) => {
+            sqlx::query("ROLLBACK")
+                .execute(&mut c)
+                .await
+                .expect("unlock");
+        }
+    }
+    for _ in 0..100 {
+        if token_record(app, id).await.last_used_at.is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the last use was not recorded after the lock was released");
+}
+
+async fn admins_see_the_tokens_on_the_accounts_page(app: &TestApp) {
+    let (_, used) = issue(app, "监测站平台", &["water", "air"]).await;
+    let (revoked, _) = issue(app, "旧大屏", &[]).await;
+    let admin = app.client_for("t-admin").await;
+    let (status, _) = call(
+        &admin,
+        Method::DELETE,
+        format!("{}/api/v1/tokens/{revoked}", app.base),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = get_with(app, "/api/v1/plans", &used).await;
+    assert_eq!(status, 200);
+
+    // The server function: admins only.
+    let resp = admin
+        .post(format!("{}/api/api_tokens", app.base))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 200);
+    let rows: Value = resp.json().await.expect("json");
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0]["last_used_at"].is_string(), "{rows:?}");
+    assert!(rows[1]["last_used_at"].is_null(), "{rows:?}");
+    assert!(rows[1]["revoked_at"].is_string(), "{rows:?}");
+    assert!(!Value::Array(rows.clone()).to_string().contains(&used));
+    let leader = app.client_for("t-leader").await;
+    let resp = leader
+        .post(format!("{}/api/api_tokens", app.base))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 403);
+
+    // The page.
+    let page = admin
+        .get(format!("{}/admin/accounts", app.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html");
+    for text in [
+        "API 令牌",
+        "监测站平台",
+        "旧大屏",
+        "从未使用",
+        "只读",
+        "不过期",
+    ] {
+        assert!(page.contains(text), "the accounts page lacks “{text}”");
+    }
+    assert!(!page.contains(&used), "never the secret");
+    let english = in_english(app, "t-admin", &format!("{}/admin/accounts", app.base)).await;
+    for text in ["API tokens", "Never used", "Read only"] {
+        assert!(english.contains(text), "the English page lacks “{text}”");
+    }
 }

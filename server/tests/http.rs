@@ -222,6 +222,23 @@ mod tracking {
         .await
     }
 
+    /// [`accept_as_water`], counting a 补报 (a report filed today for a day in 2018) as done
+    /// on the day it claims.
+    async fn accept_claimed_day_as_water(app: &TestApp, id: &str) -> serde_json::Value {
+        let water = app.client_for("t-water").await;
+        post_json(
+            &water,
+            format!("{}/api/review", app.base),
+            &[
+                ("report_id", id),
+                ("decision", "accepted"),
+                ("reason", ""),
+                ("accept_claimed_day", "true"),
+            ],
+        )
+        .await
+    }
+
     fn water_counts(overview: &serde_json::Value) -> serde_json::Value {
         overview["plans"]
             .as_array()
@@ -304,6 +321,7 @@ mod tracking {
                     reviewer: "另一台服务器".into(),
                     reviewed_on: now.date_naive(),
                     is_demo: false,
+                    accepts_claimed_day: false,
                 },
                 now,
             )
@@ -478,8 +496,9 @@ mod tracking {
         assert_eq!(body["kind"], "conflict");
         assert_eq!(body["message"]["newest"]["version"], 1);
 
+        // As of today (made today, the report is in no replay of 2018).
         let html = app
-            .get("/plans/water/items/28?as_of=2018-08-15")
+            .get("/plans/water/items/28")
             .await
             .text()
             .await
@@ -492,7 +511,8 @@ mod tracking {
         assert!(html.contains("待签收"), "waits for review");
         assert!(!html.contains(r#"data-status="done""#), "not done yet");
         let id = body["message"]["newest"]["id"].to_string();
-        let accepted = accept_as_water(app, &id).await;
+        // Filed today for 2018-07-20, a 补报: accepted for the day it claims.
+        let accepted = accept_claimed_day_as_water(app, &id).await;
         assert_eq!(accepted["decision"], "accepted", "{accepted}");
         assert_eq!(accepted["reviewer"], "测试t-water（t-water）");
         // Accepted today: done (on time, by the report's day) from today on.
@@ -536,10 +556,29 @@ mod tracking {
 
     async fn the_as_of_day_replays_the_past(app: &TestApp) {
         let a = assignment_of(app, "市环保局", 28).await.to_string();
-        let resp = app
-            .post_form("/api/report", &report_form(&a, "0", "2018-08-10"))
-            .await;
-        assert_eq!(resp.status(), 200);
+        // Filed on 2018-08-10 itself: a replay sees only what was recorded by its day, so a
+        // report filed today for 2018-08-10 is in no replay of 2018 (tests/report_dating.rs).
+        let form = sanzhi_domain::ReportForm {
+            assignment_id: a.parse().expect("id"),
+            state: "done".into(),
+            reported_on: "2018-08-10".into(),
+            narrative: "已完成9个国家“水十条”断面水质自动站建设".into(),
+            reporter: "测试t-hbj（t-hbj）".into(),
+            ..Default::default()
+        };
+        let filed = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2018, 8, 10)
+            .and_then(|d| d.and_hms_opt(2, 0, 0))
+            .expect("time")
+            .and_utc();
+        app.db
+            .store
+            .add_report(
+                &sanzhi_domain::NewReport::parse(&form, 1).expect("report"),
+                filed,
+            )
+            .await
+            .expect("add")
+            .expect("stored");
         let day = |d: &'static str| async move {
             app.get(&format!("/plans/water/items/28?as_of={d}"))
                 .await
@@ -1655,6 +1694,43 @@ mod access {
         every_mutating_call_by_every_role,
         writes_are_on_the_audit_trail,
     );
+
+    /// The same table with the gate taken away: each write checks its caller itself.
+    mod without_the_gate {
+        use super::super::{Options, TestApp};
+
+        #[tokio::test]
+        async fn sqlite() {
+            let db = sanzhi_store::testing::TestDb::sqlite().await;
+            let app = TestApp::spawn_options(
+                db,
+                Options {
+                    gated: false,
+                    ..Default::default()
+                },
+            )
+            .await;
+            super::every_mutating_call_by_every_role(&app).await;
+            app.finish().await;
+        }
+
+        #[tokio::test]
+        async fn postgres() {
+            let Some(db) = sanzhi_store::testing::TestDb::postgres().await else {
+                return;
+            };
+            let app = TestApp::spawn_options(
+                db,
+                Options {
+                    gated: false,
+                    ..Default::default()
+                },
+            )
+            .await;
+            super::every_mutating_call_by_every_role(&app).await;
+            app.finish().await;
+        }
+    }
 
     fn no_redirects() -> reqwest::Client {
         reqwest::Client::builder()

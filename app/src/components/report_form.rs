@@ -1,6 +1,7 @@
 //! The progress-report form of an item page: one unit's report on its own assignment.
 
 use crate::components::error_box::ErrorBox;
+use crate::components::review::LateFiledNote;
 use crate::error::AppError;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang, report_state};
@@ -83,6 +84,7 @@ pub fn ReportFormView(
                     {td_string!(l, tracking.reported_on)}
                     <input type="date" name="form[reported_on]" value=as_of required=true />
                 </label>
+                <p class="muted wide report-date-rule">{td_string!(l, tracking.report_date_rule)}</p>
                 <label>
                     {td_string!(l, tracking.achieved_label)}
                     <input type="text" inputmode="decimal" name="form[achieved]" />
@@ -112,6 +114,8 @@ pub fn ReportFormView(
                                 view! {
                                     <p class="ok">
                                         {fmt(td_string!(l, tracking.submitted), &[&rep.version, &date(l, rep.reported_on)])}
+                                        " "
+                                        <LateFiledNote report=rep.clone() />
                                     </p>
                                 }
                                     .into_any()

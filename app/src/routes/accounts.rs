@@ -1,7 +1,7 @@
 //! `/admin/accounts` — account management for admins: create an account (with a typed or a
 //! generated password, shown once), reset a password, stop or allow sign-in. The server checks
 //! the admin role on every call; other users get the refusal from the server. Admins also add
-//! units here.
+//! units here, and see the API tokens of the JSON API (read only, `crate::tokens`).
 
 use crate::accounts::{list_accounts, reset_password, set_account_active, AddUnit, CreateAccount};
 use crate::components::error_box::ErrorBox;
@@ -191,6 +191,7 @@ pub fn AccountsPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <crate::tokens::ApiTokensSection />
     }
 }
 

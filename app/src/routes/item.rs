@@ -6,7 +6,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::grid::GridTable;
 use crate::components::milestones::MilestoneList;
 use crate::components::report_form::ReportFormView;
-use crate::components::review::{ReviewControls, ReviewNote};
+use crate::components::review::{LateFiledNote, ReviewControls, ReviewNote};
 use crate::components::status::{as_of_param, AsOfBar, StatusBadge};
 use crate::error::AppError;
 use crate::i18n::i18n::td_string;
@@ -210,6 +210,10 @@ fn ItemView(
                                         {r
                                             .last_report
                                             .as_ref()
+                                            .map(|x| view! { <LateFiledNote report=x.clone() /> })}
+                                        {r
+                                            .last_report
+                                            .as_ref()
                                             .map(|x| {
                                                 fmt(
                                                     td_string!(l, tracking.last_report_line),
@@ -229,16 +233,19 @@ fn ItemView(
                 {history
                     .into_iter()
                     .map(|(unit, x)| {
+                        let late = x.late_filed.then(|| (x.reported_on, x.recorded_on()));
                         let controls = (may_review && x.awaits_review())
                             .then(|| {
                                 view! {
-                                    <ReviewControls report_id=x.id action=review last=last_reviewed />
+                                    <ReviewControls report_id=x.id action=review last=last_reviewed late />
                                 }
                             });
                         let note = view! { <ReviewNote report=x.clone() /> };
+                        let late_note = view! { <LateFiledNote report=x.clone() /> };
                         view! {
                             <li class=if x.is_demo { "report demo" } else { "report" }>
                                 <span class="when">{date(l, x.reported_on)}</span>
+                                {late_note}
                                 <strong>{unit}</strong>
                                 <span>
                                     {fmt(

@@ -8,10 +8,32 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Where to go after signing in: a path of this site only (never `//other.site`).
+/// Where to go after signing in: a path of this site only. Browsers drop tabs and newlines
+/// from a URL and read `\\` as `/`, so `/\t/evil.example/` would become `//evil.example/`
+/// (another site): any control, whitespace or backslash character refuses the whole value.
+/// In the browser the result is parsed once more against this page's origin before it is
+/// followed (see [`LoginPage`]).
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.len() <= 2048
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    })
+    .unwrap_or_else(|| "/".to_owned())
+}
+
+/// `next` as the browser's own URL parser reads it against this page: followed only when it
+/// stays on this origin.
+#[cfg(feature = "hydrate")]
+fn same_origin_href(w: &web_sys::Window, next: &str) -> String {
+    let origin = w.location().origin().unwrap_or_default();
+    match web_sys::Url::new_with_base(next, &origin) {
+        Ok(u) if u.origin() == origin => u.href(),
+        _ => "/".to_owned(),
+    }
 }
 
 #[component]
@@ -28,7 +50,9 @@ pub fn LoginPage() -> impl IntoView {
         if let Some(Ok(_)) = result.get() {
             #[cfg(feature = "hydrate")]
             if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href(&next.get_untracked());
+                let _ = w
+                    .location()
+                    .set_href(&same_origin_href(&w, &next.get_untracked()));
             }
         }
     });
@@ -72,6 +96,21 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example/".into())), "/");
         assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
+        // Browsers drop tabs and newlines inside a URL: each of these is //evil.example/.
+        for sneaky in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example/",
+            "/ /evil.example/",
+            "/\u{3000}/evil.example/",
+            "/\u{0}/evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(sneaky.into())), "/", "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/my?unit=%E5%BC%80%E5%8C%96".into())),
+            "/my?unit=%E5%BC%80%E5%8C%96"
+        );
         assert_eq!(safe_next(None), "/");
     }
 }

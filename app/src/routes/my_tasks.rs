@@ -4,6 +4,7 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::components::milestones::MilestoneList;
+use crate::components::review::LateFiledNote;
 use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, StatusStrip};
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang, report_state, Locale};
@@ -136,9 +137,11 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
                             &format!("/plans/{}/items/{}", r.plan_code, r.item_number),
                             as_of.as_deref(),
                         );
+                        let late_note = view! { <LateFiledNote report=x.clone() /> };
                         Some(view! {
                             <li class="returned" data-assignment=r.assignment_id>
                                 <a href=href>{format!("{} ({})", r.plan_short_name, r.item_number)}</a>
+                                {late_note}
                                 <span>
                                     {fmt(
                                         td_string!(l, tracking.returned_line),
@@ -202,6 +205,10 @@ fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
             <p class="task-text">{row.item_text}</p>
             <MilestoneList milestones=row.milestones />
             <p class="last-report">
+                {row
+                    .last_report
+                    .as_ref()
+                    .map(|r| view! { <LateFiledNote report=r.clone() /> })}
                 {match row.last_report {
                     Some(r) => {
                         fmt(

@@ -3,7 +3,7 @@
 //! may review that plan. Anyone signed in can read the queue.
 
 use crate::components::error_box::ErrorBox;
-use crate::components::review::ReviewControls;
+use crate::components::review::{LateFiledNote, ReviewControls};
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang, Locale};
 use crate::review::{get_review_queue, ReviewQueue, ReviewReport};
@@ -90,15 +90,18 @@ fn QueueView(q: ReviewQueue, action: ServerAction<ReviewReport>) -> impl IntoVie
                 .map(|p| {
                     let href = format!("/plans/{}/items/{}", p.plan_code, p.item_number);
                     let r = p.report;
+                    let late = r.late_filed.then(|| (r.reported_on, r.recorded_on()));
+                    let late_note = view! { <LateFiledNote report=r.clone() /> };
                     let controls = may_review
                         .contains(&p.plan_code)
-                        .then(|| view! { <ReviewControls report_id=r.id action last /> });
+                        .then(|| view! { <ReviewControls report_id=r.id action last late /> });
                     view! {
                         <li class=if r.is_demo { "pending demo" } else { "pending" } data-report=r.id>
                             <div class="task-head">
                                 <a href=href>{format!("{} ({})", p.plan_short_name, p.item_number)}</a>
                                 <strong>{p.unit}</strong>
                                 <span class="when">{fmt(td_string!(l, tracking.reported_on_line), &[&date(l, r.reported_on)])}</span>
+                                {late_note}
                                 {r
                                     .milestone_seq
                                     .map(|m| view! { <span>{fmt(td_string!(l, tracking.completes_milestone), &[&m])}</span> })}

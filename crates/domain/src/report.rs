@@ -4,6 +4,46 @@ use crate::{Assessment, Milestone, ParseError, ReportFact, ReportState};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// A report dated more than this many days before the day it is made is a 补报 (late
+/// filing), unless the server is configured otherwise (`reports.backdate_days`).
+pub const DEFAULT_BACKDATE_DAYS: i64 = 7;
+
+/// The day (China time, UTC+8) of a moment: the day a report or review was recorded.
+pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Checks the day a report claims (`reported_on`) against the day it is made (`today`, China
+/// time) and the assignment's previous report (`previous`: the day it claimed and the day it
+/// was recorded). A report may not speak for a day after today, nor for a day before the
+/// previous report's (history is not rewritten behind later reports; a previous report that
+/// claimed a day after its own recording — only possible before these checks — bounds from
+/// its recording day). `Ok(true)`: a 补报 (late filing), dated more than `backdate_days`
+/// before the day it is made.
+pub fn check_report_day(
+    reported_on: NaiveDate,
+    today: NaiveDate,
+    previous: Option<(NaiveDate, NaiveDate)>,
+    backdate_days: i64,
+) -> Result<bool, ParseError> {
+    if reported_on > today {
+        return Err(ParseError::new(
+            "reported_on",
+            format!("报告日期不能晚于今天（{today}）"),
+        ));
+    }
+    if let Some((claimed, recorded)) = previous {
+        let bound = claimed.min(recorded);
+        if reported_on < bound {
+            return Err(ParseError::new(
+                "reported_on",
+                format!("报告日期不能早于本分工上一次报告的日期（{bound}）"),
+            ));
+        }
+    }
+    Ok((today - reported_on).num_days() > backdate_days.max(0))
+}
+
 /// One report on one assignment, as stored: never changed afterwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -26,6 +66,12 @@ pub struct Report {
     /// Generated demo data, not the city's records.
     pub is_demo: bool,
     pub created_at: DateTime<Utc>,
+    /// A 补报 (late filing): made more than `reports.backdate_days` after the day it claims.
+    /// A done one counts from the day it was recorded unless its reviewer accepts the claimed
+    /// day. (Left out of the JSON when false, so that reports stored before the flag existed
+    /// read the same.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late_filed: bool,
     /// The coordinator's decision on a done report, if made (by the as-of day when the
     /// report was read for a replay).
     #[serde(default)]
@@ -33,9 +79,37 @@ pub struct Report {
 }
 
 impl Report {
+    /// The day (China time) the report was recorded: what a replay of a past day goes by.
+    pub fn recorded_on(&self) -> NaiveDate {
+        china_day(self.created_at)
+    }
+
+    /// The day an accepted done report counts as done from: the day it claims, unless it is a
+    /// 补报 whose reviewer did not accept that day — then the day it was recorded.
+    pub fn done_on(&self) -> NaiveDate {
+        let claimed_day_accepted = self.review.as_ref().is_some_and(|r| r.accepts_claimed_day);
+        if self.late_filed && !claimed_day_accepted {
+            self.recorded_on().max(self.reported_on)
+        } else {
+            self.reported_on
+        }
+    }
+
+    /// The report as a replay of `as_of` sees it: `None` when it had not been recorded (or
+    /// did not yet speak for a day) by then; its review only if that was decided and recorded
+    /// by then. What was recorded later never changes the past.
+    pub fn as_of(&self, as_of: NaiveDate) -> Option<Report> {
+        if self.reported_on > as_of || self.recorded_on() > as_of {
+            return None;
+        }
+        let mut r = self.clone();
+        r.review = r.review.filter(|v| v.seen_on(as_of));
+        Some(r)
+    }
+
     /// What the report counts for in status: a done report counts as done only once the
-    /// coordinator has accepted it (签收); until then, or when returned, it shows that the
-    /// work is going on.
+    /// coordinator has accepted it (签收), from [`Report::done_on`]; until then, or when
+    /// returned, it shows that the work is going on.
     pub fn fact(&self) -> ReportFact {
         let accepted = self
             .review
@@ -43,7 +117,7 @@ impl Report {
             .is_some_and(|r| r.decision == ReviewDecision::Accepted);
         match self.state {
             ReportState::Done if accepted => ReportFact {
-                on: self.reported_on,
+                on: self.done_on(),
                 state: ReportState::Done,
                 milestone: self.milestone_seq,
             },
@@ -72,7 +146,8 @@ impl Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
-    /// 签收: the work is done; the item counts as done from the report's day.
+    /// 签收: the work is done; the item counts as done from the report's day (a 补报's: from
+    /// the day it was recorded, unless the reviewer accepts the day it claims).
     Accepted,
     /// 退回: not accepted, with a reason; the unit reports again.
     Returned,
@@ -115,6 +190,22 @@ pub struct Review {
     pub reviewed_on: NaiveDate,
     pub is_demo: bool,
     pub created_at: DateTime<Utc>,
+    /// Accepting a 补报, the reviewer chose to count it as done on the day it claims (otherwise
+    /// it counts from the day it was recorded). Left out of the JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepts_claimed_day: bool,
+}
+
+impl Review {
+    /// The day (China time) the review was recorded.
+    pub fn recorded_on(&self) -> NaiveDate {
+        china_day(self.created_at)
+    }
+
+    /// Whether a replay of `as_of` sees the decision: decided for, and recorded by, that day.
+    pub fn seen_on(&self, as_of: NaiveDate) -> bool {
+        self.reviewed_on <= as_of && self.recorded_on() <= as_of
+    }
 }
 
 /// A review as submitted, validated by [`NewReview::parse`].
@@ -126,18 +217,24 @@ pub struct NewReview {
     pub reviewer: String,
     pub reviewed_on: NaiveDate,
     pub is_demo: bool,
+    /// Accepting a 补报: count it as done on the day it claims (ignored for other reports and
+    /// for returns).
+    #[serde(default)]
+    pub accepts_claimed_day: bool,
 }
 
 impl NewReview {
     pub const MAX_REASON: usize = 1000;
 
     /// Checks the decision and the reason: returning a report needs a reason.
+    /// `accepts_claimed_day`: see [`NewReview::accepts_claimed_day`].
     pub fn parse(
         report_id: i64,
         decision: &str,
         reason: &str,
         reviewer: &str,
         reviewed_on: NaiveDate,
+        accepts_claimed_day: bool,
     ) -> Result<NewReview, ParseError> {
         let decision = ReviewDecision::parse(decision.trim())
             .ok_or_else(|| ParseError::new("decision", "处理结果须为“签收”或“退回”"))?;
@@ -158,6 +255,7 @@ impl NewReview {
             reviewer: reviewer.to_owned(),
             reviewed_on,
             is_demo: false,
+            accepts_claimed_day: accepts_claimed_day && decision == ReviewDecision::Accepted,
         })
     }
 }
@@ -383,7 +481,9 @@ mod tests {
             reporter: "r".into(),
             corrects_id: None,
             is_demo: false,
-            created_at: DateTime::<Utc>::default(),
+            // Recorded on the day it speaks for (09:00 China time).
+            created_at: on.and_hms_opt(1, 0, 0).expect("time").and_utc(),
+            late_filed: false,
             review: review.map(|decision| Review {
                 id: i64::from(version),
                 report_id: i64::from(version) * 10,
@@ -396,9 +496,201 @@ mod tests {
                 reviewer: "治水办".into(),
                 reviewed_on: on,
                 is_demo: false,
-                created_at: DateTime::<Utc>::default(),
+                created_at: on.and_hms_opt(1, 0, 0).expect("time").and_utc(),
+                accepts_claimed_day: false,
             }),
         }
+    }
+
+    /// A report claiming `claimed`, made on `made` (China time), late-filed by the default
+    /// rule, reviewed on `made` with `review` (and whether the claimed day was accepted).
+    fn filed(
+        claimed: NaiveDate,
+        made: NaiveDate,
+        review: Option<(ReviewDecision, bool)>,
+    ) -> Report {
+        let mut r = stored(1, ReportState::Done, claimed, None);
+        // 00:30 China time: still the day before in UTC, already `made` in China.
+        r.created_at = made
+            .pred_opt()
+            .expect("day")
+            .and_hms_opt(16, 30, 0)
+            .expect("time")
+            .and_utc();
+        r.late_filed = check_report_day(claimed, made, None, DEFAULT_BACKDATE_DAYS).expect("ok");
+        r.review = review.map(|(decision, accepts_claimed_day)| Review {
+            id: 1,
+            report_id: r.id,
+            decision,
+            reason: String::new(),
+            reviewer: "治水办".into(),
+            reviewed_on: made,
+            is_demo: false,
+            created_at: r.created_at,
+            accepts_claimed_day,
+        });
+        r
+    }
+
+    #[test]
+    fn a_late_filed_done_report_counts_from_its_recording_day_unless_the_claimed_day_is_accepted() {
+        use crate::{Deadline, Precision, Status};
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let claimed = d(2018, 11, 30);
+        let made = d(2026, 12, 5);
+        let milestones = [Milestone {
+            phrase: "2018年底前".into(),
+            deadline: Deadline::By {
+                due: d(2018, 12, 31),
+                precision: Precision::Year,
+            },
+        }];
+        let status = |r: &Report| {
+            Tracked::assess(
+                &milestones,
+                std::slice::from_ref(r),
+                made,
+                d(2018, 6, 1),
+                15,
+            )
+            .0
+            .status
+        };
+
+        // Made in 2026 for 2018: a 补报, recorded on the China day it was made.
+        let pending = filed(claimed, made, None);
+        assert!(pending.late_filed);
+        assert_eq!(pending.recorded_on(), made);
+        assert_eq!(pending.fact().state, ReportState::InProgress);
+
+        // Accepted without the claimed day: done from the day it was made — late.
+        let plain = filed(claimed, made, Some((ReviewDecision::Accepted, false)));
+        assert_eq!(plain.done_on(), made);
+        assert_eq!(
+            plain.fact(),
+            ReportFact {
+                on: made,
+                state: ReportState::Done,
+                milestone: None
+            }
+        );
+        assert_eq!(status(&plain), Status::DoneLate);
+
+        // Accepted with the claimed day: done on 2018-11-30, on time.
+        let claimed_day = filed(claimed, made, Some((ReviewDecision::Accepted, true)));
+        assert_eq!(claimed_day.fact().on, claimed);
+        assert_eq!(status(&claimed_day), Status::Done);
+
+        // Returned: not done, whatever the choice.
+        let back = filed(claimed, made, Some((ReviewDecision::Returned, true)));
+        assert_eq!(back.fact().state, ReportState::InProgress);
+
+        // Made within the backdating allowance: not a 补报, and it counts on its own day.
+        let week = filed(
+            d(2018, 12, 28),
+            d(2019, 1, 4),
+            Some((ReviewDecision::Accepted, false)),
+        );
+        assert!(!week.late_filed);
+        assert_eq!(week.fact().on, d(2018, 12, 28));
+        let eight = filed(
+            d(2018, 12, 27),
+            d(2019, 1, 4),
+            Some((ReviewDecision::Accepted, false)),
+        );
+        assert!(eight.late_filed);
+        assert_eq!(eight.fact().on, d(2019, 1, 4));
+
+        // A review accepting the claimed day of a report that is not a 补报 changes nothing.
+        let mut honest = filed(d(2018, 12, 20), d(2018, 12, 20), None);
+        honest.review = Some(Review {
+            accepts_claimed_day: true,
+            ..plain.review.clone().expect("review")
+        });
+        assert_eq!(honest.fact().on, d(2018, 12, 20));
+    }
+
+    #[test]
+    fn report_days_after_today_or_before_the_previous_report_are_refused() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let today = d(2026, 12, 6);
+        let check = |on, prev| check_report_day(on, today, prev, DEFAULT_BACKDATE_DAYS);
+        let future = check(d(2099, 12, 31), None).unwrap_err();
+        assert_eq!(future.field, "reported_on");
+        assert_eq!(
+            future.to_string(),
+            "reported_on：报告日期不能晚于今天（2026-12-06）"
+        );
+        assert!(check(d(2026, 12, 7), None).is_err());
+        assert_eq!(check(today, None), Ok(false));
+        let prev = Some((d(2019, 3, 1), d(2019, 3, 1)));
+        let before = check(d(2018, 11, 30), prev).unwrap_err();
+        assert_eq!(
+            before.to_string(),
+            "reported_on：报告日期不能早于本分工上一次报告的日期（2019-03-01）"
+        );
+        // The previous report's own day is allowed (and, six years on, a 补报).
+        assert_eq!(check(d(2019, 3, 1), prev), Ok(true));
+        assert_eq!(check(d(2026, 11, 29), prev), Ok(false));
+        assert_eq!(check(d(2026, 11, 28), prev), Ok(true));
+        // A previous report that claimed a day after it was recorded (stored before these
+        // checks) bounds from its recording day, so that it does not lock the assignment.
+        let odd = Some((d(2099, 12, 31), d(2026, 1, 1)));
+        assert_eq!(check(d(2026, 1, 1), odd), Ok(true));
+        assert!(check(d(2025, 12, 31), odd).is_err());
+        // Another allowance: 0 days makes anything before today a 补报.
+        assert_eq!(check_report_day(d(2026, 12, 5), today, None, 0), Ok(true));
+    }
+
+    #[test]
+    fn a_replay_sees_only_what_was_recorded_by_its_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let late = filed(
+            d(2018, 11, 30),
+            d(2026, 12, 5),
+            Some((ReviewDecision::Accepted, true)),
+        );
+        // The report of 2026 claiming 2018 is not in a replay of 2019, nor the day before it
+        // was made; on the day it was made it is, with its review of that day.
+        assert!(late.as_of(d(2019, 1, 1)).is_none());
+        assert!(late.as_of(d(2026, 12, 4)).is_none());
+        let seen = late.as_of(d(2026, 12, 5)).expect("seen");
+        assert!(seen.review.is_some());
+        // A report made on its day is seen from that day; its review (decided three days
+        // later) from the review's day.
+        let mut on_time = stored(1, ReportState::Done, d(2018, 7, 20), None);
+        on_time.review = Some(Review {
+            id: 1,
+            report_id: on_time.id,
+            decision: ReviewDecision::Accepted,
+            reason: String::new(),
+            reviewer: "治水办".into(),
+            reviewed_on: d(2018, 7, 23),
+            is_demo: false,
+            created_at: d(2018, 7, 23).and_hms_opt(2, 0, 0).expect("time").and_utc(),
+            accepts_claimed_day: false,
+        });
+        assert!(on_time.as_of(d(2018, 7, 19)).is_none());
+        assert!(on_time
+            .as_of(d(2018, 7, 20))
+            .expect("seen")
+            .review
+            .is_none());
+        assert!(on_time
+            .as_of(d(2018, 7, 23))
+            .expect("seen")
+            .review
+            .is_some());
+        // A review recorded after the day it names is not seen before it was recorded.
+        let mut backdated = on_time.clone();
+        if let Some(v) = backdated.review.as_mut() {
+            v.created_at = d(2018, 8, 1).and_hms_opt(2, 0, 0).expect("time").and_utc();
+        }
+        assert!(backdated
+            .as_of(d(2018, 7, 25))
+            .expect("seen")
+            .review
+            .is_none());
     }
 
     #[test]
@@ -474,28 +766,33 @@ mod tests {
     #[test]
     fn a_review_needs_a_known_decision_and_a_reason_to_return() {
         let day = NaiveDate::from_ymd_opt(2018, 8, 1).expect("date");
-        let ok = NewReview::parse(5, "accepted", "  ", "治水办", day).expect("accept");
+        let ok = NewReview::parse(5, "accepted", "  ", "治水办", day, false).expect("accept");
         assert_eq!(
             (ok.decision, ok.reason.as_str()),
             (ReviewDecision::Accepted, "")
         );
-        let back = NewReview::parse(5, "returned", " 材料不全 ", "治水办", day).expect("return");
+        assert!(!ok.accepts_claimed_day);
+        let claimed = NewReview::parse(5, "accepted", "", "治水办", day, true).expect("accept");
+        assert!(claimed.accepts_claimed_day);
+        let back =
+            NewReview::parse(5, "returned", " 材料不全 ", "治水办", day, true).expect("return");
         assert_eq!(back.reason, "材料不全");
+        assert!(!back.accepts_claimed_day, "only an acceptance counts a day");
         assert_eq!(
-            NewReview::parse(5, "returned", " ", "治水办", day)
+            NewReview::parse(5, "returned", " ", "治水办", day, false)
                 .unwrap_err()
                 .field,
             "reason"
         );
         assert_eq!(
-            NewReview::parse(5, "ok", "", "治水办", day)
+            NewReview::parse(5, "ok", "", "治水办", day, false)
                 .unwrap_err()
                 .field,
             "decision"
         );
         let long = "长".repeat(NewReview::MAX_REASON + 1);
         assert_eq!(
-            NewReview::parse(5, "returned", &long, "治水办", day)
+            NewReview::parse(5, "returned", &long, "治水办", day, false)
                 .unwrap_err()
                 .field,
             "reason"

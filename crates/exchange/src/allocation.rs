@@ -314,6 +314,8 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
 /// and its rows from A1 on, every cell as text (numbers as written: `1`, `12.5`; empty cells
 /// as “”).
 pub fn xlsx_first_sheet(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>), FileProblem> {
+    // A zip bomb is refused before calamine expands any of it.
+    crate::guard::check_workbook(bytes).map_err(FileProblem)?;
     // A panic inside calamine (see `plan_table::read_xlsx`) is a refusal.
     crate::contained(|| first_sheet_unguarded(bytes)).unwrap_or_else(|why| {
         Err(FileProblem(format!(

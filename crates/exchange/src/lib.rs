@@ -8,7 +8,10 @@
 //!   caller previews, then commits all rows in one transaction or none.
 
 pub mod allocation;
+pub mod guard;
 pub mod plan_table;
+
+pub use guard::{clip_cell, clip_reason, from_spreadsheet_safe, spreadsheet_safe};
 
 /// Runs a third-party file reader, turning a panic inside it into an error that says what
 /// panicked. (The panic is still printed by the panic hook.)
@@ -351,11 +354,17 @@ impl<'a> ReadingsParser<'a> {
         self.index
             .get(&f)
             .and_then(|i| self.record.get(*i))
+            // An exported file imports unchanged: the `'` the export put before formula-like
+            // text is taken off.
+            .map(from_spreadsheet_safe)
             .unwrap_or_default()
             .to_owned()
     }
 
     fn problem(&mut self, row: u64, column: String, reason: String) {
+        // Messages quote the cell: a huge one is not sent back whole.
+        let reason = clip_reason(&reason).into_owned();
+        let column = clip_reason(&column).into_owned();
         self.problems.push(RowProblem {
             row,
             column,
@@ -418,8 +427,10 @@ impl<'a> ReadingsParser<'a> {
                 match split_period(&period) {
                     Some(ym) => ym,
                     None => {
-                        let reason =
-                            format!("“{}”不是年月，应写作 2018-01 或 2018年1月", period.trim());
+                        let reason = format!(
+                            "“{}”不是年月，应写作 2018-01 或 2018年1月",
+                            clip_cell(period.trim())
+                        );
                         self.problem(row, self.header_of(Field::Period), reason);
                         return None;
                     }
@@ -496,13 +507,14 @@ fn map_columns(headers: &csv::StringRecord) -> Result<ColumnMapping, ImportProbl
                 if let Some((other, _)) = mapped.iter().find(|(_, g)| *g == f) {
                     return Err(ImportProblems::File(format!(
                         "表头“{}”和“{other}”都表示“{}”，只能保留一列",
-                        h.trim(),
+                        clip_cell(h.trim()),
                         f.label_zh()
                     )));
                 }
-                mapped.push((h.trim().to_owned(), f));
+                mapped.push((clip_cell(h.trim()), f));
             }
-            None => ignored.push(h.trim().to_owned()),
+            // Listed back to the user: a huge header is cut.
+            None => ignored.push(clip_cell(h.trim())),
         }
     }
     let has = |f: Field| mapped.iter().any(|(_, g)| *g == f);
@@ -516,11 +528,18 @@ fn map_columns(headers: &csv::StringRecord) -> Result<ColumnMapping, ImportProbl
         missing.push("“年份”和“月份”，或“期间”（如 2018-01）".to_owned());
     }
     if !missing.is_empty() {
-        return Err(ImportProblems::File(format!(
-            "表头缺少列：{}。表头为：{}",
-            missing.join("；"),
-            headers.iter().map(str::trim).collect::<Vec<_>>().join(", ")
-        )));
+        let headers = headers
+            .iter()
+            .map(|h| clip_cell(h.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ImportProblems::File(
+            clip_reason(&format!(
+                "表头缺少列：{}。表头为：{headers}",
+                missing.join("；")
+            ))
+            .into_owned(),
+        ));
     }
     Ok(ColumnMapping { mapped, ignored })
 }
@@ -551,6 +570,19 @@ pub fn template_csv() -> String {
     out
 }
 
+/// Writes one CSV record with every cell made [`spreadsheet_safe`]: no exported text can
+/// start a formula when the file is opened in Excel or WPS.
+fn write_safe<I, S>(w: &mut csv::Writer<Vec<u8>>, cells: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    for c in cells {
+        let _ = w.write_field(spreadsheet_safe(c.as_ref()).as_bytes());
+    }
+    let _ = w.write_record(None::<&[u8]>);
+}
+
 /// The indicator catalogue as CSV (UTF-8 with BOM): code, name, unit, which way is better,
 /// where it is read (with the places), the plan that sets its targets, the plausibility
 /// ceiling the importer checks against.
@@ -567,22 +599,27 @@ pub fn indicators_csv(places: &Places) -> String {
         "合理上限",
     ]);
     for d in sanzhi_domain::CATALOGUE {
-        let _ = w.write_record([
-            d.code.to_owned(),
-            d.name_zh.to_owned(),
-            d.unit.to_owned(),
-            d.better.label_zh().to_owned(),
-            d.place_kind.label_zh().to_owned(),
-            places.of(d.place_kind).join("、"),
-            d.plan.to_owned(),
-            d.max_plausible.to_string(),
-        ]);
+        write_safe(
+            &mut w,
+            [
+                d.code.to_owned(),
+                d.name_zh.to_owned(),
+                d.unit.to_owned(),
+                d.better.label_zh().to_owned(),
+                d.place_kind.label_zh().to_owned(),
+                places.of(d.place_kind).join("、"),
+                d.plan.to_owned(),
+                d.max_plausible.to_string(),
+            ],
+        );
     }
     let bytes = w.into_inner().unwrap_or_default();
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
 }
 
 /// Readings as CSV in the template's layout (UTF-8 with BOM so that Excel opens it right).
+/// Text that a spreadsheet would run as a formula (a note `=HYPERLINK(…)`) is written with a
+/// leading `'` (see [`spreadsheet_safe`]); the importer takes it off again.
 pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record([
@@ -600,20 +637,23 @@ pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
         "记录时间",
     ]);
     for r in readings {
-        let _ = w.write_record([
-            r.key.indicator.clone(),
-            r.key.place.clone(),
-            r.key.year.to_string(),
-            r.key.month.to_string(),
-            r.value.to_string(),
-            r.valid_days.map(|d| d.to_string()).unwrap_or_default(),
-            if r.provisional { "是" } else { "否" }.to_owned(),
-            r.note.clone(),
-            r.source.label_zh().to_owned(),
-            if r.is_demo { "是" } else { "否" }.to_owned(),
-            r.recorded_by.clone(),
-            r.recorded_at.clone(),
-        ]);
+        write_safe(
+            &mut w,
+            [
+                r.key.indicator.clone(),
+                r.key.place.clone(),
+                r.key.year.to_string(),
+                r.key.month.to_string(),
+                r.value.to_string(),
+                r.valid_days.map(|d| d.to_string()).unwrap_or_default(),
+                if r.provisional { "是" } else { "否" }.to_owned(),
+                r.note.clone(),
+                r.source.label_zh().to_owned(),
+                if r.is_demo { "是" } else { "否" }.to_owned(),
+                r.recorded_by.clone(),
+                r.recorded_at.clone(),
+            ],
+        );
     }
     let body = w.into_inner().unwrap_or_default();
     let mut out = String::from("\u{feff}");
@@ -621,7 +661,8 @@ pub fn readings_csv(readings: &[sanzhi_domain::Reading]) -> String {
     out
 }
 
-/// The audit trail as CSV (UTF-8 with BOM).
+/// The audit trail as CSV (UTF-8 with BOM), formula-like text escaped (see
+/// [`spreadsheet_safe`]).
 pub fn audit_csv(rows: &[sanzhi_domain::AuditEntry]) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record([
@@ -635,16 +676,19 @@ pub fn audit_csv(rows: &[sanzhi_domain::AuditEntry]) -> String {
         "之后",
     ]);
     for e in rows {
-        let _ = w.write_record([
-            e.id.to_string(),
-            e.at.clone(),
-            e.actor.clone(),
-            e.action.clone(),
-            e.entity.clone(),
-            e.entity_key.clone(),
-            e.before.clone().unwrap_or_default(),
-            e.after.clone().unwrap_or_default(),
-        ]);
+        write_safe(
+            &mut w,
+            [
+                e.id.to_string(),
+                e.at.clone(),
+                e.actor.clone(),
+                e.action.clone(),
+                e.entity.clone(),
+                e.entity_key.clone(),
+                e.before.clone().unwrap_or_default(),
+                e.after.clone().unwrap_or_default(),
+            ],
+        );
     }
     let body = w.into_inner().unwrap_or_default();
     let mut out = String::from("\u{feff}");

@@ -17,6 +17,7 @@
 //! Row numbers are the ones a spreadsheet shows (1-based, the header row counts). Nothing
 //! here resolves units or deadlines: see `sanzhi_seed::import`.
 
+use crate::guard::{clip_cell, clip_reason, QUOTE_MAX_CHARS};
 use crate::FileProblem;
 use sanzhi_domain::RowProblem;
 use serde::{Deserialize, Serialize};
@@ -221,10 +222,58 @@ enum Col {
 /// Reads an allocation table from the bytes of an .xlsx or a CSV file (told apart by their
 /// content). `mapping` maps headers of the file to fields (`{"工作内容及要求": "item"}`;
 /// a field key, or a header of the field; `ignore` to leave a column out).
+///
+/// Messages never quote a cell whole: quoted content is cut to [`QUOTE_MAX_CHARS`]
+/// characters (see [`clip_reason`]), and so are the unknown headers listed back (a mapping
+/// may name a header by its cut form).
 pub fn read_plan_table(
     bytes: &[u8],
     mapping: &BTreeMap<String, String>,
 ) -> Result<PlanTable, TableRefused> {
+    let clip_all = |v: &mut Vec<String>| {
+        for h in v.iter_mut() {
+            if h.chars().nth(QUOTE_MAX_CHARS).is_some() {
+                *h = clip_cell(h);
+            }
+        }
+    };
+    match read_table(bytes, mapping) {
+        Ok(mut t) => {
+            for p in &mut t.problems {
+                p.reason = clip_reason(&p.reason).into_owned();
+                p.column = clip_reason(&p.column).into_owned();
+            }
+            for (h, _) in &mut t.columns {
+                if h.chars().nth(QUOTE_MAX_CHARS).is_some() {
+                    *h = clip_cell(h);
+                }
+            }
+            for n in &mut t.notes {
+                *n = clip_reason(n).into_owned();
+            }
+            clip_all(&mut t.unknown_headers);
+            Ok(t)
+        }
+        Err(mut r) => {
+            r.reason = clip_reason(&r.reason).into_owned();
+            clip_all(&mut r.unknown_headers);
+            Err(r)
+        }
+    }
+}
+
+/// What `mapping` says of `header`: by the header as written, or as cut for a message.
+fn mapped<'m>(mapping: &'m BTreeMap<String, String>, header: &str) -> Option<&'m String> {
+    mapping.get(header).or_else(|| {
+        if header.chars().nth(QUOTE_MAX_CHARS).is_some() {
+            mapping.get(&clip_cell(header))
+        } else {
+            None
+        }
+    })
+}
+
+fn read_table(bytes: &[u8], mapping: &BTreeMap<String, String>) -> Result<PlanTable, TableRefused> {
     if bytes.is_empty() {
         return Err(refused("文件是空的"));
     }
@@ -263,6 +312,8 @@ fn cell_name(row: u64, col: usize) -> String {
 /// backwards, `B5:A1`, when overflow checks are on) — a bad file must never take a request,
 /// or the server, down.
 fn read_xlsx(bytes: &[u8]) -> Result<Grid, TableRefused> {
+    // A zip bomb is refused before calamine expands any of it.
+    crate::guard::check_workbook(bytes).map_err(refused)?;
     crate::contained(|| read_xlsx_unguarded(bytes)).unwrap_or_else(|why| {
         Err(refused(format!(
             "无法读取 Excel 工作簿（.xlsx）：文件结构有误（{why}）"
@@ -359,8 +410,9 @@ fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Grid, TableRefused> {
                     r,
                     Col::At(c),
                     format!(
-                        "单元格 {} 是公式（={f}），导入只读数值：请复制后“选择性粘贴 → 数值”再导入",
-                        cell_name(r, c)
+                        "单元格 {} 是公式（={}），导入只读数值：请复制后“选择性粘贴 → 数值”再导入",
+                        cell_name(r, c),
+                        clip_cell(f)
                     ),
                 ));
             }
@@ -486,7 +538,7 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, TableRefused> {
 
 fn field_of(header: &str, mapping: &BTreeMap<String, String>) -> Result<Option<PlanField>, String> {
     let h = header.trim();
-    if let Some(target) = mapping.get(h) {
+    if let Some(target) = mapped(mapping, h) {
         let t = target.trim();
         if t.is_empty() || t == "ignore" || t == "忽略" {
             return Ok(None);
@@ -539,7 +591,10 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
         ));
     }
     for k in mapping.keys() {
-        if !headers.iter().any(|h| h.trim() == k.trim()) {
+        let names = |h: &str| {
+            h == k.trim() || (h.chars().nth(QUOTE_MAX_CHARS).is_some() && clip_cell(h) == k.trim())
+        };
+        if !headers.iter().any(|h| names(h.trim())) {
             return Err(refused(format!(
                 "映射中的表头“{k}”不在第 {header_row} 行（表头）中"
             )));
@@ -582,7 +637,7 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
                 columns.push((h.to_owned(), f));
                 index.insert(f, i);
             }
-            None if mapping.contains_key(h) => {}
+            None if mapped(mapping, h).is_some() => {}
             None => unknown_headers.push(h.to_owned()),
         }
     }
@@ -600,6 +655,7 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
                     .iter()
                     .map(|h| h.trim())
                     .filter(|h| !h.is_empty())
+                    .map(clip_cell)
                     .collect::<Vec<_>>()
                     .join("，"),
                 if unknown_headers.is_empty() {

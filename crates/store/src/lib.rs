@@ -50,6 +50,11 @@ mod sqlite {
         sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE").await
     }
 
+    /// SQLite's write transactions already run one at a time (`BEGIN IMMEDIATE`).
+    async fn lock_key(_tx: &mut sqlx::Transaction<'_, Db>, _key: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// SQLite's own checks of the file: page structure and indexes, then foreign keys.
     async fn engine_check(pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
         let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
@@ -104,6 +109,15 @@ mod postgres {
         sqlx::Connection::begin(&mut **conn).await
     }
 
+    /// Serialises the transactions that count and record sign-in attempts under `key`.
+    async fn lock_key(tx: &mut sqlx::Transaction<'_, Db>, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// PostgreSQL keeps its own pages consistent (WAL replay, constraints enforced on
     /// every write): there is no whole-database check to run from here.
     async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
@@ -117,6 +131,26 @@ mod postgres {
     ) -> Result<(), crate::StoreError> {
         Ok(())
     }
+}
+
+/// A limit on sign-in attempts under one key, counted over the throttle window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptLimit {
+    pub key: String,
+    /// Failures allowed in the window.
+    pub max: i64,
+    /// `None`: past `max`, no attempt until the window has passed. `Some(s)`: a back-off —
+    /// past `max`, one attempt every `s` seconds.
+    pub spacing_after: Option<i64>,
+}
+
+/// The outcome of [`Store::login_attempt_reserve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Go ahead: the attempt is recorded under these rows.
+    Reserved { ids: Vec<i64> },
+    /// Over the limit of `key`.
+    Refused { key: String },
 }
 
 /// What a streamed readings write receives: readings, then `Finish` to commit.
@@ -435,14 +469,30 @@ impl Store {
     }
 
     /// Appends a progress report. `Ok(Err(newest))` when someone reported meanwhile: the
-    /// report was not stored, and `newest` is what the writer had not seen.
+    /// report was not stored, and `newest` is what the writer had not seen. A day after
+    /// today (China time of `now`) or before the previous report's is refused
+    /// (`StoreError::Invalid` naming `reported_on`); a day more than the default 7 days back
+    /// makes it a 补报 (see [`Store::add_report_backdating`]).
     #[tracing::instrument(skip_all, fields(assignment = report.assignment_id))]
     pub async fn add_report(
         &self,
         report: &NewReport,
         now: DateTime<Utc>,
     ) -> Result<Result<Report, Option<Report>>, StoreError> {
-        dispatch!(self, add_report(report, now))
+        let days = sanzhi_domain::report::DEFAULT_BACKDATE_DAYS;
+        dispatch!(self, add_report(report, now, days))
+    }
+
+    /// [`Store::add_report`] with the server's `reports.backdate_days`: a report dated more
+    /// than that many days before the day it is made is stored as a 补报 (`late_filed`).
+    #[tracing::instrument(skip_all, fields(assignment = report.assignment_id))]
+    pub async fn add_report_backdating(
+        &self,
+        report: &NewReport,
+        now: DateTime<Utc>,
+        backdate_days: i64,
+    ) -> Result<Result<Report, Option<Report>>, StoreError> {
+        dispatch!(self, add_report(report, now, backdate_days))
     }
 
     /// Every report on an assignment, oldest first.
@@ -481,16 +531,9 @@ impl Store {
         let rows = dispatch!(self, tracked(scope, latest))?;
         let mut out = Vec::with_capacity(days.len());
         for &as_of in days {
+            // What was recorded by that day, as the store's own query for the day reads it.
             let on_day = |reports: &[sanzhi_domain::Report]| -> Vec<sanzhi_domain::Report> {
-                reports
-                    .iter()
-                    .filter(|r| r.reported_on <= as_of)
-                    .map(|r| {
-                        let mut r = r.clone();
-                        r.review = r.review.filter(|v| v.reviewed_on <= as_of);
-                        r
-                    })
-                    .collect()
+                reports.iter().filter_map(|r| r.as_of(as_of)).collect()
             };
             out.push(
                 rows.iter()
@@ -767,25 +810,39 @@ impl Store {
         dispatch!(self, sessions_expire(now))
     }
 
-    /// Records a failed sign-in under each key (`user:…`, `addr:…`).
-    pub async fn login_failure(
+    /// Reserves a sign-in attempt under every key of `limits` before the password is checked:
+    /// atomically (on both backends, whatever runs in parallel) either records it — as a
+    /// failure, until [`Store::login_attempt_succeeded`] takes it back — or refuses, naming the
+    /// key over its limit. Counting first and recording after the check let 20 parallel
+    /// wrong passwords all be checked against a limit of 5.
+    pub async fn login_attempt_reserve(
         &self,
-        keys: &[String],
+        limits: &[AttemptLimit],
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Attempt, StoreError> {
+        dispatch!(self, login_attempt_reserve(limits, now, since))
+    }
+
+    /// The reserved attempt signed in: its rows go, and `clear_key`'s count starts again.
+    pub async fn login_attempt_succeeded(
+        &self,
+        ids: &[i64],
+        clear_key: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, login_attempt_succeeded(ids, clear_key))
+    }
+
+    /// Puts a failed sign-in on the audit trail (`login.failure`, the account name tried and
+    /// the address; never the password).
+    pub async fn login_failure_audit(
+        &self,
+        username: &str,
+        address: &str,
+        why: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, login_failure(keys, now))
-    }
-
-    pub async fn login_failures_since(
-        &self,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        dispatch!(self, login_failures_since(key, since))
-    }
-
-    pub async fn login_failures_clear(&self, key: &str) -> Result<(), StoreError> {
-        dispatch!(self, login_failures_clear(key))
+        dispatch!(self, login_failure_audit(username, address, why, now))
     }
 
     /// Audit entries, newest first.
@@ -820,33 +877,64 @@ impl Store {
     }
 }
 
-/// API tokens of the JSON API (`/api/v1`). A token is (id, name, plans it may write readings
-/// for, created_by, created_at, revoked_at); its secret is never stored, only its SHA-256
-/// hash, and the hash never leaves the store.
+/// An API token of the JSON API (`/api/v1`) as stored. Its secret is never stored, only its
+/// SHA-256 hash, and the hash never leaves the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub id: i64,
+    pub name: String,
+    /// The plans it may write readings for (sorted); empty: read only.
+    pub plans: Vec<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was last used (recorded at most about once a minute).
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// API tokens of the JSON API (`/api/v1`), and what `serve --demo` asks before it starts.
 impl Store {
-    /// Stores a new token by the hash of its secret (audited as `api_token.issue`).
+    /// Stores a new token by the hash of its secret (audited as `api_token.issue`);
+    /// `expires_at` `None`: it never expires.
     pub async fn api_token_create(
         &self,
         name: &str,
         token_hash: &str,
         plans: &[String],
+        expires_at: Option<DateTime<Utc>>,
         actor: &str,
         now: DateTime<Utc>,
-    ) -> Result<sqlite::ApiTokenRow, StoreError> {
-        dispatch!(self, api_token_create(name, token_hash, plans, actor, now))
+    ) -> Result<ApiTokenRecord, StoreError> {
+        dispatch!(
+            self,
+            api_token_create(name, token_hash, plans, expires_at, actor, now)
+        )
     }
 
-    /// Every token, revoked ones included, oldest first.
-    pub async fn api_tokens(&self) -> Result<Vec<sqlite::ApiTokenRow>, StoreError> {
+    /// Every token, revoked and expired ones included, oldest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
         dispatch!(self, api_tokens())
     }
 
-    /// The token whose secret has this SHA-256 hash (hex), revoked or not.
+    /// The token whose secret has this SHA-256 hash (hex), revoked, expired or not.
     pub async fn api_token_by_hash(
         &self,
         token_hash: &str,
-    ) -> Result<Option<sqlite::ApiTokenRow>, StoreError> {
+    ) -> Result<Option<ApiTokenRecord>, StoreError> {
         dispatch!(self, api_token_by_hash(token_hash))
+    }
+
+    /// Records that token `id` was used at `now`, unless it was recorded as used within
+    /// `min_interval` before; returns whether it wrote. Not audited.
+    pub async fn api_token_touch(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        min_interval: sanzhi_domain::chrono::Duration,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, api_token_touch(id, now, min_interval))
     }
 
     /// Revokes a token (audited as `api_token.revoke`); `None` if there is no such token. A
@@ -856,8 +944,14 @@ impl Store {
         id: i64,
         actor: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<sqlite::ApiTokenRow>, StoreError> {
+    ) -> Result<Option<ApiTokenRecord>, StoreError> {
         dispatch!(self, api_token_revoke(id, actor, now))
+    }
+
+    /// (progress reports not marked demo, accounts not marked demo): real data that
+    /// `sanzhi serve --demo` must not start on.
+    pub async fn real_data_counts(&self) -> Result<(i64, i64), StoreError> {
+        dispatch!(self, real_data_counts())
     }
 }
 

@@ -1144,14 +1144,37 @@ async fn load_reference(
 }
 
 const REPORT_COLUMNS: &str = "id, assignment_id, version, state, milestone_seq, reported_on,
-    achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at";
+    achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at, late_filed";
+
+/// The day (claimed, recorded) of the newest report on an assignment among the real ones, or
+/// among the demo ones for a demo report (generated data does not bound the city's reports).
+async fn previous_report_days(
+    tx: &mut Tx<'_>,
+    assignment_id: i64,
+    is_demo: bool,
+) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT reported_on, recorded_on FROM progress_reports
+         WHERE assignment_id = $1 AND is_demo = $2
+         ORDER BY version DESC LIMIT 1",
+    )
+    .bind(assignment_id)
+    .bind(is_demo)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
 
 /// Appends a report if `expected_version` is still the newest; otherwise returns the newest
 /// report as the conflict. The UNIQUE (assignment_id, version) constraint settles a race.
+/// In the same transaction, the day it claims is checked against the day it is made (China
+/// time of `now`) and the previous report's ([`sanzhi_domain::report::check_report_day`]):
+/// refused as `StoreError::Invalid` naming `reported_on`, or stored with the day it was
+/// recorded and, when dated more than `backdate_days` earlier, marked 补报 (`late_filed`).
 pub(crate) async fn add_report(
     pool: &Pool,
     r: &sanzhi_domain::NewReport,
     now: chrono::DateTime<chrono::Utc>,
+    backdate_days: i64,
 ) -> Result<Result<sanzhi_domain::Report, Option<sanzhi_domain::Report>>, StoreError> {
     let mut tx = begin_write(pool).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM assignments WHERE id = $1")
@@ -1186,10 +1209,20 @@ pub(crate) async fn add_report(
             )));
         }
     }
+    let recorded_on = sanzhi_domain::report::china_day(now);
+    let previous = previous_report_days(&mut tx, r.assignment_id, r.is_demo).await?;
+    let late_filed = sanzhi_domain::report::check_report_day(
+        r.reported_on,
+        recorded_on,
+        previous,
+        backdate_days,
+    )
+    .map_err(|e| StoreError::Invalid(e.to_string()))?;
     let inserted: Result<ReportRow, sqlx::Error> = sqlx::query_as(&format!(
         "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
-             achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at,
+             recorded_on, late_filed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          RETURNING {REPORT_COLUMNS}"
     ))
     .bind(r.assignment_id)
@@ -1204,6 +1237,8 @@ pub(crate) async fn add_report(
     .bind(r.corrects_id)
     .bind(r.is_demo)
     .bind(now)
+    .bind(recorded_on)
+    .bind(late_filed)
     .fetch_one(&mut *tx)
     .await;
     match inserted {
@@ -1266,8 +1301,8 @@ pub(crate) async fn reports(
         .collect()
 }
 
-const REVIEW_COLUMNS: &str =
-    "id, report_id, decision, reason, reviewer, reviewed_on, is_demo, created_at";
+const REVIEW_COLUMNS: &str = "id, report_id, decision, reason, reviewer, reviewed_on, is_demo,
+    created_at, accepts_claimed_day";
 
 fn reviews_by_report(
     rows: Vec<ReviewRow>,
@@ -1279,6 +1314,8 @@ fn reviews_by_report(
 
 /// Records a coordinator's decision on a done report, with its audit entry, in one
 /// transaction. `Ok(Err(existing))` when the report was already reviewed: nothing is written.
+/// The choice to count a 补报 on the day it claims is kept only on the acceptance of a 补报
+/// (it means nothing elsewhere); the audit entry's `after` always states it.
 pub(crate) async fn add_review(
     pool: &Pool,
     r: &sanzhi_domain::NewReview,
@@ -1308,10 +1345,13 @@ pub(crate) async fn add_review(
     if let Some(e) = existing {
         return Ok(Err(e.into_review()?));
     }
+    let accepts_claimed_day = r.accepts_claimed_day
+        && r.decision == sanzhi_domain::ReviewDecision::Accepted
+        && report.late_filed;
     let inserted: Result<ReviewRow, sqlx::Error> = sqlx::query_as(&format!(
         "INSERT INTO report_reviews (report_id, decision, reason, reviewer, reviewed_on, is_demo,
-             created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+             created_at, recorded_on, accepts_claimed_day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING {REVIEW_COLUMNS}"
     ))
     .bind(r.report_id)
@@ -1321,11 +1361,32 @@ pub(crate) async fn add_review(
     .bind(r.reviewed_on)
     .bind(r.is_demo)
     .bind(now)
+    .bind(sanzhi_domain::report::china_day(now))
+    .bind(accepts_claimed_day)
     .fetch_one(&mut *tx)
     .await;
     match inserted {
         Ok(row) => {
             let review = row.into_review()?;
+            let before = report.clone().into_report()?;
+            // The decision, and for a done report the day it now counts as done from (and,
+            // for a 补报, whether the claimed day was chosen).
+            let mut after = serde_json::to_value(&review).unwrap_or_default();
+            if let Some(o) = after.as_object_mut() {
+                o.insert(
+                    "accepts_claimed_day".into(),
+                    serde_json::Value::Bool(review.accepts_claimed_day),
+                );
+                o.insert("late_filed".into(), serde_json::Value::Bool(before.late_filed));
+                if review.decision == sanzhi_domain::ReviewDecision::Accepted {
+                    let mut counted = before.clone();
+                    counted.review = Some(review.clone());
+                    o.insert(
+                        "counts_as_done_on".into(),
+                        serde_json::Value::String(counted.done_on().to_string()),
+                    );
+                }
+            }
             audit(
                 &mut tx,
                 &r.reviewer,
@@ -1335,8 +1396,8 @@ pub(crate) async fn add_review(
                 },
                 "assignment",
                 &report.assignment_id.to_string(),
-                Some(&to_json(&report.clone().into_report()?)),
-                Some(&to_json(&review)),
+                Some(&to_json(&before)),
+                Some(&to_json(&after)),
                 now,
             )
             .await?;
@@ -1376,7 +1437,7 @@ pub(crate) async fn pending_reviews(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, r.assignment_id, r.version, r.state, r.milestone_seq, r.reported_on,
                 r.achieved, r.narrative, r.evidence, r.reporter, r.corrects_id, r.is_demo,
-                r.created_at,
+                r.created_at, r.late_filed,
                 p.code AS plan_code, p.short_name AS plan_short_name, w.number AS item_number,
                 w.body AS item_text, u.name AS unit
          FROM progress_reports r
@@ -1628,7 +1689,6 @@ pub(crate) async fn report_owner(
     .await?)
 }
 
-/// Assignments in scope with their milestones and their reports up to `as_of`.
 /// `col IN (?, ?, …)` over `ids`, numbering parameters from `first`.
 fn in_list(col: &str, ids: &[i64], first: usize) -> String {
     let ps: Vec<String> = (0..ids.len()).map(|i| param(first + i)).collect();
@@ -1638,6 +1698,9 @@ fn in_list(col: &str, ids: &[i64], first: usize) -> String {
 /// Ids per statement when a query names its rows by id.
 const ID_CHUNK: usize = 500;
 
+/// Assignments in scope with their milestones and the reports a replay of `as_of` sees: those
+/// recorded by that day (and speaking for a day up to it), with the reviews recorded and
+/// decided by then (see [`sanzhi_domain::Report::as_of`]).
 pub(crate) async fn tracked(
     pool: &Pool,
     scope: &TrackScope,
@@ -1701,7 +1764,8 @@ pub(crate) async fn tracked(
         .fetch_all(pool)
         .await?;
         reports = sqlx::query_as(&format!(
-            "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE reported_on <= $1
+            "SELECT {REPORT_COLUMNS} FROM progress_reports
+             WHERE recorded_on <= $1 AND reported_on <= $1
              ORDER BY assignment_id, version"
         ))
         .bind(as_of)
@@ -1709,10 +1773,10 @@ pub(crate) async fn tracked(
         .await?;
         reviews = sqlx::query_as(&format!(
             "SELECT {REVIEW_COLUMNS} FROM report_reviews
-             WHERE reviewed_on <= $1
-               AND report_id IN (SELECT id FROM progress_reports WHERE reported_on <= $2)"
+             WHERE recorded_on <= $1 AND reviewed_on <= $1
+               AND report_id IN (SELECT id FROM progress_reports
+                                 WHERE recorded_on <= $1 AND reported_on <= $1)"
         ))
-        .bind(as_of)
         .bind(as_of)
         .fetch_all(pool)
         .await?;
@@ -1735,19 +1799,21 @@ pub(crate) async fn tracked(
         for chunk in ids.chunks(ID_CHUNK) {
             let sql = format!(
                 "SELECT {REPORT_COLUMNS} FROM progress_reports
-                 WHERE {} AND reported_on <= {}",
+                 WHERE {} AND recorded_on <= {} AND reported_on <= {}",
                 in_list("assignment_id", chunk, 1),
-                param(chunk.len() + 1)
+                param(chunk.len() + 1),
+                param(chunk.len() + 2)
             );
             let mut q = sqlx::query_as::<_, ReportRow>(&sql);
             for id in chunk {
                 q = q.bind(id);
             }
-            reports.extend(q.bind(as_of).fetch_all(pool).await?);
+            reports.extend(q.bind(as_of).bind(as_of).fetch_all(pool).await?);
             let sql = format!(
                 "SELECT {} FROM report_reviews v
                  JOIN progress_reports r ON r.id = v.report_id
-                 WHERE {} AND r.reported_on <= {} AND v.reviewed_on <= {}",
+                 WHERE {} AND r.recorded_on <= {} AND r.reported_on <= {}
+                   AND v.recorded_on <= {} AND v.reviewed_on <= {}",
                 REVIEW_COLUMNS
                     .split(',')
                     .map(|c| format!("v.{}", c.trim()))
@@ -1755,13 +1821,18 @@ pub(crate) async fn tracked(
                     .join(", "),
                 in_list("r.assignment_id", chunk, 1),
                 param(chunk.len() + 1),
-                param(chunk.len() + 2)
+                param(chunk.len() + 2),
+                param(chunk.len() + 3),
+                param(chunk.len() + 4)
             );
             let mut q = sqlx::query_as::<_, ReviewRow>(&sql);
             for id in chunk {
                 q = q.bind(id);
             }
-            reviews.extend(q.bind(as_of).bind(as_of).fetch_all(pool).await?);
+            for _ in 0..4 {
+                q = q.bind(as_of);
+            }
+            reviews.extend(q.fetch_all(pool).await?);
         }
         reports.sort_by_key(|r| (r.assignment_id, r.version));
     }
@@ -1848,15 +1919,17 @@ pub(crate) async fn insert_demo_reports(
     reports: &[crate::DemoReport],
 ) -> Result<u64, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let mut versions: HashMap<i64, i32> = HashMap::new();
+    // Per assignment: the newest version, and the days of the newest demo report.
+    type Days = Option<(chrono::NaiveDate, chrono::NaiveDate)>;
+    let mut newest: HashMap<i64, (i32, Days)> = HashMap::new();
     for crate::DemoReport {
         report: r,
         created_at,
         review,
     } in reports
     {
-        let v = match versions.get(&r.assignment_id) {
-            Some(v) => *v,
+        let (v, previous) = match newest.get(&r.assignment_id) {
+            Some(n) => *n,
             None => {
                 let max: Option<i32> = sqlx::query_scalar(
                     "SELECT MAX(version) FROM progress_reports WHERE assignment_id = $1",
@@ -1864,14 +1937,31 @@ pub(crate) async fn insert_demo_reports(
                 .bind(r.assignment_id)
                 .fetch_one(&mut *tx)
                 .await?;
-                max.unwrap_or(0)
+                let previous = previous_report_days(&mut tx, r.assignment_id, true).await?;
+                (max.unwrap_or(0), previous)
             }
-        } + 1;
-        versions.insert(r.assignment_id, v);
+        };
+        let v = v + 1;
+        // Demo reports are dated like real ones, against the day they are made.
+        let recorded_on = sanzhi_domain::report::china_day(*created_at);
+        let late_filed = sanzhi_domain::report::check_report_day(
+            r.reported_on,
+            recorded_on,
+            previous,
+            sanzhi_domain::report::DEFAULT_BACKDATE_DAYS,
+        )
+        .map_err(|e| {
+            StoreError::Invalid(format!(
+                "演示报告（分工 {}，{}）：{e}",
+                r.assignment_id, r.reported_on
+            ))
+        })?;
+        newest.insert(r.assignment_id, (v, Some((r.reported_on, recorded_on))));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
-                 achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11)
+                 achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at,
+                 recorded_on, late_filed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $13)
              RETURNING id",
         )
         .bind(r.assignment_id)
@@ -1885,20 +1975,34 @@ pub(crate) async fn insert_demo_reports(
         .bind(&r.reporter)
         .bind(r.corrects_id)
         .bind(created_at)
+        .bind(recorded_on)
+        .bind(late_filed)
         .fetch_one(&mut *tx)
         .await?;
         if let Some(v) = review {
+            // Recorded at 09:00 China time on the day it speaks for, never before the report.
+            let at = v
+                .reviewed_on
+                .and_hms_opt(1, 0, 0)
+                .map_or(*created_at, |t| t.and_utc())
+                .max(*created_at);
             sqlx::query(
                 "INSERT INTO report_reviews (report_id, decision, reason, reviewer, reviewed_on,
-                     is_demo, created_at)
-                 VALUES ($1, $2, $3, $4, $5, TRUE, $6)",
+                     is_demo, created_at, recorded_on, accepts_claimed_day)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8)",
             )
             .bind(id)
             .bind(v.decision.as_str())
             .bind(&v.reason)
             .bind(&v.reviewer)
             .bind(v.reviewed_on)
-            .bind(created_at)
+            .bind(at)
+            .bind(sanzhi_domain::report::china_day(at))
+            .bind(
+                v.accepts_claimed_day
+                    && v.decision == sanzhi_domain::ReviewDecision::Accepted
+                    && late_filed,
+            )
             .execute(&mut *tx)
             .await?;
         }
@@ -3053,40 +3157,106 @@ pub(crate) async fn sessions_expire(pool: &Pool, now: chrono::DateTime<chrono::U
         .rows_affected())
 }
 
-pub(crate) async fn login_failure(
+/// Reserves one sign-in attempt under every key before the password is checked (see
+/// [`crate::Store::login_attempt_reserve`]): in one write transaction, with the keys locked,
+/// counts each key's rows since `since` and either records the attempt under all of them or
+/// names the first key that is over its limit.
+pub(crate) async fn login_attempt_reserve(
     pool: &Pool,
-    keys: &[String],
+    limits: &[crate::AttemptLimit],
     now: chrono::DateTime<chrono::Utc>,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::Attempt, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let mut keys: Vec<&str> = limits.iter().map(|l| l.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        lock_key(&mut tx, key).await?;
+    }
+    for limit in limits {
+        let (n, last): (i64, Option<chrono::DateTime<chrono::Utc>>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at > $2",
+        )
+        .bind(&limit.key)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        let waits = match limit.spacing_after {
+            // A back-off: past `max` failures, one attempt per `spacing` seconds.
+            Some(spacing) => {
+                n >= limit.max && last.is_some_and(|t| now - t < chrono::Duration::seconds(spacing))
+            }
+            None => n >= limit.max,
+        };
+        if waits {
+            tx.rollback().await?;
+            return Ok(crate::Attempt::Refused {
+                key: limit.key.clone(),
+            });
+        }
+    }
+    let mut ids = Vec::with_capacity(limits.len());
+    for limit in limits {
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO login_failures (key, at) VALUES ($1, $2) RETURNING id")
+                .bind(&limit.key)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(crate::Attempt::Reserved { ids })
+}
+
+/// A successful sign-in: its reservation is not a failure, and its (account, address) count
+/// starts again.
+pub(crate) async fn login_attempt_succeeded(
+    pool: &Pool,
+    ids: &[i64],
+    clear_key: &str,
 ) -> Result<(), StoreError> {
     let mut tx = begin_write(pool).await?;
-    for k in keys {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-            .bind(k)
-            .bind(now)
+    // Two sign-ins of one account from one address delete each other's rows: one at a time,
+    // or PostgreSQL finds them deadlocked (each holding a row the other deletes).
+    lock_key(&mut tx, clear_key).await?;
+    for id in ids {
+        sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id)
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+        .bind(clear_key)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub(crate) async fn login_failures_since(
+/// A failed sign-in on the audit trail, for admins (never the password).
+pub(crate) async fn login_failure_audit(
     pool: &Pool,
-    key: &str,
-    since: chrono::DateTime<chrono::Utc>,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
-        .bind(key)
-        .bind(since)
-        .fetch_one(pool)
-        .await?)
-}
-
-pub(crate) async fn login_failures_clear(pool: &Pool, key: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_failures WHERE key = $1")
-        .bind(key)
-        .execute(pool)
-        .await?;
+    username: &str,
+    address: &str,
+    why: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let after = serde_json::json!({ "address": address, "reason": why }).to_string();
+    audit(
+        &mut tx,
+        "（未登录）",
+        "login.failure",
+        "user",
+        username,
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

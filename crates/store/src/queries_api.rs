@@ -1,26 +1,34 @@
 // Queries of the JSON API (tokens), written once and compiled per backend like queries.rs
 // (this file is included after it, into the same modules).
 
-/// An API token as stored, never with its hash: (id, name, plans it may write readings for,
-/// created_by, created_at, revoked_at).
-pub(crate) type ApiTokenRow = (
-    i64,
-    String,
-    Vec<String>,
-    String,
-    chrono::DateTime<chrono::Utc>,
-    Option<chrono::DateTime<chrono::Utc>>,
-);
-
+/// A token's columns as read (its plans come from `api_token_plans`): id, name, created_by,
+/// created_at, revoked_at, expires_at, last_used_at.
 type ApiTokenTuple = (
     i64,
     String,
     String,
     chrono::DateTime<chrono::Utc>,
     Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
 );
 
-const API_TOKEN_COLUMNS: &str = "id, name, created_by, created_at, revoked_at";
+const API_TOKEN_COLUMNS: &str =
+    "id, name, created_by, created_at, revoked_at, expires_at, last_used_at";
+
+fn api_token_record(row: ApiTokenTuple, plans: Vec<String>) -> crate::ApiTokenRecord {
+    let (id, name, created_by, created_at, revoked_at, expires_at, last_used_at) = row;
+    crate::ApiTokenRecord {
+        id,
+        name,
+        plans,
+        created_by,
+        created_at,
+        revoked_at,
+        expires_at,
+        last_used_at,
+    }
+}
 
 async fn api_token_plans_of(
     conn: &mut <Db as sqlx::Database>::Connection,
@@ -34,40 +42,45 @@ async fn api_token_plans_of(
     .await?)
 }
 
-fn api_token_json(row: &ApiTokenRow) -> String {
-    let (id, name, plans, created_by, created_at, revoked_at) = row;
+/// What the audit trail keeps of a token (never its hash; not when it was last used, which
+/// is not a change anyone made).
+fn api_token_json(row: &crate::ApiTokenRecord) -> String {
     serde_json::json!({
-        "id": id,
-        "name": name,
-        "plans": plans,
-        "created_by": created_by,
-        "created_at": created_at.to_rfc3339(),
-        "revoked_at": revoked_at.map(|t| t.to_rfc3339()),
+        "id": row.id,
+        "name": row.name,
+        "plans": row.plans,
+        "created_by": row.created_by,
+        "created_at": row.created_at.to_rfc3339(),
+        "expires_at": row.expires_at.map(|t| t.to_rfc3339()),
+        "revoked_at": row.revoked_at.map(|t| t.to_rfc3339()),
     })
     .to_string()
 }
 
-/// Stores a new token (its hash only) with the plans it may write, audited, in one
-/// transaction. Returns the token as stored.
+/// Stores a new token (its hash only) with the plans it may write and when it expires
+/// (`None`: never), audited, in one transaction. Returns the token as stored.
 pub(crate) async fn api_token_create(
     pool: &Pool,
     name: &str,
     token_hash: &str,
     plans: &[String],
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<ApiTokenRow, StoreError> {
+) -> Result<crate::ApiTokenRecord, StoreError> {
     // What PostgreSQL keeps (microseconds), so that the answer equals what is read later.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+    let expires_at = expires_at.map(|t| chrono::SubsecRound::trunc_subsecs(t, 6));
     let mut tx = begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (name, token_hash, created_by, created_at)
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO api_tokens (name, token_hash, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(name)
     .bind(token_hash)
     .bind(actor)
     .bind(now)
+    .bind(expires_at)
     .fetch_one(&mut *tx)
     .await?;
     let mut sorted: Vec<String> = plans.to_vec();
@@ -80,7 +93,16 @@ pub(crate) async fn api_token_create(
             .execute(&mut *tx)
             .await?;
     }
-    let row: ApiTokenRow = (id, name.to_owned(), sorted, actor.to_owned(), now, None);
+    let row = crate::ApiTokenRecord {
+        id,
+        name: name.to_owned(),
+        plans: sorted,
+        created_by: actor.to_owned(),
+        created_at: now,
+        revoked_at: None,
+        expires_at,
+        last_used_at: None,
+    };
     audit(
         &mut tx,
         actor,
@@ -97,7 +119,7 @@ pub(crate) async fn api_token_create(
 }
 
 /// Every token, oldest first, with its plans.
-pub(crate) async fn api_tokens(pool: &Pool) -> Result<Vec<ApiTokenRow>, StoreError> {
+pub(crate) async fn api_tokens(pool: &Pool) -> Result<Vec<crate::ApiTokenRecord>, StoreError> {
     let rows: Vec<ApiTokenTuple> = sqlx::query_as(&format!(
         "SELECT {API_TOKEN_COLUMNS} FROM api_tokens ORDER BY id"
     ))
@@ -114,18 +136,18 @@ pub(crate) async fn api_tokens(pool: &Pool) -> Result<Vec<ApiTokenRow>, StoreErr
     }
     Ok(rows
         .into_iter()
-        .map(|(id, name, created_by, created_at, revoked_at)| {
-            let plans = by_token.remove(&id).unwrap_or_default();
-            (id, name, plans, created_by, created_at, revoked_at)
+        .map(|row| {
+            let plans = by_token.remove(&row.0).unwrap_or_default();
+            api_token_record(row, plans)
         })
         .collect())
 }
 
-/// The token whose secret hashes to `token_hash`, revoked or not.
+/// The token whose secret hashes to `token_hash`, revoked, expired or not.
 pub(crate) async fn api_token_by_hash(
     pool: &Pool,
     token_hash: &str,
-) -> Result<Option<ApiTokenRow>, StoreError> {
+) -> Result<Option<crate::ApiTokenRecord>, StoreError> {
     let mut conn = pool.acquire().await?;
     let row: Option<ApiTokenTuple> = sqlx::query_as(&format!(
         "SELECT {API_TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1"
@@ -133,11 +155,35 @@ pub(crate) async fn api_token_by_hash(
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, name, created_by, created_at, revoked_at)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let plans = api_token_plans_of(&mut conn, id).await?;
-    Ok(Some((id, name, plans, created_by, created_at, revoked_at)))
+    let plans = api_token_plans_of(&mut conn, row.0).await?;
+    Ok(Some(api_token_record(row, plans)))
+}
+
+/// Records that a token was used at `now`, unless it was already recorded as used at or
+/// after `now - min_interval`: one small autocommit statement, which writes nothing (and on
+/// PostgreSQL locks nothing) when the token was seen recently. Returns whether it wrote.
+/// Not audited: it is not a change anyone made.
+pub(crate) async fn api_token_touch(
+    pool: &Pool,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    min_interval: chrono::Duration,
+) -> Result<bool, StoreError> {
+    let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+    let written = sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $1
+         WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(now - min_interval)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(written > 0)
 }
 
 /// Revokes a token (audited with before and after). `None`: no such token; a token that
@@ -147,7 +193,7 @@ pub(crate) async fn api_token_revoke(
     id: i64,
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<ApiTokenRow>, StoreError> {
+) -> Result<Option<crate::ApiTokenRecord>, StoreError> {
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
     let mut tx = begin_write(pool).await?;
     let row: Option<ApiTokenTuple> = sqlx::query_as(&format!(
@@ -156,12 +202,12 @@ pub(crate) async fn api_token_revoke(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, name, created_by, created_at, revoked_at)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
     let plans = api_token_plans_of(&mut tx, id).await?;
-    let before: ApiTokenRow = (id, name, plans, created_by, created_at, revoked_at);
-    if before.5.is_some() {
+    let before = api_token_record(row, plans);
+    if before.revoked_at.is_some() {
         return Ok(Some(before));
     }
     let revoked = sqlx::query(
@@ -181,12 +227,10 @@ pub(crate) async fn api_token_revoke(
         .bind(id)
         .fetch_optional(pool)
         .await?;
-        return Ok(stored.map(|(id, name, created_by, created_at, revoked_at)| {
-            (id, name, before.2.clone(), created_by, created_at, revoked_at)
-        }));
+        return Ok(stored.map(|row| api_token_record(row, before.plans.clone())));
     }
     let mut after = before.clone();
-    after.5 = Some(now);
+    after.revoked_at = Some(now);
     audit(
         &mut tx,
         actor,
@@ -200,4 +244,17 @@ pub(crate) async fn api_token_revoke(
     .await?;
     tx.commit().await?;
     Ok(Some(after))
+}
+
+/// What in the database is not demo data: (progress reports not marked demo, accounts not
+/// marked demo). `sanzhi serve --demo` refuses a database where either is non-zero.
+pub(crate) async fn real_data_counts(pool: &Pool) -> Result<(i64, i64), StoreError> {
+    let reports: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE NOT is_demo")
+            .fetch_one(pool)
+            .await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE NOT is_demo")
+        .fetch_one(pool)
+        .await?;
+    Ok((reports, users))
 }

@@ -274,6 +274,7 @@ pub(crate) struct ReportRow {
     pub corrects_id: Option<i64>,
     pub is_demo: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub late_filed: bool,
 }
 
 impl ReportRow {
@@ -299,6 +300,7 @@ impl ReportRow {
             corrects_id: self.corrects_id,
             is_demo: self.is_demo,
             created_at: self.created_at,
+            late_filed: self.late_filed,
             review: None,
         })
     }
@@ -314,6 +316,7 @@ pub(crate) struct ReviewRow {
     pub reviewed_on: chrono::NaiveDate,
     pub is_demo: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub accepts_claimed_day: bool,
 }
 
 impl ReviewRow {
@@ -329,6 +332,7 @@ impl ReviewRow {
             reviewed_on: self.reviewed_on,
             is_demo: self.is_demo,
             created_at: self.created_at,
+            accepts_claimed_day: self.accepts_claimed_day,
         })
     }
 }

@@ -494,6 +494,10 @@ mod reports {
         tracking_several_days_from_one_read_equals_tracking_each_day,
         many_writers_on_one_assignment_lose_nothing,
         writers_and_readers_across_assignments_never_fail,
+        a_report_may_not_claim_a_day_after_today_or_before_the_previous_report,
+        a_report_dated_long_before_it_was_made_is_a_late_filing,
+        a_late_filing_counts_from_its_recording_day_unless_the_claimed_day_is_accepted,
+        a_replay_of_a_day_before_a_report_was_recorded_does_not_see_it,
     );
 
     /// Adds `count` reports on `a` as writer `who`, each stating the version it last saw and
@@ -760,6 +764,7 @@ mod reports {
             reviewer: "治水办 李四（t-water）".into(),
             reviewed_on: on,
             is_demo: false,
+            accepts_claimed_day: false,
         }
     }
 
@@ -857,7 +862,7 @@ mod reports {
             .store
             .add_report(
                 &new_report(a, 1, d(2018, 8, 20), ReportState::InProgress),
-                now,
+                at(d(2018, 8, 20)),
             )
             .await
             .expect("add")
@@ -927,7 +932,10 @@ mod reports {
         // The unit answers with a new done report; accepted, the item is done late.
         let again = db
             .store
-            .add_report(&new_report(a, 1, d(2018, 8, 5), ReportState::Done), now)
+            .add_report(
+                &new_report(a, 1, d(2018, 8, 5), ReportState::Done),
+                at(d(2018, 8, 5)),
+            )
             .await
             .expect("add")
             .expect("ok");
@@ -950,7 +958,10 @@ mod reports {
         // changed or removed.
         let third = db
             .store
-            .add_report(&new_report(a, 2, d(2018, 8, 8), ReportState::Done), now)
+            .add_report(
+                &new_report(a, 2, d(2018, 8, 8), ReportState::Done),
+                at(d(2018, 8, 8)),
+            )
             .await
             .expect("add")
             .expect("ok");
@@ -1017,6 +1028,345 @@ mod reports {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// 09:00 China time on `day`.
+    fn at(day: NaiveDate) -> sanzhi_domain::chrono::DateTime<Utc> {
+        day.and_hms_opt(1, 0, 0).expect("time").and_utc()
+    }
+
+    /// The error of a refused write, as the user reads it.
+    fn refusal<T: std::fmt::Debug>(r: Result<T, sanzhi_store::StoreError>) -> String {
+        match r {
+            Err(sanzhi_store::StoreError::Invalid(msg)) => msg,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    /// A report may not speak for a day after the day it is made (China time), nor for a
+    /// day before the assignment's previous report; either refusal names `reported_on` and
+    /// writes nothing.
+    async fn a_report_may_not_claim_a_day_after_today_or_before_the_previous_report(db: &TestDb) {
+        let store = &db.store;
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        // 2026-12-05 23:30 UTC is already 2026-12-06 in China.
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 5, 23, 30, 0)
+            .single()
+            .expect("now");
+        let v0 = store.data_version().await.expect("version");
+        for day in [d(2099, 12, 31), d(2026, 12, 7)] {
+            let msg = refusal(
+                store
+                    .add_report(&new_report(a, 0, day, ReportState::Done), now)
+                    .await,
+            );
+            assert_eq!(msg, "reported_on：报告日期不能晚于今天（2026-12-06）");
+        }
+        assert!(store.reports(a).await.expect("reports").is_empty());
+        assert_eq!(store.data_version().await.expect("version"), v0);
+        // Today in China is allowed.
+        store
+            .add_report(
+                &new_report(a, 0, d(2026, 12, 6), ReportState::InProgress),
+                now,
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+
+        // On another assignment: a report of 2019-03-01, then one claiming 2018-11-30.
+        let b = water_item_assignment(db, 1, "开化县政府").await;
+        store
+            .add_report(
+                &new_report(b, 0, d(2019, 3, 1), ReportState::InProgress),
+                at(d(2019, 3, 1)),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        let msg = refusal(
+            store
+                .add_report(&new_report(b, 1, d(2018, 11, 30), ReportState::Done), now)
+                .await,
+        );
+        assert_eq!(
+            msg,
+            "reported_on：报告日期不能早于本分工上一次报告的日期（2019-03-01）"
+        );
+        assert_eq!(store.reports(b).await.expect("reports").len(), 1);
+        // The previous report's own day is allowed.
+        store
+            .add_report(&new_report(b, 1, d(2019, 3, 1), ReportState::Done), now)
+            .await
+            .expect("add")
+            .expect("stored");
+        // A stale version is still a conflict first (the form shows the newer report).
+        assert!(store
+            .add_report(&new_report(b, 1, d(2099, 1, 1), ReportState::Done), now)
+            .await
+            .expect("add")
+            .is_err());
+
+        // Demo reports are dated against the day they were made too.
+        let c = water_item_assignment(db, 5, "开化县政府").await;
+        let mut demo = new_report(c, 0, d(2019, 5, 1), ReportState::InProgress);
+        demo.is_demo = true;
+        let e = store
+            .insert_demo_reports(&[sanzhi_store::DemoReport {
+                report: demo,
+                created_at: at(d(2019, 4, 30)),
+                review: None,
+            }])
+            .await
+            .expect_err("a demo report from the future");
+        assert!(e.to_string().contains("reported_on"), "{e}");
+        assert!(store.reports(c).await.expect("reports").is_empty());
+    }
+
+    /// A report dated more than the allowance (7 days by default) before the day it is made
+    /// is stored as a 补报, with the day it was recorded; within the allowance it is not.
+    async fn a_report_dated_long_before_it_was_made_is_a_late_filing(db: &TestDb) {
+        let store = &db.store;
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let made = d(2026, 12, 5);
+        let week = store
+            .add_report(
+                &new_report(a, 0, d(2026, 11, 28), ReportState::InProgress),
+                at(made),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        assert!(!week.late_filed, "7 days back is within the allowance");
+        let late = store
+            .add_report(
+                &new_report(a, 1, d(2026, 11, 28), ReportState::Done),
+                at(d(2026, 12, 6)),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        assert!(late.late_filed, "8 days back is a 补报");
+        assert_eq!(late.recorded_on(), d(2026, 12, 6));
+        // Another server's allowance.
+        let b = water_item_assignment(db, 1, "开化县政府").await;
+        let lenient = store
+            .add_report_backdating(
+                &new_report(b, 0, d(2026, 11, 1), ReportState::InProgress),
+                at(made),
+                60,
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        assert!(!lenient.late_filed);
+
+        // Read back everywhere reports are read.
+        let stored = store.reports(a).await.expect("reports");
+        assert_eq!(
+            stored.iter().map(|r| r.late_filed).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(stored[1], late);
+        let pending = store.pending_reviews(Some("water")).await.expect("queue");
+        assert!(pending
+            .iter()
+            .any(|p| p.report.id == late.id && p.report.late_filed));
+        let t = tracked_28(db, made + sanzhi_domain::chrono::Duration::days(1)).await;
+        assert!(t.last_report.expect("last").late_filed);
+        // The stored day is the China day of the time it was made.
+        let recorded = count(
+            store,
+            &format!(
+                "SELECT COUNT(*) FROM progress_reports WHERE id = {} AND recorded_on = '2026-12-06'",
+                late.id
+            ),
+        )
+        .await;
+        assert_eq!(recorded, 1);
+        // The audit entry of the report says it is a 补报.
+        let audit = store
+            .item_audit_entries("water", 28, 50)
+            .await
+            .expect("audit");
+        assert!(audit.iter().any(|e| e.action == "report.add"
+            && e.after
+                .as_deref()
+                .is_some_and(|a| a.contains("\"late_filed\":true"))));
+    }
+
+    /// The review's exploit, in the store: a done report made on 2019-06-01 claiming
+    /// 2018-07-20 (item 28 was due at the end of July 2018). Accepted plainly it is done late,
+    /// from 2019-06-01; accepted with the claimed day it is done on time. The choice is kept on
+    /// the review and on the audit trail, and only for a 补报.
+    async fn a_late_filing_counts_from_its_recording_day_unless_the_claimed_day_is_accepted(
+        db: &TestDb,
+    ) {
+        let store = &db.store;
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let made = d(2019, 6, 1);
+        let report = store
+            .add_report(
+                &new_report(a, 0, d(2018, 7, 20), ReportState::Done),
+                at(made),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        assert!(report.late_filed);
+        let mut plain = review(report.id, ReviewDecision::Accepted, "", made);
+        plain.accepts_claimed_day = false;
+        let stored = store
+            .add_review(&plain, at(made))
+            .await
+            .expect("review")
+            .expect("first");
+        assert!(!stored.accepts_claimed_day);
+        let t = tracked_28(db, d(2019, 6, 2)).await;
+        assert_eq!(
+            t.assessment.status,
+            Status::DoneLate,
+            "counts from 2019-06-01"
+        );
+        let entry = store
+            .item_audit_entries("water", 28, 50)
+            .await
+            .expect("audit")
+            .into_iter()
+            .find(|e| e.action == "report.accept")
+            .expect("audited");
+        let after: serde_json::Value =
+            serde_json::from_str(entry.after.as_deref().expect("after")).expect("json");
+        assert_eq!(after["accepts_claimed_day"], false);
+        assert_eq!(after["counts_as_done_on"], "2019-06-01");
+
+        // The same on another item, accepted with the claimed day: done on 2018-07-20.
+        let b = water_item_assignment(db, 1, "开化县政府").await;
+        let other = store
+            .add_report(
+                &new_report(b, 0, d(2018, 6, 20), ReportState::Done),
+                at(made),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        let mut claimed = review(other.id, ReviewDecision::Accepted, "", made);
+        claimed.accepts_claimed_day = true;
+        let stored = store
+            .add_review(&claimed, at(made))
+            .await
+            .expect("review")
+            .expect("first");
+        assert!(stored.accepts_claimed_day);
+        let history = store.reports(b).await.expect("reports");
+        assert_eq!(
+            history[0].fact().on,
+            d(2018, 6, 20),
+            "counts on the claimed day"
+        );
+        let entry = store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                action: Some("report.accept".into()),
+                entity_key: Some(b.to_string()),
+                limit: 5,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+            .remove(0);
+        let after: serde_json::Value =
+            serde_json::from_str(entry.after.as_deref().expect("after")).expect("json");
+        assert_eq!(after["accepts_claimed_day"], true);
+        assert_eq!(after["late_filed"], true);
+        assert_eq!(after["counts_as_done_on"], "2018-06-20");
+
+        // Asked for on a report that is not a 补报, the choice is not kept.
+        let c = water_item_assignment(db, 5, "开化县政府").await;
+        let honest = store
+            .add_report(&new_report(c, 0, made, ReportState::Done), at(made))
+            .await
+            .expect("add")
+            .expect("stored");
+        assert!(!honest.late_filed);
+        let mut asked = review(honest.id, ReviewDecision::Accepted, "", made);
+        asked.accepts_claimed_day = true;
+        let stored = store
+            .add_review(&asked, at(made))
+            .await
+            .expect("review")
+            .expect("first");
+        assert!(!stored.accepts_claimed_day);
+    }
+
+    /// What is recorded later never changes the replay of an earlier day: a report made on
+    /// 2019-06-01 claiming 2018-07-20 is not seen as of 2018-08-15 or 2019-05-31 (by either
+    /// read of the tracking rows), and its acceptance only from the day it was recorded.
+    async fn a_replay_of_a_day_before_a_report_was_recorded_does_not_see_it(db: &TestDb) {
+        let store = &db.store;
+        store.load_seed(&shipped_seed()).await.expect("load");
+        let a = water_item_assignment(db, 28, "市环保局").await;
+        let days = [d(2018, 8, 15), d(2019, 5, 31), d(2019, 6, 1), d(2019, 6, 3)];
+        let scopes = [
+            TrackScope::default(),
+            TrackScope {
+                plan: Some("water".into()),
+                unit: Some("市环保局".into()),
+                item: Some(28),
+            },
+        ];
+        let read = |scope: TrackScope| async move {
+            store
+                .tracked_on_days(&scope, &days, 15)
+                .await
+                .expect("tracked")
+        };
+        let mut before = Vec::new();
+        for scope in &scopes {
+            before.push(read(scope.clone()).await);
+        }
+
+        let report = store
+            .add_report(
+                &new_report(a, 0, d(2018, 7, 20), ReportState::Done),
+                at(d(2019, 6, 1)),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        // Decided "for" 2019-06-01 but recorded on 2019-06-03.
+        let mut accept = review(report.id, ReviewDecision::Accepted, "", d(2019, 6, 1));
+        accept.accepts_claimed_day = true;
+        store
+            .add_review(&accept, at(d(2019, 6, 3)))
+            .await
+            .expect("review")
+            .expect("first");
+
+        for (scope, before) in scopes.iter().zip(&before) {
+            let after = read(scope.clone()).await;
+            // The days before the report was recorded are unchanged, row for row.
+            assert_eq!(after[0], before[0], "{scope:?} 2018-08-15");
+            assert_eq!(after[1], before[1], "{scope:?} 2019-05-31");
+            let of_28 = |rows: &[sanzhi_domain::Tracked]| {
+                rows.iter()
+                    .find(|t| t.assignment_id == a)
+                    .map(|t| (t.assessment.status, t.awaiting_review, t.report_count))
+                    .expect("28")
+            };
+            assert_eq!(of_28(&after[0]), (Status::Overdue, false, 0));
+            // Recorded on 06-01: seen, waiting; the review recorded on 06-03 is seen from then.
+            assert_eq!(of_28(&after[2]), (Status::Overdue, true, 1));
+            assert_eq!(of_28(&after[3]), (Status::Done, false, 1));
+            // One day at a time reads the same.
+            for (day, rows) in days.iter().zip(&after) {
+                let alone = store.tracked(scope, *day, 15).await.expect("alone");
+                assert_eq!(rows, &alone, "{day}");
+            }
+        }
     }
 
     fn new_report(

@@ -91,6 +91,27 @@ pub async fn post_json(
         .expect("json")
 }
 
+/// How a test server differs from the default one.
+pub struct Options {
+    pub public_overview: bool,
+    /// `false`: the router without its gate, to prove each server function and route checks
+    /// its caller itself.
+    pub gated: bool,
+    pub security: app::state::Security,
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            public_overview: false,
+            gated: true,
+            security: app::state::Security::default(),
+            secure_cookies: false,
+        }
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,
@@ -106,6 +127,23 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, public_overview: bool) -> TestApp {
+        Self::spawn_options(
+            db,
+            Options {
+                public_overview,
+                ..Options::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn spawn_options(db: TestDb, options: Options) -> TestApp {
+        let Options {
+            public_overview,
+            gated,
+            security,
+            secure_cookies,
+        } = options;
         let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
             .expect("seed");
         db.store.load_seed(&seed).await.expect("load seed");
@@ -121,12 +159,17 @@ impl TestApp {
                 .build(),
             // Small, so that the oversized-upload test stays small.
             upload_limit: UPLOAD_LIMIT,
-            secure_cookies: false,
+            secure_cookies,
             public_overview,
             caches: Default::default(),
+            security: std::sync::Arc::new(security),
         };
         let pages = std::sync::Arc::<server::page_cache::PageCache>::default();
-        let router = server::router::build_router_with(state, pages.clone());
+        let router = if gated {
+            server::router::build_router_with(state, pages.clone())
+        } else {
+            server::router::build_router_ungated(state)
+        };
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
