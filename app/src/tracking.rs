@@ -31,6 +31,10 @@ pub struct ItemTracking {
     pub may_review: bool,
     /// The signed-in user may edit the item's deadlines, units and targets.
     pub may_edit: bool,
+    /// A report dated more than this many days before it is made is a 补报 (the server's
+    /// `reports.backdate_days`), for the form's note.
+    #[serde(default)]
+    pub backdate_days: i64,
     pub as_of: NaiveDate,
     pub demo: bool,
     pub rows: Vec<(Tracked, Vec<Report>)>,
@@ -111,6 +115,7 @@ pub async fn get_item_tracking(
     t.my_unit = me
         .filter(|u| u.role == sanzhi_domain::Role::Reporter)
         .and_then(|u| u.unit);
+    t.backdate_days = c.backdate_days;
     Ok(t)
 }
 
@@ -244,6 +249,7 @@ pub mod inner {
             my_unit: None,
             may_review: false,
             may_edit: false,
+            backdate_days: sanzhi_domain::report::DEFAULT_BACKDATE_DAYS,
             as_of,
             demo,
             rows,

@@ -200,5 +200,6 @@ fn last_report(r: &Report) -> LastReport {
         narrative: r.narrative.clone(),
         achieved: r.achieved,
         is_demo: r.is_demo,
+        late_filed: r.late_filed,
     }
 }

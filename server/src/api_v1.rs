@@ -557,6 +557,10 @@ pub struct ApiAssignment {
     pub report_count: i32,
     /// The day the newest report speaks for.
     pub last_reported_on: Option<NaiveDate>,
+    /// The newest report is a 补报: dated more than the allowed days before the day it was
+    /// made (it counts as done from the day it was made unless its reviewer accepted the day
+    /// it claims).
+    pub last_report_late_filed: bool,
     /// A done report waits for the coordinator's review.
     pub awaiting_review: bool,
 }
@@ -577,7 +581,8 @@ impl From<sanzhi_domain::Tracked> for ApiAssignment {
             days_left: t.assessment.days_left,
             missed_periods: t.assessment.missed_periods,
             report_count: t.report_count,
-            last_reported_on: t.last_report.map(|r| r.reported_on),
+            last_reported_on: t.last_report.as_ref().map(|r| r.reported_on),
+            last_report_late_filed: t.last_report.as_ref().is_some_and(|r| r.late_filed),
             awaiting_review: t.awaiting_review,
         }
     }

@@ -329,7 +329,7 @@ async fn the_status_column_follows_an_accepted_report(app: &TestApp) {
     assert_eq!(w[COL_STATUS], "逾期", "not done until accepted: {w:?}");
     assert_eq!(
         w[COL_REPORT],
-        "2018-07-20 已完成（待签收）：已完成9个国家“水十条”断面水质自动站建设"
+        "2018-07-20（补报） 已完成（待签收）：已完成9个国家“水十条”断面水质自动站建设"
     );
     assert_eq!(w[COL_ACHIEVED], "9");
 
@@ -368,7 +368,7 @@ async fn the_status_column_follows_an_accepted_report(app: &TestApp) {
     assert_ne!(new[COL_STATUS], old[COL_STATUS], "the status changed");
     assert_eq!(
         new[COL_REPORT],
-        "2018-07-20 已完成（已签收）：已完成9个国家“水十条”断面水质自动站建设"
+        "2018-07-20（补报） 已完成（已签收）：已完成9个国家“水十条”断面水质自动站建设"
     );
     // Other rows did not change.
     assert_eq!(before.len(), after.len());

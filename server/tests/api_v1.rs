@@ -1051,7 +1051,7 @@ async fn responses_match_the_openapi_document(app: &TestApp) {
         "assignment_id": 1, "plan": "water", "task_number": 1, "item_number": 1,
         "item_text": "t", "unit": "u", "via": "v", "status": "overdue", "status_label": "逾期",
         "next_due": "2019-06-30", "days_left": -3, "missed_periods": 0, "report_count": 0,
-        "last_reported_on": null, "awaiting_review": false
+        "last_reported_on": null, "last_report_late_filed": false, "awaiting_review": false
     });
     assert!(
         check(&doc, &assignment, &sample, "$").is_empty(),

@@ -270,6 +270,25 @@ async fn a_late_filing_does_not_rewrite_history(app: &TestApp) {
     );
     let english = in_english(app, "t-water", &format!("{}/review", app.base)).await;
     assert!(english.contains("Late filing"), "English");
+    // … and in the JSON API's assignments.
+    let api: serde_json::Value = water
+        .get(format!("{}/api/v1/plans/water/assignments", app.base))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let mine = api["assignments"]
+        .as_array()
+        .or_else(|| api.as_array())
+        .expect("assignments")
+        .iter()
+        .find(|a| a["assignment_id"] == ax)
+        .cloned()
+        .expect("the assignment");
+    assert_eq!(mine["last_report_late_filed"], true, "{mine}");
+    assert_eq!(mine["last_reported_on"], "2018-11-30", "{mine}");
 
     // Accepted without choosing the claimed day: done late, from today.
     let accepted = accept(app, rx, None).await;

@@ -19,6 +19,8 @@ pub fn ReportFormView(
     milestones: Vec<Milestone>,
     /// The as-of day of the page, the default report date.
     as_of: String,
+    /// Days a report may be dated back before it is a 补报.
+    backdate_days: i64,
     /// The action that submits; the page refetches when it completes.
     submit: ServerAction<SubmitReport>,
 ) -> impl IntoView {
@@ -84,7 +86,7 @@ pub fn ReportFormView(
                     {td_string!(l, tracking.reported_on)}
                     <input type="date" name="form[reported_on]" value=as_of required=true />
                 </label>
-                <p class="muted wide report-date-rule">{td_string!(l, tracking.report_date_rule)}</p>
+                <p class="muted wide report-date-rule">{fmt(td_string!(l, tracking.report_date_rule), &[&backdate_days])}</p>
                 <label>
                     {td_string!(l, tracking.achieved_label)}
                     <input type="text" inputmode="decimal" name="form[achieved]" />

@@ -285,7 +285,7 @@ fn ItemView(
             }
                 .into_any()
         } else {
-            view! { <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of submit /> }
+            view! { <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of backdate_days=t.backdate_days submit /> }
                 .into_any()
         }}
 

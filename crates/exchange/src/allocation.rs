@@ -105,16 +105,21 @@ pub struct LastReport {
     pub narrative: String,
     pub achieved: Option<f64>,
     pub is_demo: bool,
+    /// A 补报: dated more than the allowed days before the day it was made.
+    pub late_filed: bool,
 }
 
 impl LastReport {
-    /// The 最近报告 cell: “【演示】2019-03-01 推进中：……” .
+    /// The 最近报告 cell: “【演示】2019-03-01（补报）推进中：……” .
     pub fn cell_text(&self) -> String {
         let mut s = String::new();
         if self.is_demo {
             s.push_str(DEMO_MARK);
         }
         s.push_str(&self.on.format("%Y-%m-%d").to_string());
+        if self.late_filed {
+            s.push_str("（补报）");
+        }
         s.push(' ');
         s.push_str(&self.state);
         if !self.review.is_empty() {
@@ -406,6 +411,7 @@ mod tests {
                             narrative: "已完成河长制巡河全覆盖".into(),
                             achieved: Some(12.5),
                             is_demo: demo,
+                            late_filed: false,
                         }),
                     }),
                 ),
