@@ -84,6 +84,22 @@ pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
 pub const BACKOFF_AFTER: i64 = 10;
 pub const BACKOFF_SECONDS: i64 = 30;
+/// An address the account signed in from within this many days is exempt from the account's
+/// back-off (its own per-address limits still apply).
+pub const KNOWN_ADDRESS_DAYS: i64 = 90;
+
+/// The address a sign-in is counted under: an IPv4 address as it is, an IPv6 address by its
+/// /64 (one subscriber's whole network: otherwise each guess could come from a new address).
+pub fn throttle_address(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+    }
+}
 
 /// The client's address: the TCP peer, unless the peer is one of the `trusted` reverse
 /// proxies — then the nearest address in `X-Forwarded-For` that is not itself a trusted
@@ -94,12 +110,19 @@ pub fn client_ip(
     forwarded_for: Option<&str>,
     trusted: &[std::net::IpAddr],
 ) -> std::net::IpAddr {
+    // An IPv4 peer of a server listening on `[::]` arrives as `::ffff:a.b.c.d`.
+    let peer = peer.to_canonical();
+    let trusted: Vec<std::net::IpAddr> = trusted.iter().map(|ip| ip.to_canonical()).collect();
     if !trusted.contains(&peer) {
         return peer;
     }
     let mut client = peer;
     for hop in forwarded_for.unwrap_or_default().rsplit(',') {
-        match hop.trim().parse::<std::net::IpAddr>() {
+        match hop
+            .trim()
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.to_canonical())
+        {
             Ok(ip) => {
                 client = ip;
                 if !trusted.contains(&ip) {
@@ -308,7 +331,7 @@ pub mod inner {
             });
         match leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await {
             Ok(ConnectInfo(addr)) => {
-                super::client_ip(addr.ip(), forwarded.as_deref(), &trusted).to_string()
+                super::throttle_address(super::client_ip(addr.ip(), forwarded.as_deref(), &trusted))
             }
             Err(_) => "unknown".to_owned(),
         }
@@ -349,9 +372,15 @@ pub mod inner {
         let pair_key = format!("pair:{username}|{addr}");
         let addr_key = format!("addr:{addr}");
         let user_key = format!("user:{username}");
+        let known_key = format!("known:{username}|{addr}");
+        // An address this account signed in from lately is not held back by the account's
+        // back-off: strangers polling the account cannot take its owner's turns.
+        let known = store
+            .login_key_seen_since(&known_key, now - Duration::days(KNOWN_ADDRESS_DAYS))
+            .await?;
         // The attempt is reserved (recorded as a failure) before the password is checked, in
         // one atomic step: parallel guesses cannot all slip under the limit.
-        let limits = [
+        let mut limits = vec![
             AttemptLimit {
                 key: pair_key.clone(),
                 max: MAX_FAILURES_PER_ACCOUNT,
@@ -362,12 +391,14 @@ pub mod inner {
                 max: MAX_FAILURES_PER_ADDRESS,
                 spacing_after: None,
             },
-            AttemptLimit {
+        ];
+        if !known {
+            limits.push(AttemptLimit {
                 key: user_key,
                 max: BACKOFF_AFTER,
                 spacing_after: Some(BACKOFF_SECONDS),
-            },
-        ];
+            });
+        }
         let reserved = match store.login_attempt_reserve(&limits, now, since).await? {
             Attempt::Reserved { ids } => ids,
             Attempt::Refused { key } => {
@@ -416,7 +447,9 @@ pub mod inner {
             store.login_failure_audit(username, &addr, why, now).await?;
             return Err(AppError::Forbidden("用户名或密码不正确".to_owned()));
         };
-        store.login_attempt_succeeded(&reserved, &pair_key).await?;
+        store
+            .login_attempt_succeeded(&reserved, &pair_key, &known_key, now)
+            .await?;
         let session = session().await?;
         session.cycle_id().await.map_err(|e| {
             tracing::error!(error = %e, "session cycle");
@@ -437,6 +470,39 @@ pub mod inner {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_client_address_behind_proxies_and_its_throttle_key() {
+        use super::{client_ip, throttle_address};
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let proxy = [ip("10.0.0.1")];
+        // No trusted proxy in front: the peer, whatever the header says.
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &proxy),
+            ip("203.0.113.9")
+        );
+        // Behind the proxy: the nearest hop that is not the proxy; a client cannot choose it.
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("1.2.3.4, 198.51.100.7"), &proxy),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_ip(ip("10.0.0.1"), None, &proxy), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), Some("junk"), &proxy),
+            ip("10.0.0.1")
+        );
+        // The proxy seen by a server listening on [::] is the same proxy.
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.1"), Some("198.51.100.7"), &proxy),
+            ip("198.51.100.7")
+        );
+        assert_eq!(throttle_address(ip("198.51.100.7")), "198.51.100.7");
+        assert_eq!(
+            throttle_address(ip("2001:db8:1:2:aaaa::1")),
+            throttle_address(ip("2001:db8:1:2:bbbb::2"))
+        );
+        assert_eq!(throttle_address(ip("2001:db8:1:2::9")), "2001:db8:1:2::/64");
+    }
+
     /// The store is handed out by this module only, after the caller is checked: no other
     /// file of the app takes the server's state (and with it the store) from the context.
     #[test]

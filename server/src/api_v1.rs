@@ -79,7 +79,12 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             only(get(list_readings).post(push_readings))
                 .layer(DefaultBodyLimit::max(upload_limit.min(MAX_PUSH_BYTES))),
         )
-        .route("/api/v1/tokens", only(get(list_tokens).post(create_token)))
+        // A token request is a name, plans and an expiry: the JSON extractor reads at most
+        // this much before the handler checks the caller is an admin.
+        .route(
+            "/api/v1/tokens",
+            only(get(list_tokens).post(create_token)).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
         .route("/api/v1/tokens/{id}", only(delete(revoke_token)))
         .route(PREFIX, any(not_found))
         .route("/api/v1/", any(not_found))

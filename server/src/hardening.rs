@@ -86,14 +86,21 @@ pub async fn refuse_odd_paths(req: Request<Body>, next: Next) -> Response {
     next.run(req).await
 }
 
-/// How many cookies named `name` the request carries, over all its `Cookie` headers.
+/// How many cookies named `name` the request carries, over all its `Cookie` headers, read as
+/// the session layer reads them (UTF-8, names percent-decoded: `sanzhi%5Fsession` is
+/// `sanzhi_session` to it, so it is counted here too).
 pub fn cookie_count(headers: &axum::http::HeaderMap, name: &str) -> usize {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
         .flat_map(|v| v.split(';'))
-        .filter(|pair| pair.split('=').next().map(str::trim) == Some(name))
+        .filter(|pair| {
+            let raw = pair.split('=').next().unwrap_or_default().trim();
+            percent_decode_str(raw)
+                .decode_utf8()
+                .map_or(true, |decoded| decoded.trim() == name)
+        })
         .count()
 }
 
@@ -212,6 +219,13 @@ mod tests {
         assert_eq!(cookie_count(&h, "sanzhi_session"), 1);
         h.append(header::COOKIE, HeaderValue::from_static("sanzhi_session=b"));
         assert_eq!(cookie_count(&h, "sanzhi_session"), 2);
+        // Spelled with an encoded underscore, as the session layer decodes it.
+        let mut e = axum::http::HeaderMap::new();
+        e.append(
+            header::COOKIE,
+            HeaderValue::from_static("sanzhi_session=a; sanzhi%5Fsession=b"),
+        );
+        assert_eq!(cookie_count(&e, "sanzhi_session"), 2);
         assert_eq!(cookie_count(&h, "sanzhi_lang"), 1);
         assert_eq!(cookie_count(&h, "session"), 0);
     }

@@ -103,12 +103,13 @@ fn assemble(state: AppState, pages: Arc<PageCache>, with_gate: bool) -> Router {
         .layer(axum::middleware::from_fn(
             crate::hardening::one_session_cookie,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::hardening::refuse_odd_paths,
+        ))
+        // Outside the path check, so that its refusals carry the headers too.
         .layer(axum::middleware::from_fn_with_state(
             hsts,
             crate::hardening::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(
-            crate::hardening::refuse_odd_paths,
         ))
         .layer(
             ServiceBuilder::new()

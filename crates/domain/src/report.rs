@@ -84,8 +84,11 @@ impl Report {
         china_day(self.created_at)
     }
 
-    /// The day an accepted done report counts as done from: the day it claims, unless it is a
-    /// 补报 whose reviewer did not accept that day — then the day it was recorded.
+    /// The day the report counts on (an accepted done report: done from that day): the day it
+    /// claims, unless it is a 补报 whose reviewer did not accept that day — then the day it was
+    /// recorded. This holds for every 补报, progress notes included: a late note cannot fill
+    /// the missed periods of a recurring duty after the fact (only done reports are reviewed,
+    /// so only they can have their claimed day accepted).
     pub fn done_on(&self) -> NaiveDate {
         let claimed_day_accepted = self.review.as_ref().is_some_and(|r| r.accepts_claimed_day);
         if self.late_filed && !claimed_day_accepted {
@@ -122,7 +125,7 @@ impl Report {
                 milestone: self.milestone_seq,
             },
             _ => ReportFact {
-                on: self.reported_on,
+                on: self.done_on(),
                 state: ReportState::InProgress,
                 milestone: None,
             },
@@ -608,6 +611,43 @@ mod tests {
             ..plain.review.clone().expect("review")
         });
         assert_eq!(honest.fact().on, d(2018, 12, 20));
+
+        // A late progress note of a monthly duty counts on the day it was made: notes filed
+        // today for last year's months do not fill those months.
+        let monthly = [Milestone {
+            phrase: "每月".into(),
+            deadline: Deadline::Recurring {
+                every: crate::Recurrence::Monthly,
+                from: None,
+            },
+        }];
+        let note = |on| {
+            let mut r = filed(on, made, None);
+            r.state = ReportState::InProgress;
+            r
+        };
+        let notes: Vec<Report> = (1..=12).map(|m| note(d(2026, m, 1))).collect();
+        assert!(notes[..11]
+            .iter()
+            .all(|r| r.late_filed && r.fact().on == made));
+        let missed = |reports: &[Report]| {
+            Tracked::assess(&monthly, reports, made, d(2026, 1, 1), 15)
+                .0
+                .missed_periods
+        };
+        let honest_notes: Vec<Report> = (1..=12)
+            .map(|m| {
+                let mut r = filed(d(2026, m, 1), d(2026, m, 1), None);
+                r.state = ReportState::InProgress;
+                r
+            })
+            .collect();
+        assert_eq!(missed(&honest_notes), 0, "notes made in their months");
+        assert!(
+            missed(&notes) >= 10,
+            "late notes fill nothing: {}",
+            missed(&notes)
+        );
     }
 
     #[test]

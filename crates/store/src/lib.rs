@@ -824,13 +824,29 @@ impl Store {
         dispatch!(self, login_attempt_reserve(limits, now, since))
     }
 
-    /// The reserved attempt signed in: its rows go, and `clear_key`'s count starts again.
+    /// The reserved attempt signed in: its rows go, `clear_key`'s count starts again, and
+    /// `known_key` (the account at this address) is marked as signed in `now`.
     pub async fn login_attempt_succeeded(
         &self,
         ids: &[i64],
         clear_key: &str,
+        known_key: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, login_attempt_succeeded(ids, clear_key))
+        dispatch!(
+            self,
+            login_attempt_succeeded(ids, clear_key, known_key, now)
+        )
+    }
+
+    /// Whether `key` (e.g. an account's `known:` mark at an address) was recorded after
+    /// `since`.
+    pub async fn login_key_seen_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, login_key_seen_since(key, since))
     }
 
     /// Puts a failed sign-in on the audit trail (`login.failure`, the account name tried and

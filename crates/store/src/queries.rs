@@ -3216,6 +3216,8 @@ pub(crate) async fn login_attempt_succeeded(
     pool: &Pool,
     ids: &[i64],
     clear_key: &str,
+    known_key: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     let mut tx = begin_write(pool).await?;
     // Two sign-ins of one account from one address delete each other's rows: one at a time,
@@ -3227,12 +3229,33 @@ pub(crate) async fn login_attempt_succeeded(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+    sqlx::query("DELETE FROM login_failures WHERE key = $1 OR key = $2")
         .bind(clear_key)
+        .bind(known_key)
+        .execute(&mut *tx)
+        .await?;
+    // One row per (account, address) holds the last successful sign-in from there.
+    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+        .bind(known_key)
+        .bind(now)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether `key` has a row newer than `since`.
+pub(crate) async fn login_key_seen_since(
+    pool: &Pool,
+    key: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+        .bind(key)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
 }
 
 /// A failed sign-in on the audit trail, for admins (never the password).
