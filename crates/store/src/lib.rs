@@ -133,6 +133,29 @@ mod postgres {
     }
 }
 
+/// One assignment as the tracking query reads it, with its item's deadlines now and as they
+/// were before each later edit.
+#[derive(Debug, Clone)]
+pub(crate) struct TrackedItem {
+    pub row: rows::TrackedRow,
+    pub milestones: Vec<sanzhi_domain::Milestone>,
+    /// Deadlines replaced by a coordinator's edit: (the China day of the edit, the deadlines
+    /// before it), oldest edit first.
+    pub replaced: Vec<(NaiveDate, Vec<sanzhi_domain::Milestone>)>,
+    pub reports: Vec<Report>,
+}
+
+impl TrackedItem {
+    /// The deadlines in force on `day`: those the first edit made after `day` replaced, or
+    /// the current ones when no edit came after it.
+    pub fn milestones_on(&self, day: NaiveDate) -> &[sanzhi_domain::Milestone] {
+        self.replaced
+            .iter()
+            .find(|(edited_on, _)| *edited_on > day)
+            .map_or(&self.milestones, |(_, m)| m)
+    }
+}
+
 /// A limit on sign-in attempts under one key, counted over the throttle window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptLimit {
@@ -525,10 +548,12 @@ impl Store {
         days: &[NaiveDate],
         due_soon_days: i64,
     ) -> Result<Vec<Vec<Tracked>>, StoreError> {
-        let Some(latest) = days.iter().max().copied() else {
+        let (Some(latest), Some(earliest)) =
+            (days.iter().max().copied(), days.iter().min().copied())
+        else {
             return Ok(vec![]);
         };
-        let rows = dispatch!(self, tracked(scope, latest))?;
+        let rows = dispatch!(self, tracked(scope, latest, earliest))?;
         let mut out = Vec::with_capacity(days.len());
         for &as_of in days {
             // What was recorded by that day, as the store's own query for the day reads it.
@@ -537,7 +562,10 @@ impl Store {
             };
             out.push(
                 rows.iter()
-                    .map(|(r, milestones, reports)| {
+                    .map(|item| {
+                        let (r, reports) = (&item.row, &item.reports);
+                        // The deadlines in force that day (an edit never changes the past).
+                        let milestones = item.milestones_on(as_of);
                         let reports = if as_of == latest {
                             reports.clone()
                         } else {
@@ -558,7 +586,7 @@ impl Store {
                             item_text: r.item_text.clone(),
                             unit: r.unit.clone(),
                             via: r.via.clone(),
-                            milestones: milestones.clone(),
+                            milestones: milestones.to_vec(),
                             assessment,
                             report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
                             last_report: reports.into_iter().last(),

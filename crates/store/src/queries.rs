@@ -1515,6 +1515,31 @@ pub(crate) async fn edit_item(
         "targets": targets.iter().map(|t| format!("{} | {} | {} | {} | {} | {}", t.metric, t.direction, t.value, t.unit, t.year, t.quote)).collect::<Vec<_>>(),
     });
 
+    // The deadlines as they were, kept for replays of the days before this edit.
+    let old: Vec<MilestoneRow> = sqlx::query_as(
+        "SELECT phrase, kind, due_date, date_precision, recurrence, event FROM milestones
+         WHERE work_item_id = $1 ORDER BY seq",
+    )
+    .bind(item)
+    .fetch_all(&mut *tx)
+    .await?;
+    let old: Vec<Milestone> = old
+        .into_iter()
+        .map(MilestoneRow::into_milestone)
+        .collect::<Result<_, _>>()?;
+    if old != edit.milestones {
+        let json = serde_json::to_string(&old)
+            .map_err(|e| StoreError::Invalid(format!("milestones：{e}")))?;
+        sqlx::query(
+            "INSERT INTO milestone_versions (work_item_id, replaced_on, milestones_json)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(item)
+        .bind(sanzhi_domain::report::china_day(now))
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query("DELETE FROM milestones WHERE work_item_id = $1")
         .bind(item)
         .execute(&mut *tx)
@@ -1705,7 +1730,8 @@ pub(crate) async fn tracked(
     pool: &Pool,
     scope: &TrackScope,
     as_of: chrono::NaiveDate,
-) -> Result<Vec<(TrackedRow, Vec<Milestone>, Vec<sanzhi_domain::Report>)>, StoreError> {
+    earliest: chrono::NaiveDate,
+) -> Result<Vec<crate::TrackedItem>, StoreError> {
     // Only the conditions the scope has, so that each can use its index (a plan by code, a
     // unit by name, an item by number) instead of `($1 IS NULL OR …)` scanning everything.
     let mut conds: Vec<String> = Vec::new();
@@ -1848,12 +1874,40 @@ pub(crate) async fn tracked(
         report.review = reviews.remove(&report.id);
         by_assignment.entry(report.assignment_id).or_default().push(report);
     }
+    // Deadlines replaced by edits made after the earliest day asked for: each day uses the
+    // deadlines in force on it (see `crate::TrackedItem::milestones_on`).
+    let versions: Vec<(i64, chrono::NaiveDate, String)> = sqlx::query_as(
+        "SELECT work_item_id, replaced_on, milestones_json FROM milestone_versions
+         WHERE replaced_on > $1 ORDER BY work_item_id, replaced_on, id",
+    )
+    .bind(earliest)
+    .fetch_all(pool)
+    .await?;
+    let mut versions_by_item: HashMap<i64, Vec<(chrono::NaiveDate, Vec<Milestone>)>> =
+        HashMap::new();
+    for (item, replaced_on, json) in versions {
+        let ms: Vec<Milestone> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Invalid(format!("milestone_versions {item}：{e}")))?;
+        versions_by_item
+            .entry(item)
+            .or_default()
+            .push((replaced_on, ms));
+    }
     Ok(rows
         .into_iter()
         .map(|r| {
-            let m = by_item.get(&r.work_item_id).cloned().unwrap_or_default();
-            let reps = by_assignment.remove(&r.assignment_id).unwrap_or_default();
-            (r, m, reps)
+            let milestones = by_item.get(&r.work_item_id).cloned().unwrap_or_default();
+            let replaced = versions_by_item
+                .get(&r.work_item_id)
+                .cloned()
+                .unwrap_or_default();
+            let reports = by_assignment.remove(&r.assignment_id).unwrap_or_default();
+            crate::TrackedItem {
+                row: r,
+                milestones,
+                replaced,
+                reports,
+            }
         })
         .collect())
 }

@@ -1835,3 +1835,107 @@ mod readings {
         assert_eq!(left[0].source, ReadingSource::Imported);
     }
 }
+
+mod plan_edits {
+    use super::*;
+    use sanzhi_domain::chrono::{NaiveDate, TimeZone, Utc};
+    use sanzhi_domain::{ItemEdit, ItemEditForm};
+    use sanzhi_store::TrackScope;
+
+    on_both_backends!(an_edit_of_deadlines_never_changes_a_replay_of_an_earlier_day);
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("day")
+    }
+
+    /// Item (28)'s deadline, 2018-07-31, as a replay of each day sees it: the phrase of its
+    /// first milestone and the status of 市环保局's assignment.
+    async fn seen(store: &Store, on: NaiveDate) -> (String, sanzhi_domain::Status) {
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: Some("市环保局".into()),
+            item: Some(28),
+        };
+        let t = store.tracked(&scope, on, 15).await.expect("tracked");
+        (t[0].milestones[0].phrase.clone(), t[0].assessment.status)
+    }
+
+    async fn edit(store: &Store, deadline: &str, at: sanzhi_domain::chrono::DateTime<Utc>) {
+        let form = ItemEditForm {
+            plan: "water".into(),
+            number: 28,
+            deadlines: deadline.into(),
+            units: "市环保局".into(),
+            targets: String::new(),
+            reason: "延期（测试）".into(),
+        };
+        let e: ItemEdit = ItemEdit::parse(&form, 2018).expect("edit");
+        store
+            .edit_item("water", 28, &e, "测试协调员", at)
+            .await
+            .expect("edit");
+    }
+
+    async fn an_edit_of_deadlines_never_changes_a_replay_of_an_earlier_day(db: &TestDb) {
+        let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed"))
+            .expect("seed");
+        db.store.load_seed(&seed).await.expect("load");
+        let past = day(2018, 8, 15);
+        let before = seen(&db.store, past).await;
+        assert_eq!(before.0, "7月底前");
+        assert_eq!(before.1, sanzhi_domain::Status::Overdue);
+        // On 2026-12-06 (China time) the coordinator moves the deadline to the end of 2020 …
+        edit(
+            &db.store,
+            "2020年底前",
+            Utc.with_ymd_and_hms(2026, 12, 5, 17, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        // … which the replay of 2018-08-15 does not see; today does.
+        assert_eq!(seen(&db.store, past).await, before);
+        assert_eq!(seen(&db.store, day(2026, 12, 5)).await, before);
+        let after = seen(&db.store, day(2026, 12, 6)).await;
+        assert_eq!(after.0, "2020年底前");
+        // Two days later, once more: each day sees the deadlines in force on it.
+        edit(
+            &db.store,
+            "2021年底前",
+            Utc.with_ymd_and_hms(2026, 12, 8, 2, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        assert_eq!(seen(&db.store, past).await, before);
+        assert_eq!(seen(&db.store, day(2026, 12, 7)).await.0, "2020年底前");
+        assert_eq!(seen(&db.store, day(2026, 12, 8)).await.0, "2021年底前");
+        // One read for several days gives each day its own deadlines.
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: Some("市环保局".into()),
+            item: Some(28),
+        };
+        let days = [past, day(2026, 12, 7), day(2026, 12, 8)];
+        let all = db
+            .store
+            .tracked_on_days(&scope, &days, 15)
+            .await
+            .expect("days");
+        let phrases: Vec<&str> = all
+            .iter()
+            .map(|d| d[0].milestones[0].phrase.as_str())
+            .collect();
+        assert_eq!(phrases, ["7月底前", "2020年底前", "2021年底前"]);
+        // An edit that leaves the deadlines as they are keeps no version.
+        edit(
+            &db.store,
+            "2021年底前",
+            Utc.with_ymd_and_hms(2026, 12, 9, 2, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        assert_eq!(seen(&db.store, day(2026, 12, 8)).await.0, "2021年底前");
+    }
+}
