@@ -987,12 +987,23 @@ mod editing {
         )
         .await;
         assert!(ok.is_null(), "{ok}");
-        let d = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 7, 15).expect("date");
         let scope = sanzhi_store::TrackScope {
             plan: Some("water".into()),
             item: Some(28),
             ..Default::default()
         };
+        // The edit is made today: a replay of 2019 still sees the item as it was then.
+        let then = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 7, 15).expect("date");
+        let old = app
+            .db
+            .store
+            .tracked(&scope, then, 15)
+            .await
+            .expect("tracked");
+        let old_units: Vec<&str> = old.iter().map(|r| r.unit.as_str()).collect();
+        assert_eq!(old_units, ["市环保局"]);
+        assert_eq!(old[0].milestones.len(), 1);
+        let d = sanzhi_domain::report::china_day(sanzhi_domain::chrono::Utc::now());
         let rows = app.db.store.tracked(&scope, d, 15).await.expect("tracked");
         let units: Vec<&str> = rows.iter().map(|r| r.unit.as_str()).collect();
         assert_eq!(units, ["市环保局", "开化县政府"]);

@@ -146,6 +146,13 @@ pub(crate) struct TrackedItem {
 }
 
 impl TrackedItem {
+    /// Whether the assignment existed on `day`: added by then (or from the start) and not yet
+    /// removed.
+    pub fn present_on(&self, day: NaiveDate) -> bool {
+        self.row.added_on.is_none_or(|added| added <= day)
+            && self.row.removed_on.is_none_or(|removed| removed > day)
+    }
+
     /// The deadlines in force on `day`: those the first edit made after `day` replaced, or
     /// the current ones when no edit came after it.
     pub fn milestones_on(&self, day: NaiveDate) -> &[sanzhi_domain::Milestone] {
@@ -562,6 +569,8 @@ impl Store {
             };
             out.push(
                 rows.iter()
+                    // The units the item had that day.
+                    .filter(|item| item.present_on(as_of))
                     .map(|item| {
                         let (r, reports) = (&item.row, &item.reports);
                         // The deadlines in force that day (an edit never changes the past).

@@ -134,7 +134,7 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
     let mut plan_ids = HashMap::new();
     for plan in &seed.plans {
         let plan_id = upsert_plan(&mut tx, plan, &mut report).await?;
-        load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut report).await?;
+        load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut report, None).await?;
         plan_ids.insert(plan.code.as_str().to_owned(), plan_id);
     }
     load_reference(&mut tx, &seed.reference, &unit_ids, &plan_ids, &mut report).await?;
@@ -323,12 +323,60 @@ fn unit_id(ids: &HashMap<String, i64>, name: &str) -> Result<i64, StoreError> {
 /// them (assignments, and later progress reports) keeps its ids. Child lists (leads,
 /// milestones, targets, notes) are compared with what is stored and rewritten only when
 /// they differ; assignments are matched by unit.
+/// Keeps an item's deadlines as they were before a change made on `day`.
+async fn keep_milestone_version(
+    tx: &mut Tx<'_>,
+    item: i64,
+    day: chrono::NaiveDate,
+    old: &[Milestone],
+) -> Result<(), StoreError> {
+    let json =
+        serde_json::to_string(old).map_err(|e| StoreError::Invalid(format!("milestones：{e}")))?;
+    sqlx::query(
+        "INSERT INTO milestone_versions (work_item_id, replaced_on, milestones_json)
+         VALUES ($1, $2, $3)",
+    )
+    .bind(item)
+    .bind(day)
+    .bind(json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes an assignment (one without reports), keeping it in `removed_assignments` for
+/// replays of the days before `day`.
+async fn remove_assignment(
+    tx: &mut Tx<'_>,
+    assignment: i64,
+    day: chrono::NaiveDate,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO removed_assignments
+             (assignment_id, work_item_id, unit_id, via, added_on, removed_on)
+         SELECT id, work_item_id, unit_id, via, added_on, $1 FROM assignments WHERE id = $2",
+    )
+    .bind(day)
+    .bind(assignment)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM assignments WHERE id = $1")
+        .bind(assignment)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// `changed_on`: the China day of a plan import, whose changes of an item's deadlines and units
+/// are kept for replays of earlier days (see `milestone_versions`, `removed_assignments`);
+/// `None` for the seed, whose corrections of the reading of the source apply to every day.
 async fn load_body(
     tx: &mut Tx<'_>,
     plan_id: i64,
     body: &PlanBody,
     unit_ids: &HashMap<String, i64>,
     report: &mut SeedReport,
+    changed_on: Option<chrono::NaiveDate>,
 ) -> Result<(), StoreError> {
     let mut action_ids = HashMap::new();
     for a in &body.actions {
@@ -552,22 +600,40 @@ async fn load_body(
                     report.add(Change::Updated);
                 }
                 None => {
-                    sqlx::query("INSERT INTO assignments (work_item_id, unit_id, via) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(u)
-                        .bind(&a.via)
-                        .execute(&mut **tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO assignments (work_item_id, unit_id, via, added_on)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(u)
+                    .bind(&a.via)
+                    .bind(changed_on)
+                    .execute(&mut **tx)
+                    .await?;
                     report.add(Change::Inserted);
                 }
             }
         }
         for gone in stored_assignments.keys().filter(|u| !wanted_units.contains(u)) {
-            sqlx::query("DELETE FROM assignments WHERE work_item_id = $1 AND unit_id = $2")
-                .bind(id)
-                .bind(gone)
-                .execute(&mut **tx)
-                .await?;
+            match changed_on {
+                Some(day) => {
+                    let assignment: i64 = sqlx::query_scalar(
+                        "SELECT id FROM assignments WHERE work_item_id = $1 AND unit_id = $2",
+                    )
+                    .bind(id)
+                    .bind(gone)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    remove_assignment(tx, assignment, day).await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM assignments WHERE work_item_id = $1 AND unit_id = $2")
+                        .bind(id)
+                        .bind(gone)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
             report.add(Change::Updated);
         }
 
@@ -583,6 +649,14 @@ async fn load_body(
         if stored_ms == want_ms {
             report.add(Change::Unchanged);
         } else {
+            if let Some(day) = changed_on.filter(|_| !stored_ms.is_empty()) {
+                let old: Vec<Milestone> = stored_ms
+                    .iter()
+                    .cloned()
+                    .map(MilestoneRow::into_milestone)
+                    .collect::<Result<_, _>>()?;
+                keep_milestone_version(tx, id, day, &old).await?;
+            }
             sqlx::query("DELETE FROM milestones WHERE work_item_id = $1")
                 .bind(id)
                 .execute(&mut **tx)
@@ -1528,17 +1602,7 @@ pub(crate) async fn edit_item(
         .map(MilestoneRow::into_milestone)
         .collect::<Result<_, _>>()?;
     if old != edit.milestones {
-        let json = serde_json::to_string(&old)
-            .map_err(|e| StoreError::Invalid(format!("milestones：{e}")))?;
-        sqlx::query(
-            "INSERT INTO milestone_versions (work_item_id, replaced_on, milestones_json)
-             VALUES ($1, $2, $3)",
-        )
-        .bind(item)
-        .bind(sanzhi_domain::report::china_day(now))
-        .bind(json)
-        .execute(&mut *tx)
-        .await?;
+        keep_milestone_version(&mut tx, item, sanzhi_domain::report::china_day(now), &old).await?;
     }
     sqlx::query("DELETE FROM milestones WHERE work_item_id = $1")
         .bind(item)
@@ -1597,10 +1661,7 @@ pub(crate) async fn edit_item(
                 "units：{unit}已有 {reports} 份进展报告，不能移出责任单位"
             )));
         }
-        sqlx::query("DELETE FROM assignments WHERE id = $1")
-            .bind(assignment)
-            .execute(&mut *tx)
-            .await?;
+        remove_assignment(&mut tx, *assignment, sanzhi_domain::report::china_day(now)).await?;
     }
     for unit in &edit.units {
         if assigned.iter().any(|(_, u)| u == unit) {
@@ -1626,12 +1687,15 @@ pub(crate) async fn edit_item(
         if taken.is_some() {
             return Err(StoreError::Invalid(format!("units：“{unit}”与已列单位重复")));
         }
-        sqlx::query("INSERT INTO assignments (work_item_id, unit_id, via) VALUES ($1, $2, $3)")
-            .bind(item)
-            .bind(unit_id)
-            .bind(format!("协调员调整：{}", edit.reason))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO assignments (work_item_id, unit_id, via, added_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(item)
+        .bind(unit_id)
+        .bind(format!("协调员调整：{}", edit.reason))
+        .bind(sanzhi_domain::report::china_day(now))
+        .execute(&mut *tx)
+        .await?;
     }
     let after = serde_json::json!({
         "deadlines": edit.milestones.iter().map(|m| &m.phrase).collect::<Vec<_>>(),
@@ -1749,7 +1813,7 @@ pub(crate) async fn tracked(
         "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
                 p.short_name AS plan_short_name, p.issued_on, p.start_year,
                 t.number AS task_number, w.number AS item_number, w.body AS item_text,
-                u.name AS unit, a.via
+                u.name AS unit, a.via, a.added_on
          FROM assignments a
          JOIN units u ON u.id = a.unit_id
          JOIN work_items w ON w.id = a.work_item_id
@@ -1770,7 +1834,57 @@ pub(crate) async fn tracked(
     if let Some(item) = scope.item {
         q = q.bind(item);
     }
-    let rows: Vec<TrackedRow> = q.fetch_all(pool).await?;
+    let mut rows: Vec<TrackedRow> = q.fetch_all(pool).await?;
+    // Assignments removed after the earliest day asked for: the replays of the days before
+    // their removal still see them (see `crate::TrackedItem`).
+    {
+        let removed_sql = format!(
+            "SELECT a.assignment_id, w.id AS work_item_id, p.code AS plan_code,
+                    p.short_name AS plan_short_name, p.issued_on, p.start_year,
+                    t.number AS task_number, w.number AS item_number, w.body AS item_text,
+                    u.name AS unit, a.via, a.added_on, a.removed_on
+             FROM removed_assignments a
+             JOIN units u ON u.id = a.unit_id
+             JOIN work_items w ON w.id = a.work_item_id
+             JOIN tasks t ON t.id = w.task_id
+             JOIN plans p ON p.id = w.plan_id
+             WHERE {} {} a.removed_on > {}",
+            conds.join(" AND "),
+            if everything { "" } else { "AND" },
+            param(conds.len() + 1)
+        );
+        let mut q = sqlx::query_as::<_, TrackedRow>(&removed_sql);
+        if let Some(plan) = &scope.plan {
+            q = q.bind(plan);
+        }
+        if let Some(unit) = &scope.unit {
+            q = q.bind(unit);
+        }
+        if let Some(item) = scope.item {
+            q = q.bind(item);
+        }
+        let removed: Vec<TrackedRow> = q.bind(earliest).fetch_all(pool).await?;
+        if !removed.is_empty() {
+            // In the order of the others: plan (as listed), item number, assignment.
+            let mut plan_order: Vec<String> = Vec::new();
+            for r in &rows {
+                if !plan_order.contains(&r.plan_code) {
+                    plan_order.push(r.plan_code.clone());
+                }
+            }
+            rows.extend(removed);
+            rows.sort_by_key(|r| {
+                (
+                    plan_order
+                        .iter()
+                        .position(|c| *c == r.plan_code)
+                        .unwrap_or(usize::MAX),
+                    r.item_number,
+                    r.assignment_id,
+                )
+            });
+        }
+    }
 
     #[derive(sqlx::FromRow)]
     struct MsRow {
@@ -3746,7 +3860,15 @@ pub(crate) async fn import_plan(
             .into_iter()
             .collect();
     let plan_id = upsert_plan(&mut tx, &plan, &mut rows).await?;
-    load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut rows).await?;
+    load_body(
+        &mut tx,
+        plan_id,
+        &plan.body,
+        &unit_ids,
+        &mut rows,
+        Some(sanzhi_domain::report::china_day(now)),
+    )
+    .await?;
 
     let mut items = Vec::new();
     for it in &plan.body.items {

@@ -350,4 +350,11 @@ pub(crate) struct TrackedRow {
     pub item_text: String,
     pub unit: String,
     pub via: String,
+    /// The China day a coordinator's edit or a plan import added the assignment (`None`: from
+    /// the start).
+    #[sqlx(default)]
+    pub added_on: Option<chrono::NaiveDate>,
+    /// The day it was removed (only for rows read from `removed_assignments`).
+    #[sqlx(default)]
+    pub removed_on: Option<chrono::NaiveDate>,
 }

@@ -1842,7 +1842,10 @@ mod plan_edits {
     use sanzhi_domain::{ItemEdit, ItemEditForm};
     use sanzhi_store::TrackScope;
 
-    on_both_backends!(an_edit_of_deadlines_never_changes_a_replay_of_an_earlier_day);
+    on_both_backends!(
+        an_edit_of_deadlines_never_changes_a_replay_of_an_earlier_day,
+        units_added_or_removed_by_an_edit_change_no_earlier_day,
+    );
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("day")
@@ -1861,11 +1864,20 @@ mod plan_edits {
     }
 
     async fn edit(store: &Store, deadline: &str, at: sanzhi_domain::chrono::DateTime<Utc>) {
+        edit_units(store, deadline, "市环保局", at).await;
+    }
+
+    async fn edit_units(
+        store: &Store,
+        deadline: &str,
+        units: &str,
+        at: sanzhi_domain::chrono::DateTime<Utc>,
+    ) {
         let form = ItemEditForm {
             plan: "water".into(),
             number: 28,
             deadlines: deadline.into(),
-            units: "市环保局".into(),
+            units: units.into(),
             targets: String::new(),
             reason: "延期（测试）".into(),
         };
@@ -1937,5 +1949,89 @@ mod plan_edits {
         )
         .await;
         assert_eq!(seen(&db.store, day(2026, 12, 8)).await.0, "2021年底前");
+    }
+
+    /// The units item (28) has on `on`, as the replay of that day lists them.
+    async fn units_on(store: &Store, on: NaiveDate) -> Vec<String> {
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: None,
+            item: Some(28),
+        };
+        let mut units: Vec<String> = store
+            .tracked(&scope, on, 15)
+            .await
+            .expect("tracked")
+            .into_iter()
+            .map(|t| t.unit)
+            .collect();
+        units.sort();
+        units
+    }
+
+    async fn units_added_or_removed_by_an_edit_change_no_earlier_day(db: &TestDb) {
+        let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed"))
+            .expect("seed");
+        db.store.load_seed(&seed).await.expect("load");
+        let past = day(2018, 8, 15);
+        assert_eq!(units_on(&db.store, past).await, ["市环保局"]);
+        // Added on 2026-12-06: not there in 2018, nor the day before.
+        edit_units(
+            &db.store,
+            "7月底前",
+            "市环保局\n柯城区政府",
+            Utc.with_ymd_and_hms(2026, 12, 6, 2, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        assert_eq!(units_on(&db.store, past).await, ["市环保局"]);
+        assert_eq!(units_on(&db.store, day(2026, 12, 5)).await, ["市环保局"]);
+        let both = ["市环保局", "柯城区政府"].map(str::to_owned);
+        let mut sorted = both.to_vec();
+        sorted.sort();
+        assert_eq!(units_on(&db.store, day(2026, 12, 6)).await, sorted);
+        // Removed on 2026-12-08 (it has no reports): still there on the 7th, gone on the 8th;
+        // and 2018 is what it always was.
+        edit_units(
+            &db.store,
+            "7月底前",
+            "市环保局",
+            Utc.with_ymd_and_hms(2026, 12, 8, 2, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        assert_eq!(units_on(&db.store, day(2026, 12, 7)).await, sorted);
+        assert_eq!(units_on(&db.store, day(2026, 12, 8)).await, ["市环保局"]);
+        assert_eq!(units_on(&db.store, past).await, ["市环保局"]);
+        // A unit of the seed removed by an edit stays in the replays of the days before.
+        edit_units(
+            &db.store,
+            "7月底前",
+            "柯城区政府",
+            Utc.with_ymd_and_hms(2026, 12, 9, 2, 0, 0)
+                .single()
+                .expect("t"),
+        )
+        .await;
+        assert_eq!(units_on(&db.store, past).await, ["市环保局"]);
+        assert_eq!(units_on(&db.store, day(2026, 12, 9)).await, ["柯城区政府"]);
+        // The days in one read each get their own units.
+        let scope = TrackScope {
+            plan: Some("water".into()),
+            unit: None,
+            item: Some(28),
+        };
+        let days = [past, day(2026, 12, 7), day(2026, 12, 9)];
+        let counts: Vec<usize> = db
+            .store
+            .tracked_on_days(&scope, &days, 15)
+            .await
+            .expect("days")
+            .iter()
+            .map(Vec::len)
+            .collect();
+        assert_eq!(counts, [1, 2, 1]);
     }
 }
