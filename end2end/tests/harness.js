@@ -71,10 +71,16 @@ export async function startServer(args = ['serve']) {
   const log = [];
   const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, RUST_LOG: 'warn' };
   await run(bin, ['seed'], env);
+  // `serve --demo` refuses a database with real accounts (it would re-activate the demo
+  // admin and print its password): the test accounts are real, so demo data is loaded with
+  // `sanzhi demo` — which touches demo reports and readings only — and the server starts plainly.
+  const demo = args.includes('--demo');
+  if (demo) await run(bin, ['demo'], env);
+  const serveArgs = args.filter((a) => a !== '--demo');
   for (const [name, role, extra] of ACCOUNTS) {
     await run(bin, ['user', 'add', '--username', name, '--role', role, ...extra, '--password-stdin'], env, `${PASSWORD}\n`);
   }
-  const child = spawn(bin, args, {
+  const child = spawn(bin, serveArgs, {
     cwd: ROOT,
     env: {
       ...process.env,

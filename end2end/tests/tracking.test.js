@@ -45,6 +45,10 @@ test('a unit reports on its overdue item and the status turns', async () => {
   await form.getByRole('button', { name: '提交报告' }).click();
   await form.locator('.ok').waitFor();
   assert.match(await form.locator('.ok').innerText(), /已提交：第 1 次报告/);
+  // Made today for 2018-08-14: a 补报, which the replay of 2018-08-15 never sees (the past
+  // does not change); today's page has it.
+  await page.goto(`${server.base}/plans/water/items/28`);
+  await waitForHydration(page);
   await page.locator('.history .report', { hasText: '浏览器测试' }).waitFor();
   // Not done until 治水办 accepts it: still overdue, waiting for review, and the reporter
   // has no accept button.
@@ -122,8 +126,12 @@ test('two people reporting on the same assignment: the second sees the first', a
   await conflict.waitFor();
   assert.match(await conflict.innerText(), /已有他人提交了更新的进展报告/);
   assert.match(await conflict.innerText(), /河长制平台已上线（甲）/);
-  // Only A's report is stored.
+  // The replay of 2018-09-01 does not see a report made today …
   await b.page.goto(url);
+  await waitForHydration(b.page);
+  assert.equal(await b.page.locator('.history .report', { hasText: '（甲）' }).count(), 0);
+  // … today's page does, and only A's report is stored.
+  await b.page.goto(`${server.base}/plans/water/items/29`);
   await waitForHydration(b.page);
   assert.equal(await b.page.locator('.history .report', { hasText: '（乙）' }).count(), 0);
   assert.equal(await b.page.locator('.history .report', { hasText: '（甲）' }).count(), 1);
