@@ -67,7 +67,7 @@ impl Store {
     /// Writes a consistent copy of the SQLite database to `out` (which must not exist) and
     /// checks the copy. PostgreSQL: refused, with the `pg_dump` command to use instead.
     pub async fn backup_to(&self, out: &Path) -> Result<Contents, BackupError> {
-        let Store::Sqlite(pool) = self else {
+        let Store::Sqlite(_) = self else {
             return Err(BackupError::Refused(
                 "PostgreSQL 数据库请用 pg_dump 备份（服务器运行时也可）：\
                  pg_dump --format=custom --file=sanzhi.dump \"$DATABASE_URL\"；\
@@ -84,6 +84,21 @@ impl Store {
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
+        self.vacuum_into(out).await?;
+        std::fs::File::open(out)
+            .and_then(|f| f.sync_all())
+            .map_err(io(out))?;
+        let copy = open_file(out, out).await?;
+        let checked = checked_contents(&copy, out).await;
+        copy.close().await;
+        checked
+    }
+
+    /// `VACUUM INTO out` (SQLite): a consistent snapshot of the database as a new file.
+    async fn vacuum_into(&self, out: &Path) -> Result<(), BackupError> {
+        let Store::Sqlite(pool) = self else {
+            return Err(BackupError::Refused("仅适用于 SQLite 数据库".into()));
+        };
         let target = out
             .to_str()
             .ok_or_else(|| BackupError::Refused(format!("{}：路径须为 UTF-8", out.display())))?;
@@ -92,13 +107,7 @@ impl Store {
             .execute(pool)
             .await
             .map_err(StoreError::from)?;
-        std::fs::File::open(out)
-            .and_then(|f| f.sync_all())
-            .map_err(io(out))?;
-        let copy = open_file(out, out).await?;
-        let checked = checked_contents(&copy, out).await;
-        copy.close().await;
-        checked
+        Ok(())
     }
 
     /// Counts of what the database holds.
@@ -228,57 +237,54 @@ pub async fn restore_sqlite(
         .ok_or_else(|| BackupError::Refused(format!("{}：不是数据库文件名", live.display())))?;
 
     // 1. A working copy beside the live file, checked and migrated; the backup itself is
-    //    only read.
+    //    only read. From the migrated copy, `VACUUM INTO` writes the file that is swapped in:
+    //    one consistent snapshot with everything in the file itself (no WAL beside it),
+    //    written by reading only — whatever connection of the copy's pool is still letting
+    //    go of it (a journal-mode change needed the copy to itself, and under load a closing
+    //    pool's connection could hold it for seconds).
     let work = dir.join(format!("{name}.restore-{stamp}"));
+    let ready = dir.join(format!("{name}.restore-{stamp}.ready"));
     let result = async {
         std::fs::copy(from, &work).map_err(io(&work))?;
         let copy = open_file(&work, from).await?;
         let checked = async {
             checked_contents(&copy, from).await?;
             copy.migrate().await?;
-            checked_contents(&copy, from).await
+            let contents = checked_contents(&copy, from).await?;
+            copy.vacuum_into(&ready).await?;
+            Ok::<_, BackupError>(contents)
         }
         .await;
         copy.close().await;
         let contents = checked?;
-        // Out of WAL mode: everything written into the file itself and the WAL removed, so
-        // the copy is one file again (the server puts it back into WAL mode).
-        SqliteConnectOptions::new()
-            .filename(&work)
-            .journal_mode(SqliteJournalMode::Delete)
-            .connect()
-            .await
-            .map_err(StoreError::from)?
-            .close()
-            .await
-            .map_err(StoreError::from)?;
         for suffix in ["-wal", "-shm"] {
-            let side = dir.join(format!("{name}.restore-{stamp}{suffix}"));
+            let side = dir.join(format!("{name}.restore-{stamp}.ready{suffix}"));
             if side.exists() {
                 return Err(BackupError::Refused(format!(
                     "{} 未能收尾（{suffix} 仍在）",
-                    work.display()
+                    ready.display()
                 )));
             }
         }
-        std::fs::File::open(&work)
+        std::fs::File::open(&ready)
             .and_then(|f| f.sync_all())
-            .map_err(io(&work))?;
+            .map_err(io(&ready))?;
         Ok(contents)
     }
     .await;
+    remove_with_sidecars(&work);
     let contents = match result {
         Ok(c) => c,
         Err(e) => {
-            remove_with_sidecars(&work);
+            remove_with_sidecars(&ready);
             return Err(e);
         }
     };
 
     // 2. The swap, under an exclusive lock on the live database: no server may have it open.
-    let swapped = swap_in(live, &work, dir, name, stamp).await;
+    let swapped = swap_in(live, &ready, dir, name, stamp).await;
     if swapped.is_err() {
-        remove_with_sidecars(&work);
+        remove_with_sidecars(&ready);
     }
     Ok(Restored {
         contents,
