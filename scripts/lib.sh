@@ -100,7 +100,10 @@ ensure_browser_tools() {
 build_release() {
   say "building the release server and the optimised wasm bundle"
   cargo leptos build --release --split
+  # ./scripts/sanzhi runs this binary from any shell, whatever CARGO_TARGET_DIR was here.
+  mkdir -p target
+  printf '%s\n' "$SANZHI_BIN" > target/sanzhi-bin
 }
 
 # The release binary cargo-leptos built.
-SANZHI_BIN="$CARGO_TARGET_DIR/release/sanzhi"
+SANZHI_BIN="$(cd "$CARGO_TARGET_DIR" && pwd)/release/sanzhi"

@@ -24,6 +24,7 @@ pub const MUTATING: &[&str] = &[
     "/api/account_reset_password",
     "/api/account_set_active",
     "/api/unit_add",
+    "/api/setup_admin",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).
@@ -47,6 +48,9 @@ pub const READING: &[&str] = &[
     "/api/review_queue",
     "/api/accounts",
     "/api/api_tokens",
+    "/api/setup_pending",
+    "/api/setup_check",
+    "/api/first_steps",
 ];
 
 /// Paths an anonymous visitor may reach.
@@ -54,7 +58,18 @@ pub fn is_public(path: &str) -> bool {
     // whoami answers `None` to anonymous visitors (the sign-in page asks it).
     matches!(
         path,
-        "/login" | "/api/login" | "/api/whoami" | "/healthz" | "/livez" | "/robots.txt"
+        "/login"
+            | "/api/login"
+            | "/api/whoami"
+            | "/healthz"
+            | "/livez"
+            | "/robots.txt"
+            // The first admin's setup: the page and its calls check the one-time token
+            // themselves (404 without a valid one).
+            | "/setup"
+            | "/api/setup_pending"
+            | "/api/setup_check"
+            | "/api/setup_admin"
     ) || path.starts_with("/pkg/")
 }
 
@@ -226,6 +241,31 @@ pub async fn require_overview() -> Result<(Option<User>, crate::state::AppState)
             Err(AppError::Unauthorized)
         }
     }
+}
+
+/// Whether the first admin is still to be made (no admin account exists). Anyone may ask: the
+/// sign-in page says where the one-time setup address is while it is.
+#[cfg(feature = "ssr")]
+pub async fn setup_pending() -> Result<bool, AppError> {
+    Ok(inner::store()?.setup_pending().await?)
+}
+
+/// The store, for a caller holding a one-time setup token that still opens setup (issued at a
+/// server start, and no admin exists yet); otherwise “not found”, whatever the token. The
+/// token itself is never logged.
+#[cfg(feature = "ssr")]
+pub async fn require_setup(token: &str) -> Result<sanzhi_store::Store, AppError> {
+    let store = inner::store()?;
+    if token.len() > 200 || !store.setup_token_valid(token).await? {
+        tracing::warn!(
+            security = "setup_refused",
+            "setup with a token that opens nothing"
+        );
+        return Err(AppError::NotFound(
+            "设置地址无效或已失效（已有管理员时不再提供）".to_owned(),
+        ));
+    }
+    Ok(store)
 }
 
 /// How a user's name goes into reports and readings: “张三（zhangsan）”.
@@ -450,6 +490,14 @@ pub mod inner {
         store
             .login_attempt_succeeded(&reserved, &pair_key, &known_key, now)
             .await?;
+        start_session(&user).await?;
+        tracing::info!(user = %user.username, "signed in");
+        Ok(user)
+    }
+
+    /// Signs `user` in on this request's session: a new session id, an expiry
+    /// [`SESSION_HOURS`] from now.
+    pub async fn start_session(user: &User) -> Result<(), AppError> {
         let session = session().await?;
         session.cycle_id().await.map_err(|e| {
             tracing::error!(error = %e, "session cycle");
@@ -462,9 +510,7 @@ pub mod inner {
         session.insert(SESSION_USER, user.id).await.map_err(|e| {
             tracing::error!(error = %e, "session insert");
             AppError::Internal
-        })?;
-        tracing::info!(user = %user.username, "signed in");
-        Ok(user)
+        })
     }
 }
 

@@ -23,6 +23,7 @@ pub mod overview;
 pub mod readings;
 pub mod review;
 pub mod routes;
+pub mod setup;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod tokens;
@@ -63,6 +64,8 @@ mod lazy {
     lazy_page!(PlanImportRoute, crate::routes::plan_import::PlanImportPage);
     lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
     lazy_page!(TimelineRoute, crate::routes::timeline::TimelinePage);
+    lazy_page!(SetupRoute, crate::routes::setup::SetupPage);
+    lazy_page!(FirstStepsRoute, crate::routes::setup::FirstStepsPage);
 }
 
 use components::layout::Layout;
@@ -165,6 +168,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
+                    <Route
+                        path=StaticSegment("setup")
+                        view={Lazy::<lazy::SetupRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("first-steps")
+                        view={Lazy::<lazy::FirstStepsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("users"))
                         view={Lazy::<lazy::UsersRoute>::new()}

@@ -104,6 +104,63 @@ export async function startServer(args = ['serve']) {
   };
 }
 
+/// A first run as a new user makes it: a fresh database with no account, the server started
+/// with `./scripts/sanzhi serve` from the repository root in a shell that has nothing set but
+/// PATH and HOME (and where to put the database and listen). Its standard output is kept in
+/// `out` as it is printed.
+export async function startFreshServer() {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'sanzhi-e2e-fresh-'));
+  const base = `http://127.0.0.1:${port}`;
+  const log = [];
+  const out = [];
+  const env = {
+    PATH: '/usr/bin:/bin',
+    HOME: process.env.HOME,
+    DATABASE_URL: `sqlite:${join(dir, 'fresh.db')}`,
+    SANZHI_SERVER__ADDR: `127.0.0.1:${port}`,
+    RUST_LOG: 'warn',
+  };
+  const child = spawn(join(ROOT, 'scripts', 'sanzhi'), ['serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => {
+    out.push(d.toString());
+    log.push(d.toString());
+  });
+  child.stderr.on('data', (d) => log.push(d.toString()));
+  await waitForHealth(base, child, log);
+  return {
+    base,
+    log,
+    /// Everything the server printed so far, as lines.
+    printed: () => out.join('').split('\n'),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/// Runs `command` as printed, in a fresh shell (nothing set but PATH and HOME) from the
+/// repository root; resolves to its output, rejects when it fails.
+export function runPrinted(command) {
+  return new Promise((ok, fail) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: ROOT,
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let said = '';
+    child.stdout.on('data', (d) => (said += d));
+    child.stderr.on('data', (d) => (said += d));
+    child.on('exit', (code) => (code === 0 ? ok(said) : fail(new Error(`${command}: ${said}`))));
+  });
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -121,7 +121,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     crate::telemetry::init(&settings.log);
     tracing::debug!(?settings, "settings");
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
-        Command::Serve { demo } => serve(settings, demo).await,
+        Command::Serve { demo } => {
+            let again = command_prefix(&settings, cli.config.as_deref());
+            serve(settings, demo, &again).await
+        }
         Command::Demo { clear } => {
             let store = open(&settings).await?;
             let result = if clear {
@@ -292,7 +295,7 @@ fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
-async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+async fn serve(settings: Settings, demo: bool, again: &str) -> anyhow::Result<()> {
     let store = open(&settings).await?;
     // Before anything is written (the seed included): `--demo` on real data changes nothing.
     if demo {
@@ -309,11 +312,6 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let n = crate::demo::load(&store).await?;
         tracing::info!(reports = n, "demo progress reports loaded");
         println!("已载入演示进展报告 {n} 条（页面将标注“演示数据”）");
-    }
-    if !demo && store.users().await?.is_empty() {
-        println!(
-            "尚无任何账号，页面需要登录。创建第一个管理员：sanzhi user add --username admin --role admin（密码随机生成并显示一次）；或用 --demo 启动以生成演示账号。"
-        );
     }
     if demo {
         println!("演示账号（仅供演示，每次以 --demo 启动时重新生成密码）：");
@@ -339,9 +337,28 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         caches: Default::default(),
         security: std::sync::Arc::new(settings.security()?),
     };
+    let base = site_address(&state.security, addr);
+    // No admin yet: a one-time address that creates the first one, printed here only (never
+    // logged: request logs carry paths without their query).
+    let setup = if store.setup_pending().await? {
+        let token = setup_token();
+        store
+            .setup_token_issue(&token, sanzhi_domain::chrono::Utc::now())
+            .await?
+            .then(|| format!("{base}/setup?token={token}"))
+    } else {
+        None
+    };
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");
-    println!("三治已启动：http://{addr}");
+    println!("三治已启动：{base}");
+    if let Some(url) = setup {
+        println!("尚无管理员账号。在浏览器中打开以下一次性地址，创建第一个管理员（地址只在此显示，管理员创建后失效）：");
+        println!("  {url}");
+        println!(
+            "或在命令行创建（密码随机生成并显示一次）：{again} user add --username admin --role admin"
+        );
+    }
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -352,6 +369,82 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The address people open: the first configured public origin, else the listening address
+/// (`127.0.0.1` when listening on every interface).
+fn site_address(security: &app::state::Security, addr: std::net::SocketAddr) -> String {
+    if let Some(origin) = security.public_origins.first() {
+        return origin.trim_end_matches('/').to_owned();
+    }
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", std::net::SocketAddr::new(ip, addr.port()))
+}
+
+/// A one-time setup token: 32 bytes from the OS's generator, in hex.
+fn setup_token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The start of a command that runs this binary again on the same database, to print: the
+/// program ([`invocation`]), the settings file when one was given, and `DATABASE_URL` unless
+/// it is the repository's default used through `./scripts/sanzhi` (a relative SQLite path made
+/// absolute; a PostgreSQL password shown as `***`, for the reader to fill in).
+pub fn command_prefix(settings: &Settings, config: Option<&Path>) -> String {
+    let me = invocation();
+    let url = settings.database.url.expose_secret();
+    let by_wrapper = std::env::var_os("SANZHI_INVOKED_AS").is_some();
+    let mut out = String::new();
+    if !(by_wrapper && url == DEFAULT_DATABASE_URL) {
+        let shown = match url.strip_prefix("sqlite:") {
+            Some(path) => {
+                let (file, query) = path.split_once('?').unwrap_or((path, ""));
+                let file = file.trim_start_matches("//");
+                let abs = std::path::absolute(file)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| file.to_owned());
+                if query.is_empty() {
+                    format!("sqlite:{abs}")
+                } else {
+                    format!("sqlite:{abs}?{query}")
+                }
+            }
+            None => redact_url(url),
+        };
+        if !shown.contains('\'') {
+            out.push_str(&format!("DATABASE_URL='{shown}' "));
+        }
+    }
+    out.push_str(&me);
+    if let Some(c) = config {
+        let c = std::path::absolute(c).unwrap_or_else(|_| c.to_owned());
+        out.push_str(&format!(" --config '{}'", c.display()));
+    }
+    out
+}
+
+/// The database the settings name when nothing else is set.
+const DEFAULT_DATABASE_URL: &str = "sqlite:data/sanzhi.db";
+
+/// How to run this binary again, as a command that works where it is printed:
+/// `./scripts/sanzhi` when started by the repository's scripts (run from its root; they set
+/// `SANZHI_INVOKED_AS`), otherwise the binary's absolute path.
+pub fn invocation() -> String {
+    if let Ok(me) = std::env::var("SANZHI_INVOKED_AS") {
+        if !me.trim().is_empty() {
+            return me;
+        }
+    }
+    std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "sanzhi".to_owned())
 }
 
 async fn shutdown_signal() {

@@ -178,10 +178,11 @@ pub fn redact_url(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => {
             let rest = match rest.rsplit_once('@') {
-                Some((userinfo, host)) => {
-                    let user = userinfo.split(':').next().unwrap_or_default();
-                    format!("{user}:***@{host}")
-                }
+                // A user without a password is shown as it is.
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{user}:***@{host}"),
+                    None => format!("{userinfo}@{host}"),
+                },
                 None => rest.to_owned(),
             };
             format!("{scheme}://{rest}")
@@ -201,6 +202,12 @@ mod tests {
             "postgres://sanzhi:***@db:5432/sanzhi"
         );
         assert_eq!(redact_url("sqlite:data/sanzhi.db"), "sqlite:data/sanzhi.db");
+        // No password: nothing to hide, and the URL still works as printed.
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1:5432/sanzhi"),
+            "postgres://postgres@127.0.0.1:5432/sanzhi"
+        );
+        assert_eq!(redact_url("postgres://u:p@ss@h/d"), "postgres://u:***@h/d");
         let s = DatabaseSettings {
             url: SecretString::from("postgres://u:hunter2@h/d"),
         };

@@ -39,7 +39,7 @@ async fn raw_get(app: &TestApp, path: &str, extra: &str) -> (u16, String, String
 }
 
 /// Every page of the app (with the queries that make it show data).
-const PAGES: [&str; 14] = [
+const PAGES: [&str; 16] = [
     "",
     "my?unit=%E5%BC%80%E5%8C%96%E5%8E%BF%E6%94%BF%E5%BA%9C",
     "plans/water",
@@ -54,6 +54,8 @@ const PAGES: [&str; 14] = [
     "admin/users",
     "admin/import",
     "?month=2018-12",
+    "first-steps",
+    "setup?token=guess",
 ];
 
 /// Ways to write “go up from a public folder” that a gate matching on a prefix could miss.
@@ -107,6 +109,7 @@ async fn no_data_without_a_session_on_any_path(app: &TestApp) {
 fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         ("/api/plans", vec![]),
+        ("/api/first_steps", vec![]),
         ("/api/plan", vec![("code", "water")]),
         ("/api/plan_tree", vec![("code", "water")]),
         ("/api/item", vec![("code", "water"), ("number", "28")]),
@@ -198,8 +201,29 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     ]
 }
 
-/// Callable without a session: signing in and out, and asking who is signed in.
-const PUBLIC_CALLS: [&str; 3] = ["/api/login", "/api/logout", "/api/whoami"];
+/// Callable without a session: signing in and out, asking who is signed in, and whether the
+/// first admin is still to be made.
+const PUBLIC_CALLS: [&str; 4] = [
+    "/api/login",
+    "/api/logout",
+    "/api/whoami",
+    "/api/setup_pending",
+];
+
+/// Callable without a session but checked against a one-time setup token: (path, form).
+const TOKEN_CALLS: [(&str, &[(&str, &str)]); 2] = [
+    ("/api/setup_check", &[("token", "guess")]),
+    (
+        "/api/setup_admin",
+        &[
+            ("token", "guess"),
+            ("form[username]", "intruder"),
+            ("form[display_name]", ""),
+            ("form[password]", "a long password"),
+            ("form[password_again]", "a long password"),
+        ],
+    ),
+];
 
 /// With the gate taken away, every server function still refuses an anonymous caller (401,
 /// no data), every page shows no data, and each signed-in role reads what it may.
@@ -208,7 +232,9 @@ async fn every_server_function_checks_its_caller_without_the_gate(app: &TestApp)
     let known: Vec<&str> = calls.iter().map(|(p, _)| *p).collect();
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
         assert!(
-            known.contains(&path) || PUBLIC_CALLS.contains(&path),
+            known.contains(&path)
+                || PUBLIC_CALLS.contains(&path)
+                || TOKEN_CALLS.iter().any(|(p, _)| *p == path),
             "server function {path} has no sample call in sample_calls(): add one"
         );
     }
@@ -225,6 +251,17 @@ async fn every_server_function_checks_its_caller_without_the_gate(app: &TestApp)
         assert_eq!(status, 401, "{path} answered an anonymous caller: {body}");
         assert!(body.contains("unauthorized"), "{path}: {body}");
     }
+    // The setup calls check their token themselves: a guess finds nothing and makes nothing.
+    for (path, form) in TOKEN_CALLS {
+        let resp = anon
+            .post(format!("{}{path}", app.base))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(resp.status(), 404, "{path} with a guessed token");
+    }
+    assert_no_account(app, "intruder").await;
     // Pages without the gate: rendered, but every call they make is refused.
     for page in PAGES {
         let (status, _, body) = raw_get(app, &format!("/{page}"), "").await;
@@ -242,7 +279,7 @@ async fn every_server_function_checks_its_caller_without_the_gate(app: &TestApp)
     for (path, form) in calls.iter().filter(|(p, _)| app::auth::READING.contains(p)) {
         let admin_only = matches!(
             *path,
-            "/api/audit" | "/api/users" | "/api/accounts" | "/api/api_tokens"
+            "/api/audit" | "/api/users" | "/api/accounts" | "/api/api_tokens" | "/api/first_steps"
         );
         let as_leader = leader
             .post(format!("{}{path}", app.base))
@@ -562,31 +599,7 @@ on_both_backends!(
     answers_carry_the_security_headers,
 );
 
-/// A server with options other than the default, on both backends.
-macro_rules! with_options {
-    ($name:ident, $story:ident, $options:expr) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let app =
-                    super::TestApp::spawn_options(super::TestDb::sqlite().await, $options).await;
-                super::$story(&app).await;
-                app.finish().await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                let Some(db) = super::TestDb::postgres().await else {
-                    return;
-                };
-                let app = super::TestApp::spawn_options(db, $options).await;
-                super::$story(&app).await;
-                app.finish().await;
-            }
-        }
-    };
-}
-
+// Servers with options other than the default, on both backends.
 with_options!(
     ungated,
     every_server_function_checks_its_caller_without_the_gate,

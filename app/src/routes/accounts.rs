@@ -28,7 +28,10 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Title text=td_string!(l, accounts.title) />
         <h1>{td_string!(l, accounts.title)}</h1>
-        <p class="muted">{td_string!(l, accounts.intro)}</p>
+        <p class="muted">
+            {td_string!(l, accounts.intro)} " "
+            <a href="/first-steps">{td_string!(l, admin.first_steps_title)}</a>
+        </p>
         <section class="card account-form">
             <h2>{td_string!(l, accounts.new_account)}</h2>
             <ActionForm action=create>

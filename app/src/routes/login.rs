@@ -44,6 +44,8 @@ pub fn LoginPage() -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = next;
     let login = ServerAction::<Login>::new();
+    // No admin yet: say where the one-time setup address is.
+    let pending = Resource::new(|| (), |_| crate::setup::setup_pending());
     let result = login.value();
     // Signed in: load the page asked for, rendered for this user.
     Effect::new(move |_| {
@@ -61,6 +63,12 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card login">
             <h1>{td_string!(l, admin.login_title)}</h1>
             <p class="lead">{td_string!(l, admin.login_lead)}</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    matches!(pending.await, Ok(true))
+                        .then(|| view! { <p class="notice setup-pending">{td_string!(l, admin.setup_pending)}</p> })
+                })}
+            </Suspense>
             <ActionForm action=login>
                 <label>{td_string!(l, admin.username)} <input type="text" name="username" autocomplete="username" required=true /></label>
                 <label>

@@ -12,4 +12,5 @@ pub mod plan;
 pub mod plan_import;
 pub mod readings;
 pub mod review;
+pub mod setup;
 pub mod timeline;

@@ -133,6 +133,20 @@ mod postgres {
     }
 }
 
+/// The key that serialises the writes deciding who the first admin is (PostgreSQL; SQLite's
+/// write transactions run one at a time anyway).
+pub(crate) const SETUP_LOCK: &str = "setup:first-admin";
+
+/// How a setup token is kept: its SHA-256 in hex (the token itself is printed once, never
+/// stored).
+pub(crate) fn setup_digest(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// One assignment as the tracking query reads it, with its item's deadlines now and as they
 /// were before each later edit.
 #[derive(Debug, Clone)]
@@ -778,6 +792,38 @@ impl Store {
     /// (all readings, demo readings).
     pub async fn reading_counts(&self) -> Result<(i64, i64), StoreError> {
         dispatch!(self, reading_counts())
+    }
+
+    /// Keeps a new one-time setup token unless an admin account exists (then `false`, and the
+    /// token opens nothing). Only its SHA-256 is stored.
+    pub async fn setup_token_issue(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, setup_token_issue(token, now))
+    }
+
+    /// Whether the first admin is still to be made: no admin account exists.
+    pub async fn setup_pending(&self) -> Result<bool, StoreError> {
+        dispatch!(self, setup_pending())
+    }
+
+    /// Whether `token` opens the setup page (issued, and no admin exists yet).
+    pub async fn setup_token_valid(&self, token: &str) -> Result<bool, StoreError> {
+        dispatch!(self, setup_token_valid(token))
+    }
+
+    /// Creates the first admin (whatever `user.role` says) if `token` still opens setup, and
+    /// voids every setup token, in one transaction; `None` when the token opens nothing.
+    /// Audited as `user.setup` by the new admin.
+    pub async fn create_first_admin(
+        &self,
+        token: &str,
+        user: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        dispatch!(self, create_first_admin(token, user, now))
     }
 
     /// Creates a user (or resets an existing demo user); audited.

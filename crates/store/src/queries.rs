@@ -3127,6 +3127,10 @@ pub(crate) async fn save_user(
             id
         }
     };
+    if u.role == sanzhi_domain::Role::Admin {
+        // The first admin exists: the setup addresses printed so far are void.
+        sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -3155,6 +3159,103 @@ pub(crate) async fn users(pool: &Pool) -> Result<Vec<sanzhi_domain::User>, Store
         .fetch_all(pool)
         .await?;
     rows.into_iter().map(|t| user_of(t).map(|(u, _, _)| u)).collect()
+}
+
+/// Whether any admin account exists (active or not, demo or not).
+async fn admin_count(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+/// Keeps a new one-time setup token (its digest) unless an admin exists; whether it was kept.
+pub(crate) async fn setup_token_issue(
+    pool: &Pool,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    lock_key(&mut tx, crate::SETUP_LOCK).await?;
+    if admin_count(&mut tx).await? > 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO setup_tokens (token_sha256, created_at) VALUES ($1, $2)")
+        .bind(crate::setup_digest(token))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether the first admin is still to be made (no admin account exists).
+pub(crate) async fn setup_pending(pool: &Pool) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+        .fetch_one(pool)
+        .await?;
+    Ok(n == 0)
+}
+
+/// Whether `token` opens the setup page: it was issued, and no admin exists yet.
+pub(crate) async fn setup_token_valid(pool: &Pool, token: &str) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM setup_tokens WHERE token_sha256 = $1
+           AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin')",
+    )
+    .bind(crate::setup_digest(token))
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Creates the first admin with a setup token, in one transaction that checks again that no
+/// admin exists and the token was issued, and then deletes every setup token. `None`: the
+/// token does not open setup (never issued, or an admin exists, also one made a moment ago).
+pub(crate) async fn create_first_admin(
+    pool: &Pool,
+    token: &str,
+    u: &crate::NewUser,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    lock_key(&mut tx, crate::SETUP_LOCK).await?;
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_sha256 = $1")
+        .bind(crate::setup_digest(token))
+        .fetch_one(&mut *tx)
+        .await?;
+    if issued == 0 || admin_count(&mut tx).await? > 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
+        .bind(&u.username)
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        tx.rollback().await?;
+        return Err(StoreError::Invalid(format!("username：用户名“{}”已存在", u.username)));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, plan_code, unit_id,
+             is_demo, active, created_at)
+         VALUES ($1, $2, $3, 'admin', NULL, NULL, FALSE, TRUE, $4) RETURNING id",
+    )
+    .bind(&u.username)
+    .bind(&u.display_name)
+    .bind(&u.password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = format!(
+        "{{\"username\":{},\"role\":\"admin\",\"plan\":null,\"unit\":null,\"is_demo\":false}}",
+        to_json(&u.username)
+    );
+    let actor = format!("{}（{}）", u.display_name, u.username);
+    audit(&mut tx, &actor, "user.setup", "user", &u.username, None, Some(&after), now).await?;
+    sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
 /// Every account with whether it may sign in.

@@ -2035,3 +2035,146 @@ mod plan_edits {
         assert_eq!(counts, [1, 2, 1]);
     }
 }
+
+/// The first run: a one-time setup token makes the first admin, once.
+mod first_admin {
+    use super::*;
+    use sanzhi_domain::chrono::Utc;
+    use sanzhi_domain::Role;
+    use sanzhi_store::NewUser;
+
+    on_both_backends!(
+        a_setup_token_makes_one_admin_and_then_opens_nothing,
+        racing_setups_make_exactly_one_admin,
+        an_admin_made_on_the_command_line_voids_the_setup_tokens,
+    );
+
+    fn admin(username: &str) -> NewUser {
+        NewUser {
+            username: username.to_owned(),
+            display_name: format!("管理员 {username}"),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+                .into(),
+            // Whatever the caller says, the first account made by setup is an admin.
+            role: Role::Reporter,
+            plan: None,
+            unit: None,
+            is_demo: false,
+        }
+    }
+
+    async fn a_setup_token_makes_one_admin_and_then_opens_nothing(db: &TestDb) {
+        let s = &db.store;
+        let now = Utc::now();
+        assert!(s.setup_pending().await.expect("pending"));
+        assert!(!s.setup_token_valid("never-issued").await.expect("valid"));
+        assert!(s
+            .setup_token_issue("first-start", now)
+            .await
+            .expect("issue"));
+        // A second start prints its own address; both work until an admin exists.
+        assert!(s
+            .setup_token_issue("second-start", now)
+            .await
+            .expect("issue"));
+        assert!(s.setup_token_valid("first-start").await.expect("valid"));
+        assert!(s.setup_token_valid("second-start").await.expect("valid"));
+        assert!(!s.setup_token_valid("first-star").await.expect("valid"));
+        // A wrong token makes nothing.
+        assert_eq!(
+            s.create_first_admin("wrong", &admin("mallory"), now)
+                .await
+                .expect("create"),
+            None
+        );
+        assert!(s.users().await.expect("users").is_empty());
+        let id = s
+            .create_first_admin("second-start", &admin("chief"), now)
+            .await
+            .expect("create")
+            .expect("made");
+        let users = s.users().await.expect("users");
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].id, id);
+        assert_eq!(users[0].role, Role::Admin);
+        assert!(!users[0].is_demo);
+        // Audited, by the new admin.
+        let audit = s
+            .audit_entries(&sanzhi_store::AuditFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "user.setup" && e.entity_key == "chief"),
+            "{audit:?}"
+        );
+        // Every token is void now, and none can be issued.
+        assert!(!s.setup_pending().await.expect("pending"));
+        for t in ["first-start", "second-start"] {
+            assert!(!s.setup_token_valid(t).await.expect("valid"));
+            assert_eq!(
+                s.create_first_admin(t, &admin("second"), now)
+                    .await
+                    .expect("create"),
+                None
+            );
+        }
+        assert!(!s
+            .setup_token_issue("third-start", now)
+            .await
+            .expect("issue"));
+        assert!(!s.setup_token_valid("third-start").await.expect("valid"));
+        assert_eq!(s.users().await.expect("users").len(), 1);
+    }
+
+    async fn racing_setups_make_exactly_one_admin(db: &TestDb) {
+        let s = &db.store;
+        let now = Utc::now();
+        assert!(s.setup_token_issue("shared", now).await.expect("issue"));
+        let mut tries = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let s = s.clone();
+            tries.spawn(async move {
+                s.create_first_admin("shared", &admin(&format!("racer{i}")), now)
+                    .await
+                    .expect("create")
+            });
+        }
+        let made = tries.join_all().await;
+        assert_eq!(made.iter().filter(|m| m.is_some()).count(), 1, "{made:?}");
+        let users = s.users().await.expect("users");
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].role, Role::Admin);
+    }
+
+    async fn an_admin_made_on_the_command_line_voids_the_setup_tokens(db: &TestDb) {
+        let s = &db.store;
+        let now = Utc::now();
+        assert!(s.setup_token_issue("printed", now).await.expect("issue"));
+        // A reporter account is not an admin: setup stays open.
+        let mut reporter = admin("no-unit-leader");
+        reporter.role = Role::Leader;
+        s.save_user(&reporter, "sanzhi user add", now)
+            .await
+            .expect("leader");
+        assert!(s.setup_pending().await.expect("pending"));
+        assert!(s.setup_token_valid("printed").await.expect("valid"));
+        let mut cli_admin = admin("root");
+        cli_admin.role = Role::Admin;
+        s.save_user(&cli_admin, "sanzhi user add", now)
+            .await
+            .expect("admin");
+        assert!(!s.setup_pending().await.expect("pending"));
+        assert!(!s.setup_token_valid("printed").await.expect("valid"));
+        assert_eq!(
+            s.create_first_admin("printed", &admin("late"), now)
+                .await
+                .expect("create"),
+            None
+        );
+    }
+}

@@ -74,6 +74,15 @@ pub async fn in_english(app: &TestApp, username: &str, url: &str) -> String {
         .expect("html")
 }
 
+/// Fails if an account `username` exists.
+pub async fn assert_no_account(app: &TestApp, username: &str) {
+    let users = app.db.store.users().await.expect("users");
+    assert!(
+        users.iter().all(|u| u.username != username),
+        "account {username} was made"
+    );
+}
+
 /// POSTs a form and reads the JSON answer, whatever the status.
 pub async fn post_json(
     client: &reqwest::Client,
@@ -99,6 +108,8 @@ pub struct Options {
     pub gated: bool,
     pub security: app::state::Security,
     pub secure_cookies: bool,
+    /// `false`: no account at all (a first run); `client` is then not signed in.
+    pub accounts: bool,
 }
 
 impl Default for Options {
@@ -108,6 +119,7 @@ impl Default for Options {
             gated: true,
             security: app::state::Security::default(),
             secure_cookies: false,
+            accounts: true,
         }
     }
 }
@@ -143,6 +155,7 @@ impl TestApp {
             gated,
             security,
             secure_cookies,
+            accounts,
         } = options;
         let seed = sanzhi_seed::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
             .expect("seed");
@@ -178,6 +191,20 @@ impl TestApp {
             .await
             .expect("serve");
         });
+        let base = format!("http://{addr}");
+        if !accounts {
+            return TestApp {
+                client: reqwest::Client::builder()
+                    .cookie_store(true)
+                    .timeout(std::time::Duration::from_secs(60))
+                    .build()
+                    .expect("client"),
+                base,
+                db,
+                server,
+                pages,
+            };
+        }
         for (username, role, plan, unit) in ACCOUNTS {
             server::users::add(
                 &db.store,
@@ -193,7 +220,6 @@ impl TestApp {
             .await
             .expect("account");
         }
-        let base = format!("http://{addr}");
         // Reads and the 市环保局 reports of the tracking tests go through this reporter.
         let client = signed_in(&base, "t-hbj").await;
         TestApp {
@@ -256,6 +282,33 @@ macro_rules! on_both_backends {
                     app.finish().await;
                 }
             )*
+        }
+    };
+}
+
+/// `with_options!(name, story, options)`: `mod name` with the story on SQLite and PostgreSQL,
+/// each on a test server made with `options`.
+#[macro_export]
+macro_rules! with_options {
+    ($name:ident, $story:ident, $options:expr) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let app =
+                    super::TestApp::spawn_options(super::TestDb::sqlite().await, $options).await;
+                super::$story(&app).await;
+                app.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(db) = super::TestDb::postgres().await else {
+                    return;
+                };
+                let app = super::TestApp::spawn_options(db, $options).await;
+                super::$story(&app).await;
+                app.finish().await;
+            }
         }
     };
 }
