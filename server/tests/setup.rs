@@ -18,6 +18,9 @@ async fn setup_page(app: &TestApp, token: &str) -> (u16, String) {
     (r.status().as_u16(), r.text().await.expect("html"))
 }
 
+/// A refused setup: (token, username, password, password again, status, what the answer says).
+type Refusal<'a> = (&'a str, &'a str, &'a str, &'a str, u16, &'a [&'a str]);
+
 /// Whether the sign-in page says where the setup address is.
 async fn login_mentions_setup(app: &TestApp) -> bool {
     reqwest::get(format!("{}/login", app.base))
@@ -78,7 +81,7 @@ async fn the_first_admin_through_the_setup_address(app: &TestApp) {
 
     let client = app.client.clone();
     // Refused, each with the field and the reason; nothing is created.
-    let refusals: [(&str, &str, &str, &str, u16, &[&str]); 5] = [
+    let refusals: [Refusal; 5] = [
         (
             "nope",
             "wang",
