@@ -49,6 +49,29 @@ pub async fn get_item(code: String, number: i32) -> Result<ItemDetail, AppError>
     inner::get_item(&c.store, &code, number).await
 }
 
+/// Lines `from..=to` of a plan's source document (`seed/source/…`) with their context, to
+/// read a record's own words in the gazette.
+#[server(prefix = "/api", endpoint = "source_text")]
+pub async fn source_text(
+    document: String,
+    from: i32,
+    to: i32,
+) -> Result<sanzhi_domain::SourceWindow, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    if document.len() > 200 || to < from || to - from > 200 {
+        return Err(AppError::BadRequest(
+            "from/to：行号范围无效（至多 200 行）".to_owned(),
+        ));
+    }
+    c.store
+        .source_window(&document, from, to, SOURCE_CONTEXT_LINES)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("原文 {document} 第 {from}–{to} 行")))
+}
+
+/// Lines shown before and after the lines a source link names.
+pub const SOURCE_CONTEXT_LINES: i32 = 12;
+
 #[cfg(feature = "ssr")]
 pub mod inner {
     //! The logic behind the server functions, callable without a request.

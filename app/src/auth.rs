@@ -51,6 +51,7 @@ pub const READING: &[&str] = &[
     "/api/setup_pending",
     "/api/setup_check",
     "/api/first_steps",
+    "/api/source_text",
 ];
 
 /// Paths an anonymous visitor may reach.

@@ -66,6 +66,7 @@ mod lazy {
     lazy_page!(TimelineRoute, crate::routes::timeline::TimelinePage);
     lazy_page!(SetupRoute, crate::routes::setup::SetupPage);
     lazy_page!(FirstStepsRoute, crate::routes::setup::FirstStepsPage);
+    lazy_page!(SourceRoute, crate::routes::source::SourcePage);
 }
 
 use components::layout::Layout;
@@ -171,6 +172,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("setup")
                         view={Lazy::<lazy::SetupRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("source")
+                        view={Lazy::<lazy::SourceRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -134,3 +134,28 @@ test('the indicators page charts the PM2.5 targets of a year, before any reading
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a coordinator who doubts a figure reads the gazette line it came from in one click', async () => {
+  const { page, problems } = await newPage(browser, server, 'e2e-water');
+  await page.goto(`${server.base}/plans/water/items/8`);
+  await waitForHydration(page);
+  // The targets follow the main text (30 and 400), each saying how the table differs.
+  const targets = await page.locator('table.targets').innerText();
+  assert.match(targets, /30/);
+  assert.match(targets, /400/);
+  assert.match(targets, /分工表/);
+  // One click from the item to its table row in the source, marked.
+  await page.locator('a.source-link.source-item').click();
+  await page.waitForURL(/\/source\?doc=qzbf-2018-43\.txt&from=\d+&to=\d+#L\d+$/);
+  const marked = page.locator('ol.source-text li.marked');
+  assert.equal(await marked.count(), 1);
+  assert.match(await marked.innerText(), /淘汰落后产能涉及企业400家以上/);
+  // And back to the main text's paragraph of the item's task.
+  await page.goBack();
+  await page.locator('a.source-link.source-task').click();
+  await page.waitForURL(/\/source\?/);
+  const paragraph = await page.locator('ol.source-text li.marked').allInnerTexts();
+  assert.ok(paragraph.join('').includes('淘汰落后产能涉及企业30家以上'), paragraph.join('\n'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

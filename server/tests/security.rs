@@ -39,7 +39,7 @@ async fn raw_get(app: &TestApp, path: &str, extra: &str) -> (u16, String, String
 }
 
 /// Every page of the app (with the queries that make it show data).
-const PAGES: [&str; 16] = [
+const PAGES: [&str; 17] = [
     "",
     "my?unit=%E5%BC%80%E5%8C%96%E5%8E%BF%E6%94%BF%E5%BA%9C",
     "plans/water",
@@ -56,6 +56,7 @@ const PAGES: [&str; 16] = [
     "?month=2018-12",
     "first-steps",
     "setup?token=guess",
+    "source?doc=qzbf-2018-43.txt&from=118&to=118",
 ];
 
 /// Ways to write “go up from a public folder” that a gate matching on a prefix could miss.
@@ -110,6 +111,14 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         ("/api/plans", vec![]),
         ("/api/first_steps", vec![]),
+        (
+            "/api/source_text",
+            vec![
+                ("document", "qzbf-2018-43.txt"),
+                ("from", "118"),
+                ("to", "118"),
+            ],
+        ),
         ("/api/plan", vec![("code", "water")]),
         ("/api/plan_tree", vec![("code", "water")]),
         ("/api/item", vec![("code", "water"), ("number", "28")]),

@@ -18,6 +18,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use sanzhi_domain::{chinese_number, Direction, ItemDetail, NoteKind};
 
+/// The source page at a record's lines: `/source?doc=…&from=…&to=…#L…`.
+pub fn source_href(r: &sanzhi_domain::SourceRef) -> String {
+    format!(
+        "/source?doc={}&from={}&to={}#L{}",
+        crate::url::query_value(&r.document),
+        r.from_line,
+        r.to_line,
+        r.from_line
+    )
+}
+
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let l = lang();
@@ -137,6 +148,28 @@ fn ItemView(
         <p class="item-full-text">{d.item.text}</p>
         <p class="provenance">
             {fmt(td_string!(l, tracking.item_provenance), &[&d.plan.doc_no, &d.provenance])}
+            {d
+                .sources
+                .iter()
+                .map(|r| {
+                    let label = match r.kind.as_str() {
+                        "item" => td_string!(l, tracking.source_item),
+                        "task" => td_string!(l, tracking.source_task),
+                        _ => td_string!(l, tracking.source_action),
+                    };
+                    let lines = if r.from_line == r.to_line {
+                        r.from_line.to_string()
+                    } else {
+                        format!("{}–{}", r.from_line, r.to_line)
+                    };
+                    view! {
+                        " · "
+                        <a class=format!("source-link source-{}", r.kind) href=source_href(r)>
+                            {fmt(label, &[&lines])}
+                        </a>
+                    }
+                })
+                .collect_view()}
         </p>
 
         {(!d.notes.is_empty())
@@ -341,6 +374,7 @@ fn ItemView(
                                 td_string!(l, tracking.target_goal),
                                 td_string!(l, tracking.target_year),
                                 td_string!(l, tracking.target_quote),
+                                td_string!(l, tracking.target_note),
                             ]
                             rows=d
                                 .targets
@@ -354,6 +388,7 @@ fn ItemView(
                                         ),
                                         t.year.to_string(),
                                         t.quote,
+                                        t.note.unwrap_or_default(),
                                     ]
                                 })
                                 .collect()

@@ -13,4 +13,5 @@ pub mod plan_import;
 pub mod readings;
 pub mod review;
 pub mod setup;
+pub mod source;
 pub mod timeline;

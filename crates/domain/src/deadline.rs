@@ -249,6 +249,11 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         ("每年", Recurrence::Yearly),
         ("每年度", Recurrence::Yearly),
         ("逐年", Recurrence::Yearly),
+        // “完成年度监测任务”: a bare 年度 (no year before it) is every year's; “2018年度”
+        // starts with its year and is read below as by the end of 2018.
+        ("年度", Recurrence::Yearly),
+        // “实施月报制度”: a report every month.
+        ("月报", Recurrence::Monthly),
     ] {
         // “每年6月底前” is still a yearly duty; the day within the period is in the phrase.
         if s.starts_with(word) {
@@ -766,6 +771,8 @@ mod tests {
             ("每年", Recurrence::Yearly),
             ("每半年", Recurrence::HalfYearly),
             ("每周", Recurrence::Weekly),
+            ("年度", Recurrence::Yearly),
+            ("月报", Recurrence::Monthly),
         ] {
             assert_eq!(
                 parse_deadline(p, 2018),
@@ -773,6 +780,11 @@ mod tests {
                 "{p}"
             );
         }
+        // With its year, 年度 is one year's: due by the end of it.
+        assert!(matches!(
+            parse_deadline("2018年度", 2018),
+            Ok(Deadline::By { .. })
+        ));
         for p in ["及时", "长效", "持续", "常态化", "长期"] {
             assert_eq!(parse_deadline(p, 2018), Ok(Deadline::Continuous), "{p}");
         }

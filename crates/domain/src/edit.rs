@@ -109,6 +109,8 @@ impl ItemEdit {
                 direction,
                 year,
                 quote: quote.to_owned(),
+                // Kept from the stored target of the same figure, by the store.
+                note: None,
             });
         }
         let reason = f.reason.trim().to_owned();

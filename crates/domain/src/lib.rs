@@ -44,8 +44,8 @@ pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCoun
 pub use target::{Direction, NoteKind};
 pub use targets::{DrainLimitRow, IndicatorTargets, Pm25TargetRow, RateGoalRow, SectionRow};
 pub use tree::{
-    ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote, Target,
-    TaskNode,
+    ActionNode, AssignmentView, ItemDetail, ItemSummary, Milestone, PlanTree, SourceNote,
+    SourceRef, SourceWindow, Target, TaskNode,
 };
 pub use unit::{NewUnit, UnitForm, UnitKind, UnitName};
 

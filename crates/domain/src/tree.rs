@@ -58,6 +58,10 @@ pub struct Target {
     pub direction: Direction,
     pub year: i32,
     pub quote: String,
+    /// Where the figure differs between the allocation table and the main text (or is in one
+    /// of them only): shown with the target.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +95,34 @@ pub struct ItemDetail {
     pub lead_text: String,
     pub assignments: Vec<AssignmentView>,
     pub targets: Vec<Target>,
-    /// Notes on the item and on its task.
+    /// Notes on the item, on its task and on its action.
     pub notes: Vec<SourceNote>,
     pub provenance: String,
+    /// Where in the plan's source document the item, its task and its action are.
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+}
+
+/// Lines of a source document (`seed/source/…`) that a record was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// `item`, `task` or `action`.
+    pub kind: String,
+    pub document: String,
+    pub from_line: i32,
+    pub to_line: i32,
+}
+
+/// A window of a source document, for reading a record's lines in their context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceWindow {
+    pub document: String,
+    /// The line number of `lines[0]`.
+    pub first_line: i32,
+    pub lines: Vec<String>,
+    /// The lines asked for (highlighted).
+    pub from_line: i32,
+    pub to_line: i32,
+    /// Lines in the whole document.
+    pub total_lines: i32,
 }

@@ -24,6 +24,54 @@ pub struct SeedAction {
     pub seq: i32,
     pub title: String,
     pub provenance: String,
+    /// The lines of the plan's source document the title is on.
+    pub source_lines: Option<SourceLines>,
+}
+
+/// Lines `from..=to` (1-based) of the plan's source document (`seed/source/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceLines {
+    pub from: i32,
+    pub to: i32,
+}
+
+impl SourceLines {
+    /// `"118"` or `"42-44"`.
+    pub fn parse(s: &str) -> Option<SourceLines> {
+        let (a, b) = s.trim().split_once('-').unwrap_or((s.trim(), s.trim()));
+        let from: i32 = a.trim().parse().ok()?;
+        let to: i32 = b.trim().parse().ok()?;
+        (from >= 1 && to >= from && to - from <= 60).then_some(SourceLines { from, to })
+    }
+}
+
+/// A plan's source document: its file name under `seed/source/` and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDocument {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceDocument {
+    /// Lines `from..=to`, squeezed (see [`squeeze`]), or `None` when they are not there.
+    pub fn squeezed(&self, lines: SourceLines) -> Option<String> {
+        let all: Vec<&str> = self.text.lines().collect();
+        let from = usize::try_from(lines.from).ok()?;
+        let to = usize::try_from(lines.to).ok()?;
+        (to <= all.len()).then(|| squeeze(&all[from - 1..to].join("")))
+    }
+}
+
+/// Text as compared with the source: without whitespace, the PDF's `<p>` marks, and a
+/// trailing full stop.
+pub fn squeeze(s: &str) -> String {
+    let s: String = s
+        .replace("<p>", "")
+        .replace("</p>", "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    s.trim_end_matches('。').to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +82,8 @@ pub struct SeedTask {
     pub title: String,
     pub paragraph: String,
     pub provenance: String,
+    /// The lines of the source's main text the paragraph is on.
+    pub source_lines: Option<SourceLines>,
 }
 
 /// A numbered work item with its units resolved and its deadlines read.
@@ -54,6 +104,8 @@ pub struct SeedItem {
     pub milestones: Vec<SeedMilestone>,
     pub targets: Vec<SeedTarget>,
     pub provenance: String,
+    /// The lines of the source's allocation table the item is on.
+    pub source_lines: Option<SourceLines>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,8 +129,11 @@ pub struct SeedTarget {
     pub unit: String,
     pub direction: Direction,
     pub year: i32,
-    /// The words of the item's text the target was read from.
+    /// The words the target was read from: the item's text, or (when the main text, the
+    /// authority, gives another figure) the task's main-text paragraph.
     pub quote: String,
+    /// Where the figure differs between the table and the main text, or comes from one only.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +141,8 @@ pub struct SeedNote {
     pub kind: NoteKind,
     pub item: Option<i32>,
     pub task: Option<i32>,
+    /// An action's `seq` (a note on an action's title).
+    pub action: Option<i32>,
     pub field: String,
     pub table_says: String,
     /// What the main text says (discrepancy) or what it was corrected to (correction).
@@ -126,6 +183,8 @@ mod raw {
         pub seq: i32,
         pub title: String,
         pub provenance: String,
+        #[serde(default)]
+        pub source_lines: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -136,6 +195,8 @@ mod raw {
         pub title: String,
         pub paragraph: String,
         pub provenance: String,
+        #[serde(default)]
+        pub source_lines: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -151,6 +212,8 @@ mod raw {
         #[serde(default)]
         pub deadlines: Vec<String>,
         pub provenance: String,
+        #[serde(default)]
+        pub source_lines: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -163,6 +226,8 @@ mod raw {
         pub direction: String,
         pub year: i32,
         pub quote: String,
+        #[serde(default)]
+        pub note: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -170,6 +235,8 @@ mod raw {
     pub struct Correction {
         pub item: Option<i32>,
         pub task: Option<i32>,
+        #[serde(default)]
+        pub action: Option<i32>,
         pub field: String,
         pub table_says: String,
         pub corrected_to: String,
@@ -181,6 +248,8 @@ mod raw {
     pub struct Discrepancy {
         pub item: Option<i32>,
         pub task: Option<i32>,
+        #[serde(default)]
+        pub action: Option<i32>,
         pub field: String,
         pub table_says: String,
         pub main_text_says: String,
@@ -194,7 +263,47 @@ pub(crate) fn parse(
     text: &str,
     code: &str,
     units: &UnitIndex,
+    source: Option<&SourceDocument>,
 ) -> Result<PlanBody, SeedError> {
+    // `source_lines` must name lines of the plan's source document that hold `wanted`.
+    let lines_of = |record: &str, given: &Option<String>, wanted: &str| {
+        let Some(given) = given else {
+            return Ok(None);
+        };
+        let Some(doc) = source else {
+            return Err(invalid(
+                file,
+                record,
+                "source_lines",
+                "方案未指明原文文件（plans.toml 的 source），不能引用行号",
+            ));
+        };
+        let lines = SourceLines::parse(given).ok_or_else(|| {
+            invalid(
+                file,
+                record,
+                "source_lines",
+                format!("“{given}”应为行号，如 118 或 42-44"),
+            )
+        })?;
+        let there = doc.squeezed(lines).ok_or_else(|| {
+            invalid(
+                file,
+                record,
+                "source_lines",
+                format!("{} 没有第 {given} 行", doc.name),
+            )
+        })?;
+        if !there.contains(&squeeze(wanted)) {
+            return Err(invalid(
+                file,
+                record,
+                "source_lines",
+                format!("{} 第 {given} 行中找不到本条的原文", doc.name),
+            ));
+        }
+        Ok(Some(lines))
+    };
     let f: raw::File = crate::from_toml(file, text)?;
     let header = "文件头";
     if f.plan != code {
@@ -226,10 +335,12 @@ pub(crate) fn parse(
         let record = format!("第 {} 条 [[action]] (seq = {})", i + 1, a.seq);
         require_text(file, &record, "title", &a.title)?;
         require_text(file, &record, "provenance", &a.provenance)?;
+        let source_lines = lines_of(&record, &a.source_lines, &a.title)?;
         actions.push(SeedAction {
             seq: a.seq,
             title: a.title.trim().to_owned(),
             provenance: a.provenance.trim().to_owned(),
+            source_lines,
         });
     }
     check_numbering(file, "action", "seq", actions.iter().map(|a| a.seq))?;
@@ -249,12 +360,14 @@ pub(crate) fn parse(
                 format!("行动 {} 不存在", t.action),
             ));
         }
+        let source_lines = lines_of(&record, &t.source_lines, &t.paragraph)?;
         tasks.push(SeedTask {
             number: t.number,
             action: t.action,
             title: t.title.trim().to_owned(),
             paragraph: t.paragraph.trim().to_owned(),
             provenance: t.provenance.trim().to_owned(),
+            source_lines,
         });
     }
     check_numbering(file, "task", "number", tasks.iter().map(|t| t.number))?;
@@ -312,6 +425,7 @@ pub(crate) fn parse(
                 deadline,
             });
         }
+        let source_lines = lines_of(&record, &it.source_lines, &it.text)?;
         items.push(SeedItem {
             number: it.number,
             task: it.task,
@@ -323,6 +437,7 @@ pub(crate) fn parse(
             milestones,
             targets: Vec::new(),
             provenance: it.provenance.trim().to_owned(),
+            source_lines,
         });
     }
     check_numbering(file, "item", "number", items.iter().map(|i| i.number))?;
@@ -344,12 +459,37 @@ pub(crate) fn parse(
         if !t.value.is_finite() {
             return Err(invalid(file, &record, "value", "不是有限数值"));
         }
-        if !item.text.contains(t.quote.as_str()) || t.quote.trim().is_empty() {
+        let note = t
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        // The quote is the item's own words, or — where the main text (the authority) gives
+        // another figure — the words of the task's main-text paragraph, with a note saying so.
+        let paragraph = tasks
+            .iter()
+            .find(|task| task.number == item.task)
+            .map(|task| task.paragraph.as_str())
+            .unwrap_or_default();
+        let in_item = item.text.contains(t.quote.as_str());
+        if t.quote.trim().is_empty() || !(in_item || paragraph.contains(t.quote.as_str())) {
             return Err(invalid(
                 file,
                 &record,
                 "quote",
-                format!("引文“{}”不在工作要求 ({}) 原文中", t.quote, t.item),
+                format!(
+                    "引文“{}”不在工作要求 ({}) 原文中，也不在其任务的正文段落中",
+                    t.quote, t.item
+                ),
+            ));
+        }
+        if !in_item && note.is_none() {
+            return Err(invalid(
+                file,
+                &record,
+                "note",
+                "引文取自正文而非分工表，须用 note 说明两者的差异",
             ));
         }
         item.targets.push(SeedTarget {
@@ -359,14 +499,24 @@ pub(crate) fn parse(
             direction,
             year: t.year,
             quote: t.quote.clone(),
+            note,
         });
     }
 
     let item_numbers: BTreeSet<i32> = items.iter().map(|i| i.number).collect();
     let mut notes = Vec::new();
-    let check_ref = |record: &str, item: Option<i32>, task: Option<i32>| {
-        if item.is_none() && task.is_none() {
-            return Err(invalid(file, record, "item", "须指明 item 或 task"));
+    let check_ref = |record: &str, item: Option<i32>, task: Option<i32>, action: Option<i32>| {
+        let named = [item, task, action].iter().filter(|r| r.is_some()).count();
+        if named != 1 {
+            return Err(invalid(
+                file,
+                record,
+                "item",
+                "须指明 item、task 或 action 之一",
+            ));
+        }
+        if let Some(n) = action.filter(|n| !action_seqs.contains(n)) {
+            return Err(invalid(file, record, "action", format!("行动 {n} 不存在")));
         }
         if let Some(n) = item.filter(|n| !item_numbers.contains(n)) {
             return Err(invalid(
@@ -383,12 +533,13 @@ pub(crate) fn parse(
     };
     for (i, c) in f.correction.iter().enumerate() {
         let record = format!("第 {} 条 [[correction]]", i + 1);
-        check_ref(&record, c.item, c.task)?;
+        check_ref(&record, c.item, c.task, c.action)?;
         require_text(file, &record, "reason", &c.reason)?;
         notes.push(SeedNote {
             kind: NoteKind::Correction,
             item: c.item,
             task: c.task,
+            action: c.action,
             field: c.field.clone(),
             table_says: c.table_says.clone(),
             other_says: c.corrected_to.clone(),
@@ -397,12 +548,13 @@ pub(crate) fn parse(
     }
     for (i, d) in f.discrepancy.iter().enumerate() {
         let record = format!("第 {} 条 [[discrepancy]]", i + 1);
-        check_ref(&record, d.item, d.task)?;
+        check_ref(&record, d.item, d.task, d.action)?;
         require_text(file, &record, "note", &d.note)?;
         notes.push(SeedNote {
             kind: NoteKind::Discrepancy,
             item: d.item,
             task: d.task,
+            action: d.action,
             field: d.field.clone(),
             table_says: d.table_says.clone(),
             other_says: d.main_text_says.clone(),

@@ -418,6 +418,7 @@ pub fn assemble(
                     seq,
                     title: action_title.clone(),
                     provenance: format!("导入的分工表 行动 {seq}"),
+                    source_lines: None,
                 });
                 seq
             }
@@ -439,6 +440,7 @@ pub fn assemble(
                     title: task_title.clone(),
                     paragraph: task_title.clone(),
                     provenance: format!("导入的分工表 任务 {number}"),
+                    source_lines: None,
                 });
                 number
             }
@@ -519,6 +521,7 @@ pub fn assemble(
                 milestones,
                 targets: Vec::new(),
                 provenance: format!("导入的分工表 ({number})"),
+                source_lines: None,
             });
         }
     }
@@ -561,6 +564,7 @@ pub fn assemble(
                     .map(|g| g.trim().to_owned())
                     .filter(|g| !g.is_empty())
                     .collect(),
+                source: None,
                 body: PlanBody {
                     table_year: period.start_year(),
                     table_responsible: Vec::new(),

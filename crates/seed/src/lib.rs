@@ -16,7 +16,8 @@ pub mod reference;
 mod units;
 
 pub use body::{
-    PlanBody, SeedAction, SeedAssignment, SeedItem, SeedMilestone, SeedNote, SeedTarget, SeedTask,
+    squeeze, PlanBody, SeedAction, SeedAssignment, SeedItem, SeedMilestone, SeedNote, SeedTarget,
+    SeedTask, SourceDocument, SourceLines,
 };
 pub use units::{SeedGroup, SeedUnit, UnitIndex};
 
@@ -25,6 +26,8 @@ pub const UNITS_FILE: &str = "units.toml";
 pub const PLANS_FILE: &str = "plans.toml";
 /// The folder of per-plan files: `plans/<code>.toml`.
 pub const PLAN_DIR: &str = "plans";
+/// The folder of source documents (`source/<name>`), which `source_lines` refer to.
+pub const SOURCE_DIR: &str = "source";
 
 /// Why a seed folder cannot be loaded. Messages are in Chinese: they reach users as they are.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -57,6 +60,8 @@ pub struct SeedPlan {
     pub sort_order: i32,
     pub provenance: String,
     pub goals: Vec<String>,
+    /// The document the plan was taken from (`source/<name>`), when the seed has it.
+    pub source: Option<SourceDocument>,
     /// Actions, tasks, items, … from `plans/<code>.toml`.
     pub body: PlanBody,
 }
@@ -96,6 +101,9 @@ mod raw {
         pub sort_order: i32,
         pub provenance: String,
         pub goals: Vec<String>,
+        /// A file of `source/` the plan's `source_lines` refer to.
+        #[serde(default)]
+        pub source: Option<String>,
     }
 }
 
@@ -110,9 +118,12 @@ pub fn load_dir(dir: &Path) -> Result<SeedBundle, SeedError> {
     };
     let units = read(UNITS_FILE)?;
     let plans = read(PLANS_FILE)?;
-    let (mut bundle, index) = parse_with_index(&units, &plans, |code| {
-        read(&format!("{PLAN_DIR}/{code}.toml"))
-    })?;
+    let (mut bundle, index) = parse_with_index(
+        &units,
+        &plans,
+        |code| read(&format!("{PLAN_DIR}/{code}.toml")),
+        |name| read(&format!("{SOURCE_DIR}/{name}")),
+    )?;
     let codes: Vec<&str> = bundle.plans.iter().map(|p| p.code.as_str()).collect();
     bundle.reference = reference::parse(
         &read(reference::INDICATORS_FILE)?,
@@ -131,13 +142,20 @@ pub fn parse(
     plans_toml: &str,
     plan_file: impl Fn(&str) -> Result<String, SeedError>,
 ) -> Result<SeedBundle, SeedError> {
-    parse_with_index(units_toml, plans_toml, plan_file).map(|(b, _)| b)
+    let no_sources = |name: &str| {
+        Err(SeedError::Io {
+            file: format!("{SOURCE_DIR}/{name}"),
+            reason: "未提供原文文件".to_owned(),
+        })
+    };
+    parse_with_index(units_toml, plans_toml, plan_file, no_sources).map(|(b, _)| b)
 }
 
 fn parse_with_index(
     units_toml: &str,
     plans_toml: &str,
     plan_file: impl Fn(&str) -> Result<String, SeedError>,
+    source_file: impl Fn(&str) -> Result<String, SeedError>,
 ) -> Result<(SeedBundle, UnitIndex), SeedError> {
     let (units, groups, index) = units::parse(units_toml)?;
     let plans_file: raw::PlansFile = from_toml(PLANS_FILE, plans_toml)?;
@@ -186,12 +204,28 @@ fn parse_with_index(
         for (j, g) in p.goals.iter().enumerate() {
             require_text(PLANS_FILE, &record, &format!("goals[{}]", j + 1), g)?;
         }
+        let source = match p.source.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) if name.contains('/') || name.contains('\\') || name.starts_with('.') => {
+                return Err(invalid(
+                    PLANS_FILE,
+                    &record,
+                    "source",
+                    format!("“{name}”应为 {SOURCE_DIR}/ 中的文件名"),
+                ))
+            }
+            Some(name) => Some(body::SourceDocument {
+                name: name.to_owned(),
+                text: source_file(name)?,
+            }),
+        };
         let body_file = format!("{PLAN_DIR}/{code}.toml");
         let body = body::parse(
             &body_file,
             &plan_file(code.as_str())?,
             code.as_str(),
             &index,
+            source.as_ref(),
         )?;
         plans.push(SeedPlan {
             code,
@@ -204,6 +238,7 @@ fn parse_with_index(
             sort_order: p.sort_order,
             provenance: p.provenance.trim().to_owned(),
             goals: p.goals.iter().map(|g| g.trim().to_owned()).collect(),
+            source,
             body,
         });
     }

@@ -1,8 +1,11 @@
 //! The shipped seed/ folder checked against the source document: counts, every numbered
-//! item once, spot checks of specific rows, and every item's text found in the source.
+//! item once, spot checks of specific rows, every item's text found in the source, every
+//! table title and figure that differs from the main text flagged, every record's line in the
+//! source, and one reading of each target wording.
 
 use sanzhi_domain::{Deadline, Direction, NoteKind, Precision, Recurrence};
-use sanzhi_seed::{SeedBundle, SeedItem, SeedPlan};
+use sanzhi_seed::{SeedBundle, SeedItem, SeedNote, SeedPlan, SeedTarget, SeedTask, SourceLines};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 fn seed() -> SeedBundle {
@@ -427,9 +430,474 @@ fn every_deadline_phrase_of_the_three_plans_reads_as_expected() {
         ("十三五期间", "2020-12-31"),
         ("年内", "2018-12-31"),
         ("年底前", "2018-12-31"),
+        // A bare 年度 (年度监测任务, 年度评估制度) is every year's; 月报 is monthly.
+        ("年度", "每年"),
+        ("月报", "每月"),
         ("每月", "每月"),
         ("逐年", "每年"),
     ];
     let got: Vec<(&str, &str)> = seen.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(got, expected);
+}
+
+// ---- The seed read against seed/source/ line by line ----
+
+/// As the loader compares text with the source: without whitespace, `<p>`, `</p>` and a
+/// trailing 。.
+fn squeezed(s: &str) -> String {
+    sanzhi_seed::squeeze(s)
+}
+
+fn task<'a>(p: &'a SeedPlan, n: i32) -> &'a SeedTask {
+    p.body.tasks.iter().find(|t| t.number == n).expect("task")
+}
+
+/// The lines `l` of the plan's source document, joined and squeezed.
+fn source_at(p: &SeedPlan, l: SourceLines) -> String {
+    let doc = p.source.as_ref().expect("plan has a source document");
+    doc.squeezed(l)
+        .unwrap_or_else(|| panic!("{} has no lines {l:?}", doc.name))
+}
+
+/// The maximal runs of ASCII digits (with a decimal part) in `s`: “0.5万吨/日” → “0.5”.
+fn digit_runs(s: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut runs = BTreeSet::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || (chars[i] == '.' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+        {
+            i += 1;
+        }
+        runs.insert(chars[start..i].iter().collect());
+    }
+    runs
+}
+
+/// The notes of a plan on one item.
+fn item_notes<'a>(p: &'a SeedPlan, n: i32) -> impl Iterator<Item = &'a SeedNote> {
+    p.body.notes.iter().filter(move |x| x.item == Some(n))
+}
+
+#[test]
+fn every_action_task_and_item_of_the_three_plans_has_its_source_lines() {
+    let b = seed();
+    for p in &b.plans {
+        let doc = p.source.as_ref().expect("plan has a source document");
+        assert_eq!(doc.name, "qzbf-2018-43.txt", "{}", p.code);
+        for a in &p.body.actions {
+            let l = a
+                .source_lines
+                .unwrap_or_else(|| panic!("{} action {} has no source_lines", p.code, a.seq));
+            assert!(source_at(p, l).contains(&squeezed(&a.title)));
+        }
+        for t in &p.body.tasks {
+            let l = t
+                .source_lines
+                .unwrap_or_else(|| panic!("{} task {} has no source_lines", p.code, t.number));
+            // The heading is there too, with its number: “5. 推进重污染行业整治。…”.
+            let there = source_at(p, l);
+            assert!(
+                there.contains(&format!("{}.", t.number))
+                    && there.contains(&squeezed(&t.paragraph)),
+                "{} task {}",
+                p.code,
+                t.number
+            );
+            // Each task's main text comes after its action's heading.
+            let action = p
+                .body
+                .actions
+                .iter()
+                .find(|a| a.seq == t.action)
+                .expect("action");
+            assert!(
+                action.source_lines.expect("lines").to < l.from,
+                "{} task {}",
+                p.code,
+                t.number
+            );
+        }
+        let last_task_line = p
+            .body
+            .tasks
+            .iter()
+            .filter_map(|t| t.source_lines)
+            .map(|l| l.to)
+            .max();
+        for i in &p.body.items {
+            let l = i
+                .source_lines
+                .unwrap_or_else(|| panic!("{} ({}) has no source_lines", p.code, i.number));
+            // The table's row, not a main-text sentence the row repeats: “(12)实施农田…”.
+            assert!(
+                source_at(p, l).contains(&format!("({}){}", i.number, squeezed(&i.text))),
+                "{} ({}) lines {l:?} are not its table row",
+                p.code,
+                i.number
+            );
+            assert!(Some(l.from) > last_task_line, "{} ({})", p.code, i.number);
+        }
+    }
+}
+
+/// The action and task title cells of a plan's allocation table (the lines of its items), as
+/// `(number, squeezed title)`: “(三)工业废气治理 理攻坚行动” → (3, “工业废气治理理攻坚行动”),
+/// “4. 提高市区支 流排渠…” → (4, “提高市区支流排渠…”). A cell is recognised by its shape, in
+/// whichever column the PDF put it.
+fn table_title_cells(p: &SeedPlan) -> (Vec<(i32, String)>, Vec<(i32, String)>) {
+    const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let doc = p.source.as_ref().expect("plan has a source document");
+    let lines: Vec<&str> = doc.text.lines().collect();
+    let rows = p.body.items.iter().filter_map(|i| i.source_lines);
+    let from = rows
+        .clone()
+        .map(|l| l.from)
+        .min()
+        .expect("items have lines") as usize;
+    let to = rows.map(|l| l.to).max().expect("items have lines") as usize;
+    let (mut actions, mut tasks) = (Vec::new(), Vec::new());
+    for line in &lines[from - 1..to] {
+        for cell in line.split('\t') {
+            let c = squeezed(cell);
+            let chars: Vec<char> = c.chars().collect();
+            if chars.len() > 3 && chars[0] == '(' && chars[2] == ')' {
+                if let Some(k) = NUMERALS.iter().position(|n| *n == chars[1]) {
+                    let title: String = chars[3..].iter().collect();
+                    let title = title.trim_start_matches('、').to_owned();
+                    actions.push((k as i32 + 1, title));
+                    continue;
+                }
+            }
+            let digits: String = chars.iter().take_while(|c| c.is_ascii_digit()).collect();
+            if !digits.is_empty() && chars.get(digits.len()) == Some(&'.') {
+                let title: String = chars[digits.len() + 1..].iter().collect();
+                tasks.push((digits.parse().expect("number"), title));
+            }
+        }
+    }
+    (actions, tasks)
+}
+
+#[test]
+fn every_table_title_equals_the_main_texts_or_is_flagged() {
+    let b = seed();
+    for p in &b.plans {
+        let (actions, tasks) = table_title_cells(p);
+        let seen: BTreeSet<i32> = actions.iter().map(|(n, _)| *n).collect();
+        let all: BTreeSet<i32> = p.body.actions.iter().map(|a| a.seq).collect();
+        assert_eq!(seen, all, "{}: the table's action headings", p.code);
+        for (n, cell) in &actions {
+            let a = p.body.actions.iter().find(|a| a.seq == *n).expect("action");
+            let flagged = p.body.notes.iter().any(|x| {
+                x.action == Some(*n) && x.field == "title" && squeezed(&x.table_says).contains(cell)
+            });
+            assert!(
+                squeezed(&a.title) == *cell || flagged,
+                "{} action {n}: the table says “{cell}”, the seed “{}”, and no title note says so",
+                p.code,
+                a.title
+            );
+        }
+        let mut resolved = BTreeSet::new();
+        for (n, cell) in &tasks {
+            // Where the table numbers a task differently (soil 15–18, 20–23), a “number” note
+            // quotes the table's “N.…” and names the task the main text means.
+            let number = p
+                .body
+                .notes
+                .iter()
+                .find(|x| {
+                    x.field == "number" && x.task.is_some() && {
+                        let says = squeezed(&x.table_says);
+                        says.starts_with(&format!("{n}."))
+                    }
+                })
+                .and_then(|x| x.task)
+                .unwrap_or(*n);
+            resolved.insert(number);
+            let t = task(p, number);
+            let flagged = p.body.notes.iter().any(|x| {
+                x.task == Some(number)
+                    && (x.field == "title" || x.field == "number")
+                    && squeezed(&x.table_says).contains(cell)
+            });
+            assert!(
+                squeezed(&t.title) == *cell || flagged,
+                "{} task {number}: the table says “{cell}”, the seed “{}”, and no title note says so",
+                p.code,
+                t.title
+            );
+        }
+        let all: BTreeSet<i32> = p.body.tasks.iter().map(|t| t.number).collect();
+        assert_eq!(resolved, all, "{}: the table's task headings", p.code);
+    }
+}
+
+#[test]
+fn every_figure_of_an_item_is_in_its_main_text_or_noted() {
+    let b = seed();
+    for p in &b.plans {
+        for i in &p.body.items {
+            let paragraph = digit_runs(&task(p, i.task).paragraph);
+            let mut noted: BTreeSet<String> = BTreeSet::new();
+            for x in item_notes(p, i.number) {
+                noted.extend(digit_runs(&x.table_says));
+                noted.extend(digit_runs(&x.other_says));
+            }
+            for t in &i.targets {
+                noted.extend(t.note.iter().flat_map(|n| digit_runs(n)));
+            }
+            for run in digit_runs(&i.text) {
+                assert!(
+                    paragraph.contains(&run) || noted.contains(&run),
+                    "{} ({}): “{run}” is the table's alone and no note says so",
+                    p.code,
+                    i.number
+                );
+            }
+        }
+    }
+}
+
+/// The ways a target's value can be written: “3”, and for small whole numbers “三” and “Ⅲ”
+/// (“两” for 2).
+fn written_forms(value: f64) -> Vec<String> {
+    let mut forms = vec![format!("{value}")];
+    if value.fract() == 0.0 && (1.0..=10.0).contains(&value) {
+        let k = value as usize - 1;
+        forms.push(["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"][k].to_owned());
+        if k == 1 {
+            forms.push("两".to_owned());
+        }
+        if k < 5 {
+            forms.push(["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"][k].to_owned());
+        }
+    }
+    forms
+}
+
+/// Where `t`'s value is written in its quote, with two characters before and one after — “企业
+/// 400家” — as the alternatives that read the same (“完成一个” / “完成1个”); `None` when the quote
+/// does not write the value.
+fn figure_in_quote(t: &SeedTarget) -> Option<Vec<String>> {
+    let quote: Vec<char> = squeezed(&t.quote).chars().collect();
+    let forms = written_forms(t.value);
+    for start in 0..quote.len() {
+        for form in &forms {
+            let f: Vec<char> = form.chars().collect();
+            let end = start + f.len();
+            if end > quote.len() || quote[start..end] != f[..] {
+                continue;
+            }
+            let before = start.checked_sub(1).map(|i| quote[i]);
+            let after = quote.get(end).copied();
+            let whole = if f[0].is_ascii_digit() {
+                // A whole number: not the “2” of “2018”.
+                !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+                    && !after.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            } else {
+                // A numeral with its measure word: not the 三 of “东港三路”.
+                after.is_some_and(|c| "个条座根家项种所处类".contains(c))
+            };
+            if !whole {
+                continue;
+            }
+            let head: String = quote[start.saturating_sub(2)..start].iter().collect();
+            let tail: String = quote[end..(end + 1).min(quote.len())].iter().collect();
+            return Some(forms.iter().map(|g| format!("{head}{g}{tail}")).collect());
+        }
+    }
+    None
+}
+
+#[test]
+fn every_target_figure_is_the_main_texts_or_noted() {
+    let b = seed();
+    for p in &b.plans {
+        for i in &p.body.items {
+            let paragraph = squeezed(&task(p, i.task).paragraph);
+            for t in &i.targets {
+                let in_main_text = figure_in_quote(t)
+                    .is_some_and(|ways| ways.iter().any(|w| paragraph.contains(w.as_str())));
+                assert!(
+                    in_main_text || t.note.is_some(),
+                    "{} ({}) target “{}” = {}: the main text does not give this figure in these \
+                     words, and the target has no note",
+                    p.code,
+                    i.number,
+                    t.metric,
+                    t.value
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_direction_per_target_wording() {
+    let b = seed();
+    // The counts that are the length of a list the text itself names, and a fixed regime:
+    // these are `exactly`; every other count of work to do is `at_least`, whatever the verb.
+    const FIXED_LISTS: [&str; 7] = [
+        "三条道路",
+        "等4座",
+        "等8个重点行业",
+        "71家",
+        "各增设一个",
+        "分别谋划推进一个",
+        "24小时循环洒水",
+    ];
+    for p in &b.plans {
+        for i in &p.body.items {
+            for t in &i.targets {
+                let q = &t.quote;
+                let expected = if [
+                    "以下",
+                    "不超过",
+                    "低于",
+                    "大于",
+                    "控制标准为",
+                    "氨氮为",
+                    "类水标准",
+                ]
+                .iter()
+                .any(|w| q.contains(w))
+                {
+                    Direction::AtMost
+                } else if q.contains("左右") {
+                    Direction::About
+                } else if t.metric.ends_with("规模") || FIXED_LISTS.iter().any(|w| q.contains(w))
+                {
+                    // The size of one named project (“5万吨/日扩建工程”) or a named list.
+                    Direction::Exactly
+                } else {
+                    // N以上, 达到N%, …率N%, 完成N…, 建设/建成/开展/整治/拆除/对 N…
+                    Direction::AtLeast
+                };
+                assert_eq!(
+                    t.direction, expected,
+                    "{} ({}) “{}”",
+                    p.code, i.number, t.quote
+                );
+            }
+        }
+    }
+    // The rate goals of the main texts read the same way: “达到90%” is at least 90%.
+    for g in &b.reference.rate_goals {
+        let expected = if g.raw.contains("左右") {
+            Direction::About
+        } else {
+            Direction::AtLeast
+        };
+        assert_eq!(g.comparator, expected, "{}", g.raw);
+    }
+}
+
+#[test]
+fn water_8_targets_are_the_main_texts_30_and_400_with_the_tables_noted() {
+    let b = seed();
+    let water = plan(&b, "water");
+    let w8 = item(&b, "water", 8);
+    let paragraph = &task(water, w8.task).paragraph;
+    let target = |metric: &str| {
+        w8.targets
+            .iter()
+            .find(|t| t.metric.starts_with(metric))
+            .unwrap_or_else(|| panic!("{metric}"))
+    };
+    for (metric, main_text, table) in [("淘汰落后产能", 30.0, "400"), ("关停和整治", 400.0, "30")]
+    {
+        let t = target(metric);
+        assert_eq!(
+            (t.value, t.direction),
+            (main_text, Direction::AtLeast),
+            "{metric}"
+        );
+        // The quote is the main text's: the table's row has the other figure.
+        assert!(
+            paragraph.contains(&t.quote) && !w8.text.contains(&t.quote),
+            "{metric}"
+        );
+        let note = t.note.as_deref().expect("a note with the table's figure");
+        assert!(note.contains(table) && note.contains("分工表"), "{note}");
+    }
+    // The item keeps the table's words, and its note no longer says the targets do.
+    assert!(w8.text.contains("淘汰落后产能涉及企业400家以上"));
+    let n = item_notes(water, 8)
+        .find(|x| x.kind == NoteKind::Discrepancy)
+        .expect("the item's note");
+    assert!(!n.note.contains("目标保留"), "{}", n.note);
+    assert!(n.note.contains("目标按正文"), "{}", n.note);
+
+    // The other figures and wordings that differ carry their own note where targets show.
+    for (code, n, value) in [
+        ("water", 4, 4.0),
+        ("water", 9, 65.0),
+        ("water", 12, 165.0),
+        ("air", 16, 3.0),
+        ("soil", 1, 3368.0),
+        ("soil", 16, 90.0),
+    ] {
+        let t = item(&b, code, n)
+            .targets
+            .iter()
+            .find(|t| t.value == value)
+            .unwrap_or_else(|| panic!("{code} ({n}) {value}"));
+        assert!(t.note.is_some(), "{code} ({n}) {value} has no note");
+    }
+    // Water (9)'s 65% is the main text's alone.
+    let w9 = item(&b, "water", 9);
+    let t65 = w9.targets.iter().find(|t| t.value == 65.0).expect("65%");
+    assert!(!w9.text.contains("65") && task(water, 6).paragraph.contains(&t65.quote));
+}
+
+#[test]
+fn soil_12_is_led_by_the_agriculture_bureau_with_the_reasoning_noted() {
+    let b = seed();
+    let soil = plan(&b, "soil");
+    assert_eq!(leads(item(&b, "soil", 12)), ["市农业局"]);
+    // (11), in the same cell, keeps the cell's one unit.
+    assert_eq!(leads(item(&b, "soil", 11)), ["市环保局"]);
+    let c = item_notes(soil, 12)
+        .find(|x| x.kind == NoteKind::Correction && x.field == "lead")
+        .expect("a correction of (12)'s lead");
+    assert!(c.table_says.contains("市环保局"));
+    assert_eq!(c.other_says, "市农业局");
+    // The reasoning: the cell's layout, and the rest of the gazette (water (18), 推进肥药减量).
+    assert!(c.note.contains("(11)") && c.note.contains("治水") && c.note.contains("肥药"));
+}
+
+#[test]
+fn bare_nian_du_is_a_yearly_duty_and_yue_bao_a_monthly_one() {
+    let b = seed();
+    let recurring = |code: &str, n: i32, every: Recurrence| {
+        item(&b, code, n)
+            .milestones
+            .iter()
+            .any(|m| m.deadline == Deadline::Recurring { every, from: None })
+    };
+    for (code, n) in [("soil", 4), ("water", 23), ("water", 9), ("air", 10)] {
+        assert!(
+            recurring(code, n, Recurrence::Yearly),
+            "{code} ({n}) 年度 is not a yearly duty"
+        );
+    }
+    assert!(recurring("soil", 21, Recurrence::Monthly), "soil (21) 月报");
+    // Air (10) also has its 2018年度 plan, due by the end of 2018.
+    assert!(item(&b, "air", 10)
+        .milestones
+        .iter()
+        .any(|m| m.phrase == "2018年度"
+            && m.deadline.due_date().map(|d| d.to_string()) == Some("2018-12-31".to_owned())));
+    // Water (9): the main text names one year; the note says so.
+    assert!(item_notes(plan(&b, "water"), 9)
+        .any(|x| x.kind == NoteKind::Discrepancy && x.other_says.contains("2018年度")));
 }

@@ -512,6 +512,18 @@ impl Store {
         dispatch!(self, item_detail(code, number))
     }
 
+    /// Lines `from..=to` of a source document with `context` lines either side; `None` when
+    /// the document or the lines are not there.
+    pub async fn source_window(
+        &self,
+        document: &str,
+        from: i32,
+        to: i32,
+        context: i32,
+    ) -> Result<Option<sanzhi_domain::SourceWindow>, StoreError> {
+        dispatch!(self, source_window(document, from, to, context))
+    }
+
     /// Appends a progress report. `Ok(Err(newest))` when someone reported meanwhile: the
     /// report was not stored, and `newest` is what the writer had not seen. A day after
     /// today (China time of `now`) or before the previous report's is refused

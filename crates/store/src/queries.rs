@@ -3,10 +3,9 @@
 // ascending order of first appearance (see the note in lib.rs).
 
 use crate::rows::{
-    ReportRow, ReviewRow, TrackedRow,
-    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, TargetRow, TaskRow, UnitRow,
+    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
+    TaskRow, TrackedRow, UnitRow,
 };
-use std::collections::HashMap;
 use crate::{Change, SeedReport, StoreError, TrackScope};
 use sanzhi_domain::{
     ActionId, ActionNode, AssignmentView, Direction, ItemDetail, ItemSummary, Milestone, NoteKind,
@@ -14,6 +13,7 @@ use sanzhi_domain::{
     WorkItemId,
 };
 use sanzhi_seed::{PlanBody, SeedBundle, SeedPlan, SeedUnit};
+use std::collections::HashMap;
 
 type Pool = sqlx::Pool<Db>;
 type Tx<'c> = sqlx::Transaction<'c, Db>;
@@ -36,9 +36,11 @@ async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
 }
 
 pub(crate) async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT n FROM data_version WHERE id = 1")
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT n FROM data_version WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 /// What is wrong with the stored data, in words (empty: nothing found): the engine's own
@@ -126,15 +128,17 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
     for unit in &seed.units {
         upsert_unit(&mut tx, unit, &mut report).await?;
     }
-    let unit_ids: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    let unit_ids: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
     let mut plan_ids = HashMap::new();
     for plan in &seed.plans {
         let plan_id = upsert_plan(&mut tx, plan, &mut report).await?;
         load_body(&mut tx, plan_id, &plan.body, &unit_ids, &mut report, None).await?;
+        load_sources(&mut tx, plan_id, plan, &mut report).await?;
         plan_ids.insert(plan.code.as_str().to_owned(), plan_id);
     }
     load_reference(&mut tx, &seed.reference, &unit_ids, &plan_ids, &mut report).await?;
@@ -577,13 +581,14 @@ async fn load_body(
         }
 
         // Assignments: matched by unit so their ids survive a reload.
-        let stored_assignments: HashMap<i64, String> =
-            sqlx::query_as::<_, (i64, String)>("SELECT unit_id, via FROM assignments WHERE work_item_id = $1")
-                .bind(id)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .collect();
+        let stored_assignments: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+            "SELECT unit_id, via FROM assignments WHERE work_item_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect();
         let mut wanted_units = Vec::new();
         for a in &it.assignments {
             let u = unit_id(unit_ids, a.unit.as_str())?;
@@ -591,12 +596,14 @@ async fn load_body(
             match stored_assignments.get(&u) {
                 Some(via) if *via == a.via => report.add(Change::Unchanged),
                 Some(_) => {
-                    sqlx::query("UPDATE assignments SET via = $1 WHERE work_item_id = $2 AND unit_id = $3")
-                        .bind(&a.via)
-                        .bind(id)
-                        .bind(u)
-                        .execute(&mut **tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE assignments SET via = $1 WHERE work_item_id = $2 AND unit_id = $3",
+                    )
+                    .bind(&a.via)
+                    .bind(id)
+                    .bind(u)
+                    .execute(&mut **tx)
+                    .await?;
                     report.add(Change::Updated);
                 }
                 None => {
@@ -614,7 +621,10 @@ async fn load_body(
                 }
             }
         }
-        for gone in stored_assignments.keys().filter(|u| !wanted_units.contains(u)) {
+        for gone in stored_assignments
+            .keys()
+            .filter(|u| !wanted_units.contains(u))
+        {
             match changed_on {
                 Some(day) => {
                     let assignment: i64 = sqlx::query_scalar(
@@ -638,7 +648,8 @@ async fn load_body(
         }
 
         // Milestones and targets: ordered lists, rewritten when they differ.
-        let want_ms: Vec<MilestoneRow> = it.milestones.iter().map(MilestoneRow::from_seed).collect();
+        let want_ms: Vec<MilestoneRow> =
+            it.milestones.iter().map(MilestoneRow::from_seed).collect();
         let stored_ms: Vec<MilestoneRow> = sqlx::query_as(
             "SELECT phrase, kind, due_date, date_precision, recurrence, event
              FROM milestones WHERE work_item_id = $1 ORDER BY seq",
@@ -683,7 +694,7 @@ async fn load_body(
 
         let want_targets: Vec<TargetRow> = it.targets.iter().map(TargetRow::from_seed).collect();
         let stored_targets: Vec<TargetRow> = sqlx::query_as(
-            "SELECT metric, value, unit, direction, year, quote
+            "SELECT metric, value, unit, direction, year, quote, note
              FROM targets WHERE work_item_id = $1 ORDER BY seq",
         )
         .bind(id)
@@ -698,8 +709,9 @@ async fn load_body(
                 .await?;
             for (seq, t) in (1i32..).zip(&want_targets) {
                 sqlx::query(
-                    "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote,
+                                          note)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(id)
                 .bind(seq)
@@ -709,6 +721,7 @@ async fn load_body(
                 .bind(&t.direction)
                 .bind(t.year)
                 .bind(&t.quote)
+                .bind(&t.note)
                 .execute(&mut **tx)
                 .await?;
             }
@@ -724,6 +737,7 @@ async fn load_body(
             kind: n.kind.as_str().to_owned(),
             work_item_id: n.item.map(|i| item_ids[&i]),
             task_id: n.task.map(|t| task_ids[&t]),
+            action_id: n.action.map(|a| action_ids[&a]),
             field: n.field.clone(),
             table_says: n.table_says.clone(),
             other_says: n.other_says.clone(),
@@ -731,7 +745,7 @@ async fn load_body(
         })
         .collect();
     let stored_notes: Vec<NoteRow> = sqlx::query_as(
-        "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
+        "SELECT kind, work_item_id, task_id, action_id, field, table_says, other_says, note
          FROM source_notes WHERE plan_id = $1 ORDER BY seq",
     )
     .bind(plan_id)
@@ -746,15 +760,16 @@ async fn load_body(
             .await?;
         for (seq, n) in (1i32..).zip(&want_notes) {
             sqlx::query(
-                "INSERT INTO source_notes (plan_id, seq, kind, work_item_id, task_id, field,
-                                           table_says, other_says, note)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO source_notes (plan_id, seq, kind, work_item_id, task_id, action_id,
+                                           field, table_says, other_says, note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(plan_id)
             .bind(seq)
             .bind(&n.kind)
             .bind(n.work_item_id)
             .bind(n.task_id)
+            .bind(n.action_id)
             .bind(&n.field)
             .bind(&n.table_says)
             .bind(&n.other_says)
@@ -808,7 +823,11 @@ async fn item_extras(pool: &Pool, where_sql: &str, key: i64) -> Result<ItemExtra
     );
     let rows: Vec<(i64, String, String)> = sqlx::query_as(&sql).bind(key).fetch_all(pool).await?;
     for (id, role, name) in rows {
-        let map = if role == "lead" { &mut leads } else { &mut units };
+        let map = if role == "lead" {
+            &mut leads
+        } else {
+            &mut units
+        };
         map.entry(id).or_default().push(name);
     }
     let sql = format!(
@@ -856,7 +875,10 @@ const ITEM_SELECT: &str = "
              WHERE n.work_item_id = w.id OR n.task_id = w.task_id) AS note_count
     FROM work_items w";
 
-pub(crate) async fn plan_tree(pool: &Pool, code: &PlanCode) -> Result<Option<PlanTree>, StoreError> {
+pub(crate) async fn plan_tree(
+    pool: &Pool,
+    code: &PlanCode,
+) -> Result<Option<PlanTree>, StoreError> {
     let Some(plan) = plan_detail(pool, code).await? else {
         return Ok(None);
     };
@@ -872,17 +894,21 @@ pub(crate) async fn plan_tree(pool: &Pool, code: &PlanCode) -> Result<Option<Pla
     .bind(plan_id)
     .fetch_all(pool)
     .await?;
-    let items: Vec<TreeItemRow> =
-        sqlx::query_as(&format!("{ITEM_SELECT} WHERE w.plan_id = $1 ORDER BY w.number"))
-            .bind(plan_id)
-            .fetch_all(pool)
-            .await?;
+    let items: Vec<TreeItemRow> = sqlx::query_as(&format!(
+        "{ITEM_SELECT} WHERE w.plan_id = $1 ORDER BY w.number"
+    ))
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await?;
     let mut extras = item_extras(pool, "w.plan_id = $1", plan_id).await?;
 
     let mut by_task: HashMap<i64, Vec<ItemSummary>> = HashMap::new();
     for row in items {
         let task_id = row.task_id;
-        by_task.entry(task_id).or_default().push(summary(row, &mut extras));
+        by_task
+            .entry(task_id)
+            .or_default()
+            .push(summary(row, &mut extras));
     }
     let mut by_action: HashMap<i64, Vec<TaskNode>> = HashMap::new();
     for (id, action_id, number, title) in tasks {
@@ -928,14 +954,19 @@ pub(crate) async fn item_detail(
     let mut extras = item_extras(pool, "w.id = $1", item_id).await?;
     let item = summary(row, &mut extras);
 
-    let (action_seq, action_title, task_number, task_title, task_paragraph): (i32, String, i32, String, String) =
-        sqlx::query_as(
-            "SELECT a.seq, a.title, t.number, t.title, t.paragraph
+    let (action_seq, action_title, task_number, task_title, task_paragraph): (
+        i32,
+        String,
+        i32,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT a.seq, a.title, t.number, t.title, t.paragraph
              FROM tasks t JOIN actions a ON a.id = t.action_id WHERE t.id = $1",
-        )
-        .bind(task_id)
-        .fetch_one(pool)
-        .await?;
+    )
+    .bind(task_id)
+    .fetch_one(pool)
+    .await?;
     let (lead_text, provenance): (String, String) =
         sqlx::query_as("SELECT lead_text, provenance FROM work_items WHERE id = $1")
             .bind(item_id)
@@ -951,11 +982,15 @@ pub(crate) async fn item_detail(
     .into_iter()
     .map(|(unit, kind, via)| {
         let unit_kind = UnitKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(AssignmentView { unit, unit_kind, via })
+        Ok(AssignmentView {
+            unit,
+            unit_kind,
+            via,
+        })
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
     let targets = sqlx::query_as::<_, TargetRow>(
-        "SELECT metric, value, unit, direction, year, quote
+        "SELECT metric, value, unit, direction, year, quote, note
          FROM targets WHERE work_item_id = $1 ORDER BY seq",
     )
     .bind(item_id)
@@ -972,15 +1007,22 @@ pub(crate) async fn item_detail(
             direction,
             year: t.year,
             quote: t.quote,
+            note: t.note,
         })
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
+    let action_id: i64 = sqlx::query_scalar("SELECT action_id FROM tasks WHERE id = $1")
+        .bind(task_id)
+        .fetch_one(pool)
+        .await?;
     let notes = sqlx::query_as::<_, NoteRow>(
-        "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
-         FROM source_notes WHERE work_item_id = $1 OR task_id = $2 ORDER BY seq",
+        "SELECT kind, work_item_id, task_id, action_id, field, table_says, other_says, note
+         FROM source_notes WHERE work_item_id = $1 OR task_id = $2 OR action_id = $3
+         ORDER BY seq",
     )
     .bind(item_id)
     .bind(task_id)
+    .bind(action_id)
     .fetch_all(pool)
     .await?
     .into_iter()
@@ -1009,7 +1051,164 @@ pub(crate) async fn item_detail(
         targets,
         notes,
         provenance,
+        sources: item_sources(pool, plan_id, number, task_number, action_seq).await?,
     }))
+}
+
+/// Where the item, its task and its action are in the plan's source document.
+async fn item_sources(
+    pool: &Pool,
+    plan_id: i64,
+    item: i32,
+    task: i32,
+    action: i32,
+) -> Result<Vec<sanzhi_domain::SourceRef>, StoreError> {
+    let rows: Vec<(String, String, i32, i32)> = sqlx::query_as(
+        "SELECT kind, document, from_line, to_line FROM source_refs
+         WHERE plan_id = $1 AND ((kind = 'item' AND number = $2) OR (kind = 'task' AND number = $3)
+                                  OR (kind = 'action' AND number = $4))
+         ORDER BY CASE kind WHEN 'item' THEN 1 WHEN 'task' THEN 2 ELSE 3 END",
+    )
+    .bind(plan_id)
+    .bind(item)
+    .bind(task)
+    .bind(action)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(kind, document, from_line, to_line)| sanzhi_domain::SourceRef {
+                kind,
+                document,
+                from_line,
+                to_line,
+            },
+        )
+        .collect())
+}
+
+/// Lines `from..=to` of a source document with `context` lines around them; `None` when there
+/// is no such document or line.
+pub(crate) async fn source_window(
+    pool: &Pool,
+    document: &str,
+    from: i32,
+    to: i32,
+    context: i32,
+) -> Result<Option<sanzhi_domain::SourceWindow>, StoreError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM source_documents WHERE name = $1")
+            .bind(document)
+            .fetch_optional(pool)
+            .await?;
+    let Some(body) = body else {
+        return Ok(None);
+    };
+    let lines: Vec<&str> = body.lines().collect();
+    let total = i32::try_from(lines.len()).unwrap_or(i32::MAX);
+    if from < 1 || to < from || to > total {
+        return Ok(None);
+    }
+    let first = (from - context).max(1);
+    let last = (to + context).min(total);
+    let slice = |a: i32, b: i32| -> &[&str] {
+        let a = usize::try_from(a - 1).unwrap_or(0);
+        let b = usize::try_from(b).unwrap_or(0);
+        &lines[a..b]
+    };
+    Ok(Some(sanzhi_domain::SourceWindow {
+        document: document.to_owned(),
+        first_line: first,
+        lines: slice(first, last).iter().map(|l| (*l).to_owned()).collect(),
+        from_line: from,
+        to_line: to,
+        total_lines: total,
+    }))
+}
+
+/// The plan's source document and the lines of its actions, tasks and items (seed only: an
+/// imported plan has none). Rewritten when they differ.
+async fn load_sources(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    plan: &sanzhi_seed::SeedPlan,
+    report: &mut SeedReport,
+) -> Result<(), StoreError> {
+    let Some(doc) = &plan.source else {
+        return Ok(());
+    };
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT body FROM source_documents WHERE name = $1")
+            .bind(&doc.name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match stored {
+        Some(body) if body == doc.text => report.add(Change::Unchanged),
+        Some(_) => {
+            sqlx::query("UPDATE source_documents SET body = $1 WHERE name = $2")
+                .bind(&doc.text)
+                .bind(&doc.name)
+                .execute(&mut **tx)
+                .await?;
+            report.add(Change::Updated);
+        }
+        None => {
+            sqlx::query("INSERT INTO source_documents (name, body) VALUES ($1, $2)")
+                .bind(&doc.name)
+                .bind(&doc.text)
+                .execute(&mut **tx)
+                .await?;
+            report.add(Change::Inserted);
+        }
+    }
+    let b = &plan.body;
+    let mut want: Vec<(String, i32, String, i32, i32)> = Vec::new();
+    let mut push = |kind: &str, number: i32, lines: Option<sanzhi_seed::SourceLines>| {
+        if let Some(l) = lines {
+            want.push((kind.to_owned(), number, doc.name.clone(), l.from, l.to));
+        }
+    };
+    for a in &b.actions {
+        push("action", a.seq, a.source_lines);
+    }
+    for t in &b.tasks {
+        push("task", t.number, t.source_lines);
+    }
+    for it in &b.items {
+        push("item", it.number, it.source_lines);
+    }
+    let stored: Vec<(String, i32, String, i32, i32)> = sqlx::query_as(
+        "SELECT kind, number, document, from_line, to_line FROM source_refs WHERE plan_id = $1
+         ORDER BY CASE kind WHEN 'action' THEN 1 WHEN 'task' THEN 2 ELSE 3 END, number",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if stored == want {
+        report.add(Change::Unchanged);
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM source_refs WHERE plan_id = $1")
+        .bind(plan_id)
+        .execute(&mut **tx)
+        .await?;
+    for (kind, number, document, from_line, to_line) in &want {
+        sqlx::query(
+            "INSERT INTO source_refs (plan_id, kind, number, document, from_line, to_line)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan_id)
+        .bind(kind)
+        .bind(number)
+        .bind(document)
+        .bind(from_line)
+        .bind(to_line)
+        .execute(&mut **tx)
+        .await?;
+    }
+    report.add(change_of(stored.is_empty()));
+    Ok(())
 }
 
 /// Rewrites a reference table when its rows differ from `$want` (compared in `seq` order).
@@ -1047,7 +1246,10 @@ macro_rules! sync_table {
     }};
 }
 
-fn opt_unit(ids: &HashMap<String, i64>, unit: Option<&sanzhi_domain::UnitName>) -> Result<Option<i64>, StoreError> {
+fn opt_unit(
+    ids: &HashMap<String, i64>,
+    unit: Option<&sanzhi_domain::UnitName>,
+) -> Result<Option<i64>, StoreError> {
     unit.map(|u| unit_id(ids, u.as_str())).transpose()
 }
 
@@ -1075,8 +1277,14 @@ async fn load_reference(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    sync_table!(tx, report, "pm25_targets", pm25, Pm25Row,
-        [area, unit_id, year, value, qualifier, raw, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "pm25_targets",
+        pm25,
+        Pm25Row,
+        [area, unit_id, year, value, qualifier, raw, provenance]
+    );
 
     let cuts = r
         .emission_cuts
@@ -1093,8 +1301,14 @@ async fn load_reference(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    sync_table!(tx, report, "emission_cuts", cuts, CutRow,
-        [area, unit_id, pollutant, percent, raw, note, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "emission_cuts",
+        cuts,
+        CutRow,
+        [area, unit_id, pollutant, percent, raw, note, provenance]
+    );
 
     let sections = r
         .water_sections
@@ -1108,8 +1322,14 @@ async fn load_reference(
             provenance: s.provenance.clone(),
         })
         .collect();
-    sync_table!(tx, report, "water_sections", sections, SectionRow,
-        [name, target_class, reservoir, table_name, note, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "water_sections",
+        sections,
+        SectionRow,
+        [name, target_class, reservoir, table_name, note, provenance]
+    );
 
     let drains = r
         .drain_limits
@@ -1124,8 +1344,22 @@ async fn load_reference(
             provenance: d.provenance.clone(),
         })
         .collect();
-    sync_table!(tx, report, "drain_limits", drains, DrainRow,
-        [drain, parameter, limit_mg_l, effective_from, raw, note, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "drain_limits",
+        drains,
+        DrainRow,
+        [
+            drain,
+            parameter,
+            limit_mg_l,
+            effective_from,
+            raw,
+            note,
+            provenance
+        ]
+    );
 
     let relative = r
         .drain_relative_limits
@@ -1144,8 +1378,14 @@ async fn load_reference(
             provenance: d.provenance.clone(),
         })
         .collect();
-    sync_table!(tx, report, "drain_relative_limits", relative, DrainRelativeRow,
-        [drain, area, parameters, effective_from, raw, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "drain_relative_limits",
+        relative,
+        DrainRelativeRow,
+        [drain, area, parameters, effective_from, raw, provenance]
+    );
 
     let rates = r
         .rate_goals
@@ -1159,8 +1399,14 @@ async fn load_reference(
             provenance: g.provenance.clone(),
         })
         .collect();
-    sync_table!(tx, report, "rate_goals", rates, RateRow,
-        [metric, year, percent, comparator, raw, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "rate_goals",
+        rates,
+        RateRow,
+        [metric, year, percent, comparator, raw, provenance]
+    );
 
     let yearly = r
         .yearly_goals
@@ -1181,8 +1427,14 @@ async fn load_reference(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    sync_table!(tx, report, "yearly_goals", yearly, YearlyRow,
-        [plan_id, task_number, year, body, span, note, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "yearly_goals",
+        yearly,
+        YearlyRow,
+        [plan_id, task_number, year, body, span, note, provenance]
+    );
 
     let enterprises = r
         .enterprises
@@ -1197,8 +1449,14 @@ async fn load_reference(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    sync_table!(tx, report, "enterprises", enterprises, EnterpriseRow,
-        [town, name, unit_id, responsible_text, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "enterprises",
+        enterprises,
+        EnterpriseRow,
+        [town, name, unit_id, responsible_text, provenance]
+    );
 
     let stations = r
         .stations
@@ -1212,8 +1470,14 @@ async fn load_reference(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    sync_table!(tx, report, "stations", stations, StationRow,
-        [area, unit_id, name, provenance]);
+    sync_table!(
+        tx,
+        report,
+        "stations",
+        stations,
+        StationRow,
+        [area, unit_id, name, provenance]
+    );
     Ok(())
 }
 
@@ -1256,7 +1520,10 @@ pub(crate) async fn add_report(
         .fetch_optional(&mut *tx)
         .await?;
     if exists.is_none() {
-        return Err(StoreError::NotFound(format!("assignment {}", r.assignment_id)));
+        return Err(StoreError::NotFound(format!(
+            "assignment {}",
+            r.assignment_id
+        )));
     }
     let newest: Option<ReportRow> = sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
@@ -1451,7 +1718,10 @@ pub(crate) async fn add_review(
                     "accepts_claimed_day".into(),
                     serde_json::Value::Bool(review.accepts_claimed_day),
                 );
-                o.insert("late_filed".into(), serde_json::Value::Bool(before.late_filed));
+                o.insert(
+                    "late_filed".into(),
+                    serde_json::Value::Bool(before.late_filed),
+                );
                 if review.decision == sanzhi_domain::ReviewDecision::Accepted {
                     let mut counted = before.clone();
                     counted.review = Some(review.clone());
@@ -1577,7 +1847,7 @@ pub(crate) async fn edit_item(
     .fetch_all(&mut *tx)
     .await?;
     let targets: Vec<TargetRow> = sqlx::query_as(
-        "SELECT metric, value, unit, direction, year, quote FROM targets
+        "SELECT metric, value, unit, direction, year, quote, note FROM targets
          WHERE work_item_id = $1 ORDER BY seq",
     )
     .bind(item)
@@ -1626,14 +1896,27 @@ pub(crate) async fn edit_item(
         .execute(&mut *tx)
         .await?;
     }
+    // A target's note (how table and main text differ on its figure) stays with the same
+    // figure: kept when metric, value and year are unchanged, dropped with a changed figure.
+    let kept_notes: Vec<(String, f64, i32, String)> = sqlx::query_as(
+        "SELECT metric, value, year, note FROM targets WHERE work_item_id = $1 AND note IS NOT NULL",
+    )
+    .bind(item)
+    .fetch_all(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM targets WHERE work_item_id = $1")
         .bind(item)
         .execute(&mut *tx)
         .await?;
     for (seq, t) in (1i32..).zip(&edit.targets) {
+        let note = kept_notes
+            .iter()
+            .find(|(m, v, y, _)| *m == t.metric && (*v - t.value).abs() < 1e-9 && *y == t.year)
+            .map(|(_, _, _, n)| n.clone());
         sqlx::query(
-            "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO targets (work_item_id, seq, metric, value, unit, direction, year, quote,
+                                  note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(item)
         .bind(seq)
@@ -1643,6 +1926,7 @@ pub(crate) async fn edit_item(
         .bind(t.direction.as_str())
         .bind(t.year)
         .bind(&t.quote)
+        .bind(note)
         .execute(&mut *tx)
         .await?;
     }
@@ -1685,7 +1969,9 @@ pub(crate) async fn edit_item(
         .fetch_optional(&mut *tx)
         .await?;
         if taken.is_some() {
-            return Err(StoreError::Invalid(format!("units：“{unit}”与已列单位重复")));
+            return Err(StoreError::Invalid(format!(
+                "units：“{unit}”与已列单位重复"
+            )));
         }
         sqlx::query(
             "INSERT INTO assignments (work_item_id, unit_id, via, added_on) VALUES ($1, $2, $3, $4)",
@@ -1737,7 +2023,9 @@ pub(crate) async fn add_unit(
         .await?;
         if let Some(owner) = taken {
             let field = if *name == u.name { "name" } else { "aliases" };
-            return Err(StoreError::Invalid(format!("{field}：“{name}”已是单位“{owner}”的名称或别名")));
+            return Err(StoreError::Invalid(format!(
+                "{field}：“{name}”已是单位“{owner}”的名称或别名"
+            )));
         }
     }
     let id: i64 = sqlx::query_scalar(
@@ -1755,7 +2043,17 @@ pub(crate) async fn add_unit(
             .execute(&mut *tx)
             .await?;
     }
-    audit(&mut tx, actor, "unit.add", "unit", &u.name, None, Some(&to_json(u)), now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "unit.add",
+        "unit",
+        &u.name,
+        None,
+        Some(&to_json(u)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -1979,14 +2277,20 @@ pub(crate) async fn tracked(
     let mut by_item: HashMap<i64, Vec<Milestone>> = HashMap::new();
     ms.sort_by_key(|r| r.work_item_id);
     for r in ms {
-        by_item.entry(r.work_item_id).or_default().push(r.m.into_milestone()?);
+        by_item
+            .entry(r.work_item_id)
+            .or_default()
+            .push(r.m.into_milestone()?);
     }
     let mut reviews = reviews_by_report(reviews)?;
     let mut by_assignment: HashMap<i64, Vec<sanzhi_domain::Report>> = HashMap::new();
     for r in reports {
         let mut report = r.into_report()?;
         report.review = reviews.remove(&report.id);
-        by_assignment.entry(report.assignment_id).or_default().push(report);
+        by_assignment
+            .entry(report.assignment_id)
+            .or_default()
+            .push(report);
     }
     // Deadlines replaced by edits made after the earliest day asked for: each day uses the
     // deadlines in force on it (see `crate::TrackedItem::milestones_on`).
@@ -2067,10 +2371,11 @@ pub(crate) async fn assignment_milestone_count(
     pool: &Pool,
     assignment_id: i64,
 ) -> Result<Option<usize>, StoreError> {
-    let item: Option<i64> = sqlx::query_scalar("SELECT work_item_id FROM assignments WHERE id = $1")
-        .bind(assignment_id)
-        .fetch_optional(pool)
-        .await?;
+    let item: Option<i64> =
+        sqlx::query_scalar("SELECT work_item_id FROM assignments WHERE id = $1")
+            .bind(assignment_id)
+            .fetch_optional(pool)
+            .await?;
     let Some(item) = item else {
         return Ok(None);
     };
@@ -2402,7 +2707,21 @@ fn stored_key(
 }
 
 fn reading_of(t: ReadingTuple) -> Result<sanzhi_domain::Reading, StoreError> {
-    let (id, indicator, place, year, month, value, valid_days, provisional, source, is_demo, note, recorded_by, recorded_at) = t;
+    let (
+        id,
+        indicator,
+        place,
+        year,
+        month,
+        value,
+        valid_days,
+        provisional,
+        source,
+        is_demo,
+        note,
+        recorded_by,
+        recorded_at,
+    ) = t;
     Ok(sanzhi_domain::Reading {
         id,
         key: stored_key(indicator, place, year, month)?,
@@ -2469,15 +2788,17 @@ pub(crate) async fn reading_values(
     )
     .await?;
     rows.into_iter()
-        .map(|(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
-            Ok(sanzhi_domain::ReadingValue {
-                key: stored_key(indicator, place, year, month)?,
-                value,
-                valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
-                provisional,
-                is_demo,
-            })
-        })
+        .map(
+            |(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
+                Ok(sanzhi_domain::ReadingValue {
+                    key: stored_key(indicator, place, year, month)?,
+                    value,
+                    valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+                    provisional,
+                    is_demo,
+                })
+            },
+        )
         .collect()
 }
 
@@ -2632,7 +2953,12 @@ async fn write_chunk(
         } else {
             let month =
                 i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let key = (r.key.indicator.clone(), r.key.place.clone(), r.key.year, month);
+            let key = (
+                r.key.indicator.clone(),
+                r.key.place.clone(),
+                r.key.year,
+                month,
+            );
             stored.remove(&key).map(|s| (key, s))
         };
         match hit {
@@ -2641,14 +2967,21 @@ async fn write_chunk(
                 // A later row of the chunk with the same key compares with this one.
                 stored.insert(key, stored_after(r, source, by, now));
             }
-            None if fresh_keys.insert((&r.key.indicator, &r.key.place, r.key.year, r.key.month)) => {
+            None if fresh_keys.insert((
+                &r.key.indicator,
+                &r.key.place,
+                r.key.year,
+                r.key.month,
+            )) =>
+            {
                 fresh.push(r);
             }
             None => again.push(r),
         }
     }
     insert_readings(&mut *tx, &fresh, source, by, now).await?;
-    w.periods.extend(fresh.iter().map(|r| (r.key.year, r.key.month)));
+    w.periods
+        .extend(fresh.iter().map(|r| (r.key.year, r.key.month)));
     for r in &fresh {
         match w.added.get_mut(r.key.indicator.as_str()) {
             Some(n) => *n += 1,
@@ -2662,8 +2995,7 @@ async fn write_chunk(
     }
     w.out.inserted += fresh.len() as u64;
     for r in again {
-        let month =
-            i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let month = i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let s: ReadingTuple = sqlx::query_as(&format!(
             "SELECT {READING_COLUMNS} FROM readings
              WHERE indicator = $1 AND place = $2 AND year = $3 AND month = $4"
@@ -2700,7 +3032,17 @@ async fn finish_write(
         })
         .to_string();
         let key = format!("{} 条（{from}–{to}）", out.inserted);
-        audit(tx, by, "reading.add", "readings", &key, None, Some(&after), now).await?;
+        audit(
+            tx,
+            by,
+            "reading.add",
+            "readings",
+            &key,
+            None,
+            Some(&after),
+            now,
+        )
+        .await?;
     }
     if out.inserted > 0 || out.replaced > 0 {
         bump_data_version(tx).await?;
@@ -2741,7 +3083,11 @@ async fn stored_under(
     let mut q = sqlx::query_as::<_, ReadingTuple>(&sql);
     for r in chunk {
         let month = i32::try_from(r.key.month).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        q = q.bind(&r.key.indicator).bind(&r.key.place).bind(r.key.year).bind(month);
+        q = q
+            .bind(&r.key.indicator)
+            .bind(&r.key.place)
+            .bind(r.key.year)
+            .bind(month);
     }
     Ok(q.fetch_all(&mut **tx)
         .await?
@@ -2903,8 +3249,17 @@ async fn replace_reading(
     after.source = source;
     after.is_demo = is_demo;
     if !is_demo {
-        audit(tx, by, "reading.replace", "reading", &reading_key(&r.key),
-            Some(&to_json(&before)), Some(&to_json(&after)), now).await?;
+        audit(
+            tx,
+            by,
+            "reading.replace",
+            "reading",
+            &reading_key(&r.key),
+            Some(&to_json(&before)),
+            Some(&to_json(&after)),
+            now,
+        )
+        .await?;
     }
     out.replaced += 1;
     Ok(())
@@ -3001,9 +3356,8 @@ pub(crate) async fn audit_entries(
     pool: &Pool,
     f: &crate::AuditFilter,
 ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
-    let rows: Vec<AuditRow> =
-        sqlx::query_as(
-            "SELECT id, at, actor, action, entity, entity_key, before_json, after_json
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "SELECT id, at, actor, action, entity, entity_key, before_json, after_json
              FROM audit_log
              WHERE ($1 = '' OR actor = $1)
                AND ($2 = '' OR action LIKE $3)
@@ -3011,15 +3365,15 @@ pub(crate) async fn audit_entries(
                AND ($5 = '' OR entity_key = $5)
              ORDER BY id DESC
              LIMIT $6",
-        )
-        .bind(f.actor.clone().unwrap_or_default())
-        .bind(f.action.clone().unwrap_or_default())
-        .bind(format!("{}%", f.action.clone().unwrap_or_default()))
-        .bind(f.entity.clone().unwrap_or_default())
-        .bind(f.entity_key.clone().unwrap_or_default())
-        .bind(f.limit)
-        .fetch_all(pool)
-        .await?;
+    )
+    .bind(f.actor.clone().unwrap_or_default())
+    .bind(f.action.clone().unwrap_or_default())
+    .bind(format!("{}%", f.action.clone().unwrap_or_default()))
+    .bind(f.entity.clone().unwrap_or_default())
+    .bind(f.entity_key.clone().unwrap_or_default())
+    .bind(f.limit)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(audit_entry_of).collect())
 }
 
@@ -3039,7 +3393,17 @@ const USER_SELECT: &str = concat!(
     " FROM users us LEFT JOIN units un ON un.id = us.unit_id"
 );
 
-type UserTuple = (i64, String, String, String, Option<String>, Option<String>, bool, String, bool);
+type UserTuple = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    String,
+    bool,
+);
 
 fn user_of(t: UserTuple) -> Result<(sanzhi_domain::User, String, bool), StoreError> {
     let (id, username, display_name, role, plan, unit, is_demo, hash, active) = t;
@@ -3048,7 +3412,8 @@ fn user_of(t: UserTuple) -> Result<(sanzhi_domain::User, String, bool), StoreErr
             id,
             username,
             display_name,
-            role: sanzhi_domain::Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            role: sanzhi_domain::Role::parse(&role)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             plan,
             unit,
             is_demo,
@@ -3077,10 +3442,11 @@ pub(crate) async fn save_user(
         ),
         None => None,
     };
-    let existing: Option<(i64, bool)> = sqlx::query_as("SELECT id, is_demo FROM users WHERE username = $1")
-        .bind(&u.username)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing: Option<(i64, bool)> =
+        sqlx::query_as("SELECT id, is_demo FROM users WHERE username = $1")
+            .bind(&u.username)
+            .fetch_optional(&mut *tx)
+            .await?;
     let after = format!(
         "{{\"username\":{},\"role\":\"{}\",\"plan\":{},\"unit\":{},\"is_demo\":{}}}",
         to_json(&u.username),
@@ -3091,21 +3457,36 @@ pub(crate) async fn save_user(
     );
     let id = match existing {
         Some((id, true)) if u.is_demo => {
-            sqlx::query("UPDATE users SET password_hash = $1, display_name = $2, role = $3,
-                    plan_code = $4, unit_id = $5, active = TRUE WHERE id = $6")
-                .bind(&u.password_hash)
-                .bind(&u.display_name)
-                .bind(u.role.as_str())
-                .bind(&u.plan)
-                .bind(unit_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            audit(&mut tx, actor, "user.reset_demo", "user", &u.username, None, Some(&after), now).await?;
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, display_name = $2, role = $3,
+                    plan_code = $4, unit_id = $5, active = TRUE WHERE id = $6",
+            )
+            .bind(&u.password_hash)
+            .bind(&u.display_name)
+            .bind(u.role.as_str())
+            .bind(&u.plan)
+            .bind(unit_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            audit(
+                &mut tx,
+                actor,
+                "user.reset_demo",
+                "user",
+                &u.username,
+                None,
+                Some(&after),
+                now,
+            )
+            .await?;
             id
         }
         Some(_) => {
-            return Err(StoreError::Invalid(format!("username：用户名“{}”已存在", u.username)));
+            return Err(StoreError::Invalid(format!(
+                "username：用户名“{}”已存在",
+                u.username
+            )));
         }
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -3123,13 +3504,25 @@ pub(crate) async fn save_user(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            audit(&mut tx, actor, "user.add", "user", &u.username, None, Some(&after), now).await?;
+            audit(
+                &mut tx,
+                actor,
+                "user.add",
+                "user",
+                &u.username,
+                None,
+                Some(&after),
+                now,
+            )
+            .await?;
             id
         }
     };
     if u.role == sanzhi_domain::Role::Admin {
         // The first admin exists: the setup addresses printed so far are void.
-        sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -3146,11 +3539,15 @@ pub(crate) async fn user_credentials(
     row.map(user_of).transpose()
 }
 
-pub(crate) async fn user_by_id(pool: &Pool, id: i64) -> Result<Option<sanzhi_domain::User>, StoreError> {
-    let row: Option<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} WHERE us.id = $1 AND us.active"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn user_by_id(
+    pool: &Pool,
+    id: i64,
+) -> Result<Option<sanzhi_domain::User>, StoreError> {
+    let row: Option<UserTuple> =
+        sqlx::query_as(&format!("{USER_SELECT} WHERE us.id = $1 AND us.active"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.map(user_of).transpose()?.map(|(u, _, _)| u))
 }
 
@@ -3158,14 +3555,18 @@ pub(crate) async fn users(pool: &Pool) -> Result<Vec<sanzhi_domain::User>, Store
     let rows: Vec<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} ORDER BY us.id"))
         .fetch_all(pool)
         .await?;
-    rows.into_iter().map(|t| user_of(t).map(|(u, _, _)| u)).collect()
+    rows.into_iter()
+        .map(|t| user_of(t).map(|(u, _, _)| u))
+        .collect()
 }
 
 /// Whether any admin account exists (active or not, demo or not).
 async fn admin_count(tx: &mut Tx<'_>) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-        .fetch_one(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
 /// Keeps a new one-time setup token (its digest) unless an admin exists; whether it was kept.
@@ -3220,10 +3621,11 @@ pub(crate) async fn create_first_admin(
 ) -> Result<Option<i64>, StoreError> {
     let mut tx = begin_write(pool).await?;
     lock_key(&mut tx, crate::SETUP_LOCK).await?;
-    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_sha256 = $1")
-        .bind(crate::setup_digest(token))
-        .fetch_one(&mut *tx)
-        .await?;
+    let issued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_sha256 = $1")
+            .bind(crate::setup_digest(token))
+            .fetch_one(&mut *tx)
+            .await?;
     if issued == 0 || admin_count(&mut tx).await? > 0 {
         tx.rollback().await?;
         return Ok(None);
@@ -3234,7 +3636,10 @@ pub(crate) async fn create_first_admin(
         .await?;
     if taken > 0 {
         tx.rollback().await?;
-        return Err(StoreError::Invalid(format!("username：用户名“{}”已存在", u.username)));
+        return Err(StoreError::Invalid(format!(
+            "username：用户名“{}”已存在",
+            u.username
+        )));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash, role, plan_code, unit_id,
@@ -3252,8 +3657,20 @@ pub(crate) async fn create_first_admin(
         to_json(&u.username)
     );
     let actor = format!("{}（{}）", u.display_name, u.username);
-    audit(&mut tx, &actor, "user.setup", "user", &u.username, None, Some(&after), now).await?;
-    sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+    audit(
+        &mut tx,
+        &actor,
+        "user.setup",
+        "user",
+        &u.username,
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
+    sqlx::query("DELETE FROM setup_tokens")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Some(id))
 }
@@ -3278,16 +3695,27 @@ pub(crate) async fn set_password(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
-        .bind(password_hash)
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE username = $2 RETURNING id")
+            .bind(password_hash)
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(id) = id else {
         return Ok(false);
     };
     end_sessions_of(&mut tx, id).await?;
-    audit(&mut tx, actor, "user.reset_password", "user", username, None, None, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "user.reset_password",
+        "user",
+        username,
+        None,
+        None,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -3302,10 +3730,11 @@ pub(crate) async fn set_active(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<()>, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let before: Option<(i64, bool)> = sqlx::query_as("SELECT id, active FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let before: Option<(i64, bool)> =
+        sqlx::query_as("SELECT id, active FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((id, was)) = before else {
         return Ok(None);
     };
@@ -3320,7 +3749,11 @@ pub(crate) async fn set_active(
     audit(
         &mut tx,
         actor,
-        if active { "user.activate" } else { "user.deactivate" },
+        if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        },
         "user",
         username,
         Some(&format!("{{\"active\":{was}}}")),
@@ -3340,7 +3773,10 @@ async fn end_sessions_of(tx: &mut Tx<'_>, user_id: i64) -> Result<(), StoreError
     for (sid, data) in rows {
         let names_user = serde_json::from_str::<serde_json::Value>(&data)
             .ok()
-            .and_then(|v| v.pointer("/data/user_id").and_then(serde_json::Value::as_i64))
+            .and_then(|v| {
+                v.pointer("/data/user_id")
+                    .and_then(serde_json::Value::as_i64)
+            })
             == Some(user_id);
         if names_user {
             sqlx::query("DELETE FROM sessions WHERE id = $1")
@@ -3378,11 +3814,13 @@ pub(crate) async fn session_load(
     id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>, StoreError> {
-    Ok(sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
-        .bind(id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 pub(crate) async fn page_viewer(
@@ -3400,13 +3838,38 @@ pub(crate) async fn page_viewer(
          LEFT JOIN units un ON un.id = us.unit_id
          WHERE s.id = $1 AND s.expires_at > $2 AND us.active"
     );
-    type Row = (i64, String, String, String, Option<String>, Option<String>, bool, String, bool, i64);
-    let row: Option<Row> = sqlx::query_as(sql).bind(id).bind(now).fetch_optional(pool).await?;
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        bool,
+        String,
+        bool,
+        i64,
+    );
+    let row: Option<Row> = sqlx::query_as(sql)
+        .bind(id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?;
     let Some((id, username, display_name, role, plan, unit, is_demo, hash, active, version)) = row
     else {
         return Ok(None);
     };
-    let (user, _, _) = user_of((id, username, display_name, role, plan, unit, is_demo, hash, active))?;
+    let (user, _, _) = user_of((
+        id,
+        username,
+        display_name,
+        role,
+        plan,
+        unit,
+        is_demo,
+        hash,
+        active,
+    ))?;
     Ok(Some((user, version)))
 }
 
@@ -3418,7 +3881,10 @@ pub(crate) async fn session_delete(pool: &Pool, id: &str) -> Result<(), StoreErr
     Ok(())
 }
 
-pub(crate) async fn sessions_expire(pool: &Pool, now: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+pub(crate) async fn sessions_expire(
+    pool: &Pool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, StoreError> {
     Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(pool)
@@ -3519,11 +3985,12 @@ pub(crate) async fn login_key_seen_since(
     key: &str,
     since: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
-        .bind(key)
-        .bind(since)
-        .fetch_one(pool)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
     Ok(n > 0)
 }
 
@@ -3560,7 +4027,7 @@ pub(crate) async fn item_audit_entries(
     limit: i64,
 ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
     let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json
+        "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json
              FROM audit_log l
              WHERE (l.entity = 'assignment'
                AND l.entity_key IN (
@@ -3571,13 +4038,13 @@ pub(crate) async fn item_audit_entries(
                 OR (l.entity = 'work_item' AND l.entity_key = $3)
              ORDER BY l.id DESC
              LIMIT $4",
-        )
-        .bind(plan)
-        .bind(number)
-        .bind(format!("{plan}/{number}"))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+    )
+    .bind(plan)
+    .bind(number)
+    .bind(format!("{plan}/{number}"))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(audit_entry_of).collect())
 }
 
@@ -3717,7 +4184,16 @@ type ImportPlanRow = (
 );
 
 /// kind, work_item_id, task_id, field, table_says, other_says, note.
-type ImportNoteRow = (String, Option<i64>, Option<i64>, String, String, String, String);
+type ImportNoteRow = (
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+);
 
 /// Loads one plan as the seed loader would (same upserts, matched by plan code and item
 /// number), keeping what a table does not carry (targets, source notes, provenance, task
@@ -3758,7 +4234,10 @@ async fn renumber_like_stored(
     let mut task_map: HashMap<i32, i32> = HashMap::new();
     for t in &mut body.tasks {
         t.action = action_map.get(&t.action).copied().unwrap_or(t.action);
-        let number = match tasks.iter().find(|(_, title)| title.trim() == t.title.trim()) {
+        let number = match tasks
+            .iter()
+            .find(|(_, title)| title.trim() == t.title.trim())
+        {
             Some((n, _)) => *n,
             None => {
                 next += 1;
@@ -3784,15 +4263,14 @@ pub(crate) async fn import_plan(
     let mut tx = begin_write(pool).await?;
     let mut plan = plan.clone();
     let mut blocked = Vec::new();
-    let stored_plan: Option<ImportPlanRow> =
-        sqlx::query_as(
-            "SELECT p.id, p.doc_no, p.title, p.short_name, u.name, p.start_year, p.end_year,
+    let stored_plan: Option<ImportPlanRow> = sqlx::query_as(
+        "SELECT p.id, p.doc_no, p.title, p.short_name, u.name, p.start_year, p.end_year,
                     p.issued_on, p.sort_order, p.provenance
              FROM plans p JOIN units u ON u.id = p.owner_unit_id WHERE p.code = $1",
-        )
-        .bind(plan.code.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
+    )
+    .bind(plan.code.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
     let mut plan_changes = Vec::new();
     let before_items = match &stored_plan {
         None => {
@@ -3802,7 +4280,18 @@ pub(crate) async fn import_plan(
             plan.sort_order = next.unwrap_or(0) + 1;
             std::collections::BTreeMap::new()
         }
-        Some((plan_id, doc_no, title, short_name, owner, start, end, issued, sort_order, provenance)) => {
+        Some((
+            plan_id,
+            doc_no,
+            title,
+            short_name,
+            owner,
+            start,
+            end,
+            issued,
+            sort_order,
+            provenance,
+        )) => {
             let plan_id = *plan_id;
             plan.sort_order = *sort_order;
             plan.provenance = provenance.clone();
@@ -3863,19 +4352,18 @@ pub(crate) async fn import_plan(
                     t.provenance = p.clone();
                 }
             }
-            let items: Vec<(i64, i32, String)> = sqlx::query_as(
-                "SELECT id, number, provenance FROM work_items WHERE plan_id = $1",
-            )
-            .bind(plan_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let items: Vec<(i64, i32, String)> =
+                sqlx::query_as("SELECT id, number, provenance FROM work_items WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
             for it in &mut plan.body.items {
                 let Some((id, _, p)) = items.iter().find(|(_, n, _)| *n == it.number) else {
                     continue;
                 };
                 it.provenance = p.clone();
                 let targets: Vec<TargetRow> = sqlx::query_as(
-                    "SELECT metric, value, unit, direction, year, quote
+                    "SELECT metric, value, unit, direction, year, quote, note
                      FROM targets WHERE work_item_id = $1 ORDER BY seq",
                 )
                 .bind(id)
@@ -3891,6 +4379,7 @@ pub(crate) async fn import_plan(
                         direction,
                         year: t.year,
                         quote: t.quote,
+                        note: t.note,
                     });
                 }
                 // A unit with progress reports cannot be taken off the item.
@@ -3912,17 +4401,32 @@ pub(crate) async fn import_plan(
                     }
                 }
             }
-            let notes: Vec<ImportNoteRow> =
-                sqlx::query_as(
-                    "SELECT kind, work_item_id, task_id, field, table_says, other_says, note
+            let notes: Vec<ImportNoteRow> = sqlx::query_as(
+                "SELECT kind, work_item_id, task_id, action_id, field, table_says, other_says, note
                      FROM source_notes WHERE plan_id = $1 ORDER BY seq",
-                )
-                .bind(plan_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (kind, item_id, task_id, field, table_says, other_says, note) in notes {
-                let item = item_id.and_then(|i| items.iter().find(|(id, _, _)| *id == i).map(|x| x.1));
-                let task = task_id.and_then(|i| tasks.iter().find(|(id, _, _, _)| *id == i).map(|x| x.1));
+            )
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (kind, item_id, task_id, action_id, field, table_says, other_says, note) in notes {
+                // A note on an action's title: kept when the file has an action of that title.
+                let action = match action_id {
+                    Some(id) => {
+                        let seq: i32 = sqlx::query_scalar("SELECT seq FROM actions WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        if !plan.body.actions.iter().any(|a| a.seq == seq) {
+                            continue;
+                        }
+                        Some(seq)
+                    }
+                    None => None,
+                };
+                let item =
+                    item_id.and_then(|i| items.iter().find(|(id, _, _)| *id == i).map(|x| x.1));
+                let task =
+                    task_id.and_then(|i| tasks.iter().find(|(id, _, _, _)| *id == i).map(|x| x.1));
                 let item_ok = item.is_none_or(|n| plan.body.items.iter().any(|it| it.number == n));
                 let task_ok = task.is_none_or(|n| plan.body.tasks.iter().any(|t| t.number == n));
                 if !item_ok || !task_ok {
@@ -3937,11 +4441,13 @@ pub(crate) async fn import_plan(
                     });
                     continue;
                 }
-                let kind = NoteKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let kind =
+                    NoteKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 plan.body.notes.push(sanzhi_seed::SeedNote {
                     kind,
                     item,
                     task,
+                    action,
                     field,
                     table_says,
                     other_says,

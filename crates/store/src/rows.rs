@@ -137,6 +137,7 @@ pub(crate) struct TargetRow {
     pub direction: String,
     pub year: i32,
     pub quote: String,
+    pub note: Option<String>,
 }
 
 impl TargetRow {
@@ -148,6 +149,7 @@ impl TargetRow {
             direction: t.direction.as_str().to_owned(),
             year: t.year,
             quote: t.quote.clone(),
+            note: t.note.clone(),
         }
     }
 }
@@ -157,6 +159,7 @@ pub(crate) struct NoteRow {
     pub kind: String,
     pub work_item_id: Option<i64>,
     pub task_id: Option<i64>,
+    pub action_id: Option<i64>,
     pub field: String,
     pub table_says: String,
     pub other_says: String,
