@@ -448,7 +448,7 @@ fn squeezed(s: &str) -> String {
     sanzhi_seed::squeeze(s)
 }
 
-fn task<'a>(p: &'a SeedPlan, n: i32) -> &'a SeedTask {
+fn task(p: &SeedPlan, n: i32) -> &SeedTask {
     p.body.tasks.iter().find(|t| t.number == n).expect("task")
 }
 
@@ -482,7 +482,7 @@ fn digit_runs(s: &str) -> BTreeSet<String> {
 }
 
 /// The notes of a plan on one item.
-fn item_notes<'a>(p: &'a SeedPlan, n: i32) -> impl Iterator<Item = &'a SeedNote> {
+fn item_notes(p: &SeedPlan, n: i32) -> impl Iterator<Item = &SeedNote> {
     p.body.notes.iter().filter(move |x| x.item == Some(n))
 }
 
@@ -548,11 +548,14 @@ fn every_action_task_and_item_of_the_three_plans_has_its_source_lines() {
     }
 }
 
+/// Title cells as `(number, squeezed title)`.
+type TitleCells = Vec<(i32, String)>;
+
 /// The action and task title cells of a plan's allocation table (the lines of its items), as
 /// `(number, squeezed title)`: “(三)工业废气治理 理攻坚行动” → (3, “工业废气治理理攻坚行动”),
 /// “4. 提高市区支 流排渠…” → (4, “提高市区支流排渠…”). A cell is recognised by its shape, in
 /// whichever column the PDF put it.
-fn table_title_cells(p: &SeedPlan) -> (Vec<(i32, String)>, Vec<(i32, String)>) {
+fn table_title_cells(p: &SeedPlan) -> (TitleCells, TitleCells) {
     const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
     let doc = p.source.as_ref().expect("plan has a source document");
     let lines: Vec<&str> = doc.text.lines().collect();
