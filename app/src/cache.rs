@@ -125,5 +125,13 @@ pub fn page_not_kept() {
 #[derive(Debug, Default)]
 pub struct Caches {
     /// 总览 by (year, month, language).
-    pub overview: VersionedCache<(i32, u32, &'static str), crate::overview::Overview>,
+    pub overview: VersionedCache<
+        (
+            i32,
+            u32,
+            Option<sanzhi_domain::chrono::NaiveDate>,
+            &'static str,
+        ),
+        crate::overview::Overview,
+    >,
 }

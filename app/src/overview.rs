@@ -58,7 +58,10 @@ pub const CHANGES_SHOWN: usize = 30;
 pub const LISTED: usize = 30;
 
 #[server(prefix = "/api", endpoint = "overview")]
-pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
+pub async fn get_overview(
+    month: Option<String>,
+    as_of: Option<String>,
+) -> Result<Overview, AppError> {
     let l = crate::i18n::detect();
     let (_, state) = crate::auth::require_overview().await?;
     let overview = inner::cached_overview(
@@ -66,6 +69,7 @@ pub async fn get_overview(month: Option<String>) -> Result<Overview, AppError> {
         l,
         &state.store,
         month.as_deref(),
+        as_of.as_deref(),
         crate::api::today(),
     )
     .await?;
@@ -107,14 +111,17 @@ pub mod inner {
         l: Locale,
         store: &Store,
         month: Option<&str>,
+        as_of: Option<&str>,
         today: NaiveDate,
     ) -> Result<std::sync::Arc<Overview>, AppError> {
-        let (year, m) = resolve_month(store, month, today).await?;
+        let (year, m, day) = resolve_month(store, month, as_of, today).await?;
         caches
             .overview
-            .get(store, (year, m, leptos_i18n::Locale::as_str(l)), || {
-                compute(l, store, year, m)
-            })
+            .get(
+                store,
+                (year, m, day, leptos_i18n::Locale::as_str(l)),
+                || compute(l, store, year, m, day),
+            )
             .await
     }
 
@@ -125,33 +132,61 @@ pub mod inner {
         month: Option<&str>,
         today: NaiveDate,
     ) -> Result<Overview, AppError> {
-        let (year, m) = resolve_month(store, month, today).await?;
-        compute(l, store, year, m).await
+        let (year, m, day) = resolve_month(store, month, None, today).await?;
+        compute(l, store, year, m, day).await
     }
 
-    /// The month asked for; without one, the demo's last month when demo reports are loaded,
-    /// else this month.
+    /// The month asked for; without one, the month of `as_of` (a replayed day, which the
+    /// overview is then as of: the month up to that day), else the demo's last month when demo
+    /// reports are loaded, else this month.
     async fn resolve_month(
         store: &Store,
         month: Option<&str>,
+        as_of: Option<&str>,
         today: NaiveDate,
-    ) -> Result<(i32, u32), AppError> {
-        Ok(match month.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => parse_month(s).ok_or_else(|| {
-                AppError::BadRequest(format!("month：“{s}”不是月份，应为 YYYY-MM，如 2018-12"))
-            })?,
-            None if store.has_demo_reports().await? => {
+    ) -> Result<(i32, u32, Option<NaiveDate>), AppError> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|s| !s.is_empty())
+        }
+        Ok(match (given(month), given(as_of)) {
+            (Some(s), _) => {
+                let (y, m) = parse_month(s).ok_or_else(|| {
+                    AppError::BadRequest(format!("month：“{s}”不是月份，应为 YYYY-MM，如 2018-12"))
+                })?;
+                (y, m, None)
+            }
+            (None, Some(s)) => {
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| (2000..=2100).contains(&d.year()))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "as_of：“{s}”不是日期，应为 YYYY-MM-DD，如 2019-03-15"
+                        ))
+                    })?;
+                (d.year(), d.month(), Some(d))
+            }
+            (None, None) if store.has_demo_reports().await? => {
                 let d = NaiveDate::parse_from_str(crate::tracking::DEMO_AS_OF, "%Y-%m-%d")
                     .map_err(|_| AppError::Internal)?;
-                (d.year(), d.month())
+                (d.year(), d.month(), None)
             }
-            None => (today.year(), today.month()),
+            (None, None) => (today.year(), today.month(), None),
         })
     }
 
-    async fn compute(l: Locale, store: &Store, year: i32, m: u32) -> Result<Overview, AppError> {
+    /// The overview of month `m` of `year`, as of its last day — or of `day` within it, for
+    /// a replayed day — against the last day of the month before.
+    async fn compute(
+        l: Locale,
+        store: &Store,
+        year: i32,
+        m: u32,
+        day: Option<NaiveDate>,
+    ) -> Result<Overview, AppError> {
         let demo = store.has_demo_reports().await?;
-        let as_of = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        let as_of = day.map_or(end, |d| d.min(end));
         let before = NaiveDate::from_ymd_opt(year, m, 1)
             .and_then(|d| d.pred_opt())
             .ok_or_else(|| AppError::BadRequest("month".into()))?;

@@ -1688,6 +1688,46 @@ mod readings {
         assert!(html.contains("red-list-table"), "overdue items are listed");
         let bad = app.get("/?month=2018-13").await.text().await.expect("text");
         assert!(bad.contains("month：“2018-13”不是月份"));
+        // A replayed day carried in by the navigation: its month, up to that day, and the
+        // links on the page keep the day.
+        let replay = app
+            .get("/?as_of=2018-12-15")
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(replay.contains("总览 · 2018年12月"), "the day's month");
+        assert!(
+            replay.contains("截至 2018-12-15，对比上月底 2018-11-30"),
+            "as of the day itself"
+        );
+        assert!(replay.contains("as_of=2018-12-15"), "links keep the day");
+        let day: serde_json::Value = app
+            .post_form("/api/overview", &[("as_of", "2018-12-15")])
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(day["month"], "2018-12", "{}", day["month"]);
+        assert_eq!(day["as_of"], "2018-12-15");
+        // `month` still decides when both are given; a bad day is named.
+        let both: serde_json::Value = app
+            .post_form(
+                "/api/overview",
+                &[("month", "2018-11"), ("as_of", "2018-12-15")],
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(both["as_of"], "2018-11-30");
+        let bad = app
+            .get("/?as_of=2018-02-30")
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(bad.contains("as_of：“2018-02-30”不是日期"));
         // A month with no demo readings yet says so instead of judging.
         let early = app.get("/?month=2017-06").await.text().await.expect("text");
         assert!(early.contains("本期尚无读数"));

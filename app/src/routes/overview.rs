@@ -21,7 +21,12 @@ pub fn OverviewPage() -> impl IntoView {
     let l = lang();
     let query = use_query_map();
     let month = Memo::new(move |_| query.read().get("month"));
-    let data = Resource::new(move || month.get(), get_overview);
+    // A replayed day carried in by the navigation: the overview of its month, up to that day.
+    let as_of = Memo::new(move |_| query.read().get("as_of"));
+    let data = Resource::new(
+        move || (month.get(), as_of.get()),
+        |(month, as_of)| get_overview(month, as_of),
+    );
     let plans = Resource::new(|| (), |_| list_plans());
     view! {
         <Title text=td_string!(l, overview.title) />

@@ -263,9 +263,10 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
             if user.plan.as_deref() == Some(*plan) {
                 Ok(())
             } else {
+                // The caller's own plan, and the plan of what was refused.
+                let own = plan_label(user.plan.as_deref().unwrap_or("?"));
                 no(format!(
-                    "{}协调员只能处理本方案（{}）的事项",
-                    plan_label(user.plan.as_deref().unwrap_or("?")),
+                    "{own}协调员只能处理本方案（{own}）的事项，不能处理{}方案的事项",
                     plan_label(plan)
                 ))
             }
@@ -368,6 +369,24 @@ mod tests {
         assert!(!may_write_some_readings(Some(&leader)) && !may_write_some_readings(None));
         let e = authorize(Some(&kaihua), &report_kecheng).expect_err("other unit");
         assert!(e.to_string().contains("不能填报柯城区政府的分工"), "{e}");
+    }
+
+    #[test]
+    fn a_coordinator_refused_another_plan_is_told_both_plans() {
+        let water = user(Role::Coordinator, Some("water"), None);
+        for action in [
+            Action::WriteReadings { plan: "air" },
+            Action::Review { plan: "air" },
+            Action::EditPlan { plan: "air" },
+        ] {
+            let Err(Denied::Forbidden(why)) = authorize(Some(&water), &action) else {
+                panic!("{action:?} allowed");
+            };
+            assert_eq!(
+                why, "治水协调员只能处理本方案（治水）的事项，不能处理治气方案的事项",
+                "{action:?}"
+            );
+        }
     }
 
     #[test]
