@@ -47,6 +47,8 @@ pub fn ItemPage() -> impl IntoView {
     // … and after each review.
     let review = ServerAction::<crate::review::ReviewReport>::new();
     let reviewed = review.version();
+    // The report reviewed last, above the refetched view: its refusal stays shown beside it.
+    let last_reviewed = RwSignal::new(None::<i64>);
     // … and after each edit by the coordinator.
     let edit = ServerAction::<crate::editing::EditItem>::new();
     let edited = edit.version();
@@ -83,7 +85,7 @@ pub fn ItemPage() -> impl IntoView {
                                 }
                             });
                         view! {
-                        <ItemView d t submit review />
+                        <ItemView d t submit review last_reviewed />
                         {editor}
                         <section class="card item-audit">
                             <h2>{td_string!(l, common.audit_log)}</h2>
@@ -113,9 +115,9 @@ fn ItemView(
     t: ItemTracking,
     submit: ServerAction<crate::tracking::SubmitReport>,
     review: ServerAction<crate::review::ReviewReport>,
+    last_reviewed: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let l = lang();
-    let last_reviewed = RwSignal::new(None::<i64>);
     let may_review = t.may_review;
     let plan_href = format!("/plans/{}", d.plan.code);
     let title = format!("{} ({})", d.plan.short_name, d.item.number);

@@ -29,6 +29,10 @@ pub fn ReviewPage() -> impl IntoView {
     let plan = Memo::new(move |_| query.read().get("plan").filter(|s| !s.is_empty()));
     let action = ServerAction::<ReviewReport>::new();
     let done = action.version();
+    // Which report was acted on last: kept here, above the list that is refetched after every
+    // answer, so that a refusal (退回 without a reason, someone else's decision first) stays
+    // shown beside the report it is about.
+    let last = RwSignal::new(None::<i64>);
     let queue = Resource::new(
         move || (plan.get(), done.get()),
         |(plan, _)| get_review_queue(plan),
@@ -59,7 +63,7 @@ pub fn ReviewPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(q) => view! { <QueueView q action /> }.into_any(),
+                    Ok(q) => view! { <QueueView q action last /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
@@ -68,9 +72,12 @@ pub fn ReviewPage() -> impl IntoView {
 }
 
 #[component]
-fn QueueView(q: ReviewQueue, action: ServerAction<ReviewReport>) -> impl IntoView {
+fn QueueView(
+    q: ReviewQueue,
+    action: ServerAction<ReviewReport>,
+    last: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let l = lang();
-    let last = RwSignal::new(None::<i64>);
     let scope = match q.plan.as_deref() {
         Some(code @ ("water" | "air" | "soil")) => crate::i18n::plan(l, code),
         _ => td_string!(l, tracking.all_plans).to_owned(),
