@@ -145,14 +145,16 @@ test('a coordinator who doubts a figure reads the gazette line it came from in o
   assert.match(targets, /400/);
   assert.match(targets, /分工表/);
   // One click from the item to its table row in the source, marked.
-  await page.locator('a.source-link.source-item').click();
+  await page.locator('.provenance a.source-link.source-item').click();
   await page.waitForURL(/\/source\?doc=qzbf-2018-43\.txt&from=\d+&to=\d+#L\d+$/);
   const marked = page.locator('ol.source-text li.marked');
   assert.equal(await marked.count(), 1);
   assert.match(await marked.innerText(), /淘汰落后产能涉及企业400家以上/);
   // And back to the main text's paragraph of the item's task.
   await page.goBack();
-  await page.locator('a.source-link.source-task').click();
+  // The 30 target quotes the main text: its own link opens the task's paragraph.
+  const row30 = page.locator('table.targets tr', { hasText: '淘汰落后产能涉及企业30家以上' });
+  await row30.locator('a.source-link.source-task').click();
   await page.waitForURL(/\/source\?/);
   const paragraph = await page.locator('ol.source-text li.marked').allInnerTexts();
   assert.ok(paragraph.join('').includes('淘汰落后产能涉及企业30家以上'), paragraph.join('\n'));

@@ -340,15 +340,11 @@ async fn serve(settings: Settings, demo: bool, again: &str) -> anyhow::Result<()
     let base = site_address(&state.security, addr);
     // No admin yet: a one-time address that creates the first one, printed here only (never
     // logged: request logs carry paths without their query).
-    let setup = if store.setup_pending().await? {
-        let token = setup_token();
-        store
-            .setup_token_issue(&token, sanzhi_domain::chrono::Utc::now())
-            .await?
-            .then(|| format!("{base}/setup?token={token}"))
-    } else {
-        None
-    };
+    let token = setup_token();
+    let setup = store
+        .setup_token_issue(&token, sanzhi_domain::chrono::Utc::now())
+        .await?
+        .then(|| format!("{base}/setup?token={token}"));
     let router = crate::build_router(state);
     tracing::info!(%addr, "listening");
     println!("三治已启动：{base}");

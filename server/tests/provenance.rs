@@ -41,6 +41,18 @@ async fn an_item_links_to_its_lines_and_the_source_page_marks_them(app: &TestApp
     );
     assert!(html.contains(&href), "the item links to {href}");
     assert!(html.contains("分工表原文，第"), "the link says what it is");
+    // Each target links to its quote's lines: the 30 of the main text to the task's paragraph.
+    let task = d
+        .sources
+        .iter()
+        .find(|s| s.kind == "task")
+        .expect("task lines");
+    let task_href = format!("/source?doc=qzbf-2018-43.txt&amp;from={}", task.from_line);
+    let target_row = html
+        .split("<tr>")
+        .find(|r| r.contains("淘汰落后产能涉及企业30家以上"))
+        .expect("the 30 target's row");
+    assert!(target_row.contains(&task_href), "{target_row}");
 
     // The source page: the row's own words, its line marked, a few lines either side.
     let (status, source) = page(

@@ -29,6 +29,28 @@ pub fn source_href(r: &sanzhi_domain::SourceRef) -> String {
     )
 }
 
+/// A link to the lines a record came from, saying which they are (table row, main-text
+/// paragraph, action title) and their numbers.
+#[component]
+fn SourceLink(r: sanzhi_domain::SourceRef) -> impl IntoView {
+    let l = lang();
+    let label = match r.kind.as_str() {
+        "item" => td_string!(l, tracking.source_item),
+        "task" => td_string!(l, tracking.source_task),
+        _ => td_string!(l, tracking.source_action),
+    };
+    let lines = if r.from_line == r.to_line {
+        r.from_line.to_string()
+    } else {
+        format!("{}–{}", r.from_line, r.to_line)
+    };
+    view! {
+        <a class=format!("source-link source-{}", r.kind) href=source_href(&r)>
+            {fmt(label, &[&lines])}
+        </a>
+    }
+}
+
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let l = lang();
@@ -136,6 +158,21 @@ fn ItemView(
         .flat_map(|(r, h)| h.iter().map(|x| (r.unit.clone(), x.clone())))
         .collect();
     history.sort_by_key(|(_, x)| (x.reported_on, x.id));
+    // Each target links to the lines its quote is from: the item's table row, or (a figure the
+    // main text gives) its task's main-text paragraph.
+    let source_of = |kind: &str| d.sources.iter().find(|r| r.kind == kind).cloned();
+    let (item_lines, task_lines) = (source_of("item"), source_of("task"));
+    let target_sources: Vec<Option<sanzhi_domain::SourceRef>> = d
+        .targets
+        .iter()
+        .map(|t| {
+            if d.item.text.contains(t.quote.as_str()) {
+                item_lines.clone()
+            } else {
+                task_lines.clone()
+            }
+        })
+        .collect();
     view! {
         <Title text=title />
         <AsOfBar as_of=as_of.clone() demo=t.demo />
@@ -153,24 +190,7 @@ fn ItemView(
             {d
                 .sources
                 .iter()
-                .map(|r| {
-                    let label = match r.kind.as_str() {
-                        "item" => td_string!(l, tracking.source_item),
-                        "task" => td_string!(l, tracking.source_task),
-                        _ => td_string!(l, tracking.source_action),
-                    };
-                    let lines = if r.from_line == r.to_line {
-                        r.from_line.to_string()
-                    } else {
-                        format!("{}–{}", r.from_line, r.to_line)
-                    };
-                    view! {
-                        " · "
-                        <a class=format!("source-link source-{}", r.kind) href=source_href(r)>
-                            {fmt(label, &[&lines])}
-                        </a>
-                    }
-                })
+                .map(|r| view! { " · " <SourceLink r=r.clone() /> })
                 .collect_view()}
         </p>
 
@@ -369,32 +389,43 @@ fn ItemView(
                 view! {
                     <section class="card">
                         <h2>{td_string!(l, tracking.targets_heading)}</h2>
-                        <GridTable
-                            class="targets"
-                            headers=vec![
-                                td_string!(l, tracking.target_metric),
-                                td_string!(l, tracking.target_goal),
-                                td_string!(l, tracking.target_year),
-                                td_string!(l, tracking.target_quote),
-                                td_string!(l, tracking.target_note),
-                            ]
-                            rows=d
-                                .targets
-                                .into_iter()
-                                .map(|t| {
-                                    vec![
-                                        t.metric,
-                                        fmt(
-                                            td_string!(l, tracking.target_value),
-                                            &[&direction(l, t.direction), &t.value, &t.unit],
-                                        ),
-                                        t.year.to_string(),
-                                        t.quote,
-                                        t.note.unwrap_or_default(),
-                                    ]
-                                })
-                                .collect()
-                        />
+                        <table class="grid targets">
+                            <thead>
+                                <tr>
+                                    <th>{td_string!(l, tracking.target_metric)}</th>
+                                    <th>{td_string!(l, tracking.target_goal)}</th>
+                                    <th>{td_string!(l, tracking.target_year)}</th>
+                                    <th>{td_string!(l, tracking.target_quote)}</th>
+                                    <th>{td_string!(l, tracking.target_note)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {d
+                                    .targets
+                                    .into_iter()
+                                    .zip(target_sources)
+                                    .map(|(t, source)| {
+                                        view! {
+                                            <tr>
+                                                <td>{t.metric}</td>
+                                                <td>
+                                                    {fmt(
+                                                        td_string!(l, tracking.target_value),
+                                                        &[&direction(l, t.direction), &t.value, &t.unit],
+                                                    )}
+                                                </td>
+                                                <td>{t.year}</td>
+                                                <td>
+                                                    {t.quote}
+                                                    {source.map(|r| view! { <br /> <SourceLink r /> })}
+                                                </td>
+                                                <td>{t.note.unwrap_or_default()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
                     </section>
                 }
             })}

@@ -954,14 +954,15 @@ pub(crate) async fn item_detail(
     let mut extras = item_extras(pool, "w.id = $1", item_id).await?;
     let item = summary(row, &mut extras);
 
-    let (action_seq, action_title, task_number, task_title, task_paragraph): (
+    let (action_id, action_seq, action_title, task_number, task_title, task_paragraph): (
+        i64,
         i32,
         String,
         i32,
         String,
         String,
     ) = sqlx::query_as(
-        "SELECT a.seq, a.title, t.number, t.title, t.paragraph
+        "SELECT a.id, a.seq, a.title, t.number, t.title, t.paragraph
              FROM tasks t JOIN actions a ON a.id = t.action_id WHERE t.id = $1",
     )
     .bind(task_id)
@@ -1011,10 +1012,6 @@ pub(crate) async fn item_detail(
         })
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
-    let action_id: i64 = sqlx::query_scalar("SELECT action_id FROM tasks WHERE id = $1")
-        .bind(task_id)
-        .fetch_one(pool)
-        .await?;
     let notes = sqlx::query_as::<_, NoteRow>(
         "SELECT kind, work_item_id, task_id, action_id, field, table_says, other_says, note
          FROM source_notes WHERE work_item_id = $1 OR task_id = $2 OR action_id = $3
@@ -4408,18 +4405,22 @@ pub(crate) async fn import_plan(
             .bind(plan_id)
             .fetch_all(&mut *tx)
             .await?;
+            let action_seqs: Vec<(i64, i32)> =
+                sqlx::query_as("SELECT id, seq FROM actions WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
             for (kind, item_id, task_id, action_id, field, table_says, other_says, note) in notes {
                 // A note on an action's title: kept when the file has an action of that title.
                 let action = match action_id {
                     Some(id) => {
-                        let seq: i32 = sqlx::query_scalar("SELECT seq FROM actions WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        if !plan.body.actions.iter().any(|a| a.seq == seq) {
-                            continue;
+                        let seq = action_seqs.iter().find(|(a, _)| *a == id).map(|(_, s)| *s);
+                        match seq {
+                            Some(seq) if plan.body.actions.iter().any(|a| a.seq == seq) => {
+                                Some(seq)
+                            }
+                            _ => continue,
                         }
-                        Some(seq)
                     }
                     None => None,
                 };
