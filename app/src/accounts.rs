@@ -96,12 +96,93 @@ pub async fn add_unit(form: sanzhi_domain::UnitForm) -> Result<(), AppError> {
     }
 }
 
+/// The signed-in user changes their own password: the current one, and the new one typed
+/// twice (the account rules: at least [`sanzhi_domain::NewAccount::MIN_PASSWORD`]
+/// characters). Every other session of the account ends; this one goes on, renewed.
+#[server(prefix = "/api", endpoint = "password_change")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    repeat: String,
+) -> Result<(), AppError> {
+    // Any signed-in account may change its own password, and only its own.
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    inner::change_own_password(
+        &c.store,
+        &c.user,
+        &current,
+        &new_password,
+        &repeat,
+        crate::api::now(),
+    )
+    .await?;
+    crate::auth::inner::start_session(&c.user).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
     use sanzhi_domain::chrono::{DateTime, Utc};
     use sanzhi_domain::NewAccount;
     use sanzhi_store::{NewUser, Store};
+
+    /// Checks `current` against the stored hash and the new password against the account
+    /// rules, then stores its hash (which ends the account's sessions). Errors name the field.
+    pub async fn change_own_password(
+        store: &Store,
+        user: &sanzhi_domain::User,
+        current: &str,
+        new_password: &str,
+        repeat: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let min = sanzhi_domain::NewAccount::MIN_PASSWORD;
+        if new_password.chars().count() < min {
+            return Err(AppError::BadRequest(format!(
+                "new_password：新密码至少 {min} 个字符"
+            )));
+        }
+        if new_password.chars().count() > 200 {
+            return Err(AppError::BadRequest(
+                "new_password：新密码不超过 200 个字符".to_owned(),
+            ));
+        }
+        if new_password != repeat {
+            return Err(AppError::BadRequest(
+                "repeat：两次输入的新密码不一致".to_owned(),
+            ));
+        }
+        if new_password == current {
+            return Err(AppError::BadRequest(
+                "new_password：新密码不能与当前密码相同".to_owned(),
+            ));
+        }
+        let Some((_, hash, true)) = store.user_credentials(&user.username).await? else {
+            return Err(AppError::Forbidden("账号已停用".to_owned()));
+        };
+        let given = current.to_owned();
+        let ok =
+            tokio::task::spawn_blocking(move || crate::auth::inner::verify_password(&given, &hash))
+                .await
+                .unwrap_or(false);
+        if !ok {
+            tracing::warn!(
+                security = "password_change_refused",
+                user = %user.username,
+                "current password wrong"
+            );
+            return Err(AppError::Forbidden("current：当前密码不正确".to_owned()));
+        }
+        let new_password = new_password.to_owned();
+        let hash =
+            tokio::task::spawn_blocking(move || crate::auth::inner::hash_password(&new_password))
+                .await
+                .map_err(|_| AppError::Internal)??;
+        store
+            .set_password(&user.username, &hash, &crate::auth::signature(user), now)
+            .await?;
+        Ok(())
+    }
 
     /// A random password of 16 letters and digits (no look-alikes), from the OS's generator.
     pub fn random_password() -> String {

@@ -15,9 +15,10 @@ pub async fn get_audit(
     actor: Option<String>,
     action: Option<String>,
     entity: Option<String>,
+    object: Option<String>,
 ) -> Result<Vec<AuditEntry>, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::ReadAudit).await?;
-    inner::entries(&c.store, actor, action, entity, AUDIT_LIMIT).await
+    inner::entries(&c.store, actor, action, entity, object, AUDIT_LIMIT).await
 }
 
 /// Every account (never a password hash). Admins only.
@@ -48,6 +49,7 @@ pub mod inner {
         actor: Option<String>,
         action: Option<String>,
         entity: Option<String>,
+        object: Option<String>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, AppError> {
         Ok(store
@@ -56,6 +58,7 @@ pub mod inner {
                 action: some(action),
                 entity: some(entity),
                 entity_key: None,
+                object: some(object),
                 limit,
             })
             .await?)

@@ -18,6 +18,8 @@ pub const MUTATING: &[&str] = &[
     "/api/logout",
     "/api/report",
     "/api/review",
+    "/api/review_bulk",
+    "/api/password_change",
     "/api/item_edit",
     "/api/save_reading",
     "/api/account_create",

@@ -124,12 +124,13 @@ pub fn page_not_kept() {
 /// The caches an app server keeps.
 #[derive(Debug, Default)]
 pub struct Caches {
-    /// 总览 by (year, month, language).
+    /// 总览 by (year, month, replayed day, everything listed, language).
     pub overview: VersionedCache<
         (
             i32,
             u32,
             Option<sanzhi_domain::chrono::NaiveDate>,
+            bool,
             &'static str,
         ),
         crate::overview::Overview,

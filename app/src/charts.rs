@@ -102,7 +102,7 @@ pub fn pm25_targets_svg(l: Locale, rows: &[Pm25TargetRow], year: i32) -> Result<
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(44)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let labels: Vec<String> = bars.iter().map(|r| r.area.clone()).collect();
         chart
@@ -112,6 +112,10 @@ pub fn pm25_targets_svg(l: Locale, rows: &[Pm25TargetRow], year: i32) -> Result<
             .x_label_formatter(&|x| segment_label(&labels, x))
             .label_style((FONT, 14))
             .y_desc("µg/m³")
+            // Five value lines, faint; no minor lines (they made a dense grid).
+            .y_labels(5)
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(err)?;
         chart
@@ -213,7 +217,7 @@ pub fn pm25_vs_target_svg(
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(44)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let labels: Vec<String> = standings.iter().map(|s| s.area.clone()).collect();
         chart
@@ -223,6 +227,10 @@ pub fn pm25_vs_target_svg(
             .x_label_formatter(&|x| segment_label(&labels, x))
             .label_style((FONT, 14))
             .y_desc("µg/m³")
+            // Five value lines, faint; no minor lines (they made a dense grid).
+            .y_labels(5)
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(err)?;
         for (i, s) in (0u32..).zip(standings) {
@@ -240,10 +248,13 @@ pub fn pm25_vs_target_svg(
                             .data([(i, sanzhi_domain::standing::round1(mean))]),
                     )
                     .map_err(err)?;
-                let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), mean));
+                // Above the bar and above the target mark, whichever is higher, so that the
+                // figure never sits on the mark.
+                let top_value = s.target.map_or(mean, |t| t.max(mean));
+                let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), top_value));
                 root.draw(&Text::new(
                     format!("{:.1}", sanzhi_domain::standing::round1(mean)),
-                    (x, y - 4),
+                    (x, y - 5),
                     (FONT, 14)
                         .into_font()
                         .color(&INK)
@@ -349,6 +360,10 @@ pub fn pm25_trend_svg(
             .disable_x_mesh()
             .label_style((FONT, 14))
             .y_desc("µg/m³")
+            // Five value lines, faint; no minor lines (they made a dense grid).
+            .y_labels(5)
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(err)?;
         // Month labels every half year and a rule at each new year, placed by hand: plotters
@@ -529,12 +544,12 @@ pub fn section_matrix_svg(l: Locale, standings: &[SectionStanding], year: i32) -
 /// How many units the ranking chart draws at each end when there are many.
 pub const RANKING_ENDS: usize = 20;
 
-/// Completion rate by responsible unit, ranked (红黑榜): of the first `band` units those with
-/// nothing overdue form the 红榜, of the last `band` those with overdue work the 黑榜. Units
-/// with nothing due yet are left out. More than `2 × RANKING_ENDS` units: the first and the
+/// On-time completion rate by responsible unit, ranked (红黑榜): of the first `band` units
+/// those with nothing overdue form the 红榜, of the last `band` those with overdue work the
+/// 黑榜. Units with too little due to rank are left out (the note says how few). More than `2 × RANKING_ENDS` units: the first and the
 /// last `RANKING_ENDS` are drawn, with a line saying how many are left out between them.
 pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
-    let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.completion.is_some()).collect();
+    let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.rate.is_some()).collect();
     if ranked.is_empty() {
         return Err("尚无到期的工作".to_owned());
     }
@@ -560,7 +575,7 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
     };
     let n = i32::try_from(shown.len()).map_err(err)?;
     let width = left + plot_w + 90;
-    let height = top + n * bar_h + 44;
+    let height = top + n * bar_h + 64;
     let red_band = band.min(ranked.len() / 2);
     let mut svg = String::new();
     {
@@ -597,7 +612,7 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
                 .map_err(err)?;
                 continue;
             };
-            let rate = r.completion.unwrap_or(0.0);
+            let rate = r.rate.unwrap_or(0.0);
             // Ties must not put a unit with nothing overdue on the 黑榜, nor one with overdue
             // work on the 红榜.
             let colour = if idx < red_band && r.counts.overdue == 0 {
@@ -618,7 +633,7 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
             root.draw(&text(
                 &fmt(
                     td_string!(l, charts.rate_bar),
-                    &[&format!("{:.0}", rate * 100.0), &r.done(), &r.due()],
+                    &[&format!("{:.0}", rate * 100.0), &r.on_time, &r.due],
                 ),
                 (left + w + 6, y + bar_h / 2),
                 11,
@@ -628,9 +643,9 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
         }
         let ly = top + n * bar_h + 22;
         // Where the black list's swatch and the note start: the English labels are longer.
-        let (black_x, note_x) = match l {
-            Locale::zh => (130, 270),
-            Locale::en => (150, 320),
+        let black_x = match l {
+            Locale::zh => 130,
+            Locale::en => 150,
         };
         root.draw(&Rectangle::new(
             [(left, ly - 7), (left + 14, ly + 7)],
@@ -657,8 +672,11 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
         ))
         .map_err(err)?;
         root.draw(&text(
-            td_string!(l, charts.completion_note),
-            (left + note_x, ly),
+            &fmt(
+                td_string!(l, charts.completion_note),
+                &[&sanzhi_domain::overview::MIN_DUE_TO_RANK],
+            ),
+            (left, ly + 20),
             12,
             HPos::Left,
         ))
@@ -702,6 +720,7 @@ mod tests {
 
     fn standing(area: &str, mean: Option<f64>, target: Option<f64>) -> Pm25Standing {
         Pm25Standing {
+            needed_rest: None,
             area: area.into(),
             year: 2018,
             annual: AnnualMean {
@@ -765,17 +784,23 @@ mod tests {
         }
     }
 
+    /// A unit with `done` milestones met on time and `overdue` missed (one per assignment).
     fn rank(unit: &str, done: u32, overdue: u32) -> UnitRank {
         let counts = StatusCounts {
             done,
             overdue,
             ..StatusCounts::default()
         };
+        let due = done + overdue;
         UnitRank {
             unit: unit.into(),
-            assignments: done + overdue,
+            assignments: due,
             counts,
-            completion: (done + overdue > 0).then(|| f64::from(done) / f64::from(done + overdue)),
+            due,
+            on_time: done,
+            rate: (due > 0).then(|| f64::from(done) / f64::from(due)),
+            place: None,
+            before: None,
         }
     }
 

@@ -136,6 +136,7 @@ pub fn status(l: Locale, s: sanzhi_domain::Status) -> &'static str {
     use sanzhi_domain::Status;
     match s {
         Status::Overdue => td_string!(l, common.status_overdue),
+        Status::Lapsed => td_string!(l, common.status_lapsed),
         Status::DueSoon => td_string!(l, common.status_due_soon),
         Status::InProgress => td_string!(l, common.status_in_progress),
         Status::NotStarted => td_string!(l, common.status_not_started),

@@ -27,6 +27,10 @@ pub struct IndicatorSnapshot {
     /// Over every area and every section, listed or not (a limited snapshot lists a few).
     pub pm25_totals: Totals,
     pub sections_totals: Totals,
+    /// Before the year is over: areas whose annual target can no longer be met, whatever the
+    /// months to come bring.
+    #[serde(default)]
+    pub pm25_unreachable: usize,
 }
 
 /// How many places there are, how many could be judged, how many met their target.
@@ -178,6 +182,7 @@ pub mod inner {
         let drains = standing::drain_standings(readings, targets, year, through_month);
         let rates = standing::rate_standings(readings, targets, year, through_month);
         let pm25_totals = Totals::of(pm25.iter().map(|s| s.met));
+        let pm25_unreachable = pm25.iter().filter(|s| s.reachable() == Some(false)).count();
         let sections_totals = Totals::of(sections.iter().map(|s| s.met));
         let pm25 = super::worst_first(pm25, limit, |s| s.met);
         let sections = super::worst_first(sections, limit, |s| s.met);
@@ -210,6 +215,7 @@ pub mod inner {
             matrix_svg,
             pm25_totals,
             sections_totals,
+            pm25_unreachable,
         })
     }
 

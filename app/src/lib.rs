@@ -67,6 +67,7 @@ mod lazy {
     lazy_page!(SetupRoute, crate::routes::setup::SetupPage);
     lazy_page!(FirstStepsRoute, crate::routes::setup::FirstStepsPage);
     lazy_page!(SourceRoute, crate::routes::source::SourcePage);
+    lazy_page!(AccountRoute, crate::routes::account::AccountPage);
 }
 
 use components::layout::Layout;
@@ -177,6 +178,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("source")
                         view={Lazy::<lazy::SourceRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("account")
+                        view={Lazy::<lazy::AccountRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

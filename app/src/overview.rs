@@ -30,6 +30,10 @@ pub struct Overview {
     pub demo: bool,
     pub plans: Vec<PlanCounts>,
     pub red_list: Vec<RedListItem>,
+    /// Items on the whole red list (the page lists [`RED_LIST_LEN`] unless `full`).
+    pub red_total: usize,
+    /// Everything listed: the whole red list, every change, every county (the print view).
+    pub full: bool,
     /// Every unit, ranked: drawn into `ranking_svg` on the server, not sent to the browser.
     #[serde(skip)]
     pub units: Vec<UnitRank>,
@@ -61,6 +65,7 @@ pub const LISTED: usize = 30;
 pub async fn get_overview(
     month: Option<String>,
     as_of: Option<String>,
+    full: Option<bool>,
 ) -> Result<Overview, AppError> {
     let l = crate::i18n::detect();
     let (_, state) = crate::auth::require_overview().await?;
@@ -70,6 +75,7 @@ pub async fn get_overview(
         &state.store,
         month.as_deref(),
         as_of.as_deref(),
+        full.unwrap_or(false),
         crate::api::today(),
     )
     .await?;
@@ -101,7 +107,7 @@ pub mod inner {
     use crate::i18n::{fmt, Locale};
     use crate::tracking::DUE_SOON_DAYS;
     use sanzhi_domain::chrono::Datelike;
-    use sanzhi_domain::overview::{changes, rank_units, red_list};
+    use sanzhi_domain::overview::{changes, rank_units, rank_units_where, red_list};
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
@@ -112,6 +118,7 @@ pub mod inner {
         store: &Store,
         month: Option<&str>,
         as_of: Option<&str>,
+        full: bool,
         today: NaiveDate,
     ) -> Result<std::sync::Arc<Overview>, AppError> {
         let (year, m, day) = resolve_month(store, month, as_of, today).await?;
@@ -119,8 +126,8 @@ pub mod inner {
             .overview
             .get(
                 store,
-                (year, m, day, leptos_i18n::Locale::as_str(l)),
-                || compute(l, store, year, m, day),
+                (year, m, day, full, leptos_i18n::Locale::as_str(l)),
+                || compute(l, store, year, m, day, full),
             )
             .await
     }
@@ -133,7 +140,7 @@ pub mod inner {
         today: NaiveDate,
     ) -> Result<Overview, AppError> {
         let (year, m, day) = resolve_month(store, month, None, today).await?;
-        compute(l, store, year, m, day).await
+        compute(l, store, year, m, day, false).await
     }
 
     /// The month asked for; without one, the month of `as_of` (a replayed day, which the
@@ -183,6 +190,7 @@ pub mod inner {
         year: i32,
         m: u32,
         day: Option<NaiveDate>,
+        full: bool,
     ) -> Result<Overview, AppError> {
         let demo = store.has_demo_reports().await?;
         let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
@@ -223,14 +231,15 @@ pub mod inner {
                 n == unit && matches!(k, UnitKind::CountyGovernment | UnitKind::ManagementZone)
             })
         };
-        let units = rank_units(&now_rows);
-        let mut counties: Vec<UnitRank> = units
-            .iter()
-            .filter(|u| is_county(&u.unit))
-            .cloned()
-            .collect();
+        let units = rank_units(&now_rows, &before_rows);
+        // The counties are ranked among themselves: their places are places among counties.
+        let mut counties: Vec<UnitRank> = rank_units_where(&now_rows, &before_rows, is_county);
         let counties_total = counties.len();
-        let counties_skipped = counties_total.saturating_sub(LISTED);
+        let counties_skipped = if full {
+            0
+        } else {
+            counties_total.saturating_sub(LISTED)
+        };
         counties.drain(..counties_skipped);
         let ranking_title = fmt(
             td_string!(l, charts.ranking_title),
@@ -239,7 +248,14 @@ pub mod inner {
         let ranking_svg = crate::charts::unit_ranking_svg(l, &units, &ranking_title, 5).ok();
         let mut all_changes = changes(&before_rows, &now_rows);
         let change_count = all_changes.len();
-        all_changes.truncate(CHANGES_SHOWN);
+        if !full {
+            all_changes.truncate(CHANGES_SHOWN);
+        }
+        let mut red = red_list(&now_rows, usize::MAX);
+        let red_total = red.len();
+        if !full {
+            red.truncate(RED_LIST_LEN);
+        }
 
         let targets = store.indicator_targets().await?;
         // The year's readings, read once for this month and the month before.
@@ -259,7 +275,9 @@ pub mod inner {
             before,
             demo,
             plans,
-            red_list: red_list(&now_rows, RED_LIST_LEN),
+            red_list: red,
+            red_total,
+            full,
             units,
             counties,
             counties_total,

@@ -37,6 +37,10 @@ pub struct ReadingsPage {
     pub matched: usize,
     pub total: i64,
     pub demo: i64,
+    /// The plans whose readings the caller may enter or import: the entry and import forms
+    /// are shown for these only (a leader's page has none).
+    #[serde(default)]
+    pub may_write: Vec<String>,
 }
 
 /// One row of an import preview.
@@ -101,7 +105,17 @@ pub async fn get_readings(
     place: Option<String>,
 ) -> Result<ReadingsPage, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::readings_page(&c.store, year, indicator, place, crate::api::today()).await
+    let mut page =
+        inner::readings_page(&c.store, year, indicator, place, crate::api::today()).await?;
+    page.may_write = ["water", "air", "soil"]
+        .into_iter()
+        .filter(|plan| {
+            c.may(&sanzhi_domain::Action::WriteReadings { plan })
+                .is_ok()
+        })
+        .map(str::to_owned)
+        .collect();
+    Ok(page)
 }
 
 /// Records one reading typed into the entry form (replacing the stored value of that
@@ -195,6 +209,7 @@ pub mod inner {
             matched,
             total,
             demo,
+            may_write: Vec::new(),
         })
     }
 

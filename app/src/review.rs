@@ -46,6 +46,51 @@ pub async fn review_report(
     inner::review_report(&c.store, &review, crate::api::now()).await
 }
 
+/// Most reports one bulk 签收 may take.
+pub const MAX_BULK: usize = 200;
+
+/// Accepts several done reports at once — ticked in the queue, confirmed, and sent once the
+/// undo window has passed — all or none. Every report's plan is checked against the caller
+/// (only its coordinator); a report already decided refuses the batch, naming it. A 补报
+/// accepted this way counts as done from the day it was filed (the claimed day is chosen one
+/// report at a time).
+#[server(prefix = "/api", endpoint = "review_bulk")]
+pub async fn review_bulk(#[server(default)] report_ids: Vec<i64>) -> Result<Vec<Review>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let mut ids = report_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("report_ids：没有选择报告".to_owned()));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(AppError::BadRequest(format!(
+            "report_ids：一次最多签收 {MAX_BULK} 份报告"
+        )));
+    }
+    let signature = crate::auth::signature(&c.user);
+    let today = crate::api::today();
+    let mut reviews = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (plan, _, _) = c
+            .store
+            .report_owner(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("报告 #{id}")))?;
+        c.may(&sanzhi_domain::Action::Review { plan: &plan })?;
+        reviews.push(
+            sanzhi_domain::NewReview::parse(id, "accepted", "", &signature, today, false)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?,
+        );
+    }
+    match c.store.add_reviews(&reviews, crate::api::now()).await {
+        Ok(made) => Ok(made),
+        Err(sanzhi_store::StoreError::Invalid(msg)) => Err(AppError::BadRequest(msg)),
+        Err(sanzhi_store::StoreError::NotFound(what)) => Err(AppError::NotFound(what)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The queue: a coordinator's own plan by default, or the plan asked for (`all` for every
 /// plan). Anyone signed in may read it.
 #[server(prefix = "/api", endpoint = "review_queue")]

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use sanzhi_domain::chrono::NaiveDate;
-use sanzhi_domain::{Report, ReportForm, StatusCounts, Tracked};
+use sanzhi_domain::{Report, ReportForm, Status, StatusCounts, Tracked};
 use serde::{Deserialize, Serialize};
 
 /// The as-of day the seeded demo opens on, inside 2018–2020 so that a newcomer sees a mix.
@@ -38,6 +38,9 @@ pub struct ItemTracking {
     pub as_of: NaiveDate,
     pub demo: bool,
     pub rows: Vec<(Tracked, Vec<Report>)>,
+    /// The evidence files of the reports shown (no bytes: each is a download link).
+    #[serde(default)]
+    pub files: Vec<sanzhi_domain::EvidenceFile>,
 }
 
 /// Status counts of a plan, per item number and in total.
@@ -46,7 +49,185 @@ pub struct PlanStatus {
     pub as_of: NaiveDate,
     pub demo: bool,
     pub total: StatusCounts,
-    pub by_item: Vec<(i32, StatusCounts)>,
+    pub by_item: Vec<ItemStatus>,
+}
+
+/// The filters of a plan's list — the plan page and its Excel export — from a query string:
+/// 行动, 单位, 状态 (one or several), and a range of due dates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanFilter {
+    pub action: Option<i32>,
+    pub unit: Option<String>,
+    /// One status, or several (`done,done_late` from a count of 总览): any of them.
+    pub status: Vec<Status>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+}
+
+impl PlanFilter {
+    /// Reads `action`, `unit`, `status` (comma-separated), `due_from`, `due_to`; what does
+    /// not read is left out.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> PlanFilter {
+        let get = |k: &str| get(k).filter(|s| !s.trim().is_empty());
+        let day = |s: String| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        PlanFilter {
+            action: get("action").and_then(|s| s.trim().parse().ok()),
+            unit: get("unit").map(|s| s.trim().to_owned()),
+            status: get("status")
+                .map(|s| {
+                    s.split(',')
+                        .filter_map(|x| Status::parse(x.trim()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            due_from: get("due_from").and_then(day),
+            due_to: get("due_to").and_then(day),
+        }
+    }
+
+    /// `&unit=…&status=…` for a link carrying these filters (empty when there are none).
+    pub fn query(&self) -> String {
+        let mut q = String::new();
+        if let Some(a) = self.action {
+            q.push_str(&format!("&action={a}"));
+        }
+        if let Some(u) = &self.unit {
+            q.push_str(&format!("&unit={}", crate::url::query_value(u)));
+        }
+        if !self.status.is_empty() {
+            let s: Vec<&str> = self.status.iter().map(|s| s.as_str()).collect();
+            q.push_str(&format!("&status={}", s.join(",")));
+        }
+        if let Some(d) = self.due_from {
+            q.push_str(&format!("&due_from={d}"));
+        }
+        if let Some(d) = self.due_to {
+            q.push_str(&format!("&due_to={d}"));
+        }
+        q
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == PlanFilter::default()
+    }
+
+    /// Whether the item is listed. The unit and the status combine on the same assignment:
+    /// 柯城区政府 + 逾期 lists the items where 柯城's own assignment is overdue (a lead unit,
+    /// which answers for the whole item, matches any of its assignments).
+    pub fn matches(
+        &self,
+        action: i32,
+        item: &sanzhi_domain::ItemSummary,
+        st: Option<&ItemStatus>,
+    ) -> bool {
+        if !self.item_matches(action, item) {
+            return false;
+        }
+        if !self.status.is_empty() {
+            let wanted = |s: &Status| self.status.contains(s);
+            let hit = match (st, &self.unit) {
+                (None, _) => false,
+                (Some(st), Some(u)) if st.units.iter().any(|(x, _)| x == u) => {
+                    st.units.iter().any(|(x, y)| x == u && wanted(y))
+                }
+                (Some(st), _) => self.status.iter().any(|s| st.counts.get(*s) > 0),
+            };
+            if !hit {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether one row of the export — the item with one of its assignments (`unit` and its
+    /// `status`), or with none — is listed: the same rules, row by row. A unit that leads the
+    /// item keeps every row of it; a unit filter keeps only that unit's row otherwise.
+    pub fn matches_row(
+        &self,
+        action: i32,
+        item: &sanzhi_domain::ItemSummary,
+        unit: Option<&str>,
+        status: Option<Status>,
+    ) -> bool {
+        if !self.item_matches(action, item) {
+            return false;
+        }
+        if let Some(u) = &self.unit {
+            let leads = item.leads.iter().any(|x| x == u);
+            if !leads && unit != Some(u.as_str()) {
+                return false;
+            }
+        }
+        self.status.is_empty() || status.is_some_and(|s| self.status.contains(&s))
+    }
+
+    /// The action, the unit among the item's units and leads, and the due range.
+    fn item_matches(&self, action: i32, item: &sanzhi_domain::ItemSummary) -> bool {
+        if self.action.is_some_and(|a| a != action) {
+            return false;
+        }
+        if let Some(u) = &self.unit {
+            if !item.units.iter().chain(&item.leads).any(|x| x == u) {
+                return false;
+            }
+        }
+        if self.due_from.is_some() || self.due_to.is_some() {
+            return item
+                .milestones
+                .iter()
+                .filter_map(|m| m.deadline.due_date())
+                .any(|d| {
+                    self.due_from.is_none_or(|f| d >= f) && self.due_to.is_none_or(|t| d <= t)
+                });
+        }
+        true
+    }
+
+    /// “单位：柯城区政府 · 状态：逾期” for the export's note; empty without filters.
+    pub fn describe_zh(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = self.action {
+            parts.push(format!("行动：（{}）", sanzhi_domain::chinese_number(a)));
+        }
+        if let Some(u) = &self.unit {
+            parts.push(format!("单位：{u}"));
+        }
+        if !self.status.is_empty() {
+            let s: Vec<&str> = self.status.iter().map(|s| s.label_zh()).collect();
+            parts.push(format!("状态：{}", s.join("、")));
+        }
+        match (self.due_from, self.due_to) {
+            (None, None) => {}
+            (f, t) => parts.push(format!(
+                "时限：{} 至 {}",
+                f.map_or("—".to_owned(), |d| d.to_string()),
+                t.map_or("—".to_owned(), |d| d.to_string())
+            )),
+        }
+        parts.join(" · ")
+    }
+}
+
+/// One item's statuses on the plan page: the counts over its assignments, and each
+/// responsible unit's own status, so that filters combine on the same assignment and a card
+/// can name the units that are late.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemStatus {
+    pub number: i32,
+    pub counts: StatusCounts,
+    /// (unit, its assignment's status), in the item's order of units.
+    pub units: Vec<(String, Status)>,
+}
+
+impl ItemStatus {
+    /// The units whose assignment has `status`.
+    pub fn units_with(&self, status: Status) -> Vec<&str> {
+        self.units
+            .iter()
+            .filter(|(_, s)| *s == status)
+            .map(|(u, _)| u.as_str())
+            .collect()
+    }
 }
 
 /// One dated milestone of one item on the timeline, with its assignments' statuses.
@@ -245,6 +426,17 @@ pub mod inner {
                 .collect();
             rows.push((t, history));
         }
+        let ids: Vec<i64> = rows.iter().map(|(t, _)| t.assignment_id).collect();
+        let shown: std::collections::HashSet<i64> = rows
+            .iter()
+            .flat_map(|(_, h)| h.iter().map(|r| r.id))
+            .collect();
+        let files = store
+            .evidence_of_assignments(&ids)
+            .await?
+            .into_iter()
+            .filter(|f| f.report_id.is_some_and(|r| shown.contains(&r)))
+            .collect();
         Ok(ItemTracking {
             my_unit: None,
             may_review: false,
@@ -253,6 +445,7 @@ pub mod inner {
             as_of,
             demo,
             rows,
+            files,
         })
     }
 
@@ -269,17 +462,22 @@ pub mod inner {
         };
         let rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
         let mut total = StatusCounts::default();
-        let mut by_item: Vec<(i32, StatusCounts)> = Vec::new();
+        let mut by_item: Vec<ItemStatus> = Vec::new();
         for r in rows {
-            total.add(r.assessment.status);
-            match by_item.last_mut() {
-                Some((n, c)) if *n == r.item_number => c.add(r.assessment.status),
+            let status = r.assessment.status;
+            total.add(status);
+            let item = match by_item.last_mut() {
+                Some(i) if i.number == r.item_number => i,
                 _ => {
-                    let mut c = StatusCounts::default();
-                    c.add(r.assessment.status);
-                    by_item.push((r.item_number, c));
+                    by_item.push(ItemStatus {
+                        number: r.item_number,
+                        ..ItemStatus::default()
+                    });
+                    by_item.last_mut().expect("just pushed")
                 }
-            }
+            };
+            item.counts.add(status);
+            item.units.push((r.unit, status));
         }
         Ok(PlanStatus {
             as_of,

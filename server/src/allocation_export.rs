@@ -4,12 +4,15 @@
 //!   gazette's layout with each responsible unit's status, last report and achieved quantity
 //!   on the as-of day (default: as the tracking pages — the demo day when demo data is loaded,
 //!   else today). 404 for an unknown plan, 400 for a bad `as_of`, errors as JSON [`AppError`].
+//!   The plan page's filters (`action`, `unit`, `status`, `due_from`, `due_to`) give the same
+//!   list, row by row (see [`app::tracking::PlanFilter::matches_row`]).
 //!
 //! Access: any signed-in user, checked here (401 without one) whatever the gate in front did.
 //! The route takes no body.
 
 use app::error::AppError;
 use app::state::AppState;
+use app::tracking::PlanFilter;
 use app::tracking::DUE_SOON_DAYS;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -35,6 +38,24 @@ pub fn routes(_upload_limit: usize) -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 pub struct AllocationParams {
     as_of: Option<String>,
+    action: Option<String>,
+    unit: Option<String>,
+    status: Option<String>,
+    due_from: Option<String>,
+    due_to: Option<String>,
+}
+
+impl AllocationParams {
+    fn filter(&self) -> PlanFilter {
+        PlanFilter::from_query(|k| match k {
+            "action" => self.action.clone(),
+            "unit" => self.unit.clone(),
+            "status" => self.status.clone(),
+            "due_from" => self.due_from.clone(),
+            "due_to" => self.due_to.clone(),
+            _ => None,
+        })
+    }
 }
 
 fn error(e: AppError) -> Response {
@@ -70,7 +91,10 @@ async fn export_allocation(
     };
     // Today in China Standard Time, as the tracking pages count it.
     let today = (Utc::now() + Duration::hours(8)).date_naive();
-    let sheet = match allocation_sheet(&state.store, &code, params.as_of.as_deref(), today).await {
+    let filter = params.filter();
+    let sheet = match allocation_sheet(&state.store, &code, params.as_of.as_deref(), &filter, today)
+        .await
+    {
         Ok(s) => s,
         Err(e) => return error(e),
     };
@@ -106,6 +130,7 @@ pub async fn allocation_sheet(
     store: &Store,
     code: &str,
     as_of: Option<&str>,
+    filter: &PlanFilter,
     today: NaiveDate,
 ) -> Result<AllocationSheet, AppError> {
     let not_found = || AppError::NotFound(format!("方案“{code}”"));
@@ -155,14 +180,21 @@ pub async fn allocation_sheet(
                     .filter(|t| t.item_number == item.number)
                     .collect();
                 if mine.is_empty() {
-                    rows.push(base);
+                    if filter.matches_row(action.seq, item, None, None) {
+                        rows.push(base);
+                    }
                     continue;
                 }
                 for t in mine {
+                    let status = t.assessment.status;
+                    if !filter.matches_row(action.seq, item, Some(&t.unit), Some(status)) {
+                        continue;
+                    }
                     rows.push(AllocationRow {
                         assignment: Some(AssignmentCells {
                             unit: t.unit.clone(),
-                            status: t.assessment.status.label_zh().to_owned(),
+                            status: status.label_zh().to_owned(),
+                            next_due: t.assessment.next_due,
                             last_report: t.last_report.as_ref().map(last_report),
                         }),
                         ..base.clone()
@@ -177,6 +209,7 @@ pub async fn allocation_sheet(
         doc_no: summary.doc_no,
         as_of,
         demo,
+        filters: filter.describe_zh(),
         rows,
     })
 }

@@ -519,6 +519,8 @@ pub struct ItemList {
 #[serde(rename_all = "snake_case")]
 pub enum ApiStatus {
     Overdue,
+    /// The plan's period is over and the work was not finished (未完成（期满）).
+    Lapsed,
     DueSoon,
     InProgress,
     NotStarted,
@@ -530,6 +532,7 @@ impl From<Status> for ApiStatus {
     fn from(s: Status) -> Self {
         match s {
             Status::Overdue => ApiStatus::Overdue,
+            Status::Lapsed => ApiStatus::Lapsed,
             Status::DueSoon => ApiStatus::DueSoon,
             Status::InProgress => ApiStatus::InProgress,
             Status::NotStarted => ApiStatus::NotStarted,

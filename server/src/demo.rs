@@ -82,6 +82,8 @@ fn report(
         reporter: DEMO_REPORTER.to_owned(),
         corrects_id: None,
         is_demo: true,
+        submission_key: None,
+        files: Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod evidence;
 pub mod exchange;
 pub mod gate;
 pub mod hardening;

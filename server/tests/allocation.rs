@@ -15,6 +15,7 @@ on_both_backends!(
     the_status_column_follows_an_accepted_report,
     demo_data_is_labelled_and_sets_the_default_day,
     unknown_plans_bad_days_and_anonymous_visitors_are_refused,
+    the_page_filters_give_the_same_list,
 );
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -283,8 +284,9 @@ async fn the_status_column_follows_an_accepted_report(app: &TestApp) {
     let (_, before) = download(&app.client, app, "").await;
     let (_, before) = sheet(&before);
     let old = row_of(&before, 28, "市环保局").clone();
+    // Due in 2018 and not done by the end of the plan's period (2020): 未完成（期满）.
     assert_eq!(
-        old[COL_STATUS], "逾期",
+        old[COL_STATUS], "未完成（期满）",
         "water (28) was due in 2018: {old:?}"
     );
     assert_eq!(old[COL_REPORT], "", "no report yet");
@@ -326,7 +328,10 @@ async fn the_status_column_follows_an_accepted_report(app: &TestApp) {
     let (_, waiting) = download(&app.client, app, "").await;
     let (_, waiting) = sheet(&waiting);
     let w = row_of(&waiting, 28, "市环保局");
-    assert_eq!(w[COL_STATUS], "逾期", "not done until accepted: {w:?}");
+    assert_eq!(
+        w[COL_STATUS], "未完成（期满）",
+        "not done until accepted: {w:?}"
+    );
     assert_eq!(
         w[COL_REPORT],
         "2018-07-20（补报） 已完成（待签收）：已完成9个国家“水十条”断面水质自动站建设"
@@ -462,6 +467,10 @@ fn office() -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// One LibreOffice at a time: two headless instances started together crash one another,
+/// even with profiles of their own.
+static OFFICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Converts `file` with LibreOffice to `to` (a filter spec) in `dir`; returns the output.
 fn convert(
     office: &std::path::Path,
@@ -470,11 +479,26 @@ fn convert(
     to: &str,
     ext: &str,
 ) -> String {
+    let converted = convert_file(office, dir, file, to, ext);
+    std::fs::read_to_string(&converted).expect("converted text")
+}
+
+/// Converts `file` with LibreOffice to `to` in `dir/ext/`; the converted file's path.
+fn convert_file(
+    office: &std::path::Path,
+    dir: &std::path::Path,
+    file: &str,
+    to: &str,
+    ext: &str,
+) -> std::path::PathBuf {
     // Its own profile, so that it neither waits for nor hands off to another instance.
     let profile = format!(
         "-env:UserInstallation=file://{}",
         dir.join("profile").display()
     );
+    let _one = OFFICE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let out = std::process::Command::new(office)
         .arg(&profile)
         .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
@@ -485,14 +509,14 @@ fn convert(
     let converted = dir
         .join(ext)
         .join(file.replace(".xlsx", &format!(".{ext}")));
-    std::fs::read_to_string(&converted).unwrap_or_else(|e| {
-        panic!(
-            "LibreOffice did not convert {file} to {ext} ({e}): status {}, stdout {}, stderr {}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    assert!(
+        converted.is_file(),
+        "LibreOffice did not convert {file} to {ext}: status {}, stdout {}, stderr {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    converted
 }
 
 /// LibreOffice opens the file: its CSV has the title, the headers and an item's text.
@@ -547,4 +571,147 @@ async fn libreoffice_opens_the_export() {
         "libreoffice converted the export to CSV ({} lines)",
         csv.lines().count()
     );
+}
+
+/// The plan page's filters, carried by its export link, give the same list in the workbook:
+/// 开化县政府 + 逾期 on 2018-08-15 lists the items where 开化's own assignment is overdue, one
+/// row each, and the note says which filters made it.
+async fn the_page_filters_give_the_same_list(app: &TestApp) {
+    let kaihua = "%E5%BC%80%E5%8C%96%E5%8E%BF%E6%94%BF%E5%BA%9C";
+    let query = format!("?as_of=2018-08-15&unit={kaihua}&status=overdue");
+    let (_, bytes) = download(&app.client, app, &query).await;
+    let (_, rows) = xlsx_first_sheet(&bytes).expect("sheet");
+    let note = &rows[1][0];
+    assert!(
+        note.contains("筛选：单位：开化县政府 · 状态：逾期"),
+        "{note}"
+    );
+    let data = &rows[usize::try_from(HEADER_ROW).expect("row") + 1..];
+    assert!(!data.is_empty());
+    for r in data {
+        assert_eq!(r[COL_UNIT], "开化县政府", "{r:?}");
+        assert_eq!(r[COL_STATUS], "逾期", "{r:?}");
+    }
+    let mut items: Vec<&str> = data.iter().map(|r| r[COL_ITEM].as_str()).collect();
+    items.dedup();
+    // The page with the same filters lists the same items.
+    let html = app
+        .get(&format!("/plans/water{query}"))
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        html.matches(r#"<li data-item=""#).count(),
+        items.len(),
+        "the page and the workbook list the same items: {items:?}"
+    );
+    // And the page's export link carries its filters.
+    assert!(
+        html.contains(&format!(
+            "/api/plans/water/allocation.xlsx?as_of=2018-08-15&amp;unit={kaihua}&amp;status=overdue"
+        )),
+        "the export link keeps the filters"
+    );
+}
+
+/// LibreOffice prints the export as the offices print it: A4 landscape, every page with the
+/// header row, and no wrapped text cut off by a short row (the end of the longest 工作要求
+/// is on paper).
+#[tokio::test]
+async fn libreoffice_prints_the_export_on_a4_landscape() {
+    let (Some(office), Some(pdftotext)) = (office(), tool("pdftotext")) else {
+        assert!(
+            std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
+            "SANZHI_REQUIRE_OFFICE is set but libreoffice or pdftotext is not on PATH"
+        );
+        println!("skipped: libreoffice or poppler-utils not installed");
+        return;
+    };
+    let app = TestApp::spawn(sanzhi_store::testing::TestDb::sqlite().await).await;
+    let (_, bytes) = download(&app.client, &app, "?as_of=2019-03-31").await;
+    let tree = app
+        .db
+        .store
+        .plan_tree(&sanzhi_domain::PlanCode::parse("water").expect("code"))
+        .await
+        .expect("tree")
+        .expect("water");
+    app.finish().await;
+    let longest = tree
+        .actions
+        .iter()
+        .flat_map(|a| &a.tasks)
+        .flat_map(|t| &t.items)
+        .map(|i| i.text.clone())
+        .max_by_key(|t| t.chars().count())
+        .expect("items");
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let tail: String = {
+        let t: Vec<char> = squeeze(&longest).chars().collect();
+        t[t.len() - 8..].iter().collect()
+    };
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = "water-allocation.xlsx";
+    std::fs::write(dir.path().join(file), &bytes).expect("write");
+    let pdf = convert_file(&office, dir.path(), file, "pdf", "pdf");
+    let info = std::process::Command::new(tool("pdfinfo").expect("pdfinfo"))
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let size = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .expect("page size");
+    assert!(size.contains("(A4)"), "{size}");
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(dims[0] > dims[1], "landscape: {size}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pages");
+    assert!(pages >= 2, "{pages} pages");
+    let text = std::process::Command::new(pdftotext)
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    let per_page: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(per_page.len(), pages);
+    for (i, page) in per_page.iter().enumerate() {
+        assert!(
+            page.contains("工作要求"),
+            "page {} has the header row",
+            i + 1
+        );
+        assert!(
+            page.contains(&format!("{} / {pages}", i + 1)),
+            "page {} / {pages}",
+            i + 1
+        );
+    }
+    assert!(
+        squeeze(&text).contains(&tail),
+        "the end of the longest item text (…{tail}) is printed"
+    );
+    println!("libreoffice printed the export on {pages} A4 landscape pages");
+}
+
+/// A program on PATH.
+fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }

@@ -199,6 +199,8 @@ async fn a_backup_made_while_serving_restores_after_the_checks() {
         reporter: "开化县政府 测试".into(),
         corrects_id: None,
         is_demo: false,
+        submission_key: None,
+        files: Vec::new(),
     };
     let now = sanzhi_domain::chrono::Utc::now();
     store

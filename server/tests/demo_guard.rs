@@ -194,6 +194,8 @@ async fn the_rule(db: TestDb) {
                 reporter: "开化县政府 张三".into(),
                 corrects_id: None,
                 is_demo: false,
+                submission_key: None,
+                files: Vec::new(),
             },
             sanzhi_domain::chrono::Utc::now(),
         )

@@ -48,12 +48,12 @@ struct Seen {
 /// follows, until all are sent or the server stops answering.
 async fn send(
     base: String,
+    client: reqwest::Client,
     part: Part,
     from: usize,
     mut version: i32,
     acknowledged: Arc<AtomicUsize>,
 ) -> Seen {
-    let client = common::signed_in(&base, &part.username).await;
     let mut seen = Seen::default();
     for narrative in &part.narratives[from..] {
         let a = part.assignment.to_string();
@@ -152,9 +152,16 @@ async fn reports_survive_a_kill(db: TestDb) {
     let mut server = common::ServerProcess::start(&db.url, None).await;
     let base = server.base.clone();
     let acknowledged = Arc::new(AtomicUsize::new(0));
+    // Every client signs in before the stream starts: the kill is to meet reports in
+    // flight, not a sign-in (whose refusal would fail the test for the wrong reason).
+    let mut signed = Vec::new();
+    for p in &parts {
+        signed.push(common::signed_in(&base, &p.username).await);
+    }
     let clients: Vec<_> = parts
         .iter()
-        .map(|p| tokio::spawn(send(base.clone(), p.clone(), 0, 0, acknowledged.clone())))
+        .zip(signed)
+        .map(|(p, c)| tokio::spawn(send(base.clone(), c, p.clone(), 0, 0, acknowledged.clone())))
         .collect();
     while acknowledged.load(Ordering::SeqCst) < KILL_AFTER {
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -207,13 +214,20 @@ async fn reports_survive_a_kill(db: TestDb) {
     }
     whole(&store, &parts).await;
 
-    // 3. The rest of the stream goes through the restarted server.
+    // 3. The rest of the stream goes through the restarted server (sessions are kept in
+    // the database, but each client signs in again as a browser would after an outage).
+    let mut signed = Vec::new();
+    for p in &parts {
+        signed.push(common::signed_in(&base, &p.username).await);
+    }
     let clients: Vec<_> = parts
         .iter()
         .zip(&resume)
-        .map(|(p, &(from, version))| {
+        .zip(signed)
+        .map(|((p, &(from, version)), c)| {
             tokio::spawn(send(
                 base.clone(),
+                c,
                 p.clone(),
                 from,
                 version,

@@ -195,6 +195,9 @@ mod tracking {
     on_both_backends!(
         a_unit_sees_its_assignments_most_urgent_first,
         a_report_round_trip_and_a_conflict,
+        a_form_sent_twice_files_one_report,
+        unit_and_status_filters_meet_on_one_assignment,
+        after_the_period_unfinished_work_is_counted_as_such,
         bad_reports_name_the_field,
         the_as_of_day_replays_the_past,
         the_overview_is_kept_until_something_changes,
@@ -303,6 +306,8 @@ mod tracking {
             reporter: "另一台服务器".into(),
             corrects_id: None,
             is_demo: false,
+            submission_key: None,
+            files: Vec::new(),
         };
         let stored = app
             .db
@@ -527,6 +532,195 @@ mod tracking {
             html.contains("已签收（测试t-water（t-water）"),
             "who accepted"
         );
+    }
+
+    /// 提交报告 pressed twice (or a retry after a lost answer): the second send of the same
+    /// form instance answers with the report the first made, and one report is queued.
+    async fn a_form_sent_twice_files_one_report(app: &TestApp) {
+        let a = assignment_of(app, "市环保局", 28).await.to_string();
+        let key = "9f1c2e7a4b6d8e0f1a2b3c4d5e6f7a8b";
+        let mut form = report_form(&a, "0", "2018-07-20");
+        form.push(("form[submission_key]", key));
+        let first: serde_json::Value = app
+            .post_form("/api/report", &form)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(first["version"], 1, "{first}");
+        // The same form again, still saying it follows version 0.
+        let resp = app.post_form("/api/report", &form).await;
+        assert_eq!(resp.status(), 200);
+        let again: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(again["id"], first["id"], "the first send's report");
+        let reports = app
+            .db
+            .store
+            .reports(a.parse().expect("id"))
+            .await
+            .expect("reports");
+        assert_eq!(reports.len(), 1, "one report filed");
+        // A new form (a new key) on the old version is a conflict as before.
+        let mut other = report_form(&a, "0", "2018-07-21");
+        other.push(("form[submission_key]", "0000111122223333"));
+        let resp = app.post_form("/api/report", &other).await;
+        let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(body["kind"], "conflict", "{body}");
+        // A key already used for another assignment is refused by name.
+        let b = assignment_of(app, "市环保局", 7).await.to_string();
+        let mut form = report_form(&b, "0", "2018-07-20");
+        form.push(("form[submission_key]", key));
+        let body: serde_json::Value = app
+            .post_form("/api/report", &form)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["kind"], "bad_request", "{body}");
+        assert!(body["message"]
+            .as_str()
+            .expect("msg")
+            .contains("submission_key"));
+        assert!(app
+            .db
+            .store
+            .reports(b.parse().expect("id"))
+            .await
+            .expect("r")
+            .is_empty());
+    }
+
+    /// Water (2) (各县(市、区)政府, 年底前): 柯城 finished it late, accepted in January 2019,
+    /// while the other counties are overdue. 柯城区政府 + 逾期 does not list it; 柯城 +
+    /// 逾期后完成 and 衢江 + 逾期 do; its card names the late units and not 柯城.
+    async fn unit_and_status_filters_meet_on_one_assignment(app: &TestApp) {
+        let at = |d: u32| {
+            sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 1, d)
+                .and_then(|d| d.and_hms_opt(2, 0, 0))
+                .expect("time")
+                .and_utc()
+        };
+        let scope = sanzhi_store::TrackScope {
+            plan: Some("water".into()),
+            unit: Some("柯城区政府".into()),
+            item: Some(2),
+        };
+        let day = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 1, 10).expect("day");
+        let a = app
+            .db
+            .store
+            .tracked(&scope, day, 15)
+            .await
+            .expect("tracked")[0]
+            .assignment_id;
+        let form = sanzhi_domain::ReportForm {
+            assignment_id: a,
+            state: "done".into(),
+            reported_on: "2019-01-08".into(),
+            narrative: "柯城已完成（迟于年底）".into(),
+            reporter: "柯城区政府 测试".into(),
+            ..Default::default()
+        };
+        let report = app
+            .db
+            .store
+            .add_report(
+                &sanzhi_domain::NewReport::parse(&form, 1).expect("form"),
+                at(8),
+            )
+            .await
+            .expect("add")
+            .expect("stored");
+        app.db
+            .store
+            .add_review(
+                &sanzhi_domain::NewReview {
+                    report_id: report.id,
+                    decision: sanzhi_domain::ReviewDecision::Accepted,
+                    reason: String::new(),
+                    reviewer: "治水办 测试".into(),
+                    reviewed_on: day,
+                    is_demo: false,
+                    accepts_claimed_day: false,
+                },
+                at(10),
+            )
+            .await
+            .expect("review")
+            .expect("first");
+        let listed = |query: &'static str| async move {
+            let html = app
+                .get(&format!("/plans/water?as_of=2019-01-15&{query}"))
+                .await
+                .text()
+                .await
+                .expect("text");
+            (html.contains(r#"data-item="2""#), html)
+        };
+        let (shown, _) =
+            listed("unit=%E6%9F%AF%E5%9F%8E%E5%8C%BA%E6%94%BF%E5%BA%9C&status=overdue").await;
+        assert!(!shown, "柯城 + 逾期: 柯城's own assignment was done late");
+        let (shown, _) =
+            listed("unit=%E6%9F%AF%E5%9F%8E%E5%8C%BA%E6%94%BF%E5%BA%9C&status=done_late").await;
+        assert!(shown, "柯城 + 逾期后完成");
+        let (shown, _) =
+            listed("unit=%E8%A1%A2%E6%B1%9F%E5%8C%BA%E6%94%BF%E5%BA%9C&status=overdue").await;
+        assert!(shown, "衢江 + 逾期");
+        let (shown, html) = listed("status=overdue").await;
+        assert!(shown, "逾期 alone");
+        let start = html.find(r#"data-item="2""#).expect("card");
+        let card = &html[start..start + html[start..].find("</li>").expect("end")];
+        assert!(card.contains("逾期单位："), "{card}");
+        assert!(card.contains("衢江区政府"), "{card}");
+        assert!(!card.contains("柯城区政府"), "柯城 is not late: {card}");
+    }
+
+    /// The plans run 2018–2020: on 2021-06-30 what is not done reads 未完成（期满）, on the plan
+    /// page and in 总览, and not 推进中 / 未启动 / 逾期.
+    async fn after_the_period_unfinished_work_is_counted_as_such(app: &TestApp) {
+        let html = app
+            .get("/plans/water?as_of=2021-06-30")
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(html.contains("未完成（期满）"));
+        for old in [
+            "data-status=\"overdue\"",
+            "data-status=\"in_progress\"",
+            "data-status=\"not_started\"",
+        ] {
+            assert!(!html.contains(old), "{old} after the period");
+        }
+        let day = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2021, 6, 30).expect("day");
+        let all = app
+            .db
+            .store
+            .tracked(&sanzhi_store::TrackScope::default(), day, 15)
+            .await
+            .expect("tracked");
+        assert!(all
+            .iter()
+            .all(|t| t.assessment.status == sanzhi_domain::Status::Lapsed));
+        // On the last day of the period the same work is still overdue or going on.
+        let last = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2020, 12, 31).expect("day");
+        let then = app
+            .db
+            .store
+            .tracked(&sanzhi_store::TrackScope::default(), last, 15)
+            .await
+            .expect("tracked");
+        assert!(!then
+            .iter()
+            .any(|t| t.assessment.status == sanzhi_domain::Status::Lapsed));
+        let overview = app
+            .get("/?as_of=2021-06-30")
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(overview.contains("count lapsed"), "总览 counts them");
+        assert!(overview.contains("未完成（期满）"));
     }
 
     async fn bad_reports_name_the_field(app: &TestApp) {
@@ -1673,7 +1867,7 @@ mod readings {
             "截至 2018-12-31，对比上月底 2018-11-30",
             "衢州市治水长效战行动方案",
             "红色清单：逾期最久的工作",
-            "2018年12月底 责任单位完成率（红黑榜）",
+            "2018年12月底 责任单位按时完成率（红黑榜）",
             "2018年 PM2.5 年均与目标",
             "2018年 国家“水十条”断面逐月水质类别（演示数据）",
             "【演示】",

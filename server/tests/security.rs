@@ -39,7 +39,7 @@ async fn raw_get(app: &TestApp, path: &str, extra: &str) -> (u16, String, String
 }
 
 /// Every page of the app (with the queries that make it show data).
-const PAGES: [&str; 17] = [
+const PAGES: [&str; 18] = [
     "",
     "my?unit=%E5%BC%80%E5%8C%96%E5%8E%BF%E6%94%BF%E5%BA%9C",
     "plans/water",
@@ -57,6 +57,7 @@ const PAGES: [&str; 17] = [
     "first-steps",
     "setup?token=guess",
     "source?doc=qzbf-2018-43.txt&from=118&to=118",
+    "account",
 ];
 
 /// Ways to write “go up from a public folder” that a gate matching on a prefix could miss.
@@ -195,6 +196,18 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         ),
         ("/api/account_reset_password", vec![("username", "t-admin")]),
         (
+            "/api/password_change",
+            vec![
+                ("current", "correct horse battery"),
+                ("new_password", "anonymous new password"),
+                ("repeat", "anonymous new password"),
+            ],
+        ),
+        (
+            "/api/review_bulk",
+            vec![("report_ids[0]", "1"), ("report_ids[1]", "2")],
+        ),
+        (
             "/api/account_set_active",
             vec![("username", "t-admin"), ("active", "false")],
         ),
@@ -317,6 +330,7 @@ async fn every_server_function_checks_its_caller_without_the_gate(app: &TestApp)
         "/api/indicators.csv",
         "/api/audit.csv",
         "/api/readings/template.csv",
+        "/api/files/1",
     ] {
         let (status, _, body) = raw_get(app, path, "").await;
         assert_eq!(

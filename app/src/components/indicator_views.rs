@@ -122,15 +122,32 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
     let l = lang();
     let s = snapshot;
     let (met, judged) = s.pm25_met();
-    let span = if s.through_month >= 12 {
-        year(l, s.year)
-    } else {
+    // Before December a mean is the year so far, judged against a whole year's target: say
+    // so, and give what the rest of the year must average.
+    let ytd = s.through_month < 12;
+    let span = if ytd {
         months_through(l, s.year, s.through_month)
+    } else {
+        year(l, s.year)
+    };
+    let (heading, summary) = if ytd {
+        (
+            fmt(td_string!(l, indicators.pm25_heading_ytd), &[&span]),
+            fmt(
+                td_string!(l, indicators.pm25_summary_ytd),
+                &[&judged, &met, &s.pm25_unreachable],
+            ),
+        )
+    } else {
+        (
+            fmt(td_string!(l, indicators.pm25_heading), &[&span]),
+            fmt(td_string!(l, indicators.pm25_summary), &[&judged, &met]),
+        )
     };
     view! {
         <section class="card pm25-standing">
-            <h2>{fmt(td_string!(l, indicators.pm25_heading), &[&span])}</h2>
-            <p class="summary">{fmt(td_string!(l, indicators.pm25_summary), &[&judged, &met])}</p>
+            <h2>{heading}</h2>
+            <p class="summary">{summary}</p>
             {(s.pm25.len() < s.pm25_totals.places).then(|| view! {
                 <p class="more listed-of">
                     {fmt(td_string!(l, indicators.listed_of), &[&s.pm25.len(), &s.pm25_totals.places])}
@@ -146,7 +163,14 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
                         <th>{td_string!(l, indicators.col_area)}</th>
                         <th>{td_string!(l, indicators.col_mean_ugm3)}</th>
                         <th>{td_string!(l, indicators.col_target)}</th>
-                        <th>{td_string!(l, indicators.col_met)}</th>
+                        <th>
+                            {if ytd {
+                                td_string!(l, indicators.col_met_ytd)
+                            } else {
+                                td_string!(l, indicators.col_met)
+                            }}
+                        </th>
+                        {ytd.then(|| view! { <th>{td_string!(l, indicators.col_needed_rest)}</th> })}
                         <th>{td_string!(l, indicators.col_months)}</th>
                         <th>{td_string!(l, indicators.col_valid_days)}</th>
                         <th>{td_string!(l, indicators.col_completeness)}</th>
@@ -165,13 +189,22 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td>{a.area.clone()}</td>
-                                    <td>{a.annual.mean.map_or("—".to_owned(), |m| fmt1(sanzhi_domain::standing::round1(m)))}</td>
-                                    <td>{a.target.map_or("—".to_owned(), |t| t.to_string())}</td>
-                                    <td><MetBadge met=a.met /></td>
-                                    <td>{a.annual.months.to_string()}</td>
-                                    <td>{a.annual.valid_days.map_or(td_string!(l, indicators.not_stated).to_owned(), |d| d.to_string())}</td>
-                                    <td class=if a.annual.complete { "complete" } else { "incomplete" }>{completeness}</td>
+                                    <td data-label=td_string!(l, indicators.col_area)>{a.area.clone()}</td>
+                                    <td data-label=td_string!(l, indicators.col_mean_ugm3)>{a.annual.mean.map_or("—".to_owned(), |m| fmt1(sanzhi_domain::standing::round1(m)))}</td>
+                                    <td data-label=td_string!(l, indicators.col_target)>{a.target.map_or("—".to_owned(), |t| t.to_string())}</td>
+                                    <td data-label=td_string!(l, indicators.col_met)><MetBadge met=a.met /></td>
+                                    {ytd
+                                        .then(|| {
+                                            let needed = match a.needed_rest {
+                                                Some(n) if n > 0.0 => fmt1(n),
+                                                Some(_) => td_string!(l, indicators.cannot_meet).to_owned(),
+                                                None => "—".to_owned(),
+                                            };
+                                            view! { <td class="needed-rest" data-label=td_string!(l, indicators.col_needed_rest)>{needed}</td> }
+                                        })}
+                                    <td data-label=td_string!(l, indicators.col_months)>{a.annual.months.to_string()}</td>
+                                    <td data-label=td_string!(l, indicators.col_valid_days)>{a.annual.valid_days.map_or(td_string!(l, indicators.not_stated).to_owned(), |d| d.to_string())}</td>
+                                    <td class=if a.annual.complete { "complete" } else { "incomplete" } data-label=td_string!(l, indicators.col_completeness)>{completeness}</td>
                                 </tr>
                             }
                         })

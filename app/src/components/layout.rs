@@ -94,7 +94,9 @@ fn UserBox() -> impl IntoView {
                     .flatten()
                     .map(|user| {
                         view! {
-                            <span class="who">{crate::i18n::describe_user(l, &user)}</span>
+                            <a class="who" href="/account" title=td_string!(l, accounts.my_account)>
+                                {crate::i18n::describe_user(l, &user)}
+                            </a>
                             {user
                                 .is_demo
                                 .then(|| view! { <span class="demo-tag">{td_string!(l, common.demo_account)}</span> })}

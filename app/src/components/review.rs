@@ -81,6 +81,29 @@ pub fn ReviewNote(report: Report) -> impl IntoView {
     }
 }
 
+/// A write recorded after the day the page replays (a 签收 made today while viewing
+/// 2019-03-31, as the demo opens): “签收 recorded on 2026-12-06, after the day this page shows;
+/// that day's view does not include it”, with a link to the page as of the day it was recorded.
+/// Nothing when the page shows the day of the write or a later one.
+#[component]
+pub fn DatedLaterNote(what: String, recorded: NaiveDate, as_of: NaiveDate) -> impl IntoView {
+    let l = lang();
+    (recorded > as_of).then(|| {
+        view! {
+            <p class="dated-later" role="status">
+                {fmt(
+                    td_string!(l, tracking.dated_later),
+                    &[&what, &date(l, recorded), &date(l, as_of)],
+                )}
+                " "
+                <a href=format!("?as_of={recorded}")>
+                    {fmt(td_string!(l, tracking.view_on_day), &[&date(l, recorded)])}
+                </a>
+            </p>
+        }
+    })
+}
+
 /// Accept or return one done report. The page refetches when `action` completes; `last`
 /// remembers which report was acted on so its answer shows beside it. For a 补报
 /// (`late`: the day it claims and the day it was filed) the coordinator may choose to count
@@ -91,6 +114,10 @@ pub fn ReviewControls(
     action: ServerAction<ReviewReport>,
     last: RwSignal<Option<i64>>,
     late: Option<(NaiveDate, NaiveDate)>,
+    /// The day the page replays, when it is one (the item page): a decision recorded after
+    /// it is not in that day's view, and the page says so.
+    #[prop(optional)]
+    as_of: Option<NaiveDate>,
 ) -> impl IntoView {
     let l = lang();
     let reason = RwSignal::new(String::new());
@@ -125,7 +152,16 @@ pub fn ReviewControls(
             .then(|| action.value().get())
             .flatten()
             .and_then(|r| match r {
-                Ok(_) => None,
+                Ok(review) => as_of.map(|as_of| {
+                    view! {
+                        <DatedLaterNote
+                            what=decision(l, review.decision).to_owned()
+                            recorded=review.recorded_on()
+                            as_of
+                        />
+                    }
+                    .into_any()
+                }),
                 Err(error @ AppError::Conflict { .. }) => {
                     Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
                 }

@@ -144,6 +144,7 @@ fn ItemView(
     let plan_href = format!("/plans/{}", d.plan.code);
     let title = format!("{} ({})", d.plan.short_name, d.item.number);
     let as_of = t.as_of.to_string();
+    let page_day = t.as_of;
     // The form offers only the signed-in reporter's own assignment (the server checks again).
     let form_rows: Vec<_> = t
         .rows
@@ -152,6 +153,14 @@ fn ItemView(
         .map(|(r, _)| r.clone())
         .collect();
     let form_milestones = d.item.milestones.clone();
+    let reporting = !form_rows.is_empty();
+    // What a correction may correct: the reports of the form's assignments, from the history.
+    let correctable: Vec<sanzhi_domain::Report> = t
+        .rows
+        .iter()
+        .filter(|(r, _)| t.my_unit.as_deref() == Some(r.unit.as_str()))
+        .flat_map(|(_, h)| h.iter().cloned())
+        .collect();
     let mut history: Vec<(String, sanzhi_domain::Report)> = t
         .rows
         .iter()
@@ -193,6 +202,12 @@ fn ItemView(
                 .map(|r| view! { " · " <SourceLink r=r.clone() /> })
                 .collect_view()}
         </p>
+
+        // The unit that reports finds its form first (on a phone the history is long).
+        {reporting
+            .then(|| {
+                view! { <ReportFormView rows=form_rows milestones=form_milestones reports=correctable as_of=as_of.clone() backdate_days=t.backdate_days submit /> }
+            })}
 
         {(!d.notes.is_empty())
             .then(|| {
@@ -249,8 +264,8 @@ fn ItemView(
                             let a = r.assessment.clone();
                             view! {
                                 <tr data-unit=r.unit.clone()>
-                                    <td>{r.unit.clone()}</td>
-                                    <td>
+                                    <td data-label=td_string!(l, tracking.responsible_unit)>{r.unit.clone()}</td>
+                                    <td data-label=td_string!(l, tracking.status)>
                                         <StatusBadge status=a.status />
                                         {r
                                             .awaiting_review
@@ -260,8 +275,8 @@ fn ItemView(
                                             .is_some()
                                             .then(|| view! { <span class="review review-returned">{td_string!(l, common.review_returned)}</span> })}
                                     </td>
-                                    <td>{days_text(a.days_left).unwrap_or_default()}</td>
-                                    <td>
+                                    <td data-label=td_string!(l, tracking.deadline)>{days_text(a.days_left).unwrap_or_default()}</td>
+                                    <td data-label=td_string!(l, tracking.last_report)>
                                         {r
                                             .last_report
                                             .as_ref()
@@ -292,7 +307,7 @@ fn ItemView(
                         let controls = (may_review && x.awaits_review())
                             .then(|| {
                                 view! {
-                                    <ReviewControls report_id=x.id action=review last=last_reviewed late />
+                                    <ReviewControls report_id=x.id action=review last=last_reviewed late as_of=page_day />
                                 }
                             });
                         let note = view! { <ReviewNote report=x.clone() /> };
@@ -314,6 +329,7 @@ fn ItemView(
                                     .corrects_id
                                     .map(|c| view! { <span>{fmt(td_string!(l, tracking.corrects_report), &[&c])}</span> })}
                                 <p>{x.narrative}</p>
+                                <EvidenceList files=t.files.iter().filter(|f| f.report_id == Some(x.id)).cloned().collect() />
                                 <span class="muted">
                                     {fmt(
                                         td_string!(l, tracking.reporter_line),
@@ -332,17 +348,14 @@ fn ItemView(
             </ol>
         </section>
 
-        {if form_rows.is_empty() {
-            view! {
-                <section class="card report-form-note">
-                    <p class="muted">{td_string!(l, tracking.report_form_note)}</p>
-                </section>
-            }
-                .into_any()
-        } else {
-            view! { <ReportFormView rows=form_rows milestones=form_milestones as_of=as_of backdate_days=t.backdate_days submit /> }
-                .into_any()
-        }}
+        {(!reporting)
+            .then(|| {
+                view! {
+                    <section class="card report-form-note">
+                        <p class="muted">{td_string!(l, tracking.report_form_note)}</p>
+                    </section>
+                }
+            })}
 
         <section class="card">
             <h2>{td_string!(l, tracking.units_heading)}</h2>
@@ -449,4 +462,34 @@ fn direction(l: Locale, d: Direction) -> &'static str {
         Direction::Exactly => td_string!(l, tracking.direction_exactly),
         Direction::About => td_string!(l, tracking.direction_about),
     }
+}
+
+/// A report's evidence files, each a download link with its size.
+#[component]
+pub fn EvidenceList(files: Vec<sanzhi_domain::EvidenceFile>) -> impl IntoView {
+    let l = lang();
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="evidence-files">
+                {files
+                    .into_iter()
+                    .map(|f| {
+                        let size = if f.size >= 1024 * 1024 {
+                            format!("{:.1} MB", f.size as f64 / (1024.0 * 1024.0))
+                        } else {
+                            format!("{} KB", (f.size + 1023) / 1024)
+                        };
+                        view! {
+                            <li>
+                                <a href=format!("/api/files/{}", f.id) download=f.name.clone()>
+                                    {f.name.clone()}
+                                </a>
+                                <span class="muted">{fmt(td_string!(l, tracking.file_size), &[&size])}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }

@@ -36,6 +36,16 @@ fn same_origin_href(w: &web_sys::Window, next: &str) -> String {
     }
 }
 
+/// Where a user goes after signing in: the page asked for; without one (`/`), a unit's
+/// reporter goes to their own list, 我的任务.
+pub fn landing(user: &sanzhi_domain::User, next: String) -> String {
+    if next == "/" && user.role == sanzhi_domain::Role::Reporter && user.unit.is_some() {
+        "/my".to_owned()
+    } else {
+        next
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let l = lang();
@@ -48,14 +58,16 @@ pub fn LoginPage() -> impl IntoView {
     let pending = Resource::new(|| (), |_| crate::setup::setup_pending());
     let result = login.value();
     // Signed in: load the page asked for, rendered for this user.
+    // A unit's reporter who asked for no page in particular lands on 我的任务.
     Effect::new(move |_| {
-        if let Some(Ok(_)) = result.get() {
+        if let Some(Ok(user)) = result.get() {
+            let target = landing(&user, next.get_untracked());
             #[cfg(feature = "hydrate")]
             if let Some(w) = web_sys::window() {
-                let _ = w
-                    .location()
-                    .set_href(&same_origin_href(&w, &next.get_untracked()));
+                let _ = w.location().set_href(&same_origin_href(&w, &target));
             }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = target;
         }
     });
     view! {
@@ -93,7 +105,26 @@ pub fn LoginPage() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{landing, safe_next};
+    use sanzhi_domain::{Role, User};
+
+    #[test]
+    fn a_reporter_without_a_page_asked_for_lands_on_their_list() {
+        let user = |role, unit: Option<&str>| User {
+            id: 1,
+            username: "u".into(),
+            display_name: "测试".into(),
+            role,
+            plan: None,
+            unit: unit.map(Into::into),
+            is_demo: false,
+        };
+        let kaihua = user(Role::Reporter, Some("开化县政府"));
+        assert_eq!(landing(&kaihua, "/".into()), "/my");
+        assert_eq!(landing(&kaihua, "/plans/water".into()), "/plans/water");
+        assert_eq!(landing(&user(Role::Leader, None), "/".into()), "/");
+        assert_eq!(landing(&user(Role::Coordinator, None), "/".into()), "/");
+    }
 
     #[test]
     fn next_stays_on_this_site() {

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod indicators;

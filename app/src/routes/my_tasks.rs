@@ -21,6 +21,8 @@ pub fn MyTasksPage() -> impl IntoView {
     let unit = Memo::new(move |_| query.read().get("unit").filter(|s| !s.is_empty()));
     let as_of = as_of_param();
     let units = Resource::new(|| (), |_| list_units());
+    // A user bound to one unit is not offered the others.
+    let me = Resource::new(|| (), |_| crate::auth::whoami());
     let tasks = Resource::new(
         move || (unit.get(), as_of.get()),
         |(unit, as_of)| async move {
@@ -44,6 +46,9 @@ pub fn MyTasksPage() -> impl IntoView {
         <h1>{td_string!(l, common.nav_my)}</h1>
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
+                if me.await.ok().flatten().is_some_and(|u| u.unit.is_some()) {
+                    return ().into_any();
+                }
                 let units = units.await.unwrap_or_default();
                 let chosen = unit.get().unwrap_or_default();
                 view! {
@@ -69,6 +74,7 @@ pub fn MyTasksPage() -> impl IntoView {
                         <button type="submit">{td_string!(l, common.view)}</button>
                     </form>
                 }
+                    .into_any()
             })}
         </Suspense>
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>

@@ -13,7 +13,7 @@ use crate::overview::{get_overview, parse_month, Overview, PlanCounts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use sanzhi_domain::overview::RedUnit;
+use sanzhi_domain::overview::{PastRank, RedUnit, UnitRank};
 use sanzhi_domain::{Status, StatusCounts};
 
 #[component]
@@ -23,9 +23,11 @@ pub fn OverviewPage() -> impl IntoView {
     let month = Memo::new(move |_| query.read().get("month"));
     // A replayed day carried in by the navigation: the overview of its month, up to that day.
     let as_of = Memo::new(move |_| query.read().get("as_of"));
+    // `full=1`: everything listed (the whole red list, every change, every county).
+    let full = Memo::new(move |_| query.read().get("full").map(|v| v == "1"));
     let data = Resource::new(
-        move || (month.get(), as_of.get()),
-        |(month, as_of)| get_overview(month, as_of),
+        move || (month.get(), as_of.get(), full.get()),
+        |(month, as_of, full)| get_overview(month, as_of, full),
     );
     let plans = Resource::new(|| (), |_| list_plans());
     view! {
@@ -89,6 +91,42 @@ fn red_unit(l: Locale, u: &RedUnit) -> String {
     }
 }
 
+/// “75%（6/8）”, or “不排名（到期 1 个）” for a unit with too little due.
+fn rate_cell(l: Locale, rate: Option<f64>, on_time: u32, due: u32) -> String {
+    match rate {
+        Some(r) => fmt(
+            td_string!(l, overview.rate_cell),
+            &[&format!("{:.0}", r * 100.0), &on_time, &due],
+        ),
+        None => fmt(td_string!(l, overview.unranked_cell), &[&due]),
+    }
+}
+
+/// The month before: “80%（第 2 名）”, or its unranked figures.
+fn before_cell(l: Locale, b: &PastRank) -> String {
+    match (b.rate, b.place) {
+        (Some(r), Some(p)) => fmt(
+            td_string!(l, overview.before_cell),
+            &[&format!("{:.0}", r * 100.0), &p],
+        ),
+        _ => rate_cell(l, b.rate, b.on_time, b.due),
+    }
+}
+
+/// “↑1 名 · +20 个百分点”; “—” when the unit is not ranked both times.
+fn change_cell(l: Locale, u: &UnitRank) -> String {
+    let (Some(places), Some(points)) = (u.place_change(), u.rate_change()) else {
+        return "—".to_owned();
+    };
+    let place = match places {
+        0 => td_string!(l, overview.place_same).to_owned(),
+        n if n > 0 => fmt(td_string!(l, overview.place_up), &[&n]),
+        n => fmt(td_string!(l, overview.place_down), &[&n.unsigned_abs()]),
+    };
+    let points = fmt(td_string!(l, overview.points), &[&format!("{points:+.0}")]);
+    format!("{place} · {points}")
+}
+
 fn on_track(c: &StatusCounts) -> u32 {
     c.in_progress + c.not_started
 }
@@ -97,26 +135,68 @@ fn done(c: &StatusCounts) -> u32 {
     c.done + c.done_late
 }
 
+/// Today (China time) as `YYYY-MM-DD`: the day a printout is made (the browser's clock).
+#[cfg(feature = "hydrate")]
+fn print_day() -> String {
+    let now = web_sys::js_sys::Date::now();
+    #[allow(clippy::cast_possible_truncation)]
+    let ms = now as i64;
+    sanzhi_domain::chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            (t + sanzhi_domain::chrono::Duration::hours(8))
+                .date_naive()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Today (China time) as `YYYY-MM-DD`: the day a printout is made (the server's clock).
+#[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+fn print_day() -> String {
+    crate::api::today().to_string()
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn print_day() -> String {
+    String::new()
+}
+
+/// This overview with everything listed, at `anchor`: the same month, or the same replayed
+/// day within it.
+fn full_href(o: &Overview, anchor: &str) -> String {
+    let replayed = parse_month(&o.month)
+        .and_then(|(y, m)| crate::overview::month_end(y, m))
+        .is_some_and(|end| end != o.as_of);
+    if replayed {
+        format!("/?as_of={}&full=1#{anchor}", o.as_of)
+    } else {
+        format!("/?month={}&full=1#{anchor}", o.month)
+    }
+}
+
 #[component]
-fn PlanBox(p: PlanCounts) -> impl IntoView {
+fn PlanBox(p: PlanCounts, as_of: String) -> impl IntoView {
     let l = lang();
-    let cells = [
+    let mut cells = vec![
         (
             crate::i18n::status(l, Status::Done),
             done(&p.now),
             done(&p.before),
             "done",
+            "done,done_late",
         ),
         (
             td_string!(l, overview.on_track),
             on_track(&p.now),
             on_track(&p.before),
             "in_progress",
+            "in_progress,not_started",
         ),
         (
             crate::i18n::status(l, Status::DueSoon),
             p.now.due_soon,
             p.before.due_soon,
+            "due_soon",
             "due_soon",
         ),
         (
@@ -124,8 +204,19 @@ fn PlanBox(p: PlanCounts) -> impl IntoView {
             p.now.overdue,
             p.before.overdue,
             "overdue",
+            "overdue",
         ),
     ];
+    // After the plan's period: what was not finished, counted as such.
+    if p.now.lapsed > 0 || p.before.lapsed > 0 {
+        cells.push((
+            crate::i18n::status(l, Status::Lapsed),
+            p.now.lapsed,
+            p.before.lapsed,
+            "lapsed",
+            "lapsed",
+        ));
+    }
     view! {
         <div class="plan-box" data-plan=p.code.clone()>
             <h3>
@@ -136,12 +227,14 @@ fn PlanBox(p: PlanCounts) -> impl IntoView {
             <dl>
                 {cells
                     .into_iter()
-                    .map(|(label, now, before, class)| {
+                    .map(|(label, now, before, class, statuses)| {
+                        // Each count opens the plan's list of what it counts, on the same day.
+                        let href = format!("/plans/{}?status={statuses}&as_of={as_of}", p.code);
                         view! {
                             <div class=format!("count {class}")>
                                 <dt>{label}</dt>
                                 <dd>
-                                    <strong>{now.to_string()}</strong>
+                                    <strong><a href=href>{now.to_string()}</a></strong>
                                     <small>{delta(l, now, before)}</small>
                                 </dd>
                             </div>
@@ -160,13 +253,43 @@ fn Page(o: Overview) -> impl IntoView {
     let as_of = o.as_of.to_string();
     let (pm_met, pm_n) = o.indicators.pm25_met();
     let (sec_met, sec_n) = o.indicators.sections_met();
+    // Printing prints everything the page summarises: from a page that lists the first few,
+    // the button opens the full one, which prints itself once it is there.
+    let full = o.full;
+    let print_href = full_href(&o, "").replace("#", "&print=1");
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(w) = web_sys::window() {
-            let _ = w.print();
+            if full {
+                let _ = w.print();
+            } else {
+                let _ = w.location().set_href(&print_href);
+            }
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &print_href;
     };
+    let query = use_query_map();
+    Effect::new(move |_| {
+        if full && query.with_untracked(|q| q.get("print").as_deref() == Some("1")) {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.print();
+            }
+        }
+    });
+    let print_line = fmt(
+        td_string!(l, overview.print_line),
+        &[
+            &month_year(l, y, m),
+            &crate::i18n::date(l, o.as_of),
+            &crate::i18n::date(l, o.before),
+            &print_day(),
+        ],
+    );
     view! {
+        <p class="print-only print-line">{print_line}</p>
+        {(!o.full).then(|| view! { <p class="print-only print-partial">{td_string!(l, overview.print_partial)}</p> })}
         <header class="overview-head">
             <h1>{fmt(td_string!(l, overview.heading), &[&month_year(l, y, m)])}</h1>
             <p class="lead">
@@ -189,11 +312,20 @@ fn Page(o: Overview) -> impl IntoView {
         <section class="card plans-summary">
             <h2>{td_string!(l, overview.plans_progress)}</h2>
             <div class="plan-boxes">
-                {o.plans.iter().cloned().map(|p| view! { <PlanBox p /> }).collect_view()}
+                {o.plans.iter().cloned().map(|p| view! { <PlanBox p as_of=as_of.clone() /> }).collect_view()}
             </div>
         </section>
-        <section class="card red-list">
+        <section class="card red-list" id="red-list">
             <h2>{td_string!(l, overview.red_list_heading)}</h2>
+            {(o.red_total > o.red_list.len()).then(|| view! {
+                <p class="more">
+                    {fmt(td_string!(l, overview.red_list_listed), &[&o.red_total, &o.red_list.len()])}
+                    " "
+                    <a class="no-print" href=full_href(&o, "red-list")>
+                        {fmt(td_string!(l, overview.show_all), &[&o.red_total])}
+                    </a>
+                </p>
+            })}
             {if o.red_list.is_empty() {
                 view! { <p class="empty">{td_string!(l, overview.red_list_empty)}</p> }.into_any()
             } else {
@@ -215,20 +347,20 @@ fn Page(o: Overview) -> impl IntoView {
                                     let more = if r.item_text.chars().count() > 60 { "…" } else { "" };
                                     view! {
                                         <tr>
-                                            <td>{r.plan_short_name.clone()}</td>
-                                            <td>
+                                            <td data-label=td_string!(l, overview.col_plan)>{r.plan_short_name.clone()}</td>
+                                            <td data-label=td_string!(l, overview.col_work_item)>
                                                 <a href=format!("/plans/{}/items/{}?as_of={}", r.plan_code, r.item_number, as_of)>
                                                     {format!("({}) {text}{more}", r.item_number)}
                                                 </a>
                                             </td>
-                                            <td class="late">
+                                            <td class="late" data-label=td_string!(l, overview.col_longest_overdue)>
                                                 {if r.days_late > 0 {
                                                     fmt(td_string!(l, overview.days), &[&r.days_late])
                                                 } else {
                                                     td_string!(l, overview.recurring_missed).to_owned()
                                                 }}
                                             </td>
-                                            <td>
+                                            <td data-label=td_string!(l, overview.col_overdue_units)>
                                                 {r.units
                                                     .iter()
                                                     .map(|u| red_unit(l, u))
@@ -255,49 +387,68 @@ fn Page(o: Overview) -> impl IntoView {
             {(o.counties_skipped > 0).then(|| view! {
                 <p class="more counties-listed">
                     {fmt(td_string!(l, overview.counties_listed), &[&o.counties_total, &o.counties.len()])}
+                    " "
+                    <a class="no-print" href=full_href(&o, "counties")>
+                        {fmt(td_string!(l, overview.show_all), &[&o.counties_total])}
+                    </a>
                 </p>
             })}
-            <table class="grid counties">
+            <table class="grid counties" id="counties">
                 <thead>
                     <tr>
                         <th>{td_string!(l, overview.col_rank)}</th>
                         <th>{td_string!(l, overview.col_unit)}</th>
+                        <th>{td_string!(l, overview.col_completion)}</th>
+                        <th>{td_string!(l, overview.col_before)}</th>
+                        <th>{td_string!(l, overview.col_change)}</th>
                         <th>{td_string!(l, overview.col_assignments)}</th>
                         <th>{crate::i18n::status(l, Status::Done)}</th>
                         <th>{crate::i18n::status(l, Status::Overdue)}</th>
-                        <th>{td_string!(l, overview.col_completion)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {o.counties
                         .iter()
-                        .enumerate()
-                        .map(|(i, u)| {
+                        .map(|u| {
                             view! {
-                                <tr>
-                                    <td>{(o.counties_skipped + i + 1).to_string()}</td>
-                                    <td>
+                                <tr data-unit=u.unit.clone()>
+                                    <td class="place" data-label=td_string!(l, overview.col_rank)>{u.place.map_or("—".to_owned(), |p| p.to_string())}</td>
+                                    <td data-label=td_string!(l, overview.col_unit)>
                                         <a href=format!("/my?unit={}&as_of={}", u.unit, as_of)>{u.unit.clone()}</a>
                                     </td>
-                                    <td>{u.assignments.to_string()}</td>
-                                    <td>{u.done().to_string()}</td>
-                                    <td>{u.counts.overdue.to_string()}</td>
-                                    <td>{u.completion.map_or("—".to_owned(), |c| format!("{:.0}%", c * 100.0))}</td>
+                                    <td class="rate" data-label=td_string!(l, overview.col_completion)>{rate_cell(l, u.rate, u.on_time, u.due)}</td>
+                                    <td class="before" data-label=td_string!(l, overview.col_before)>
+                                        {u.before.map_or("—".to_owned(), |b| before_cell(l, &b))}
+                                    </td>
+                                    <td class="change" data-label=td_string!(l, overview.col_change)>{change_cell(l, u)}</td>
+                                    <td data-label=td_string!(l, overview.col_assignments)>{u.assignments.to_string()}</td>
+                                    <td data-label=crate::i18n::status(l, Status::Done)>{u.done().to_string()}</td>
+                                    <td data-label=crate::i18n::status(l, Status::Overdue)>{u.counts.overdue.to_string()}</td>
                                 </tr>
                             }
                         })
                         .collect_view()}
                 </tbody>
             </table>
+            <p class="muted rank-note">
+                {fmt(td_string!(l, overview.rank_note), &[&sanzhi_domain::overview::MIN_DUE_TO_RANK])}
+            </p>
         </section>
         <section class="card indicators-summary">
             <h2>{td_string!(l, overview.indicators_heading)}</h2>
             <ul class="indicator-facts">
                 <li>
-                    {fmt(
-                        td_string!(l, overview.pm25_fact),
-                        &[&pm_n, &pm_met, &o.pm25_before.0, &o.pm25_before.1],
-                    )}
+                    {if o.indicators.through_month < 12 {
+                        fmt(
+                            td_string!(l, overview.pm25_fact_ytd),
+                            &[&pm_n, &pm_met, &o.indicators.pm25_unreachable, &o.pm25_before.0, &o.pm25_before.1],
+                        )
+                    } else {
+                        fmt(
+                            td_string!(l, overview.pm25_fact),
+                            &[&pm_n, &pm_met, &o.pm25_before.0, &o.pm25_before.1],
+                        )
+                    }}
                 </li>
                 <li>
                     {fmt(
@@ -310,7 +461,7 @@ fn Page(o: Overview) -> impl IntoView {
         </section>
         <Pm25Section snapshot=o.indicators.clone() />
         <MatrixSection snapshot=o.indicators.clone() />
-        <section class="card changes">
+        <section class="card changes" id="changes">
             <h2>{fmt(td_string!(l, overview.changes_heading), &[&o.change_count])}</h2>
             {if o.changes.is_empty() {
                 view! { <p class="empty">{td_string!(l, overview.no_changes)}</p> }.into_any()
@@ -335,7 +486,13 @@ fn Page(o: Overview) -> impl IntoView {
                             .collect_view()}
                     </ul>
                     {(o.change_count > o.changes.len()).then(|| view! {
-                        <p class="more">{fmt(td_string!(l, overview.more_changes), &[&(o.change_count - o.changes.len())])}</p>
+                        <p class="more">
+                            {fmt(td_string!(l, overview.more_changes), &[&(o.change_count - o.changes.len())])}
+                            " "
+                            <a class="no-print" href=full_href(&o, "changes")>
+                                {fmt(td_string!(l, overview.show_all), &[&o.change_count])}
+                            </a>
+                        </p>
                     })}
                 }
                     .into_any()

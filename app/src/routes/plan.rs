@@ -8,57 +8,11 @@ use crate::components::status::{as_of_param, keep_as_of, AsOfBar, StatusBadge, S
 use crate::error::AppError;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{fmt, lang, Locale};
-use crate::tracking::{get_plan_status, PlanStatus};
+use crate::tracking::{get_plan_status, ItemStatus, PlanFilter as Filters, PlanStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::{chinese_number, ItemSummary, PlanTree, Status, StatusCounts, TaskNode};
-
-/// The filters of the plan page, from the query string.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Filters {
-    pub action: Option<i32>,
-    pub unit: Option<String>,
-    pub status: Option<Status>,
-    pub due_from: Option<NaiveDate>,
-    pub due_to: Option<NaiveDate>,
-}
-
-impl Filters {
-    fn matches(&self, action: i32, item: &ItemSummary, counts: Option<&StatusCounts>) -> bool {
-        if self.action.is_some_and(|a| a != action) {
-            return false;
-        }
-        if let Some(u) = &self.unit {
-            if !item.units.iter().chain(&item.leads).any(|x| x == u) {
-                return false;
-            }
-        }
-        if let Some(s) = self.status {
-            if counts.map_or(0, |c| c.get(s)) == 0 {
-                return false;
-            }
-        }
-        if self.due_from.is_some() || self.due_to.is_some() {
-            let in_range = item
-                .milestones
-                .iter()
-                .filter_map(|m| m.deadline.due_date())
-                .any(|d| {
-                    self.due_from.is_none_or(|f| d >= f) && self.due_to.is_none_or(|t| d <= t)
-                });
-            if !in_range {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn is_empty(&self) -> bool {
-        *self == Filters::default()
-    }
-}
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
@@ -69,14 +23,7 @@ pub fn PlanPage() -> impl IntoView {
     let as_of = as_of_param();
     let filters = Memo::new(move |_| {
         let q = query.read();
-        let get = |k: &str| q.get(k).filter(|s| !s.trim().is_empty());
-        Filters {
-            action: get("action").and_then(|s| s.parse().ok()),
-            unit: get("unit"),
-            status: get("status").and_then(|s| Status::parse(&s)),
-            due_from: get("due_from").and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
-            due_to: get("due_to").and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
-        }
+        Filters::from_query(|k| q.get(k))
     });
     let data = Resource::new(
         move || (code(), as_of.get()),
@@ -123,8 +70,11 @@ fn PlanView(
         &[&s.period.start_year(), &s.period.end_year()],
     );
     let code = s.code.to_string();
-    let by_item: std::collections::HashMap<i32, StatusCounts> =
-        status.by_item.iter().cloned().collect();
+    let by_item: std::collections::HashMap<i32, ItemStatus> = status
+        .by_item
+        .iter()
+        .map(|i| (i.number, i.clone()))
+        .collect();
     let mut units: Vec<String> = tree
         .actions
         .iter()
@@ -147,7 +97,12 @@ fn PlanView(
         })
         .sum();
     // The export is computed for the day this page shows.
-    let export_href = format!("/api/plans/{code}/allocation.xlsx?as_of={}", status.as_of);
+    // The export is this page's list: the same day and the same filters.
+    let export_href = format!(
+        "/api/plans/{code}/allocation.xlsx?as_of={}{}",
+        status.as_of,
+        filters.query()
+    );
     let export_hint = fmt(
         td_string!(l, tracking.export_allocation_hint),
         &[&status.as_of],
@@ -217,7 +172,7 @@ fn PlanView(
                     {Status::ALL
                         .into_iter()
                         .map(|st| {
-                            let sel = filters.status == Some(st);
+                            let sel = filters.status == [st];
                             view! {
                                 <option value=st.as_str() selected=sel>{crate::i18n::status(l, st)}</option>
                             }
@@ -270,7 +225,10 @@ fn PlanView(
                     let by_item = by_item.clone();
                     let keep = keep.clone();
                     let action_counts = sum_counts(
-                        tasks.iter().flat_map(|t| &t.items).map(|i| by_item.get(&i.number)),
+                        tasks
+                            .iter()
+                            .flat_map(|t| &t.items)
+                            .map(|i| by_item.get(&i.number).map(|s| &s.counts)),
                     );
                     Some(view! {
                         <section class="action" data-action=a.seq>
@@ -301,11 +259,15 @@ fn PlanView(
 fn TaskView(
     task: TaskNode,
     code: String,
-    by_item: std::collections::HashMap<i32, StatusCounts>,
+    by_item: std::collections::HashMap<i32, ItemStatus>,
     keep: Option<String>,
 ) -> impl IntoView {
     let l = lang();
-    let task_counts = sum_counts(task.items.iter().map(|i| by_item.get(&i.number)));
+    let task_counts = sum_counts(
+        task.items
+            .iter()
+            .map(|i| by_item.get(&i.number).map(|s| &s.counts)),
+    );
     view! {
         <section class="task" data-task=task.number>
             <h3>
@@ -317,8 +279,8 @@ fn TaskView(
                     .items
                     .into_iter()
                     .map(|i| {
-                        let counts = by_item.get(&i.number).cloned().unwrap_or_default();
-                        view! { <ItemRow item=i code=code.clone() counts keep=keep.clone() /> }
+                        let status = by_item.get(&i.number).cloned().unwrap_or_default();
+                        view! { <ItemRow item=i code=code.clone() status keep=keep.clone() /> }
                     })
                     .collect_view()}
             </ul>
@@ -330,16 +292,19 @@ fn TaskView(
 fn ItemRow(
     item: ItemSummary,
     code: String,
-    counts: StatusCounts,
+    status: ItemStatus,
     keep: Option<String>,
 ) -> impl IntoView {
+    let counts = &status.counts;
+    // The card names who is late, not only how many.
+    let late = status.units_with(Status::Overdue).join("、");
     let href = keep_as_of(
         &format!("/plans/{code}/items/{}", item.number),
         keep.as_deref(),
     );
     let l = lang();
     let worst = counts.worst();
-    let breakdown = rollup_text(l, &counts);
+    let breakdown = rollup_text(l, counts);
     let units = if item.units.is_empty() {
         "—".to_owned()
     } else {
@@ -351,6 +316,12 @@ fn ItemRow(
                 {worst.map(|s| view! { <StatusBadge status=s /> })}
                 <span class="muted">{breakdown}</span>
             </p>
+            {(!late.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="late-units">{fmt(td_string!(l, tracking.late_units), &[&late])}</p>
+                    }
+                })}
             <p class="item-text">
                 <a href=href>{format!("({})", item.number)}</a>
                 " "
@@ -403,4 +374,80 @@ fn rollup_text(l: Locale, c: &StatusCounts) -> String {
         .map(|s| format!("{} {}", crate::i18n::status(l, s), c.get(s)))
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanzhi_domain::WorkItemId;
+
+    fn item(units: &[&str], leads: &[&str]) -> ItemSummary {
+        ItemSummary {
+            id: WorkItemId(1),
+            number: 5,
+            text: "示例事项".into(),
+            leads: leads.iter().map(|s| (*s).to_owned()).collect(),
+            responsible_text: units.join("、"),
+            units: units.iter().map(|s| (*s).to_owned()).collect(),
+            milestones: Vec::new(),
+            note_count: 0,
+        }
+    }
+
+    fn status(units: &[(&str, Status)]) -> ItemStatus {
+        let mut s = ItemStatus {
+            number: 5,
+            ..ItemStatus::default()
+        };
+        for (u, st) in units {
+            s.counts.add(*st);
+            s.units.push(((*u).to_owned(), *st));
+        }
+        s
+    }
+
+    fn filter(unit: Option<&str>, st: Option<Status>) -> Filters {
+        Filters {
+            unit: unit.map(str::to_owned),
+            status: st.into_iter().collect(),
+            ..Filters::default()
+        }
+    }
+
+    /// 柯城 finished late while 衢江 is overdue: 柯城 + 逾期 does not list the item, 衢江 + 逾期
+    /// and 柯城 + 逾期后完成 do, and 逾期 alone does.
+    #[test]
+    fn unit_and_status_combine_on_the_same_assignment() {
+        let i = item(&["柯城区政府", "衢江区政府"], &["市环保局"]);
+        let s = status(&[
+            ("柯城区政府", Status::DoneLate),
+            ("衢江区政府", Status::Overdue),
+        ]);
+        let listed = |f: Filters| f.matches(1, &i, Some(&s));
+        assert!(!listed(filter(Some("柯城区政府"), Some(Status::Overdue))));
+        assert!(listed(filter(Some("衢江区政府"), Some(Status::Overdue))));
+        assert!(listed(filter(Some("柯城区政府"), Some(Status::DoneLate))));
+        assert!(listed(filter(None, Some(Status::Overdue))));
+        assert!(listed(filter(Some("柯城区政府"), None)));
+        assert!(!listed(filter(Some("开化县政府"), None)));
+        // The lead answers for the whole item: any of its assignments.
+        assert!(listed(filter(Some("市环保局"), Some(Status::Overdue))));
+        assert!(!listed(filter(Some("市环保局"), Some(Status::Done))));
+        // Several statuses (a count of 总览 that adds two up): any of them, still per unit.
+        let several = |unit: Option<&str>, st: &[Status]| Filters {
+            unit: unit.map(str::to_owned),
+            status: st.to_vec(),
+            ..Filters::default()
+        };
+        assert!(listed(several(
+            Some("柯城区政府"),
+            &[Status::Done, Status::DoneLate]
+        )));
+        assert!(!listed(several(
+            Some("柯城区政府"),
+            &[Status::InProgress, Status::NotStarted]
+        )));
+        assert!(listed(several(None, &[Status::Done, Status::Overdue])));
+        assert_eq!(s.units_with(Status::Overdue), vec!["衢江区政府"]);
+    }
 }

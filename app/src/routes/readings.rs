@@ -154,10 +154,24 @@ fn Page(
         {(p.demo > 0).then(|| view! {
             <p class="demo-banner" role="note">{td_string!(l, readings.demo_banner)}</p>
         })}
-        <div class="two-col">
-            <EntryForm catalogue=p.catalogue.clone() places=all_places.clone() year=p.year save />
-            <ImportBox imported state=import />
-        </div>
+        {if p.may_write.is_empty() {
+            // Shown only what the caller may do: a leader or a unit reads, it does not enter.
+            view! { <p class="muted read-only-note">{td_string!(l, readings.read_only)}</p> }.into_any()
+        } else {
+            let catalogue: Vec<_> = p
+                .catalogue
+                .iter()
+                .filter(|c| p.may_write.contains(&c.plan))
+                .cloned()
+                .collect();
+            view! {
+                <div class="two-col">
+                    <EntryForm catalogue places=all_places.clone() year=p.year save />
+                    <ImportBox imported state=import />
+                </div>
+            }
+                .into_any()
+        }}
         <section class="card">
             <h2>{fmt(td_string!(l, readings.list_heading), &[&p.year, &p.matched])}</h2>
             {(p.matched > shown).then(|| view! {

@@ -6,7 +6,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::review::{LateFiledNote, ReviewControls};
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang, Locale};
-use crate::review::{get_review_queue, ReviewQueue, ReviewReport};
+use crate::review::{get_review_queue, ReviewBulk, ReviewQueue, ReviewReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -33,9 +33,13 @@ pub fn ReviewPage() -> impl IntoView {
     // answer, so that a refusal (退回 without a reason, someone else's decision first) stays
     // shown beside the report it is about.
     let last = RwSignal::new(None::<i64>);
+    // Bulk 签收: the reports ticked, kept above the refetched list like `last`.
+    let bulk = ServerAction::<ReviewBulk>::new();
+    let bulk_done = bulk.version();
+    let ticked = RwSignal::new(Vec::<i64>::new());
     let queue = Resource::new(
-        move || (plan.get(), done.get()),
-        |(plan, _)| get_review_queue(plan),
+        move || (plan.get(), done.get(), bulk_done.get()),
+        |(plan, _, _)| get_review_queue(plan),
     );
     view! {
         <Title text=td_string!(l, common.review_pending) />
@@ -60,10 +64,11 @@ pub fn ReviewPage() -> impl IntoView {
             </label>
             <button type="submit">{td_string!(l, common.view)}</button>
         </form>
+        <BulkBar bulk ticked />
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(q) => view! { <QueueView q action last /> }.into_any(),
+                    Ok(q) => view! { <QueueView q action last ticked /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
@@ -76,8 +81,40 @@ fn QueueView(
     q: ReviewQueue,
     action: ServerAction<ReviewReport>,
     last: RwSignal<Option<i64>>,
+    ticked: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let l = lang();
+    // What can be ticked now: the reports of plans the caller may review that are still
+    // waiting (a refetch drops those decided meanwhile from the selection).
+    let tickable: Vec<i64> = q
+        .rows
+        .iter()
+        .filter(|p| q.may_review.contains(&p.plan_code))
+        .map(|p| p.report.id)
+        .collect();
+    ticked.update(|t| t.retain(|id| tickable.contains(id)));
+    let all = tickable.clone();
+    let select_all = (tickable.len() > 1).then(|| {
+        view! {
+            <label class="select-all no-print">
+                <input
+                    type="checkbox"
+                    prop:checked=move || ticked.with(|t| !all.is_empty() && t.len() == all.len())
+                    on:change={
+                        let all = tickable.clone();
+                        move |ev| {
+                            if event_target_checked(&ev) {
+                                ticked.set(all.clone());
+                            } else {
+                                ticked.set(Vec::new());
+                            }
+                        }
+                    }
+                />
+                {td_string!(l, tracking.select_all)}
+            </label>
+        }
+    });
     let scope = match q.plan.as_deref() {
         Some(code @ ("water" | "air" | "soil")) => crate::i18n::plan(l, code),
         _ => td_string!(l, tracking.all_plans).to_owned(),
@@ -89,6 +126,7 @@ fn QueueView(
     let may_review = q.may_review;
     view! {
         <h2 class="queue-count">{heading}</h2>
+        {select_all}
         {q.rows.is_empty().then(|| view! { <p class="empty">{td_string!(l, tracking.queue_empty)}</p> })}
         <ol class="review-queue">
             {q
@@ -102,9 +140,35 @@ fn QueueView(
                     let controls = may_review
                         .contains(&p.plan_code)
                         .then(|| view! { <ReviewControls report_id=r.id action last late /> });
+                    let id = r.id;
+                    let tick = may_review
+                        .contains(&p.plan_code)
+                        .then(|| {
+                            view! {
+                                <label class="tick no-print">
+                                    <input
+                                        type="checkbox"
+                                        name="report_ids"
+                                        value=id.to_string()
+                                        prop:checked=move || ticked.with(|t| t.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            ticked.update(|t| {
+                                                t.retain(|x| *x != id);
+                                                if on {
+                                                    t.push(id);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    {td_string!(l, tracking.tick_for_bulk)}
+                                </label>
+                            }
+                        });
                     view! {
                         <li class=if r.is_demo { "pending demo" } else { "pending" } data-report=r.id>
                             <div class="task-head">
+                                {tick}
                                 <a href=href>{format!("{} ({})", p.plan_short_name, p.item_number)}</a>
                                 <strong>{p.unit}</strong>
                                 <span class="when">{fmt(td_string!(l, tracking.reported_on_line), &[&date(l, r.reported_on)])}</span>
@@ -149,5 +213,109 @@ fn QueueView(
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// How long a confirmed bulk 签收 waits before it is sent, while it can still be undone.
+/// Decisions are append-only once recorded (the database refuses to change or delete them),
+/// so the undo window comes before the write.
+pub const UNDO_SECONDS: u64 = 10;
+
+/// The bulk 签收 bar: “签收所选（N 份）” → a confirmation naming how many and what a 补报
+/// counts as → a countdown of [`UNDO_SECONDS`] with 撤销 → the batch sent, all or none, and
+/// its answer shown here (above the list that is refetched).
+#[component]
+fn BulkBar(bulk: ServerAction<ReviewBulk>, ticked: RwSignal<Vec<i64>>) -> impl IntoView {
+    let l = lang();
+    // None: idle; Some(false): confirming; Some(true): counting down.
+    let stage = RwSignal::new(None::<bool>);
+    let left = RwSignal::new(0u64);
+    let timer = StoredValue::new(None::<IntervalHandle>);
+    let result = bulk.value();
+    let stop = move || {
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        timer.set_value(None);
+    };
+    let confirm = move |_| {
+        stage.set(Some(true));
+        left.set(UNDO_SECONDS);
+        let handle = set_interval_with_handle(
+            move || {
+                let n = left.get_untracked().saturating_sub(1);
+                left.set(n);
+                if n == 0 {
+                    stop();
+                    stage.set(None);
+                    let ids = ticked.get_untracked();
+                    ticked.set(Vec::new());
+                    bulk.dispatch(ReviewBulk { report_ids: ids });
+                }
+            },
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
+        timer.set_value(handle);
+    };
+    let undo = move |_| {
+        stop();
+        stage.set(None);
+    };
+    let count = move || ticked.with(Vec::len);
+    view! {
+        <div class="bulk-bar no-print" aria-live="polite">
+            {move || match stage.get() {
+                None => {
+                    view! {
+                        <button
+                            type="button"
+                            class="bulk-accept"
+                            disabled=move || count() == 0 || bulk.pending().get()
+                            on:click=move |_| stage.set(Some(false))
+                        >
+                            {move || fmt(td_string!(l, tracking.bulk_accept), &[&count()])}
+                        </button>
+                    }
+                        .into_any()
+                }
+                Some(false) => {
+                    view! {
+                        <div class="bulk-confirm" role="alertdialog">
+                            <p>{move || fmt(td_string!(l, tracking.bulk_confirm), &[&count()])}</p>
+                            <button type="button" class="bulk-confirm-yes" on:click=confirm>
+                                {td_string!(l, tracking.bulk_confirm_yes)}
+                            </button>
+                            <button type="button" on:click=move |_| stage.set(None)>
+                                {td_string!(l, common.cancel)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(true) => {
+                    view! {
+                        <div class="bulk-countdown">
+                            <p>{move || fmt(td_string!(l, tracking.bulk_countdown), &[&count(), &left.get()])}</p>
+                            <button type="button" class="bulk-undo" on:click=undo>
+                                {td_string!(l, tracking.bulk_undo)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                result
+                    .get()
+                    .map(|r| match r {
+                        Ok(made) => {
+                            view! { <p class="ok">{fmt(td_string!(l, tracking.bulk_done), &[&made.len()])}</p> }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    })
+            }}
+        </div>
     }
 }

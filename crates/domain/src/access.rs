@@ -201,6 +201,10 @@ pub struct AuditEntry {
     pub entity_key: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// What was changed, named as a person reads it (“治水 (5) 开化县政府”), when the key
+    /// alone does not say.
+    #[serde(default)]
+    pub object: Option<String>,
 }
 
 /// What is being attempted.

@@ -8,6 +8,7 @@ pub use chrono;
 
 pub mod access;
 pub mod annual;
+pub mod audit_view;
 pub mod deadline;
 pub mod edit;
 pub mod ids;
@@ -38,7 +39,8 @@ pub use reading::{
     CITY,
 };
 pub use report::{
-    NewReport, NewReview, PendingReview, Report, ReportForm, Review, ReviewDecision, Tracked,
+    check_evidence, EvidenceFile, NewReport, NewReview, PendingReview, Report, ReportForm, Review,
+    ReviewDecision, Tracked,
 };
 pub use status::{assess, Assessment, ReportFact, ReportState, Status, StatusCounts};
 pub use target::{Direction, NoteKind};

@@ -49,7 +49,7 @@ pub fn red_list(tracked: &[Tracked], n: usize) -> Vec<RedListItem> {
     let mut items: BTreeMap<(String, i32), RedListItem> = BTreeMap::new();
     for t in tracked
         .iter()
-        .filter(|t| t.assessment.status == Status::Overdue)
+        .filter(|t| matches!(t.assessment.status, Status::Overdue | Status::Lapsed))
     {
         let e = items
             .entry((t.plan_code.clone(), t.item_number))
@@ -87,15 +87,36 @@ pub fn red_list(tracked: &[Tracked], n: usize) -> Vec<RedListItem> {
     out
 }
 
-/// A unit's record on the as-of day.
+/// A unit with fewer milestones fallen due than this is listed but not ranked: one on-time
+/// milestone out of one says nothing about a unit next to 13 out of 13.
+pub const MIN_DUE_TO_RANK: u32 = 5;
+
+/// A unit's record on the as-of day, and where it stood at the end of the month before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitRank {
     pub unit: String,
     pub assignments: u32,
     pub counts: StatusCounts,
-    /// Done (on time or late) among those that are done or overdue; `None` when nothing has
-    /// fallen due yet.
-    pub completion: Option<f64>,
+    /// Milestones fallen due by the day (dated milestones due on or before it, finished
+    /// periods of recurring duties).
+    pub due: u32,
+    /// Of those, met on time.
+    pub on_time: u32,
+    /// `on_time ÷ due`; `None` when fewer than [`MIN_DUE_TO_RANK`] have fallen due.
+    pub rate: Option<f64>,
+    /// 1-based place among the ranked units (ties share a place); `None`: not ranked.
+    pub place: Option<usize>,
+    /// The same figures at the end of the month before.
+    pub before: Option<PastRank>,
+}
+
+/// A unit's rate and place on the earlier day of the overview.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PastRank {
+    pub due: u32,
+    pub on_time: u32,
+    pub rate: Option<f64>,
+    pub place: Option<usize>,
 }
 
 impl UnitRank {
@@ -103,42 +124,103 @@ impl UnitRank {
         self.counts.done + self.counts.done_late
     }
 
-    /// Assignments that have fallen due: done, or overdue.
-    pub fn due(&self) -> u32 {
-        self.done() + self.counts.overdue
+    /// Change of the rate since the month before, in percentage points, when both are
+    /// ranked.
+    pub fn rate_change(&self) -> Option<f64> {
+        Some((self.rate? - self.before?.rate?) * 100.0)
+    }
+
+    /// Places climbed since the month before (negative: fell), when ranked both times.
+    pub fn place_change(&self) -> Option<i64> {
+        let now = i64::try_from(self.place?).ok()?;
+        let then = i64::try_from(self.before?.place?).ok()?;
+        Some(then - now)
     }
 }
 
-/// Every unit with assignments, best first: highest completion, then fewest overdue, then
-/// name. Units with nothing due yet come last.
-pub fn rank_units(tracked: &[Tracked]) -> Vec<UnitRank> {
+/// Every unit with assignments, best first: the on-time rate of what has fallen due
+/// (milestones met by their due date ÷ milestones due by the day), then more milestones met on
+/// time, then fewer overdue, then the name. Units with fewer than [`MIN_DUE_TO_RANK`]
+/// milestones due come last, unranked. `before` (the same assignments at the end of the month
+/// before) gives each unit its earlier rate and place.
+pub fn rank_units(tracked: &[Tracked], before: &[Tracked]) -> Vec<UnitRank> {
+    rank_units_where(tracked, before, |_| true)
+}
+
+/// [`rank_units`] among the units `keep` accepts (the counties among themselves).
+pub fn rank_units_where(
+    tracked: &[Tracked],
+    before: &[Tracked],
+    keep: impl Fn(&str) -> bool,
+) -> Vec<UnitRank> {
+    let mut now = rank_on(tracked, &keep);
+    let then: BTreeMap<String, PastRank> = rank_on(before, &keep)
+        .into_iter()
+        .map(|r| {
+            (
+                r.unit,
+                PastRank {
+                    due: r.due,
+                    on_time: r.on_time,
+                    rate: r.rate,
+                    place: r.place,
+                },
+            )
+        })
+        .collect();
+    for r in &mut now {
+        r.before = then.get(&r.unit).copied();
+    }
+    now
+}
+
+fn rank_on(tracked: &[Tracked], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
     let mut by_unit: BTreeMap<String, UnitRank> = BTreeMap::new();
-    for t in tracked {
+    for t in tracked.iter().filter(|t| keep(&t.unit)) {
         let r = by_unit.entry(t.unit.clone()).or_insert_with(|| UnitRank {
             unit: t.unit.clone(),
             assignments: 0,
             counts: StatusCounts::default(),
-            completion: None,
+            due: 0,
+            on_time: 0,
+            rate: None,
+            place: None,
+            before: None,
         });
         r.assignments += 1;
         r.counts.add(t.assessment.status);
+        r.due += t.assessment.fell_due;
+        r.on_time += t.assessment.met_on_time;
     }
     let mut out: Vec<UnitRank> = by_unit
         .into_values()
         .map(|mut r| {
-            r.completion = (r.due() > 0).then(|| f64::from(r.done()) / f64::from(r.due()));
+            r.rate = (r.due >= MIN_DUE_TO_RANK).then(|| f64::from(r.on_time) / f64::from(r.due));
             r
         })
         .collect();
-    out.sort_by(|a, b| match (a.completion, b.completion) {
+    let key = |r: &UnitRank| (r.rate, r.on_time);
+    out.sort_by(|a, b| match (a.rate, b.rate) {
         (Some(x), Some(y)) => y
             .total_cmp(&x)
+            .then_with(|| b.on_time.cmp(&a.on_time))
             .then_with(|| a.counts.overdue.cmp(&b.counts.overdue))
             .then_with(|| a.unit.cmp(&b.unit)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.unit.cmp(&b.unit),
     });
+    // Competition ranking: equal rate and equal work share a place (1, 2, 2, 4).
+    for i in 0..out.len() {
+        if out[i].rate.is_none() {
+            break;
+        }
+        out[i].place = if i > 0 && key(&out[i]) == key(&out[i - 1]) {
+            out[i - 1].place
+        } else {
+            Some(i + 1)
+        };
+    }
     out
 }
 
@@ -210,6 +292,8 @@ mod tests {
                 next_due: None,
                 days_left,
                 missed_periods: 0,
+                fell_due: 0,
+                met_on_time: 0,
             },
             last_report: None,
             report_count: 0,
@@ -240,33 +324,54 @@ mod tests {
         assert_eq!(red_list(&rows, 1).len(), 1);
     }
 
+    /// `t` with `due` milestones fallen due, `on_time` of them met on time.
+    fn m(mut r: Tracked, due: u32, on_time: u32) -> Tracked {
+        r.assessment.fell_due = due;
+        r.assessment.met_on_time = on_time;
+        r
+    }
+
     #[test]
-    fn units_rank_by_completion_of_what_has_fallen_due() {
+    fn units_rank_by_on_time_completion_of_what_has_fallen_due() {
         let rows = [
-            // A: 2 done, 0 overdue → 100 %.
-            t(1, 1, "A", Status::Done, None),
-            t(2, 2, "A", Status::DoneLate, None),
-            // B: 1 done, 1 overdue → 50 %.
-            t(3, 1, "B", Status::Done, None),
-            t(4, 2, "B", Status::Overdue, Some(-5)),
-            // C: 1 done, 1 overdue, one in progress → 50 %, same as B: tie on overdue, by name.
-            t(5, 1, "C", Status::Done, None),
-            t(6, 2, "C", Status::Overdue, Some(-1)),
-            t(7, 3, "C", Status::InProgress, None),
-            // D: nothing due yet.
-            t(8, 1, "D", Status::NotStarted, None),
-            // E: 0 of 2.
-            t(9, 1, "E", Status::Overdue, Some(-9)),
-            t(10, 2, "E", Status::Overdue, Some(-9)),
+            // A: 13 of 13 on time.
+            m(t(1, 1, "A", Status::Done, None), 13, 13),
+            // B: 1 of 1: too little due to rank, however perfect.
+            m(t(2, 1, "B", Status::Done, None), 1, 1),
+            // C: 22 done of 82 assignments, but most not yet due: 6 of 8 due met on time,
+            // 1 done late and 1 overdue — 75 %, not the 96 % done ÷ (done + overdue) gave.
+            m(t(3, 1, "C", Status::Done, None), 6, 6),
+            m(t(4, 2, "C", Status::DoneLate, None), 1, 0),
+            m(t(5, 3, "C", Status::Overdue, Some(-5)), 1, 0),
+            m(t(6, 4, "C", Status::InProgress, None), 0, 0),
+            // D: 6 of 8 as well, and one overdue: the same place as C, listed after it by name.
+            m(t(7, 1, "D", Status::Overdue, Some(-3)), 8, 6),
+            // E: 0 of 5.
+            m(t(8, 1, "E", Status::Overdue, Some(-9)), 5, 0),
+            // F: nothing due.
+            t(9, 1, "F", Status::NotStarted, None),
         ];
-        let r = rank_units(&rows);
+        let before = [
+            m(t(1, 1, "A", Status::InProgress, None), 5, 4),
+            m(t(3, 1, "C", Status::Done, None), 6, 6),
+        ];
+        let r = rank_units(&rows, &before);
         let order: Vec<_> = r.iter().map(|u| u.unit.as_str()).collect();
-        assert_eq!(order, ["A", "B", "C", "E", "D"]);
-        assert_eq!(r[0].completion, Some(1.0));
-        assert_eq!(r[1].completion, Some(0.5));
-        assert_eq!(r[2].assignments, 3);
-        assert_eq!(r[3].completion, Some(0.0));
-        assert_eq!(r[4].completion, None);
+        assert_eq!(order, ["A", "C", "D", "E", "B", "F"]);
+        let places: Vec<_> = r.iter().map(|u| u.place).collect();
+        assert_eq!(places, [Some(1), Some(2), Some(2), Some(4), None, None]);
+        assert_eq!(r[0].rate, Some(1.0));
+        assert_eq!((r[1].on_time, r[1].due, r[1].rate), (6, 8, Some(0.75)));
+        assert_eq!(r[1].assignments, 4);
+        assert_eq!(r[3].rate, Some(0.0));
+        assert_eq!((r[4].on_time, r[4].due, r[4].rate), (1, 1, None));
+        // The month before: A was 4 of 5 (80 %, second), C 6 of 6 (first).
+        assert_eq!(r[0].before.and_then(|b| b.place), Some(2));
+        assert_eq!(r[0].place_change(), Some(1));
+        assert!((r[0].rate_change().expect("both ranked") - 20.0).abs() < 1e-9);
+        assert_eq!(r[1].place_change(), Some(-1));
+        assert_eq!(r[2].before, None, "D had nothing then");
+        assert_eq!(r[2].rate_change(), None);
     }
 
     #[test]

@@ -274,6 +274,68 @@ pub struct PendingReview {
     pub unit: String,
 }
 
+/// Most files one report may carry.
+pub const MAX_FILES_PER_REPORT: usize = 10;
+/// Largest evidence file: 10 MiB (a phone photo is 2–5 MB).
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// A file of evidence (a photo, a scanned document), without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    pub id: i64,
+    pub assignment_id: i64,
+    /// The report it belongs to; `None` while the form it was uploaded with is not sent.
+    pub report_id: Option<i64>,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+}
+
+/// What kind of file `bytes` is, by its first bytes (never by the name or the type the
+/// browser claims): the content types accepted as evidence — JPEG, PNG, WebP, HEIC photos and
+/// PDF documents.
+pub fn sniff_evidence(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        [_, _, _, _, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c' | b'x', ..]
+        | [_, _, _, _, b'f', b't', b'y', b'p', b'm', b'i', b'f', b'1', ..] => Some("image/heic"),
+        [b'%', b'P', b'D', b'F', b'-', ..] => Some("application/pdf"),
+        _ => None,
+    }
+}
+
+/// Checks an uploaded file: its name (the last path part, at most 100 characters, no
+/// control characters), its size and its kind. Errors name the file and say why, in Chinese.
+pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<(String, &'static str), ParseError> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.is_empty() {
+        return Err(ParseError::new("name", "文件须有名称"));
+    }
+    if bytes.is_empty() {
+        return Err(ParseError::new("file", format!("“{clean}”是空文件")));
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(ParseError::new(
+            "file",
+            format!(
+                "“{clean}”超过 {} MB 的上限",
+                MAX_EVIDENCE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let kind = sniff_evidence(bytes).ok_or_else(|| {
+        ParseError::new(
+            "file",
+            format!("“{clean}”不是照片（JPEG、PNG、WebP、HEIC）或 PDF 文件"),
+        )
+    })?;
+    Ok((clean, kind))
+}
+
 /// A report as submitted, validated by [`NewReport::parse`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewReport {
@@ -290,6 +352,12 @@ pub struct NewReport {
     pub reporter: String,
     pub corrects_id: Option<i64>,
     pub is_demo: bool,
+    /// The key of the form instance that sent it: sent again, the store answers with the
+    /// report it first made instead of filing a second one.
+    pub submission_key: Option<String>,
+    /// Evidence files uploaded with the form (see [`EvidenceFile`]), bound to the report
+    /// when it is stored.
+    pub files: Vec<i64>,
 }
 
 /// The raw fields of a report form.
@@ -305,6 +373,12 @@ pub struct ReportForm {
     pub evidence: String,
     pub reporter: String,
     pub corrects_id: String,
+    /// Made when the form was shown (a UUID); empty for none.
+    #[serde(default)]
+    pub submission_key: String,
+    /// The ids of the evidence files uploaded with the form, comma-separated.
+    #[serde(default)]
+    pub files: String,
 }
 
 impl NewReport {
@@ -384,6 +458,36 @@ impl NewReport {
         if f.expected_version < 0 {
             return Err(ParseError::new("expected_version", "版本号无效"));
         }
+        let submission_key = match f.submission_key.trim() {
+            "" => None,
+            k if (8..=64).contains(&k.len())
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Some(k.to_owned())
+            }
+            _ => {
+                return Err(ParseError::new(
+                    "submission_key",
+                    "提交编号须为 8–64 位字母、数字或连字符",
+                ))
+            }
+        };
+        let mut files: Vec<i64> = Vec::new();
+        for part in f.files.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let id: i64 = part
+                .parse()
+                .map_err(|_| ParseError::new("files", format!("“{part}”不是文件编号")))?;
+            if !files.contains(&id) {
+                files.push(id);
+            }
+        }
+        if files.len() > MAX_FILES_PER_REPORT {
+            return Err(ParseError::new(
+                "files",
+                format!("一份报告最多附 {MAX_FILES_PER_REPORT} 个文件"),
+            ));
+        }
         Ok(NewReport {
             assignment_id: f.assignment_id,
             expected_version: f.expected_version,
@@ -396,6 +500,8 @@ impl NewReport {
             reporter,
             corrects_id,
             is_demo: false,
+            submission_key,
+            files,
         })
     }
 }
@@ -425,17 +531,21 @@ pub struct Tracked {
 
 impl Tracked {
     /// Computes the status from the item's milestones and the reports (each carrying its
-    /// review as of `as_of`): done reports count only once accepted.
+    /// review as of `as_of`): done reports count only once accepted. `period` is the plan's
+    /// first and last day: recurring duties count from the first, and after the last what is
+    /// not done is 未完成（期满）.
     pub fn assess(
         milestones: &[Milestone],
         reports: &[Report],
         as_of: NaiveDate,
-        start: NaiveDate,
+        period: (NaiveDate, Option<NaiveDate>),
         due_soon_days: i64,
     ) -> (Assessment, bool, Option<Report>) {
+        let (start, end) = period;
         let facts: Vec<ReportFact> = reports.iter().map(Report::fact).collect();
         let deadlines: Vec<_> = milestones.iter().map(|m| m.deadline.clone()).collect();
-        let assessment = crate::assess(&deadlines, &facts, as_of, start, due_soon_days);
+        let mut assessment = crate::assess(&deadlines, &facts, as_of, start, due_soon_days);
+        assessment.status = assessment.status.after_period(as_of, end);
         let awaiting = reports.iter().any(Report::awaits_review);
         let returned = reports
             .iter()
@@ -462,6 +572,81 @@ mod tests {
             evidence: "https://example.org/a\n\n".into(),
             reporter: "张三".into(),
             corrects_id: String::new(),
+            submission_key: String::new(),
+            files: String::new(),
+        }
+    }
+
+    #[test]
+    fn evidence_is_known_by_its_bytes_and_checked_by_name() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
+        assert_eq!(
+            check_evidence("C:\\照片\\现场.jpg", &jpeg),
+            Ok(("现场.jpg".into(), "image/jpeg"))
+        );
+        assert_eq!(sniff_evidence(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff_evidence(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff_evidence(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_evidence(b"\0\0\0\x18ftypheic"), Some("image/heic"));
+        // A page claiming to be a photo is not one.
+        let html =
+            check_evidence("photo.jpg", b"<html><script>alert(1)</script>").expect_err("html");
+        assert_eq!(html.field, "file");
+        assert!(html.reason.contains("photo.jpg"), "{}", html.reason);
+        assert_eq!(
+            check_evidence("a.pdf", &[]).expect_err("empty").field,
+            "file"
+        );
+        assert_eq!(
+            check_evidence("  ", b"%PDF-").expect_err("no name").field,
+            "name"
+        );
+        let big = vec![0xFF; MAX_EVIDENCE_BYTES + 1];
+        assert!(check_evidence("big.jpg", &big)
+            .expect_err("big")
+            .reason
+            .contains("10 MB"));
+        // A form lists the files it uploaded; a stray id is named.
+        let f = ReportForm {
+            files: "3, 5,3".into(),
+            ..form()
+        };
+        assert_eq!(NewReport::parse(&f, 0).expect("files").files, vec![3, 5]);
+        let f = ReportForm {
+            files: "3,x".into(),
+            ..form()
+        };
+        assert_eq!(NewReport::parse(&f, 0).expect_err("x").field, "files");
+    }
+
+    #[test]
+    fn a_submission_key_is_kept_or_refused_by_name() {
+        let r = NewReport::parse(&form(), 0).expect("no key");
+        assert_eq!(r.submission_key, None);
+        let key = "0b7e7a52-5f0c-4d7e-9a51-2f4c1f0e8d3a";
+        let f = ReportForm {
+            submission_key: format!(" {key} "),
+            ..form()
+        };
+        assert_eq!(
+            NewReport::parse(&f, 0)
+                .expect("key")
+                .submission_key
+                .as_deref(),
+            Some(key)
+        );
+        for bad in [
+            "short",
+            "有中文的提交编号有中文的提交编号",
+            "a b c d e f g h",
+            &"x".repeat(65),
+        ] {
+            let f = ReportForm {
+                submission_key: bad.into(),
+                ..form()
+            };
+            let e = NewReport::parse(&f, 0).expect_err(bad);
+            assert_eq!(e.field, "submission_key", "{bad}");
         }
     }
 
@@ -553,7 +738,7 @@ mod tests {
                 &milestones,
                 std::slice::from_ref(r),
                 made,
-                d(2018, 6, 1),
+                (d(2018, 6, 1), None),
                 15,
             )
             .0
@@ -631,7 +816,7 @@ mod tests {
             .iter()
             .all(|r| r.late_filed && r.fact().on == made));
         let missed = |reports: &[Report]| {
-            Tracked::assess(&monthly, reports, made, d(2026, 1, 1), 15)
+            Tracked::assess(&monthly, reports, made, (d(2026, 1, 1), None), 15)
                 .0
                 .missed_periods
         };
@@ -733,6 +918,64 @@ mod tests {
             .is_none());
     }
 
+    /// After the plan's period (2018–2020), what is not done reads 未完成（期满）: a continuous
+    /// duty reported on, one never started, one overdue; done work keeps its status.
+    #[test]
+    fn after_the_period_unfinished_work_is_lapsed() {
+        use crate::{Deadline, Precision, Status};
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let period = (d(2018, 5, 1), Some(d(2020, 12, 31)));
+        let continuous = [Milestone {
+            phrase: "长期坚持".into(),
+            deadline: Deadline::Continuous,
+        }];
+        let dated = [Milestone {
+            phrase: "2019年底前".into(),
+            deadline: Deadline::By {
+                due: d(2019, 12, 31),
+                precision: Precision::Month,
+            },
+        }];
+        let going = stored(1, ReportState::InProgress, d(2019, 3, 1), None);
+        let done = stored(
+            1,
+            ReportState::Done,
+            d(2019, 6, 1),
+            Some(ReviewDecision::Accepted),
+        );
+        let status = |m: &[Milestone], r: &[Report], as_of| {
+            Tracked::assess(m, r, as_of, period, 15).0.status
+        };
+        // On the last day of the period: still going on, not started, overdue.
+        let last = d(2020, 12, 31);
+        assert_eq!(
+            status(&continuous, std::slice::from_ref(&going), last),
+            Status::InProgress
+        );
+        assert_eq!(status(&continuous, &[], last), Status::NotStarted);
+        assert_eq!(status(&dated, &[], last), Status::Overdue);
+        // The day after, and half a year on: not finished within the period.
+        for as_of in [d(2021, 1, 1), d(2021, 6, 30)] {
+            assert_eq!(
+                status(&continuous, std::slice::from_ref(&going), as_of),
+                Status::Lapsed
+            );
+            assert_eq!(status(&continuous, &[], as_of), Status::Lapsed);
+            assert_eq!(status(&dated, &[], as_of), Status::Lapsed);
+            assert_eq!(
+                status(&dated, std::slice::from_ref(&done), as_of),
+                Status::Done
+            );
+        }
+        // A plan without an end keeps going.
+        assert_eq!(
+            Tracked::assess(&continuous, &[], d(2021, 6, 30), (period.0, None), 15)
+                .0
+                .status,
+            Status::NotStarted
+        );
+    }
+
     #[test]
     fn a_done_report_counts_only_once_accepted() {
         use crate::{Deadline, Precision, Status};
@@ -747,7 +990,8 @@ mod tests {
         }];
         let start = d(6, 1);
         let as_of = d(8, 15);
-        let status = |reports: &[Report]| Tracked::assess(&milestones, reports, as_of, start, 15);
+        let status =
+            |reports: &[Report]| Tracked::assess(&milestones, reports, as_of, (start, None), 15);
 
         // Reported done on time but not reviewed: still overdue, and waiting for review.
         let pending = [stored(1, ReportState::Done, d(7, 20), None)];

@@ -24,6 +24,61 @@ pub struct Pm25Standing {
     pub met: Option<bool>,
     pub any_demo: bool,
     pub any_provisional: bool,
+    /// Before the year is over: what the months after `through_month` must average (µg/m³,
+    /// one decimal, rounded down) for the year to meet its target; zero or less means it can
+    /// no longer be met. `None` for a whole year, or without target or readings.
+    #[serde(default)]
+    pub needed_rest: Option<f64>,
+}
+
+impl Pm25Standing {
+    /// Before the year is over, whether the target can still be met at all.
+    pub fn reachable(&self) -> Option<bool> {
+        self.needed_rest.map(|n| n > 0.0)
+    }
+}
+
+/// What the months after `through` must average for the year's mean to be at most `target`:
+/// the months measured weigh by their valid days (their calendar days when not stated), the
+/// months to come by their calendar days. Rounded down to one decimal so that an average
+/// at the figure shown does meet the target.
+pub fn needed_for_rest(
+    values: &[MonthlyValue],
+    year: i32,
+    through: u32,
+    target: f64,
+) -> Option<f64> {
+    if through >= 12 {
+        return None;
+    }
+    let days = |m: u32| -> f64 {
+        let first = NaiveDate::from_ymd_opt(year, m, 1);
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, m + 1, 1)
+        };
+        match (first, next) {
+            (Some(a), Some(b)) => (b - a).num_days() as f64,
+            _ => 30.0,
+        }
+    };
+    let measured: Vec<&MonthlyValue> = values
+        .iter()
+        .filter(|v| (1..=through).contains(&v.month) && v.value.is_finite())
+        .collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for v in measured {
+        let w = v.valid_days.map_or_else(|| days(v.month), f64::from);
+        sum += v.value * w;
+        weight += w;
+    }
+    let rest: f64 = (through + 1..=12).map(days).sum();
+    let needed = (target * (weight + rest) - sum) / rest;
+    Some((needed * 10.0).floor() / 10.0)
 }
 
 /// The readings that pass `keep`, by place, in their order.
@@ -90,7 +145,9 @@ pub fn pm25_standings(
                 (Some(m), Some(t)) => Some(round1(m) <= t),
                 _ => None,
             };
+            let needed_rest = target.and_then(|t| needed_for_rest(&values, year, through_month, t));
             Pm25Standing {
+                needed_rest,
                 area,
                 year,
                 through_month,
@@ -457,6 +514,47 @@ mod tests {
         assert!(s.annual.gaps[0].contains("截至4月"));
         assert!(s.annual.gaps.iter().any(|g| g.contains("缺少 4月")));
         assert_eq!(s.met, Some(false));
+        // A whole year has nothing left to need.
+        let whole = &pm25_standings(&rs, &targets(), 2018, 12)[0];
+        assert_eq!(whole.needed_rest, None);
+    }
+
+    /// January–March at 50 against a target of 40: the other nine months (275 days) must
+    /// average (40 × 365 − 50 × 90) ÷ 275 = 36.7 — the figure a leader acts on — and a
+    /// winter so bad that nothing can make up for it says so.
+    #[test]
+    fn a_year_to_date_says_what_the_rest_of_the_year_must_average() {
+        let rs: Vec<_> = (1..=3)
+            .map(|m| reading("pm25", "柯城", 2018, m, 50.0))
+            .collect();
+        let s = &pm25_standings(&rs, &targets(), 2018, 3)[0];
+        let target = s.target.expect("target");
+        let values: Vec<MonthlyValue> = (1..=3)
+            .map(|m| MonthlyValue {
+                month: m,
+                value: 50.0,
+                valid_days: None,
+            })
+            .collect();
+        let want = ((target * 365.0 - 50.0 * 90.0) / 275.0 * 10.0).floor() / 10.0;
+        assert_eq!(s.needed_rest, Some(want));
+        assert_eq!(needed_for_rest(&values, 2018, 3, 40.0), Some(36.7));
+        assert_eq!(s.reachable(), Some(true));
+        // Averaging the figure shown for the rest of the year does meet the target.
+        let year = (50.0 * 90.0 + 36.7 * 275.0) / 365.0;
+        assert!(round1(year) <= 40.0, "{year}");
+        // Eleven months at 80 against 40: December would need a negative mean.
+        let bad: Vec<MonthlyValue> = (1..=11)
+            .map(|m| MonthlyValue {
+                month: m,
+                value: 80.0,
+                valid_days: Some(28),
+            })
+            .collect();
+        let n = needed_for_rest(&bad, 2018, 11, 40.0).expect("needed");
+        assert!(n <= 0.0, "{n}");
+        assert_eq!(needed_for_rest(&bad, 2018, 12, 40.0), None);
+        assert_eq!(needed_for_rest(&[], 2018, 3, 40.0), None);
     }
 
     #[test]

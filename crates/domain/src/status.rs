@@ -14,6 +14,8 @@
 //! - 推进中: any report; 未启动: none.
 //! - A duty with no date (continuous, event-relative, from a date on) is never overdue: it is
 //!   in progress once reported on, done once reported done.
+//! - 未完成（期满）: after the plan's period has ended, whatever is not done is no longer
+//!   going on or late — it was not finished ([`Status::after_period`]).
 
 use crate::{Deadline, Recurrence};
 use chrono::{Datelike, NaiveDate};
@@ -25,6 +27,8 @@ use serde::{Deserialize, Serialize};
 pub enum Status {
     /// 逾期 — red.
     Overdue,
+    /// 未完成（期满）: the plan's period is over and the work was not finished.
+    Lapsed,
     /// 即将到期 — yellow.
     DueSoon,
     /// 推进中.
@@ -39,8 +43,9 @@ pub enum Status {
 
 impl Status {
     /// In the order lists show them: the most urgent first.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Overdue,
+        Status::Lapsed,
         Status::DueSoon,
         Status::InProgress,
         Status::NotStarted,
@@ -51,6 +56,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Overdue => "overdue",
+            Status::Lapsed => "lapsed",
             Status::DueSoon => "due_soon",
             Status::InProgress => "in_progress",
             Status::NotStarted => "not_started",
@@ -62,6 +68,7 @@ impl Status {
     pub fn label_zh(self) -> &'static str {
         match self {
             Status::Overdue => "逾期",
+            Status::Lapsed => "未完成（期满）",
             Status::DueSoon => "即将到期",
             Status::InProgress => "推进中",
             Status::NotStarted => "未启动",
@@ -76,6 +83,15 @@ impl Status {
 
     pub fn is_done(self) -> bool {
         matches!(self, Status::Done | Status::DoneLate)
+    }
+
+    /// The status once the plan's period (ending on `end`) is taken into account: on a day
+    /// after it, work not done reads 未完成（期满）, not 推进中 / 未启动 / 逾期.
+    pub fn after_period(self, as_of: NaiveDate, end: Option<NaiveDate>) -> Status {
+        match end {
+            Some(end) if as_of > end && !self.is_done() => Status::Lapsed,
+            _ => self,
+        }
     }
 }
 
@@ -134,6 +150,13 @@ pub struct Assessment {
     pub days_left: Option<i64>,
     /// Finished periods of recurring duties with no report in them.
     pub missed_periods: u32,
+    /// Milestones that have fallen due by the as-of day (a dated one due on or before it,
+    /// each finished period of a recurring duty): what a fair ranking divides by.
+    #[serde(default)]
+    pub fell_due: u32,
+    /// Of those, met on time (done by the due date; a report within the period).
+    #[serde(default)]
+    pub met_on_time: u32,
 }
 
 /// Computes an assignment's status on `as_of` from the item's milestones and the reports
@@ -159,6 +182,8 @@ pub fn assess(
     let mut overdue_due: Option<NaiveDate> = None;
     let mut next_unmet: Option<NaiveDate> = None;
     let mut missed_periods = 0u32;
+    let mut fell_due = 0u32;
+    let mut met_on_time = 0u32;
 
     for (i, m) in milestones.iter().enumerate() {
         let seq = i32::try_from(i + 1).unwrap_or(i32::MAX);
@@ -171,6 +196,10 @@ pub fn assess(
                     .map(|r| r.on)
                     .chain(whole_done)
                     .min();
+                if *due <= as_of {
+                    fell_due += 1;
+                    met_on_time += u32::from(met_on.is_some_and(|on| on <= *due));
+                }
                 match met_on {
                     Some(on) => any_late |= on > *due,
                     None => {
@@ -188,7 +217,10 @@ pub fn assess(
                     continue;
                 }
                 let begin = from.unwrap_or(start).max(start);
-                missed_periods += missed(*every, begin, as_of, &reports);
+                let (periods, missed_here) = periods(*every, begin, as_of, &reports);
+                missed_periods += missed_here;
+                fell_due += periods;
+                met_on_time += periods - missed_here;
             }
             Deadline::From { .. } | Deadline::Continuous | Deadline::EventRelative { .. } => {}
         }
@@ -216,11 +248,19 @@ pub fn assess(
         next_due,
         days_left,
         missed_periods,
+        fell_due,
+        met_on_time,
     }
 }
 
-/// Finished periods between `begin` and `as_of` with no report dated inside them.
-fn missed(every: Recurrence, begin: NaiveDate, as_of: NaiveDate, reports: &[&ReportFact]) -> u32 {
+/// Finished periods between `begin` and `as_of`: how many, and how many with no report
+/// dated inside them.
+fn periods(
+    every: Recurrence,
+    begin: NaiveDate,
+    as_of: NaiveDate,
+    reports: &[&ReportFact],
+) -> (u32, u32) {
     let months = match every {
         Recurrence::Monthly => 1,
         Recurrence::Quarterly => 3,
@@ -228,35 +268,40 @@ fn missed(every: Recurrence, begin: NaiveDate, as_of: NaiveDate, reports: &[&Rep
         Recurrence::Yearly => 12,
         // Weeks: counted as 7-day windows from `begin`.
         Recurrence::Weekly => {
-            let mut n = 0;
+            let (mut all, mut n) = (0, 0);
             let mut s = begin;
             while let Some(e) = s.checked_add_days(chrono::Days::new(7)) {
                 if e > as_of {
                     break;
                 }
+                all += 1;
                 if !reports.iter().any(|r| r.on >= s && r.on < e) {
                     n += 1;
                 }
                 s = e;
             }
-            return n;
+            return (all, n);
         }
     };
     // Periods are calendar-aligned: the month (quarter, …) `begin` falls in is the first.
     let index = |d: NaiveDate| (d.year() * 12 + d.month0() as i32) / months;
     let first = index(begin);
     let current = index(as_of);
-    (first..current)
+    let all = u32::try_from(current.saturating_sub(first).max(0)).unwrap_or(u32::MAX);
+    let missed = (first..current)
         .filter(|p| !reports.iter().any(|r| index(r.on) == *p))
         .count()
         .try_into()
-        .unwrap_or(u32::MAX)
+        .unwrap_or(u32::MAX);
+    (all, missed)
 }
 
 /// Counts per status: a roll-up of many assignments.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusCounts {
     pub overdue: u32,
+    #[serde(default)]
+    pub lapsed: u32,
     pub due_soon: u32,
     pub in_progress: u32,
     pub not_started: u32,
@@ -279,6 +324,7 @@ impl StatusCounts {
     pub fn get(&self, s: Status) -> u32 {
         match s {
             Status::Overdue => self.overdue,
+            Status::Lapsed => self.lapsed,
             Status::DueSoon => self.due_soon,
             Status::InProgress => self.in_progress,
             Status::NotStarted => self.not_started,
@@ -290,6 +336,7 @@ impl StatusCounts {
     fn slot(&mut self, s: Status) -> &mut u32 {
         match s {
             Status::Overdue => &mut self.overdue,
+            Status::Lapsed => &mut self.lapsed,
             Status::DueSoon => &mut self.due_soon,
             Status::InProgress => &mut self.in_progress,
             Status::NotStarted => &mut self.not_started,

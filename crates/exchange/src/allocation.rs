@@ -10,11 +10,12 @@
 use crate::FileProblem;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
-    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
-/// The column headers, in order.
-pub const HEADERS: [&str; 12] = [
+/// The column headers, in order. The last two are dates (Excel dates, shown YYYY-MM-DD).
+pub const HEADERS: [&str; 14] = [
     "行动",
     "任务",
     "序号",
@@ -27,12 +28,17 @@ pub const HEADERS: [&str; 12] = [
     "状态",
     "最近报告",
     "完成量",
+    "下一时限",
+    "最近报告日期",
 ];
 
 /// Column widths (in characters of the default font), by column.
-const WIDTHS: [f64; 12] = [
-    18.0, 22.0, 6.0, 56.0, 16.0, 20.0, 16.0, 16.0, 16.0, 11.0, 44.0, 9.0,
+const WIDTHS: [f64; 14] = [
+    14.0, 16.0, 5.0, 44.0, 12.0, 14.0, 12.0, 12.0, 13.0, 10.0, 34.0, 7.0, 11.0, 11.0,
 ];
+
+/// Points per line of wrapped text at the default 11-point font.
+const LINE_POINTS: f64 = 15.0;
 
 /// Row of the title (0-based, as in the sheet: row 1 in Excel).
 pub const TITLE_ROW: u32 = 0;
@@ -61,6 +67,8 @@ pub struct AllocationSheet {
     pub as_of: NaiveDate,
     /// The tracking data includes demo reports.
     pub demo: bool,
+    /// The filters the list was made with (“单位：柯城区政府 · 状态：逾期”), empty for all.
+    pub filters: String,
     pub rows: Vec<AllocationRow>,
 }
 
@@ -91,6 +99,8 @@ pub struct AssignmentCells {
     pub unit: String,
     /// The status label on the as-of day (“逾期”, “已完成”, …).
     pub status: String,
+    /// The next unmet dated milestone (the earliest missed one when overdue).
+    pub next_due: Option<NaiveDate>,
     pub last_report: Option<LastReport>,
 }
 
@@ -156,6 +166,9 @@ impl AllocationSheet {
             "状态按 {} 计算，每个责任单位一行",
             self.as_of.format("%Y-%m-%d")
         ));
+        if !self.filters.trim().is_empty() {
+            parts.push(format!("筛选：{}", self.filters.trim()));
+        }
         if self.demo {
             parts.push(format!(
                 "{DEMO_NOTE}：标有“{DEMO_MARK}”的报告为演示用的虚构数据，不代表真实进展"
@@ -248,6 +261,29 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
         .set_border(FormatBorder::Thin);
     let centred = cell.clone().set_align(FormatAlign::Center);
     let number = cell.clone().set_num_format("General");
+    let date = cell
+        .clone()
+        .set_num_format("yyyy-mm-dd")
+        .set_align(FormatAlign::Center);
+    // Each status its colour, as on the pages: 逾期 red, 即将到期 yellow, done green.
+    let status_format = |label: &str| -> Format {
+        let (fill, font) = match sanzhi_domain::Status::ALL
+            .into_iter()
+            .find(|s| s.label_zh() == label)
+        {
+            Some(sanzhi_domain::Status::Overdue) => (0xFF_C7CE, 0x9C_0006),
+            Some(sanzhi_domain::Status::Lapsed) => (0xD9_D9D9, 0x7B_1010),
+            Some(sanzhi_domain::Status::DueSoon) => (0xFF_EB9C, 0x9C_5700),
+            Some(sanzhi_domain::Status::Done) => (0xC6_EFCE, 0x00_6100),
+            Some(sanzhi_domain::Status::DoneLate) => (0xE2_EFDA, 0x37_5623),
+            _ => return centred.clone(),
+        };
+        centred
+            .clone()
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(font))
+            .set_bold()
+    };
 
     ws.set_name(sheet.sheet_name())?;
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &sheet.title(), &title)?;
@@ -274,6 +310,13 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
             &r.deadline_phrases,
             &r.deadline_dates,
         ];
+        // Tall enough for its longest wrapped cell, so that the printout shows all of it.
+        let mut lines = texts
+            .iter()
+            .zip(WIDTHS)
+            .map(|(t, w)| wrapped_lines(t, w))
+            .max()
+            .unwrap_or(1);
         for (col, t) in texts.into_iter().enumerate() {
             let col = u16::try_from(col).unwrap_or(u16::MAX);
             if col == 2 {
@@ -285,34 +328,89 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
         match &r.assignment {
             Some(a) => {
                 ws.write_string_with_format(row, 8, clip(&a.unit), &cell)?;
-                ws.write_string_with_format(row, 9, clip(&a.status), &centred)?;
+                ws.write_string_with_format(row, 9, clip(&a.status), &status_format(&a.status))?;
+                match a.next_due {
+                    Some(d) => ws.write_datetime_with_format(row, 12, &excel_date(d)?, &date)?,
+                    None => ws.write_blank(row, 12, &date)?,
+                };
                 match &a.last_report {
                     Some(rep) => {
-                        ws.write_string_with_format(row, 10, clip(&rep.cell_text()), &cell)?;
+                        let text = rep.cell_text();
+                        lines = lines.max(wrapped_lines(&text, WIDTHS[10]));
+                        ws.write_string_with_format(row, 10, clip(&text), &cell)?;
                         match rep.achieved {
                             Some(q) => ws.write_number_with_format(row, 11, q, &number)?,
                             None => ws.write_blank(row, 11, &number)?,
                         };
+                        ws.write_datetime_with_format(row, 13, &excel_date(rep.on)?, &date)?;
                     }
                     None => {
                         ws.write_blank(row, 10, &cell)?;
                         ws.write_blank(row, 11, &number)?;
+                        ws.write_blank(row, 13, &date)?;
                     }
                 }
             }
             None => {
-                for col in 8..=11 {
+                for col in 8..=13 {
                     ws.write_blank(row, col, &cell)?;
                 }
             }
         }
+        ws.set_row_height(row, row_points(lines))?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     ws.autofilter(HEADER_ROW, 0, row, last_col)?;
+    // Printed: A4 landscape, as wide as the page, the header row on every page, page x / y.
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    ws.set_paper_size(9);
     ws.set_landscape();
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer("&C&P / &N");
+    ws.set_header(format!("&L&8{}", clip_header(&sheet.title())));
     Ok(())
+}
+
+/// A day as an Excel date.
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    let part = |n: u32| u8::try_from(n).unwrap_or(1);
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        part(d.month()),
+        part(d.day()),
+    )
+}
+
+/// The lines `text` takes in a wrapped cell `width` characters wide: a CJK character is two
+/// characters wide, anything else one; each line of the text starts a new line.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    // A little room for the cell's padding.
+    let room = (width - 1.0).max(2.0);
+    text.split('\n')
+        .map(|line| {
+            let w: f64 = line
+                .chars()
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+                .sum();
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let n = (w / room).ceil() as usize;
+            n.max(1)
+        })
+        .sum()
+}
+
+/// The height of a row of `lines` wrapped lines, within Excel's limit (409 points).
+fn row_points(lines: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let points = lines as f64 * LINE_POINTS + 3.0;
+    points.min(409.0)
+}
+
+/// Excel limits a header or footer to 255 characters (codes included).
+fn clip_header(s: &str) -> String {
+    s.replace('&', "&&").chars().take(200).collect()
 }
 
 /// The first sheet of an .xlsx workbook as text, for reading an exported table back: its name
@@ -390,12 +488,14 @@ mod tests {
             doc_no: "衢政办发〔2018〕43号".into(),
             as_of: day(2019, 3, 31),
             demo,
+            filters: String::new(),
             rows: vec![
                 row(
                     1,
                     Some(AssignmentCells {
                         unit: "柯城区政府".into(),
                         status: "逾期".into(),
+                        next_due: Some(day(2018, 6, 30)),
                         last_report: None,
                     }),
                 ),
@@ -404,6 +504,7 @@ mod tests {
                     Some(AssignmentCells {
                         unit: "开化县政府".into(),
                         status: "已完成".into(),
+                        next_due: None,
                         last_report: Some(LastReport {
                             on: day(2018, 6, 20),
                             state: "已完成".into(),
@@ -453,10 +554,10 @@ mod tests {
             !note.contains(DEMO_NOTE),
             "no demo data, no demo note: {note}"
         );
-        let headers: Vec<String> = (0..12).map(|c| text(&range, HEADER_ROW, c)).collect();
+        let headers: Vec<String> = (0..14).map(|c| text(&range, HEADER_ROW, c)).collect();
         assert_eq!(headers, HEADERS.map(str::to_owned).to_vec());
         // Three data rows and nothing after them.
-        assert_eq!(range.end(), Some((HEADER_ROW + 3, 11)));
+        assert_eq!(range.end(), Some((HEADER_ROW + 3, 13)));
 
         let first = HEADER_ROW + 1;
         assert_eq!(text(&range, first, 0), "（一）水环境质量提升行动");
@@ -474,6 +575,13 @@ mod tests {
         assert_eq!(text(&range, first, 9), "逾期");
         assert_eq!(text(&range, first, 10), "", "no report yet");
         assert_eq!(text(&range, first, 11), "");
+        // Dates are Excel dates, not text.
+        assert!(
+            matches!(range.get_value((first, 12)), Some(Data::DateTime(d)) if d.as_f64() == 43281.0),
+            "next due 2018-06-30: {:?}",
+            range.get_value((first, 12))
+        );
+        assert_eq!(text(&range, first, 13), "");
 
         let second = first + 1;
         assert_eq!(range.get_value((second, 2)), Some(&Data::Float(1.0)));
@@ -484,6 +592,10 @@ mod tests {
             "2018-06-20 已完成（已签收）：已完成河长制巡河全覆盖"
         );
         assert_eq!(range.get_value((second, 11)), Some(&Data::Float(12.5)));
+        assert!(
+            matches!(range.get_value((second, 13)), Some(Data::DateTime(d)) if d.as_f64() == 43271.0),
+            "reported 2018-06-20"
+        );
 
         // An item without assignments still has its row, with empty unit columns.
         let third = second + 1;
@@ -492,9 +604,71 @@ mod tests {
             text(&range, third, 3),
             "第 2 条工作要求的全文，较长，需要换行显示。"
         );
-        for c in 8..12 {
+        for c in 8..14 {
             assert_eq!(text(&range, third, c), "", "column {c}");
         }
+    }
+
+    /// 逾期 is red and 已完成 green in the sheet as on the pages; every row is tall enough for
+    /// its longest wrapped text; it prints on A4 landscape with the header row repeated.
+    #[test]
+    fn statuses_are_coloured_and_rows_print_whole() {
+        let mut s = sample(false);
+        s.rows[1].item_text = "长".repeat(300);
+        let bytes = allocation_xlsx(&s).unwrap();
+        let mut wb = read(bytes.clone());
+        let name = wb.sheet_names()[0].clone();
+        let styles = wb.worksheet_style(&name).unwrap();
+        let fill = |r: u32| {
+            format!(
+                "{:?}",
+                styles
+                    .get((r, 9))
+                    .unwrap()
+                    .fill
+                    .as_ref()
+                    .map(|f| f.get_color())
+            )
+        };
+        let (red, green) = (fill(HEADER_ROW + 1), fill(HEADER_ROW + 2));
+        assert!(
+            red.contains("255") && red.contains("199"),
+            "逾期 red: {red}"
+        );
+        assert!(
+            green.contains("198") && green.contains("239"),
+            "已完成 green: {green}"
+        );
+        // 300 wide characters in a 44-wide column: 14 lines.
+        assert_eq!(wrapped_lines(&"长".repeat(300), 44.0), 14);
+        assert_eq!(wrapped_lines("a\nb", 44.0), 2);
+        let entry_text = |name: &str| {
+            use std::io::Read;
+            let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+            let mut text = String::new();
+            zip.by_name(name)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        };
+        let sheet_xml = entry_text("xl/worksheets/sheet1.xml");
+        assert!(
+            sheet_xml.contains(r#"ht="213""#),
+            "a row of 14 lines: {}",
+            &sheet_xml[..400]
+        );
+        assert!(sheet_xml.contains(r#"paperSize="9""#), "A4");
+        assert!(sheet_xml.contains(r#"orientation="landscape""#));
+        assert!(
+            sheet_xml.contains("&amp;P / &amp;N"),
+            "page x / y in the footer"
+        );
+        let workbook_xml = entry_text("xl/workbook.xml");
+        assert!(
+            workbook_xml.contains("_xlnm.Print_Titles"),
+            "the header row repeats"
+        );
     }
 
     #[test]
@@ -520,10 +694,10 @@ mod tests {
             .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
             .collect();
         assert!(
-            merged.contains(&(TITLE_ROW, 0, TITLE_ROW, 11)),
+            merged.contains(&(TITLE_ROW, 0, TITLE_ROW, 13)),
             "{merged:?}"
         );
-        assert!(merged.contains(&(NOTE_ROW, 0, NOTE_ROW, 11)), "{merged:?}");
+        assert!(merged.contains(&(NOTE_ROW, 0, NOTE_ROW, 13)), "{merged:?}");
         assert_eq!(merged.len(), 2, "no data cell is merged: {merged:?}");
     }
 
@@ -581,7 +755,7 @@ mod tests {
         let name = wb.sheet_names()[0].clone();
         let range = wb.worksheet_range(&name).unwrap();
         assert_eq!(text(&range, HEADER_ROW, 3), "工作要求");
-        assert_eq!(range.end(), Some((HEADER_ROW, 11)));
+        assert_eq!(range.end(), Some((HEADER_ROW, 13)));
 
         let mut s = sample(false);
         s.rows[0].item_text = "长".repeat(40_000);

@@ -670,8 +670,9 @@ pub fn audit_csv(rows: &[sanzhi_domain::AuditEntry]) -> String {
         "时间",
         "操作人",
         "操作",
-        "对象",
+        "对象类型",
         "对象键",
+        "对象",
         "之前",
         "之后",
     ]);
@@ -685,6 +686,7 @@ pub fn audit_csv(rows: &[sanzhi_domain::AuditEntry]) -> String {
                 e.action.clone(),
                 e.entity.clone(),
                 e.entity_key.clone(),
+                e.object.clone().unwrap_or_default(),
                 e.before.clone().unwrap_or_default(),
                 e.after.clone().unwrap_or_default(),
             ],

@@ -962,6 +962,7 @@ mod tests {
             assignment: Some(AssignmentCells {
                 unit: unit.into(),
                 status: "进行中".into(),
+                next_due: None,
                 last_report: None,
             }),
         };
@@ -971,6 +972,7 @@ mod tests {
             doc_no: "衢政办发〔2018〕43号".into(),
             as_of: chrono::NaiveDate::from_ymd_opt(2019, 3, 31).unwrap(),
             demo: false,
+            filters: String::new(),
             rows: vec![row("柯城区政府"), row("衢江区政府")],
         })
         .unwrap();

@@ -388,6 +388,7 @@ fn negative_numbers_stay_numbers_in_every_export() {
         entity_key: "=1+1".into(),
         before: Some("-1.5".into()),
         after: Some("=HYPERLINK(\"http://evil\")".into()),
+        object: Some("+治水 (5)".into()),
     };
     let csv = sanzhi_exchange::audit_csv(&[entry]);
     assert_no_formula(&csv);
@@ -401,6 +402,7 @@ fn negative_numbers_stay_numbers_in_every_export() {
             "reading.replace",
             "'-reading",
             "'=1+1",
+            "'+治水 (5)",
             "-1.5",
             "'=HYPERLINK(\"http://evil\")"
         ]
@@ -427,6 +429,7 @@ fn the_allocation_workbook_stores_formula_like_text_as_text() {
         doc_no: String::new(),
         as_of: chrono::NaiveDate::from_ymd_opt(2019, 3, 31).expect("day"),
         demo: false,
+        filters: "=1+1".into(),
         rows: vec![AllocationRow {
             action: "@SUM(A1)".into(),
             task: "-2+3".into(),

@@ -43,6 +43,8 @@ pub struct Contents {
     pub plans: i64,
     pub assignments: i64,
     pub reports: i64,
+    /// Evidence files (kept in the database, so in every backup).
+    pub files: i64,
     pub readings: i64,
     pub users: i64,
 }
@@ -51,8 +53,8 @@ impl std::fmt::Display for Contents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "方案 {}、分工 {}、进展报告 {}、读数 {}、账号 {}",
-            self.plans, self.assignments, self.reports, self.readings, self.users
+            "方案 {}、分工 {}、进展报告 {}、佐证文件 {}、读数 {}、账号 {}",
+            self.plans, self.assignments, self.reports, self.files, self.readings, self.users
         )
     }
 }
@@ -123,6 +125,7 @@ impl Store {
             plans: count("plans").await?,
             assignments: count("assignments").await?,
             reports: count("progress_reports").await?,
+            files: count("report_files").await?,
             readings: count("readings").await?,
             users: count("users").await?,
         })

@@ -320,11 +320,14 @@ pub struct NewUser {
 /// Which audit entries to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
+    /// Part of the actor's name.
     pub actor: Option<String>,
     /// An action or an action prefix (`report.`).
     pub action: Option<String>,
     pub entity: Option<String>,
     pub entity_key: Option<String>,
+    /// Part of the name of what was changed (“开化”, “治水 (5)”) or of its key.
+    pub object: Option<String>,
     pub limit: i64,
 }
 
@@ -610,8 +613,15 @@ impl Store {
                             .issued_on
                             .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
                             .unwrap_or(as_of);
-                        let (assessment, awaiting_review, returned) =
-                            Tracked::assess(milestones, &reports, as_of, start, due_soon_days);
+                        // The plan's last day: after it, what is not done is 未完成（期满）.
+                        let end = NaiveDate::from_ymd_opt(r.end_year, 12, 31);
+                        let (assessment, awaiting_review, returned) = Tracked::assess(
+                            milestones,
+                            &reports,
+                            as_of,
+                            (start, end),
+                            due_soon_days,
+                        );
                         Tracked {
                             assignment_id: r.assignment_id,
                             plan_code: r.plan_code.clone(),
@@ -663,6 +673,51 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Result<Review, Review>, StoreError> {
         dispatch!(self, add_review(review, now))
+    }
+
+    /// Keeps an evidence file uploaded for an assignment's report form (checked by
+    /// [`sanzhi_domain::check_evidence`] before), audited; bound to the report when it is sent.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_evidence(
+        &self,
+        assignment_id: i64,
+        name: &str,
+        content_type: &str,
+        data: &[u8],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<sanzhi_domain::EvidenceFile, StoreError> {
+        dispatch!(
+            self,
+            add_evidence(assignment_id, name, content_type, data, by, now)
+        )
+    }
+
+    /// The evidence files of the reports of these assignments (no bytes).
+    pub async fn evidence_of_assignments(
+        &self,
+        assignment_ids: &[i64],
+    ) -> Result<Vec<sanzhi_domain::EvidenceFile>, StoreError> {
+        dispatch!(self, evidence_of_assignments(assignment_ids))
+    }
+
+    /// One evidence file and its bytes.
+    pub async fn evidence_file(
+        &self,
+        id: i64,
+    ) -> Result<Option<(sanzhi_domain::EvidenceFile, Vec<u8>)>, StoreError> {
+        dispatch!(self, evidence_file(id))
+    }
+
+    /// Accepts several done reports in one transaction, all or none (see
+    /// `add_reviews` in the queries): the decisions made.
+    #[tracing::instrument(skip_all, fields(reports = reviews.len()))]
+    pub async fn add_reviews(
+        &self,
+        reviews: &[NewReview],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Review>, StoreError> {
+        dispatch!(self, add_reviews(reviews, now))
     }
 
     /// Every account with whether it may sign in (never a hash).

@@ -1522,6 +1522,11 @@ pub(crate) async fn add_report(
             r.assignment_id
         )));
     }
+    // The same form sent again (a double click, a retry after a lost answer): the report
+    // it made the first time, not a second one.
+    if let Some(first) = submitted_before(&mut tx, r).await? {
+        return Ok(Ok(first));
+    }
     let newest: Option<ReportRow> = sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
          ORDER BY version DESC LIMIT 1"
@@ -1559,8 +1564,8 @@ pub(crate) async fn add_report(
     let inserted: Result<ReportRow, sqlx::Error> = sqlx::query_as(&format!(
         "INSERT INTO progress_reports (assignment_id, version, state, milestone_seq, reported_on,
              achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at,
-             recorded_on, late_filed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             recorded_on, late_filed, submission_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          RETURNING {REPORT_COLUMNS}"
     ))
     .bind(r.assignment_id)
@@ -1577,6 +1582,7 @@ pub(crate) async fn add_report(
     .bind(now)
     .bind(recorded_on)
     .bind(late_filed)
+    .bind(&r.submission_key)
     .fetch_one(&mut *tx)
     .await;
     match inserted {
@@ -1593,11 +1599,39 @@ pub(crate) async fn add_report(
                 now,
             )
             .await?;
+            // The evidence uploaded with the form belongs to this report from now on: a file
+            // that is not this assignment's, or is already another report's, refuses the
+            // whole report.
+            for file in &r.files {
+                let bound = sqlx::query(
+                    "UPDATE report_files SET report_id = $1
+                     WHERE id = $2 AND assignment_id = $3 AND report_id IS NULL",
+                )
+                .bind(report.id)
+                .bind(file)
+                .bind(r.assignment_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if bound != 1 {
+                    return Err(StoreError::Invalid(format!(
+                        "files：文件 #{file} 不是为该分工上传的，或已附在其他报告上"
+                    )));
+                }
+            }
             tx.commit().await?;
             Ok(Ok(row.into_report()?))
         }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
+            // Two sends of one form at once: the one that lost the race answers with the
+            // winner's report.
+            if r.submission_key.is_some() {
+                let mut tx = begin_write(pool).await?;
+                if let Some(first) = submitted_before(&mut tx, r).await? {
+                    return Ok(Ok(first));
+                }
+            }
             let newest: Option<ReportRow> = sqlx::query_as(&format!(
                 "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
                  ORDER BY version DESC LIMIT 1"
@@ -1608,6 +1642,145 @@ pub(crate) async fn add_report(
             Ok(Err(newest.map(ReportRow::into_report).transpose()?))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+const FILE_COLUMNS: &str =
+    "id, assignment_id, report_id, name, content_type, size, uploaded_by";
+
+type FileRow = (i64, i64, Option<i64>, String, String, i64, String);
+
+fn evidence_of(r: FileRow) -> sanzhi_domain::EvidenceFile {
+    let (id, assignment_id, report_id, name, content_type, size, uploaded_by) = r;
+    sanzhi_domain::EvidenceFile {
+        id,
+        assignment_id,
+        report_id,
+        name,
+        content_type,
+        size,
+        uploaded_by,
+    }
+}
+
+/// Keeps an evidence file uploaded for `assignment_id` (not yet bound to a report), with its
+/// audit entry (name, type, size and SHA-256, not the bytes).
+pub(crate) async fn add_evidence(
+    pool: &Pool,
+    assignment_id: i64,
+    name: &str,
+    content_type: &str,
+    data: &[u8],
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<sanzhi_domain::EvidenceFile, StoreError> {
+    use sha2::Digest;
+    let sha = sha2::Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let size = i64::try_from(data.len()).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut tx = begin_write(pool).await?;
+    let row: FileRow = sqlx::query_as(&format!(
+        "INSERT INTO report_files (assignment_id, name, content_type, size, sha256, data,
+             uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING {FILE_COLUMNS}"
+    ))
+    .bind(assignment_id)
+    .bind(name)
+    .bind(content_type)
+    .bind(size)
+    .bind(&sha)
+    .bind(data)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let file = evidence_of(row);
+    let after = serde_json::json!({
+        "file": file.id,
+        "name": file.name,
+        "content_type": file.content_type,
+        "size": file.size,
+        "sha256": sha,
+    });
+    audit(
+        &mut tx,
+        by,
+        "report.file",
+        "assignment",
+        &assignment_id.to_string(),
+        None,
+        Some(&after.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(file)
+}
+
+/// The evidence files bound to reports of `assignment_ids` (without their bytes), by id.
+pub(crate) async fn evidence_of_assignments(
+    pool: &Pool,
+    assignment_ids: &[i64],
+) -> Result<Vec<sanzhi_domain::EvidenceFile>, StoreError> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = assignment_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows: Vec<FileRow> = sqlx::query_as(&format!(
+        "SELECT {FILE_COLUMNS} FROM report_files
+         WHERE report_id IS NOT NULL AND assignment_id IN ({list}) ORDER BY id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(evidence_of).collect())
+}
+
+/// One evidence file with its bytes.
+pub(crate) async fn evidence_file(
+    pool: &Pool,
+    id: i64,
+) -> Result<Option<(sanzhi_domain::EvidenceFile, Vec<u8>)>, StoreError> {
+    type WithData = (i64, i64, Option<i64>, String, String, i64, String, Vec<u8>);
+    let row: Option<WithData> =
+        sqlx::query_as(&format!(
+            "SELECT {FILE_COLUMNS}, data FROM report_files WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(id, a, r, name, ty, size, by, data)| {
+        (evidence_of((id, a, r, name, ty, size, by)), data)
+    }))
+}
+
+/// The report an earlier send of the same form (its `submission_key`) made, if any; a key
+/// already used on another assignment is refused.
+async fn submitted_before(
+    tx: &mut Tx<'_>,
+    r: &sanzhi_domain::NewReport,
+) -> Result<Option<sanzhi_domain::Report>, StoreError> {
+    let Some(key) = &r.submission_key else {
+        return Ok(None);
+    };
+    let first: Option<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE submission_key = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match first {
+        None => Ok(None),
+        Some(row) if row.assignment_id == r.assignment_id => Ok(Some(row.into_report()?)),
+        Some(_) => Err(StoreError::Invalid(
+            "submission_key：该提交编号已用于另一项分工的报告".to_owned(),
+        )),
     }
 }
 
@@ -1660,11 +1833,47 @@ pub(crate) async fn add_review(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<sanzhi_domain::Review, sanzhi_domain::Review>, StoreError> {
     let mut tx = begin_write(pool).await?;
+    match review_in(&mut tx, r, now).await? {
+        Reviewed::Made(review) => {
+            tx.commit().await?;
+            Ok(Ok(review))
+        }
+        Reviewed::Before(first) => Ok(Err(first)),
+        Reviewed::Raced => {
+            drop(tx);
+            // Another reviewer decided meanwhile.
+            let row: ReviewRow = sqlx::query_as(&format!(
+                "SELECT {REVIEW_COLUMNS} FROM report_reviews WHERE report_id = $1"
+            ))
+            .bind(r.report_id)
+            .fetch_one(pool)
+            .await?;
+            Ok(Err(row.into_review()?))
+        }
+    }
+}
+
+/// What [`review_in`] did.
+enum Reviewed {
+    Made(sanzhi_domain::Review),
+    /// Someone had already decided: that decision.
+    Before(sanzhi_domain::Review),
+    /// Someone decided between the check and the insert (PostgreSQL): the transaction is
+    /// spoilt and must be dropped.
+    Raced,
+}
+
+/// Records one decision with its audit entry inside the caller's write transaction.
+async fn review_in(
+    tx: &mut Tx<'_>,
+    r: &sanzhi_domain::NewReview,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Reviewed, StoreError> {
     let report: Option<ReportRow> = sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE id = $1"
     ))
     .bind(r.report_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(report) = report else {
         return Err(StoreError::NotFound(format!("报告 {}", r.report_id)));
@@ -1678,10 +1887,10 @@ pub(crate) async fn add_review(
         "SELECT {REVIEW_COLUMNS} FROM report_reviews WHERE report_id = $1"
     ))
     .bind(r.report_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     if let Some(e) = existing {
-        return Ok(Err(e.into_review()?));
+        return Ok(Reviewed::Before(e.into_review()?));
     }
     let accepts_claimed_day = r.accepts_claimed_day
         && r.decision == sanzhi_domain::ReviewDecision::Accepted
@@ -1701,7 +1910,7 @@ pub(crate) async fn add_review(
     .bind(now)
     .bind(sanzhi_domain::report::china_day(now))
     .bind(accepts_claimed_day)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await;
     match inserted {
         Ok(row) => {
@@ -1729,7 +1938,7 @@ pub(crate) async fn add_review(
                 }
             }
             audit(
-                &mut tx,
+                tx,
                 &r.reviewer,
                 match r.decision {
                     sanzhi_domain::ReviewDecision::Accepted => "report.accept",
@@ -1742,22 +1951,44 @@ pub(crate) async fn add_review(
                 now,
             )
             .await?;
-            tx.commit().await?;
-            Ok(Ok(review))
+            Ok(Reviewed::Made(review))
         }
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            drop(tx);
-            // Another reviewer decided meanwhile.
-            let row: ReviewRow = sqlx::query_as(&format!(
-                "SELECT {REVIEW_COLUMNS} FROM report_reviews WHERE report_id = $1"
-            ))
-            .bind(r.report_id)
-            .fetch_one(pool)
-            .await?;
-            Ok(Err(row.into_review()?))
-        }
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Reviewed::Raced),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Accepts several done reports at once, all or none: a report already decided, or not a
+/// done report, refuses the whole batch naming it. Returns the decisions made.
+pub(crate) async fn add_reviews(
+    pool: &Pool,
+    reviews: &[sanzhi_domain::NewReview],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<sanzhi_domain::Review>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let mut made = Vec::with_capacity(reviews.len());
+    for r in reviews {
+        match review_in(&mut tx, r, now).await? {
+            Reviewed::Made(review) => made.push(review),
+            Reviewed::Before(first) => {
+                return Err(StoreError::Invalid(format!(
+                    "report_ids：报告 #{} 已由{}于 {} {}，本次全部未作更改",
+                    r.report_id,
+                    first.reviewer,
+                    first.reviewed_on,
+                    first.decision.label_zh().trim_start_matches('已')
+                )))
+            }
+            Reviewed::Raced => {
+                return Err(StoreError::Invalid(format!(
+                    "report_ids：报告 #{} 刚由他人处理，本次全部未作更改",
+                    r.report_id
+                )))
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(made)
 }
 
 /// Done reports no one has reviewed, of one plan or all, oldest first.
@@ -2106,7 +2337,7 @@ pub(crate) async fn tracked(
     let everything = conds.is_empty();
     let sql = format!(
         "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                p.short_name AS plan_short_name, p.issued_on, p.start_year,
+                p.short_name AS plan_short_name, p.issued_on, p.start_year, p.end_year,
                 t.number AS task_number, w.number AS item_number, w.body AS item_text,
                 u.name AS unit, a.via, a.added_on
          FROM assignments a
@@ -2135,7 +2366,7 @@ pub(crate) async fn tracked(
     {
         let removed_sql = format!(
             "SELECT a.assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                    p.short_name AS plan_short_name, p.issued_on, p.start_year,
+                    p.short_name AS plan_short_name, p.issued_on, p.start_year, p.end_year,
                     t.number AS task_number, w.number AS item_number, w.body AS item_text,
                     u.name AS unit, a.via, a.added_on, a.removed_on
              FROM removed_assignments a
@@ -3237,7 +3468,8 @@ async fn replace_reading(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    let before = reading_of(s)?;
+    let mut before = reading_of(s)?;
+    before.id = id;
     let mut after = before.clone();
     after.value = r.value;
     after.valid_days = r.valid_days;
@@ -3245,6 +3477,9 @@ async fn replace_reading(
     after.note = r.note.clone();
     after.source = source;
     after.is_demo = is_demo;
+    // Who and when of the change itself, not of the value it replaces.
+    after.recorded_by = by.to_owned();
+    after.recorded_at = now.to_rfc3339();
     if !is_demo {
         audit(
             tx,
@@ -3308,9 +3543,11 @@ async fn audit(
     after: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
+    let label = object_label(tx, entity, key).await?;
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json,
+             object_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(now)
     .bind(actor)
@@ -3319,9 +3556,50 @@ async fn audit(
     .bind(key)
     .bind(before)
     .bind(after)
+    .bind(label)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// What an audit entry names, as a person reads it: an assignment as “治水长效战 (5) 开化县政府”,
+/// an item as “治水长效战 (5)”; `None` where the key already reads well (a reading, an account).
+async fn object_label(
+    tx: &mut Tx<'_>,
+    entity: &str,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(match entity {
+        "assignment" => {
+            let Ok(id) = key.parse::<i64>() else {
+                return Ok(None);
+            };
+            let row: Option<(String, i32, String)> = sqlx::query_as(
+                "SELECT p.short_name, w.number, u.name
+                 FROM assignments a
+                 JOIN work_items w ON w.id = a.work_item_id
+                 JOIN plans p ON p.id = w.plan_id
+                 JOIN units u ON u.id = a.unit_id
+                 WHERE a.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            row.map(|(plan, n, unit)| format!("{plan} ({n}) {unit}"))
+        }
+        "work_item" => {
+            let Some((code, n)) = key.split_once('/') else {
+                return Ok(None);
+            };
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT short_name FROM plans WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            name.map(|p| format!("{p} ({n})"))
+        }
+        _ => None,
+    })
 }
 
 type AuditRow = (
@@ -3333,10 +3611,11 @@ type AuditRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 fn audit_entry_of(r: AuditRow) -> sanzhi_domain::AuditEntry {
-    let (id, at, actor, action, entity, entity_key, before, after) = r;
+    let (id, at, actor, action, entity, entity_key, before, after, object) = r;
     sanzhi_domain::AuditEntry {
         id,
         at: at.to_rfc3339(),
@@ -3346,7 +3625,23 @@ fn audit_entry_of(r: AuditRow) -> sanzhi_domain::AuditEntry {
         entity_key,
         before,
         after,
+        object,
     }
+}
+
+/// A LIKE pattern for “contains `s`”, its wildcards escaped with a backslash.
+fn contains(s: Option<&str>) -> String {
+    let s = s.unwrap_or_default();
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 pub(crate) async fn audit_entries(
@@ -3354,12 +3649,13 @@ pub(crate) async fn audit_entries(
     f: &crate::AuditFilter,
 ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at, actor, action, entity, entity_key, before_json, after_json
+        "SELECT id, at, actor, action, entity, entity_key, before_json, after_json, object_label
              FROM audit_log
-             WHERE ($1 = '' OR actor = $1)
+             WHERE ($1 = '' OR actor LIKE $7 ESCAPE '\\')
                AND ($2 = '' OR action LIKE $3)
                AND ($4 = '' OR entity = $4)
                AND ($5 = '' OR entity_key = $5)
+               AND ($8 = '' OR object_label LIKE $9 ESCAPE '\\' OR entity_key LIKE $9 ESCAPE '\\')
              ORDER BY id DESC
              LIMIT $6",
     )
@@ -3369,6 +3665,9 @@ pub(crate) async fn audit_entries(
     .bind(f.entity.clone().unwrap_or_default())
     .bind(f.entity_key.clone().unwrap_or_default())
     .bind(f.limit)
+    .bind(contains(f.actor.as_deref()))
+    .bind(f.object.clone().unwrap_or_default())
+    .bind(contains(f.object.as_deref()))
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(audit_entry_of).collect())
@@ -4024,7 +4323,8 @@ pub(crate) async fn item_audit_entries(
     limit: i64,
 ) -> Result<Vec<sanzhi_domain::AuditEntry>, StoreError> {
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json
+        "SELECT l.id, l.at, l.actor, l.action, l.entity, l.entity_key, l.before_json, l.after_json,
+                l.object_label
              FROM audit_log l
              WHERE (l.entity = 'assignment'
                AND l.entity_key IN (

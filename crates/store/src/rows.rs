@@ -348,6 +348,7 @@ pub(crate) struct TrackedRow {
     pub plan_short_name: String,
     pub issued_on: Option<chrono::NaiveDate>,
     pub start_year: i32,
+    pub end_year: i32,
     pub task_number: i32,
     pub item_number: i32,
     pub item_text: String,

@@ -141,6 +141,8 @@ async fn migrates_with_its_data(store: &Store) {
         reporter: "迁移测试".into(),
         corrects_id: None,
         is_demo: false,
+        submission_key: None,
+        files: Vec::new(),
     };
     store
         .add_report(&report, sanzhi_domain::chrono::Utc::now())

@@ -1387,6 +1387,8 @@ mod reports {
             reporter: "测试".into(),
             corrects_id: None,
             is_demo: false,
+            submission_key: None,
+            files: Vec::new(),
         }
     }
 
@@ -1601,11 +1603,42 @@ mod readings {
         let mut fixed = batch[1].clone();
         fixed.value = 47.9;
         fixed.provisional = true;
+        let later = now() + sanzhi_domain::chrono::Duration::hours(30);
         let w = store
-            .write_readings(&[fixed], ReadingSource::Entered, "录入员", now())
+            .write_readings(&[fixed], ReadingSource::Entered, "录入员", later)
             .await
             .expect("fix");
         assert_eq!(w.replaced, 1);
+        // The audit entry of the replacement records who and when of the change itself:
+        // before is the old value with its author and time, after the new one with the
+        // writer's and the write's.
+        let replaced = store
+            .audit_entries(&sanzhi_store::AuditFilter {
+                action: Some("reading.replace".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(replaced.len(), 1, "{replaced:?}");
+        let e = &replaced[0];
+        assert_eq!(e.actor, "录入员");
+        let json = |s: &Option<String>| -> serde_json::Value {
+            serde_json::from_str(s.as_deref().expect("json")).expect("json")
+        };
+        let (before, after) = (json(&e.before), json(&e.after));
+        assert_eq!(before["recorded_by"], "测试");
+        assert_eq!(before["value"], 48.5);
+        assert_eq!(after["recorded_by"], "录入员");
+        assert_eq!(after["value"], 47.9);
+        let at = |v: &serde_json::Value| {
+            sanzhi_domain::chrono::DateTime::parse_from_rfc3339(v.as_str().expect("time"))
+                .expect("rfc3339")
+        };
+        assert_eq!(at(&after["recorded_at"]), later);
+        assert_eq!(at(&before["recorded_at"]), now());
+        assert_eq!(before["id"], after["id"]);
+        assert_ne!(before["id"], 0);
         let all = store
             .readings(&ReadingFilter::years(2018, 2018))
             .await
@@ -1907,7 +1940,11 @@ mod plan_edits {
         .await;
         // … which the replay of 2018-08-15 does not see; today does.
         assert_eq!(seen(&db.store, past).await, before);
-        assert_eq!(seen(&db.store, day(2026, 12, 5)).await, before);
+        // (Six years after the plan's period, unfinished work reads 未完成（期满）.)
+        assert_eq!(
+            seen(&db.store, day(2026, 12, 5)).await,
+            (before.0.clone(), sanzhi_domain::Status::Lapsed)
+        );
         let after = seen(&db.store, day(2026, 12, 6)).await;
         assert_eq!(after.0, "2020年底前");
         // Two days later, once more: each day sees the deadlines in force on it.
