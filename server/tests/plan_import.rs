@@ -648,6 +648,21 @@ async fn the_import_page_renders_the_form_and_links_the_readings_import(app: &Te
         html.contains("href=\"/readings\""),
         "links the readings import"
     );
+    // A coordinator or a leader is told who imports plans, not shown the form.
+    for who in ["t-water", "t-leader"] {
+        let html = app
+            .client_for(who)
+            .await
+            .get(format!("{}/admin/import", app.base))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains("方案由系统管理员导入"), "{who}");
+        assert!(!html.contains("name=\"code\""), "{who} sees no form");
+    }
 }
 
 /// The plan's structure: (action title, task title, item numbers).

@@ -183,6 +183,7 @@ impl Form {
 pub fn PlanImportPage() -> impl IntoView {
     let l = lang();
     let units = Resource::new(|| (), |_| crate::tracking::list_units());
+    let me = Resource::new(|| (), |_| crate::auth::whoami());
     let form = Form::new();
     let stage = RwSignal::new(Stage::Idle);
     let previewed = RwSignal::new(false);
@@ -258,6 +259,21 @@ pub fn PlanImportPage() -> impl IntoView {
                 </li>
             </ul>
         </section>
+        // A plan is imported by an admin: others are told so, not shown a form the server
+        // would refuse.
+        <Suspense>
+        {move || Suspend::new(async move {
+        let admin = matches!(me.await, Ok(Some(u)) if u.role == sanzhi_domain::Role::Admin);
+        if !admin {
+            return view! {
+                <section class="card plan-import">
+                    <h2>{td_string!(l, import.plan_heading)}</h2>
+                    <p class="muted read-only-note">{td_string!(l, import.admin_only)}</p>
+                </section>
+            }
+                .into_any();
+        }
+        view! {
         <section class="card plan-import">
             <h2>{td_string!(l, import.plan_heading)}</h2>
             <p class="hint">{td_string!(l, import.columns_hint)}</p>
@@ -357,6 +373,10 @@ pub fn PlanImportPage() -> impl IntoView {
                 }}
             </div>
         </section>
+        }
+            .into_any()
+        })}
+        </Suspense>
     }
 }
 
