@@ -302,6 +302,152 @@ pub fn pm25_vs_target_svg(
     Ok(svg)
 }
 
+/// Width of the phone's charts: drawn at a phone's width, their text reads without scaling.
+pub const NARROW_WIDTH: u32 = 380;
+
+/// [`pm25_vs_target_svg`] for a phone: one row per area — its name, a horizontal bar of its
+/// mean, the target as a mark across the row, the figure past whichever ends later — and the
+/// grade II line; 380 px wide, its text 14–18 px as drawn.
+pub fn pm25_vs_target_narrow_svg(
+    l: Locale,
+    standings: &[Pm25Standing],
+    year: i32,
+    through_month: u32,
+) -> Result<String> {
+    if standings.is_empty() {
+        return Err(format!("{year} 年没有 PM2.5 数据或目标"));
+    }
+    let width = i32::try_from(NARROW_WIDTH).map_err(err)?;
+    let (left, right, top, row_h) = (70i32, 44i32, 64i32, 30i32);
+    let n = i32::try_from(standings.len()).map_err(err)?;
+    let height = top + n * row_h + 58;
+    let max = standings
+        .iter()
+        .flat_map(|s| [s.annual.mean.unwrap_or(0.0), s.target.unwrap_or(0.0)])
+        .fold(PM25_GRADE_II, f64::max)
+        * 1.05;
+    let plot_w = f64::from(width - left - right);
+    #[allow(clippy::cast_possible_truncation)]
+    let x_of = |v: f64| left + (plot_w * v / max).round() as i32;
+    let demo = standings.iter().any(|s| s.any_demo);
+    let span = if through_month >= 12 {
+        td_string!(l, charts.span_year).to_owned()
+    } else {
+        fmt(
+            td_string!(l, charts.span_through),
+            &[&month_abbr(l, through_month)],
+        )
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(
+            &mut svg,
+            (NARROW_WIDTH, u32::try_from(height).map_err(err)?),
+        )
+        .into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        // The title on two lines: what and when, then the unit.
+        let title = fmt(
+            td_string!(l, charts.pm25_vs_target_title),
+            &[&year, &span, &demo_suffix(l, demo)],
+        );
+        let (first, second) = match title.find('（').or_else(|| title.find(" (")) {
+            Some(i) => (title[..i].to_owned(), title[i..].trim().to_owned()),
+            None => (title.clone(), String::new()),
+        };
+        root.draw(&text(&first, (width / 2, 14), 18, HPos::Center))
+            .map_err(err)?;
+        root.draw(&text(&second, (width / 2, 36), 15, HPos::Center))
+            .map_err(err)?;
+        let grade = x_of(PM25_GRADE_II);
+        root.draw(&PathElement::new(
+            [(grade, top - 6), (grade, top + n * row_h)],
+            MISSED.mix(0.6).stroke_width(1),
+        ))
+        .map_err(err)?;
+        for (i, s) in (0i32..).zip(standings) {
+            let y = top + i * row_h;
+            let mid = y + row_h / 2;
+            root.draw(&text(&s.area, (left - 6, mid), 16, HPos::Right))
+                .map_err(err)?;
+            let colour = match s.met {
+                Some(true) => MET,
+                Some(false) => MISSED,
+                None => NO_DATA,
+            };
+            let target_x = s.target.map(x_of);
+            match s.annual.mean.map(sanzhi_domain::standing::round1) {
+                Some(mean) => {
+                    let end = x_of(mean);
+                    root.draw(&Rectangle::new(
+                        [(left, y + 6), (end.max(left + 1), y + row_h - 6)],
+                        colour.filled(),
+                    ))
+                    .map_err(err)?;
+                    let after = target_x.map_or(end, |t| t.max(end)) + 5;
+                    root.draw(&text(&format!("{mean:.1}"), (after, mid), 15, HPos::Left))
+                        .map_err(err)?;
+                }
+                None => {
+                    root.draw(&text("—", (left + 4, mid), 15, HPos::Left))
+                        .map_err(err)?;
+                }
+            }
+            if let Some(t) = target_x {
+                root.draw(&PathElement::new(
+                    [(t, y + 2), (t, y + row_h - 2)],
+                    INK.stroke_width(3),
+                ))
+                .map_err(err)?;
+            }
+        }
+        // The legend under the rows, one entry a line pair.
+        let ly = top + n * row_h + 16;
+        root.draw(&PathElement::new(
+            [(left, ly - 7), (left, ly + 7)],
+            INK.stroke_width(3),
+        ))
+        .map_err(err)?;
+        root.draw(&text(
+            td_string!(l, charts.legend_target),
+            (left + 8, ly),
+            14,
+            HPos::Left,
+        ))
+        .map_err(err)?;
+        for (k, (colour, label)) in [
+            (MET, td_string!(l, charts.legend_met)),
+            (MISSED, td_string!(l, charts.legend_missed)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let x = left + 70 + i32::try_from(k).map_err(err)? * 80;
+            root.draw(&Rectangle::new(
+                [(x, ly - 6), (x + 12, ly + 6)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+            root.draw(&text(label, (x + 16, ly), 14, HPos::Left))
+                .map_err(err)?;
+        }
+        root.draw(&PathElement::new(
+            [(left, ly + 22), (left + 16, ly + 22)],
+            MISSED.mix(0.6),
+        ))
+        .map_err(err)?;
+        root.draw(&text(
+            &fmt(td_string!(l, charts.grade_ii), &[&PM25_GRADE_II]),
+            (left + 22, ly + 22),
+            14,
+            HPos::Left,
+        ))
+        .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
 /// Monthly PM2.5 of one area over `years`, with each year's target as a step line.
 pub fn pm25_trend_svg(
     l: Locale,
@@ -549,11 +695,36 @@ pub const RANKING_ENDS: usize = 20;
 /// 黑榜. Units with too little due to rank are left out (the note says how few). More than `2 × RANKING_ENDS` units: the first and the
 /// last `RANKING_ENDS` are drawn, with a line saying how many are left out between them.
 pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize) -> Result<String> {
+    ranking_svg(l, ranks, title, band, false)
+}
+
+/// [`unit_ranking_svg`] for a phone: 380 px wide, the title on two lines, the rate's
+/// definition left to the table's note under it.
+pub fn unit_ranking_narrow_svg(
+    l: Locale,
+    ranks: &[UnitRank],
+    title: &str,
+    band: usize,
+) -> Result<String> {
+    ranking_svg(l, ranks, title, band, true)
+}
+
+fn ranking_svg(
+    l: Locale,
+    ranks: &[UnitRank],
+    title: &str,
+    band: usize,
+    narrow: bool,
+) -> Result<String> {
     let ranked: Vec<&UnitRank> = ranks.iter().filter(|r| r.rate.is_some()).collect();
     if ranked.is_empty() {
         return Err("尚无到期的工作".to_owned());
     }
-    let (left, top, bar_h, plot_w) = (170i32, 44i32, 20i32, 480i32);
+    let (left, top, bar_h, plot_w) = if narrow {
+        (104i32, 58i32, 24i32, 206i32)
+    } else {
+        (170i32, 44i32, 20i32, 480i32)
+    };
     // (place in the ranking, unit); `None` is the line standing for the units left out.
     let omitted = ranked.len().saturating_sub(2 * RANKING_ENDS);
     let shown: Vec<Option<(usize, &UnitRank)>> = if omitted == 0 {
@@ -574,8 +745,10 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
         head.chain(std::iter::once(None)).chain(tail).collect()
     };
     let n = i32::try_from(shown.len()).map_err(err)?;
-    let width = left + plot_w + 90;
-    let height = top + n * bar_h + 64;
+    let width = left + plot_w + if narrow { 70 } else { 90 };
+    let height = top + n * bar_h + if narrow { 56 } else { 64 };
+    // Text sizes: the phone's chart is shown at its own size, not scaled down.
+    let (rate_size, unit_size) = if narrow { (14, 15) } else { (11, 15) };
     let red_band = band.min(ranked.len() / 2);
     let mut svg = String::new();
     {
@@ -588,8 +761,19 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
         )
         .into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        root.draw(&text(title, (width / 2, 16), 22, HPos::Center))
-            .map_err(err)?;
+        if narrow {
+            let (first, second) = match title.find('（').or_else(|| title.find(" (")) {
+                Some(i) => (&title[..i], title[i..].trim()),
+                None => (title, ""),
+            };
+            root.draw(&text(first, (width / 2, 14), 16, HPos::Center))
+                .map_err(err)?;
+            root.draw(&text(second, (width / 2, 32), 14, HPos::Center))
+                .map_err(err)?;
+        } else {
+            root.draw(&text(title, (width / 2, 16), 22, HPos::Center))
+                .map_err(err)?;
+        }
         for pct in [0, 25, 50, 75, 100] {
             let x = left + plot_w * pct / 100;
             root.draw(&PathElement::new(
@@ -622,8 +806,13 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
             } else {
                 RGBColor(120, 144, 156)
             };
-            root.draw(&text(&r.unit, (left - 8, y + bar_h / 2), 15, HPos::Right))
-                .map_err(err)?;
+            root.draw(&text(
+                &r.unit,
+                (left - 8, y + bar_h / 2),
+                unit_size,
+                HPos::Right,
+            ))
+            .map_err(err)?;
             let w = (f64::from(plot_w) * rate).round() as i32;
             root.draw(&Rectangle::new(
                 [(left, y + 3), (left + w.max(1), y + bar_h - 3)],
@@ -636,16 +825,18 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
                     &[&format!("{:.0}", rate * 100.0), &r.on_time, &r.due],
                 ),
                 (left + w + 6, y + bar_h / 2),
-                11,
+                rate_size,
                 HPos::Left,
             ))
             .map_err(err)?;
         }
         let ly = top + n * bar_h + 22;
         // Where the black list's swatch and the note start: the English labels are longer.
-        let black_x = match l {
-            Locale::zh => 130,
-            Locale::en => 150,
+        // On a phone the black list goes on a line of its own.
+        let (bx, by) = match (l, narrow) {
+            (_, true) => (left, ly + 20),
+            (Locale::zh, false) => (left + 130, ly),
+            (Locale::en, false) => (left + 150, ly),
         };
         root.draw(&Rectangle::new(
             [(left, ly - 7), (left + 14, ly + 7)],
@@ -660,27 +851,29 @@ pub fn unit_ranking_svg(l: Locale, ranks: &[UnitRank], title: &str, band: usize)
         ))
         .map_err(err)?;
         root.draw(&Rectangle::new(
-            [(left + black_x, ly - 7), (left + black_x + 14, ly + 7)],
+            [(bx, by - 7), (bx + 14, by + 7)],
             RGBColor(33, 33, 33).filled(),
         ))
         .map_err(err)?;
         root.draw(&text(
             &fmt(td_string!(l, charts.black_list), &[&red_band]),
-            (left + black_x + 20, ly),
+            (bx + 20, by),
             12,
             HPos::Left,
         ))
         .map_err(err)?;
-        root.draw(&text(
-            &fmt(
-                td_string!(l, charts.completion_note),
-                &[&sanzhi_domain::overview::MIN_DUE_TO_RANK],
-            ),
-            (left, ly + 20),
-            12,
-            HPos::Left,
-        ))
-        .map_err(err)?;
+        if !narrow {
+            root.draw(&text(
+                &fmt(
+                    td_string!(l, charts.completion_note),
+                    &[&sanzhi_domain::overview::MIN_DUE_TO_RANK],
+                ),
+                (left, ly + 20),
+                12,
+                HPos::Left,
+            ))
+            .map_err(err)?;
+        }
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -965,6 +1158,61 @@ mod tests {
             );
             check(section_matrix_svg(l, &[section(HOSTILE)], 2018).expect("matrix"));
             check(unit_ranking_svg(l, &[rank(HOSTILE, 1, 1)], HOSTILE, 1).expect("ranking"));
+            check(
+                unit_ranking_narrow_svg(l, &[rank(HOSTILE, 1, 1)], HOSTILE, 1)
+                    .expect("narrow ranking"),
+            );
+            check(
+                pm25_vs_target_narrow_svg(
+                    l,
+                    &[standing(HOSTILE, Some(30.0), Some(35.0))],
+                    2018,
+                    12,
+                )
+                .expect("narrow vs target"),
+            );
         }
+    }
+
+    /// The phone's drawings: 380 px wide (shown at their own size on a phone), no text smaller
+    /// than 14 px as drawn (plotters writes 11.3), every area on its own row with its figure.
+    #[test]
+    fn the_phone_charts_read_at_a_phone_width() {
+        let s = [
+            standing("柯城", Some(38.04), Some(40.0)),
+            standing("龙游", Some(45.0), Some(43.0)),
+            standing("西区", None, Some(40.0)),
+        ];
+        let svg = pm25_vs_target_narrow_svg(Locale::zh, &s, 2018, 3).expect("svg");
+        assert!(svg.starts_with(r#"<svg width="380""#), "{}", &svg[..80]);
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next()?.parse().ok())
+            .collect();
+        assert!(sizes.iter().all(|s| *s >= 11.2), "{sizes:?}");
+        for t in ["柯城", "龙游", "西区", "38.0", "45.0", "—"] {
+            assert!(texts(&svg).contains(&t.to_owned()), "{t}");
+        }
+        insta::assert_snapshot!("pm25_vs_target_narrow", svg);
+        let ranks = [
+            rank("市环保局", 9, 1),
+            rank("柯城区政府", 5, 5),
+            rank("开化县政府", 1, 9),
+        ];
+        let svg = unit_ranking_narrow_svg(
+            Locale::zh,
+            &ranks,
+            "2018年12月底 责任单位按时完成率（红黑榜）",
+            1,
+        )
+        .expect("svg");
+        assert!(svg.starts_with(r#"<svg width="380""#), "{}", &svg[..80]);
+        assert!(svg.contains("90%（9/10）"));
+        assert!(
+            texts(&svg).contains(&"（红黑榜）".to_owned()),
+            "the title's second line"
+        );
+        insta::assert_snapshot!("unit_ranking_narrow", svg);
     }
 }

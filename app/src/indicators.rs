@@ -20,6 +20,9 @@ pub struct IndicatorSnapshot {
     pub rates: Vec<RateStanding>,
     /// SVG text rendered on the server (every text escaped by plotters).
     pub pm25_svg: Option<String>,
+    /// The PM2.5 chart drawn for a phone.
+    #[serde(default)]
+    pub pm25_svg_narrow: Option<String>,
     pub matrix_svg: Option<String>,
     /// Readings counted, and whether any of them is demo data.
     pub readings: usize,
@@ -190,6 +193,10 @@ pub mod inner {
             crate::charts::pm25_vs_target_svg(l, &pm25, year, through_month),
             "pm25",
         );
+        let pm25_svg_narrow = chart(
+            crate::charts::pm25_vs_target_narrow_svg(l, &pm25, year, through_month),
+            "pm25",
+        );
         let matrix_svg = if sections.iter().any(|s| s.months_measured > 0) {
             chart(
                 crate::charts::section_matrix_svg(l, &sections, year),
@@ -212,6 +219,7 @@ pub mod inner {
             drains,
             rates,
             pm25_svg,
+            pm25_svg_narrow,
             matrix_svg,
             pm25_totals,
             sections_totals,

@@ -44,6 +44,9 @@ pub struct Overview {
     pub counties_total: usize,
     pub counties_skipped: usize,
     pub ranking_svg: Option<String>,
+    /// The same ranking drawn for a phone.
+    #[serde(default)]
+    pub ranking_svg_narrow: Option<String>,
     pub changes: Vec<StatusChange>,
     pub change_count: usize,
     pub indicators: IndicatorSnapshot,
@@ -246,6 +249,8 @@ pub mod inner {
             &[&crate::components::indicator_views::month_year(l, year, m)],
         );
         let ranking_svg = crate::charts::unit_ranking_svg(l, &units, &ranking_title, 5).ok();
+        let ranking_svg_narrow =
+            crate::charts::unit_ranking_narrow_svg(l, &units, &ranking_title, 5).ok();
         let mut all_changes = changes(&before_rows, &now_rows);
         let change_count = all_changes.len();
         if !full {
@@ -283,6 +288,7 @@ pub mod inner {
             counties_total,
             counties_skipped,
             ranking_svg,
+            ranking_svg_narrow,
             changes: all_changes,
             change_count,
             indicators,

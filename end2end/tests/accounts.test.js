@@ -95,7 +95,8 @@ test('the water coordinator moves a deadline of item (28) with a reason, seen on
   await edit.locator('input[name="form[reason]"]').fill('浏览器测试：会议纪要第3号');
   await edit.getByRole('button', { name: '保存修改' }).click();
   await edit.locator('.ok').waitFor();
-  await page.locator('.item-audit td', { hasText: 'item.edit' }).first().waitFor();
+  // The audit trail says it in words, with the object and the fields that changed.
+  await page.locator('.item-audit tr[data-action="item.edit"]', { hasText: '调整事项' }).first().waitFor();
   assert.match(await page.locator('main').innerText(), /2019年6月底前/);
   assert.deepEqual(problems, []);
   await page.close();

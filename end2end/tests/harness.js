@@ -46,6 +46,7 @@ export const ACCOUNTS = [
   ['e2e-leader', 'leader', []],
   ['e2e-air', 'coordinator', ['--plan', 'air']],
   ['e2e-water', 'coordinator', ['--plan', 'water']],
+  ['e2e-soil', 'coordinator', ['--plan', 'soil']],
   ['e2e-hbj', 'reporter', ['--unit', '市环保局']],
   ['e2e-kaihua', 'reporter', ['--unit', '开化县政府']],
   ['e2e-zsb', 'reporter', ['--unit', '市治水办']],

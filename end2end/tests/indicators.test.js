@@ -29,7 +29,7 @@ test('总览 for 2018-12 shows the PM2.5 chart, the red list and the ranking, an
   assert.equal(await page.locator('h1').first().innerText(), '总览 · 2018年12月');
   assert.match(await page.locator('.demo-banner').first().innerText(), /演示/);
 
-  const pm25 = page.locator('.pm25-chart svg');
+  const pm25 = page.locator('.pm25-chart .wide svg');
   await pm25.waitFor();
   const svgText = await pm25.innerHTML();
   assert.match(svgText, /2018年 PM2.5 年均与目标/);
@@ -46,7 +46,7 @@ test('总览 for 2018-12 shows the PM2.5 chart, the red list and the ranking, an
   const link = red.first().locator('a');
   assert.match(await link.getAttribute('href'), /^\/plans\/\w+\/items\/\d+\?as_of=2018-12-31$/);
 
-  assert.match(await page.locator('.ranking-chart svg').innerHTML(), /红黑榜/);
+  assert.match(await page.locator('.ranking-chart .wide svg').innerHTML(), /红黑榜/);
   assert.equal(await page.locator('table.counties tbody tr').count(), 8);
   assert.match(await page.locator('.matrix-chart svg').innerHTML(), /断面逐月水质类别/);
   assert.equal(await page.locator('.plan-box').count(), 3);

@@ -123,7 +123,7 @@ test('the indicators page charts the PM2.5 targets of a year, before any reading
   const { page, problems } = await newPage(browser, server);
   await page.goto(`${server.base}/indicators?year=2019`);
   await waitForHydration(page);
-  const svg = page.locator('.pm25-chart svg');
+  const svg = page.locator('.pm25-chart .wide svg');
   await svg.waitFor();
   assert.match(await svg.innerHTML(), /2019年 PM2.5 年均与目标/);
   assert.match(await page.locator('.notice').first().innerText(), /本期尚无读数/);

@@ -45,16 +45,18 @@ test('a unit reports on its overdue item and the status turns', async () => {
   await form.getByRole('button', { name: '提交报告' }).click();
   await form.locator('.ok').waitFor();
   assert.match(await form.locator('.ok').innerText(), /已提交：第 1 次报告/);
+  // Made today while the page replays 2018-08-15: the page says so and links to today.
+  assert.match(await form.locator('.dated-later').innerText(), /此报告记于 \d{4}-\d{2}-\d{2}，晚于本页所示的日期 2018-08-15/);
   // Made today for 2018-08-14: a 补报, which the replay of 2018-08-15 never sees (the past
   // does not change); today's page has it.
   await page.goto(`${server.base}/plans/water/items/28`);
   await waitForHydration(page);
   await page.locator('.history .report', { hasText: '浏览器测试' }).waitFor();
-  // Not done until 治水办 accepts it: still overdue, waiting for review, and the reporter
-  // has no accept button.
+  // Not done until 治水办 accepts it: still not done — today, years after the plan's period,
+  // that reads 未完成（期满） — waiting for review, and the reporter has no accept button.
   const row = page.locator('table.assignment-status tr[data-unit="市环保局"]');
   await row.locator('.review-pending').waitFor();
-  assert.equal(await row.locator('.badge').innerText(), '逾期');
+  assert.equal(await row.locator('.badge').innerText(), '未完成（期满）');
   assert.equal(await page.locator('.review-controls').count(), 0, 'a reporter cannot review');
 
   // 治水办's coordinator finds it in the queue and accepts it.

@@ -154,7 +154,13 @@ pub fn Pm25Section(snapshot: IndicatorSnapshot) -> impl IntoView {
                 </p>
             })}
             {match s.pm25_svg.clone() {
-                Some(svg) => view! { <div class="chart pm25-chart" inner_html=svg></div> }.into_any(),
+                Some(svg) => view! {
+                    <div class="chart pm25-chart">
+                        <div class="wide" inner_html=svg></div>
+                        {s.pm25_svg_narrow.clone().map(|n| view! { <div class="narrow" inner_html=n></div> })}
+                    </div>
+                }
+                    .into_any(),
                 None => view! { <p class="empty">{td_string!(l, indicators.no_pm25)}</p> }.into_any(),
             }}
             <table class="grid pm25-now">

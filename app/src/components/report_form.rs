@@ -39,8 +39,11 @@ pub fn ReportFormView(
     let result = submit.value();
     let pending = submit.pending();
     // One key per form instance: sent twice (a double click, a retry), the server answers
-    // with the report the first send made. The page shows a new form after each report.
-    let key = new_submission_key();
+    // with the report the first send made. The page shows a new form after each report. The
+    // key is made in the browser once the form is live: a server-rendered page may be kept and
+    // served again (the page cache), and two tabs must not share a key.
+    let key = RwSignal::new(String::new());
+    Effect::new(move |_| key.set(new_submission_key()));
     let page_day = as_of.parse::<NaiveDate>().ok();
     let versions: Vec<(i64, i32)> = rows
         .iter()
@@ -141,7 +144,7 @@ pub fn ReportFormView(
                     </select>
                 </label>
                 <input type="hidden" name="form[expected_version]" value=expected />
-                <input type="hidden" name="form[submission_key]" value=key />
+                <input type="hidden" name="form[submission_key]" prop:value=move || key.get() />
                 <label>
                     {td_string!(l, tracking.status)}
                     <select name="form[state]">
@@ -311,8 +314,8 @@ pub fn ReportFormView(
     }
 }
 
-/// A random key for one form instance (16 bytes, hex): `crypto.getRandomValues` in the
-/// browser (available without HTTPS, unlike `randomUUID`), the OS generator on the server.
+/// A random key for one form instance (16 bytes, hex) from `crypto.getRandomValues`
+/// (available without HTTPS, unlike `randomUUID`).
 #[cfg(feature = "hydrate")]
 fn new_submission_key() -> String {
     let mut bytes = [0u8; 16];
@@ -328,20 +331,13 @@ fn new_submission_key() -> String {
     }
 }
 
-#[cfg(all(feature = "ssr", not(feature = "hydrate")))]
-fn new_submission_key() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+/// On the server no key is made: the browser makes one once the form is live (see above).
+#[cfg(not(feature = "hydrate"))]
 fn new_submission_key() -> String {
     String::new()
 }
 
-#[cfg(any(feature = "ssr", feature = "hydrate"))]
+#[cfg(feature = "hydrate")]
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::new(), |mut s, b| {

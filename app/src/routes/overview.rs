@@ -380,7 +380,13 @@ fn Page(o: Overview) -> impl IntoView {
         <section class="card ranking">
             <h2>{td_string!(l, overview.ranking_heading)}</h2>
             {match o.ranking_svg.clone() {
-                Some(svg) => view! { <div class="chart ranking-chart" inner_html=svg></div> }.into_any(),
+                Some(svg) => view! {
+                    <div class="chart ranking-chart">
+                        <div class="wide" inner_html=svg></div>
+                        {o.ranking_svg_narrow.clone().map(|n| view! { <div class="narrow" inner_html=n></div> })}
+                    </div>
+                }
+                    .into_any(),
                 None => view! { <p class="empty">{td_string!(l, overview.ranking_empty)}</p> }.into_any(),
             }}
             <h3>{td_string!(l, overview.counties_heading)}</h3>
