@@ -27,7 +27,14 @@ async fn raw_get(app: &TestApp, path: &str, extra: &str) -> (u16, String, String
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
     stream.write_all(req.as_bytes()).await.expect("write");
     let mut buf = Vec::new();
-    stream.read_to_end(&mut buf).await.expect("read");
+    // A page whose render never finishes fails here, named, instead of hanging the run.
+    tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        stream.read_to_end(&mut buf),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("GET {path}: no complete answer within 120 s"))
+    .expect("read");
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head
