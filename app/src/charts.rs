@@ -70,6 +70,18 @@ fn month_abbr(l: Locale, m: u32) -> String {
     }
 }
 
+/// What a PM2.5 mean covers in a chart's title: the year, or January to `through_month`.
+fn pm25_span(l: Locale, through_month: u32) -> String {
+    if through_month >= 12 {
+        td_string!(l, charts.span_year).to_owned()
+    } else {
+        fmt(
+            td_string!(l, charts.span_through),
+            &[&month_abbr(l, through_month)],
+        )
+    }
+}
+
 /// A label at pixel `at`, vertically centred, in ink.
 fn text(s: &str, at: (i32, i32), size: u32, h: HPos) -> Text<'static, (i32, i32), String> {
     Text::new(
@@ -194,14 +206,7 @@ pub fn pm25_vs_target_svg(
         .fold(PM25_GRADE_II, f64::max)
         * 1.5;
     let demo = standings.iter().any(|s| s.any_demo);
-    let span = if through_month >= 12 {
-        td_string!(l, charts.span_year).to_owned()
-    } else {
-        fmt(
-            td_string!(l, charts.span_through),
-            &[&month_abbr(l, through_month)],
-        )
-    };
+    let span = pm25_span(l, through_month);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
@@ -330,14 +335,7 @@ pub fn pm25_vs_target_narrow_svg(
     #[allow(clippy::cast_possible_truncation)]
     let x_of = |v: f64| left + (plot_w * v / max).round() as i32;
     let demo = standings.iter().any(|s| s.any_demo);
-    let span = if through_month >= 12 {
-        td_string!(l, charts.span_year).to_owned()
-    } else {
-        fmt(
-            td_string!(l, charts.span_through),
-            &[&month_abbr(l, through_month)],
-        )
-    };
+    let span = pm25_span(l, through_month);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(
