@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod indicators;
 pub mod overview;
 pub mod readings;
+pub mod remind;
 pub mod review;
 pub mod routes;
 pub mod setup;
@@ -68,6 +69,8 @@ mod lazy {
     lazy_page!(FirstStepsRoute, crate::routes::setup::FirstStepsPage);
     lazy_page!(SourceRoute, crate::routes::source::SourcePage);
     lazy_page!(AccountRoute, crate::routes::account::AccountPage);
+    lazy_page!(InboxRoute, crate::routes::inbox::InboxPage);
+    lazy_page!(RemindersRoute, crate::routes::reminders::RemindersPage);
 }
 
 use components::layout::Layout;
@@ -183,6 +186,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("account")
                         view={Lazy::<lazy::AccountRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("inbox")
+                        view={Lazy::<lazy::InboxRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("reminders")
+                        view={Lazy::<lazy::RemindersRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

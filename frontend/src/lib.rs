@@ -1,4 +1,6 @@
 //! The browser entry point: hydrate the server-rendered page, nothing else.
+// The app's route tree (one type per route) is deeper than the default limit of 128.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -63,6 +63,16 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Make the reminders (digests) of one day — what the scheduler does each morning — and
+    /// send what is due. A day already made is not made again.
+    Remind {
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Print the digests only: nothing is written or sent.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Replace the generated demo progress reports (deterministic, labelled as demo).
     Demo {
         /// Remove the demo reports instead.
@@ -148,6 +158,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Scale(cmd) => scale(&settings, cmd).await,
+        Command::Remind { date, dry_run } => remind_day(&settings, &date, dry_run).await,
         Command::Backup { out } => {
             let url = settings.database.url.expose_secret();
             let store = Store::connect(url)
@@ -254,6 +265,58 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `sanzhi remind --date … [--dry-run]`.
+async fn remind_day(settings: &Settings, date: &str, dry_run: bool) -> anyhow::Result<()> {
+    let day = sanzhi_domain::chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("--date：“{date}”不是日期，应为 YYYY-MM-DD"))?;
+    let store = open(settings).await?;
+    let now = sanzhi_domain::chrono::Utc::now();
+    let result = async {
+        let made =
+            crate::remind::make_day(&store, day, "sanzhi remind", false, dry_run, now).await?;
+        let base = reminder_base(settings, settings.server.addr);
+        for d in &made.digests {
+            println!("{}", d.text(&base));
+        }
+        if dry_run {
+            println!(
+                "（试运行：{day} 的提醒 {} 份，未写入、未发送）",
+                made.digests.len()
+            );
+            return Ok(());
+        }
+        match made.written {
+            Some(w) => println!(
+                "{day} 的提醒已生成：{} 份，待发送邮件和机器人消息 {} 条",
+                w.digests, w.messages
+            ),
+            None => println!("{day} 的提醒此前已生成，未重复生成"),
+        }
+        let sender = crate::remind::Sender::new(&base, &settings.smtp)?;
+        let sent = crate::remind::deliver(&store, &sender, now).await?;
+        println!(
+            "发送：成功 {}，稍后重试 {}，放弃 {}",
+            sent.sent, sent.retrying, sent.given_up
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// Where reminders link to: `reminders.base_url`, else the site's address.
+fn reminder_base(settings: &Settings, addr: std::net::SocketAddr) -> String {
+    let configured = settings.reminders.base_url.trim();
+    if !configured.is_empty() {
+        return configured.trim_end_matches('/').to_owned();
+    }
+    match settings.security() {
+        Ok(security) => site_address(&security, addr),
+        Err(_) => format!("http://{addr}"),
+    }
+}
+
 /// Connects and migrates.
 pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database.url.expose_secret();
@@ -346,6 +409,16 @@ async fn serve(settings: Settings, demo: bool, again: &str) -> anyhow::Result<()
         .await?
         .then(|| format!("{base}/setup?token={token}"));
     let router = crate::build_router(state);
+    if settings.reminders.enabled {
+        let sender = crate::remind::Sender::new(&reminder_base(&settings, addr), &settings.smtp)?;
+        let server = format!("{}:{}", hostname(), addr.port());
+        tokio::spawn(crate::remind::run(
+            store.clone(),
+            sender,
+            settings.reminders.clone(),
+            server,
+        ));
+    }
     tracing::info!(%addr, "listening");
     println!("三治已启动：{base}");
     if let Some(url) = setup {
@@ -379,6 +452,15 @@ fn site_address(security: &app::state::Security, addr: std::net::SocketAddr) -> 
         ip => ip,
     };
     format!("http://{}", std::net::SocketAddr::new(ip, addr.port()))
+}
+
+/// This machine's name, for the record of which server made a day's reminders.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "sanzhi".to_owned())
 }
 
 /// A one-time setup token: 32 bytes from the OS's generator, in hex.

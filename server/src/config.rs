@@ -15,6 +15,58 @@ pub struct Settings {
     pub site: SiteSettings,
     pub log: LogSettings,
     pub reports: ReportSettings,
+    pub reminders: ReminderSettings,
+    pub smtp: SmtpSettings,
+}
+
+/// The daily reminders (digests) and their delivery.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReminderSettings {
+    /// Run the scheduler in this server (several servers may: each day is made once).
+    pub enabled: bool,
+    /// The hour (China time, 0–23) from which the day's digests are made.
+    pub hour: u32,
+    /// The address links in e-mails and robot messages point to; empty: the site's address.
+    pub base_url: String,
+    /// Days missed while stopped are made on start, at most this many back.
+    pub catch_up_days: u32,
+    /// Seconds between the scheduler's passes (making due days, sending the outbox).
+    pub every_secs: u64,
+}
+
+/// How e-mail is sent. An empty `host` turns e-mail off (digests still reach the inbox and
+/// the webhooks).
+#[derive(Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// `none` (plain, for a local relay), `starttls` or `tls`.
+    pub tls: SmtpTls,
+    pub username: String,
+    pub password: SecretString,
+    /// `三治督办 <noreply@example.org>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,6 +163,21 @@ filter = "info,sqlx=warn,tower_http=info"
 
 [reports]
 backdate_days = 7
+
+[reminders]
+enabled = true
+hour = 8
+base_url = ""
+catch_up_days = 7
+every_secs = 60
+
+[smtp]
+host = ""
+port = 587
+tls = "starttls"
+username = ""
+password = ""
+from = "三治督办 <noreply@localhost>"
 "#;
 
 impl Settings {

@@ -12,6 +12,7 @@ pub mod hardening;
 pub mod health;
 pub mod page_cache;
 pub mod plan_import;
+pub mod remind;
 pub mod router;
 pub mod scale;
 pub mod sessions;

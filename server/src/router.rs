@@ -36,8 +36,19 @@ pub fn build_router_ungated(state: AppState) -> Router {
     assemble(state, Arc::default(), false)
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource loads
+/// suppressed by a process-wide flag (`leptos_server::SuppressResourceLoad`); a resource of a
+/// page being served meanwhile by another router of the same process (the tests run dozens)
+/// first polled while the flag was up waits forever (leptos #4773): two test pages hung
+/// for 60 s that way. After the first listing the flag is never raised again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn assemble(state: AppState, pages: Arc<PageCache>, with_gate: bool) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     let upload_limit = state.upload_limit;

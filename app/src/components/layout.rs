@@ -75,6 +75,7 @@ pub fn Layout(
 #[component]
 fn UserBox() -> impl IntoView {
     let me = LocalResource::new(crate::auth::whoami);
+    let unread = LocalResource::new(crate::remind::unread_count);
     let l = lang();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
@@ -100,6 +101,20 @@ fn UserBox() -> impl IntoView {
                             {user
                                 .is_demo
                                 .then(|| view! { <span class="demo-tag">{td_string!(l, common.demo_account)}</span> })}
+                            {user.unit.is_some().then(|| view! {
+                                <a class="inbox-link" href="/inbox">
+                                    {td_string!(l, common.nav_inbox)}
+                                    {move || {
+                                        unread
+                                            .get()
+                                            .and_then(Result::ok)
+                                            .filter(|n| *n > 0)
+                                            .map(|n| view! { <span class="badge unread-badge">{n}</span> })
+                                    }}
+                                </a>
+                            })}
+                            {matches!(user.role, sanzhi_domain::Role::Admin | sanzhi_domain::Role::Coordinator)
+                                .then(|| view! { <a href="/inbox">{td_string!(l, common.nav_inbox)}</a> <a href="/reminders">{td_string!(l, common.nav_reminders)}</a> })}
                             {matches!(user.role, sanzhi_domain::Role::Admin | sanzhi_domain::Role::Coordinator)
                                 .then(|| view! { <a href="/admin/import">{td_string!(l, common.import)}</a> })}
                             {(user.role == sanzhi_domain::Role::Admin)

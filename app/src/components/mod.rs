@@ -11,3 +11,4 @@ pub mod report_form;
 pub mod review;
 pub mod status;
 pub mod upload_progress;
+pub mod urges;

@@ -14,6 +14,11 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let result = change.value();
     let pending = change.pending();
+    let save_email = ServerAction::<crate::remind::SetEmail>::new();
+    let email = Resource::new(
+        move || save_email.version().get(),
+        |_| crate::remind::get_email(None),
+    );
     view! {
         <Title text=td_string!(l, accounts.my_account) />
         <h1>{td_string!(l, accounts.my_account)}</h1>
@@ -25,6 +30,30 @@ pub fn AccountPage() -> impl IntoView {
                     .map(|user| view! { <p class="lead">{crate::i18n::describe_user(l, &user)}</p> })
             })}
         </Suspense>
+        <section class="card email-setting">
+            <h2>{td_string!(l, remind.email)}</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let current = email.await.ok().flatten().unwrap_or_default();
+                    view! {
+                        <ActionForm action=save_email>
+                            <label>
+                                {td_string!(l, remind.email)}
+                                <input type="email" name="email" value=current autocomplete="email" />
+                            </label>
+                            <p class="muted">{td_string!(l, remind.email_hint)}</p>
+                            <button type="submit">{td_string!(l, remind.save)}</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+            <div class="email-result" aria-live="polite">
+                {move || save_email.value().get().map(|r| match r {
+                    Ok(_) => view! { <p class="ok">{td_string!(l, remind.email_saved)}</p> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                })}
+            </div>
+        </section>
         <section class="card password-change">
             <h2>{td_string!(l, accounts.change_password)}</h2>
             <ActionForm action=change>

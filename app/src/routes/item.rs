@@ -106,8 +106,17 @@ pub fn ItemPage() -> impl IntoView {
                                     <crate::components::item_edit::ItemEditView d=d.clone() action=edit />
                                 }
                             });
+                        let urges = view! {
+                            <crate::components::urges::UrgePanel
+                                plan=d.plan.code.as_str().to_owned()
+                                item=d.item.number
+                                as_of=as_of.get_untracked()
+                                today=t.as_of
+                            />
+                        };
                         view! {
                         <ItemView d t submit review last_reviewed />
+                        {urges}
                         {editor}
                         <section class="card item-audit">
                             <h2>{td_string!(l, common.audit_log)}</h2>

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod accounts;
 pub mod audit;
+pub mod inbox;
 pub mod indicators;
 pub mod item;
 pub mod login;
@@ -12,6 +13,7 @@ pub mod overview;
 pub mod plan;
 pub mod plan_import;
 pub mod readings;
+pub mod reminders;
 pub mod review;
 pub mod setup;
 pub mod source;

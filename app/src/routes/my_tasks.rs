@@ -93,6 +93,7 @@ pub fn MyTasksPage() -> impl IntoView {
                         view! {
                             <AsOfBar as_of=as_of_s demo=t.demo />
                             <h2>{t.unit.clone()}</h2>
+                            <crate::components::urges::MyUrges unit=t.unit.clone() as_of=keep.clone() />
                             <ReturnedReports rows=returned as_of=keep.clone() />
                             <StatusStrip counts=t.counts />
                             <ol class="task-list">

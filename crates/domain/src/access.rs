@@ -226,6 +226,16 @@ pub enum Action<'a> {
     ManageUnits,
     /// The audit trail of everything.
     ReadAudit,
+    /// 催办: pressing a unit on an assignment of `plan`.
+    Urge { plan: &'a str },
+    /// Answering a 催办 made to `unit`.
+    AnswerUrge { unit: &'a str },
+    /// Reading the 消息 inbox of `unit`.
+    ReadInbox { unit: &'a str },
+    /// A plan's reminder lead times and 督办 limit.
+    ManageReminders { plan: &'a str },
+    /// Units' robot webhooks and the outbox of e-mails and robot messages.
+    ManageDelivery,
 }
 
 /// Why not, in Chinese, to show as it is.
@@ -284,6 +294,48 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
         (Action::WriteReadings { .. }, role) => {
             no(format!("{}不能录入或导入读数", role.label_zh()))
         }
+        (Action::Urge { .. } | Action::ManageReminders { .. }, Role::Admin) => Ok(()),
+        (Action::Urge { plan } | Action::ManageReminders { plan }, Role::Coordinator) => {
+            if user.plan.as_deref() == Some(*plan) {
+                Ok(())
+            } else {
+                let own = plan_label(user.plan.as_deref().unwrap_or("?"));
+                no(format!(
+                    "{own}协调员只能催办或设置本方案（{own}）的事项，不能处理{}方案的事项",
+                    plan_label(plan)
+                ))
+            }
+        }
+        (Action::Urge { .. }, role) => no(format!(
+            "{}不能催办，催办由该方案的协调员发出",
+            role.label_zh()
+        )),
+        (Action::ManageReminders { .. }, role) => no(format!(
+            "{}不能设置提醒，由该方案的协调员设置",
+            role.label_zh()
+        )),
+        (Action::AnswerUrge { unit } | Action::ReadInbox { unit }, Role::Reporter) => {
+            if user.unit.as_deref() == Some(*unit) {
+                Ok(())
+            } else {
+                no(format!(
+                    "{}只能查看和答复本单位（{}）的消息，不能处理{unit}的消息",
+                    user.display_name,
+                    user.unit.as_deref().unwrap_or("未绑定单位")
+                ))
+            }
+        }
+        // Coordinators and admins may look into a unit's inbox (to see what it was told).
+        (Action::ReadInbox { .. }, Role::Admin | Role::Coordinator) => Ok(()),
+        (Action::ReadInbox { .. }, role) => no(format!("{}不能查看单位的消息", role.label_zh())),
+        (Action::AnswerUrge { .. }, role) => no(format!(
+            "{}不能答复催办，由被催办单位的填报员答复",
+            role.label_zh()
+        )),
+        (Action::ManageDelivery, Role::Admin) => Ok(()),
+        (Action::ManageDelivery, role) => {
+            no(format!("{}不能管理机器人地址和消息发送", role.label_zh()))
+        }
         (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, Role::Admin) => Ok(()),
         (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, role) => no(format!(
             "{}不能管理账号、单位或查看全部审计记录",
@@ -313,6 +365,59 @@ mod tests {
             plan: plan.map(Into::into),
             unit: unit.map(Into::into),
             is_demo: false,
+        }
+    }
+
+    #[test]
+    fn urges_inboxes_and_delivery() {
+        let admin = user(Role::Admin, None, None);
+        let water = user(Role::Coordinator, Some("water"), None);
+        let air = user(Role::Coordinator, Some("air"), None);
+        let kaihua = user(Role::Reporter, None, Some("开化县政府"));
+        let leader = user(Role::Leader, None, None);
+        let urge = Action::Urge { plan: "water" };
+        assert!(authorize(Some(&admin), &urge).is_ok());
+        assert!(authorize(Some(&water), &urge).is_ok());
+        let refused = authorize(Some(&air), &urge).expect_err("air");
+        assert!(refused.to_string().contains("治气协调员"), "{refused}");
+        assert!(refused.to_string().contains("治水方案"), "{refused}");
+        assert!(authorize(Some(&kaihua), &urge).is_err());
+        assert!(authorize(Some(&leader), &urge).is_err());
+        assert!(authorize(None, &urge).is_err());
+        let answer = Action::AnswerUrge {
+            unit: "开化县政府"
+        };
+        assert!(authorize(Some(&kaihua), &answer).is_ok());
+        assert!(authorize(
+            Some(&kaihua),
+            &Action::AnswerUrge {
+                unit: "柯城区政府"
+            }
+        )
+        .is_err());
+        assert!(authorize(Some(&water), &answer).is_err());
+        assert!(authorize(Some(&admin), &answer).is_err());
+        let inbox = Action::ReadInbox {
+            unit: "开化县政府"
+        };
+        assert!(authorize(Some(&kaihua), &inbox).is_ok());
+        assert!(authorize(
+            Some(&kaihua),
+            &Action::ReadInbox {
+                unit: "柯城区政府"
+            }
+        )
+        .is_err());
+        assert!(authorize(Some(&water), &inbox).is_ok());
+        assert!(authorize(Some(&admin), &inbox).is_ok());
+        assert!(authorize(Some(&leader), &inbox).is_err());
+        let settings = Action::ManageReminders { plan: "water" };
+        assert!(authorize(Some(&water), &settings).is_ok());
+        assert!(authorize(Some(&air), &settings).is_err());
+        assert!(authorize(Some(&kaihua), &settings).is_err());
+        assert!(authorize(Some(&admin), &Action::ManageDelivery).is_ok());
+        for u in [&water, &kaihua, &leader] {
+            assert!(authorize(Some(u), &Action::ManageDelivery).is_err());
         }
     }
 

@@ -16,6 +16,7 @@ pub mod indicator;
 pub mod overview;
 pub mod plan;
 pub mod reading;
+pub mod remind;
 pub mod report;
 pub mod standing;
 pub mod status;

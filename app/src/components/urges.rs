@@ -1,0 +1,208 @@
+//! 催办 on the page: an item's history with the coordinator's form (item page), and a unit's
+//! open 催办 with the answer form at the top of 我的任务.
+
+use crate::components::error_box::ErrorBox;
+use crate::i18n::i18n::td_string;
+use crate::i18n::{date, fmt, lang};
+use crate::remind::{get_urges, AnswerUrge, UrgeAssignment};
+use leptos::prelude::*;
+use sanzhi_domain::chrono::NaiveDate;
+use sanzhi_domain::remind::Urge;
+
+/// The item's 催办, oldest first, each with its answer; for the plan's coordinator, a form per
+/// unit that may be pressed today.
+#[component]
+pub fn UrgePanel(
+    plan: String,
+    item: i32,
+    as_of: Option<String>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let l = lang();
+    let send = ServerAction::<UrgeAssignment>::new();
+    let answer = ServerAction::<AnswerUrge>::new();
+    let list = {
+        let plan = plan.clone();
+        Resource::new(
+            move || (send.version().get(), answer.version().get()),
+            move |_| get_urges(Some(plan.clone()), Some(item), None, as_of.clone()),
+        )
+    };
+    view! {
+        <section class="card urges" id="urges">
+            <h2>{td_string!(l, remind.urge_history)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        Ok(list) => {
+                            let forms = list
+                                .may_urge
+                                .iter()
+                                .map(|(id, unit, may)| {
+                                    if *may {
+                                        view! { <UrgeForm assignment=*id unit=unit.clone() send today /> }.into_any()
+                                    } else {
+                                        view! { <p class="muted">{fmt(td_string!(l, remind.urge_not_needed), &[unit])}</p> }.into_any()
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                {if list.urges.is_empty() {
+                                    view! { <p class="empty">{td_string!(l, remind.urge_none)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ol class="urge-list">
+                                            {list
+                                                .urges
+                                                .into_iter()
+                                                .map(|u| view! { <UrgeRow urge=u answer_unit=list.answer_unit.clone() answer as_of=list.as_of /> })
+                                                .collect_view()}
+                                        </ol>
+                                    }
+                                        .into_any()
+                                }}
+                                {forms}
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <div class="urge-result" aria-live="polite">
+                {move || {
+                    send.value()
+                        .get()
+                        .map(|r| match r {
+                            Ok(_) => view! { <p class="ok">{td_string!(l, remind.urge_sent)}</p> }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        })
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UrgeForm(
+    assignment: i64,
+    unit: String,
+    send: ServerAction<UrgeAssignment>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let l = lang();
+    let pending = send.pending();
+    view! {
+        <details class="urge-form" data-assignment=assignment>
+            <summary>{fmt(td_string!(l, remind.urge_for), &[&unit])}</summary>
+            <ActionForm action=send>
+                <input type="hidden" name="assignment_id" value=assignment />
+                <label>
+                    {td_string!(l, remind.urge_message)}
+                    <textarea name="message" required=true maxlength="1000" rows="3"></textarea>
+                </label>
+                <label>
+                    {td_string!(l, remind.urge_reply_by)}
+                    <input type="date" name="reply_by" min=today.to_string() />
+                </label>
+                <button type="submit" disabled=move || pending.get()>{td_string!(l, remind.urge_send)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// One 催办 with its answer, or the answer form for the unit's own accounts.
+#[component]
+pub fn UrgeRow(
+    urge: Urge,
+    answer_unit: Option<String>,
+    answer: ServerAction<AnswerUrge>,
+    /// The day the page is read for (a reply date before it has passed).
+    as_of: NaiveDate,
+) -> impl IntoView {
+    let l = lang();
+    let today = as_of;
+    let may_answer = urge.answer.is_none() && answer_unit.as_deref() == Some(urge.unit.as_str());
+    let pending = answer.pending();
+    let id = urge.id;
+    let late = urge.reply_late(today);
+    view! {
+        <li class="urge" data-urge=id>
+            <p class="urge-head">
+                <strong>{fmt(td_string!(l, remind.urge_line), &[&date(l, urge.on()), &urge.by])}</strong>
+                " "
+                <a href=format!("/plans/{}/items/{}#urges", urge.plan_code, urge.item_number)>
+                    {format!("({}) {}", urge.item_number, urge.unit)}
+                </a>
+                {urge.is_demo.then(|| view! { <span class="demo-tag">{td_string!(l, remind.demo_urge)}</span> })}
+            </p>
+            <p class="urge-message">{urge.message.clone()}</p>
+            {urge.reply_by.map(|d| view! {
+                <p class=if late { "reply-by late" } else { "reply-by" }>
+                    {fmt(td_string!(l, remind.urge_reply_by_line), &[&date(l, d)])}
+                    {late.then(|| view! { " · " {td_string!(l, remind.urge_reply_late)} })}
+                </p>
+            })}
+            {match urge.answer.clone() {
+                Some(a) => view! {
+                    <div class="urge-answer">
+                        <p>{fmt(td_string!(l, remind.answered), &[&a.by, &date(l, sanzhi_domain::report::china_day(a.at))])}</p>
+                        <p>{a.note}</p>
+                    </div>
+                }
+                    .into_any(),
+                None if may_answer => view! {
+                    <ActionForm action=answer attr:class="answer-form">
+                        <input type="hidden" name="urge_id" value=id />
+                        <label>
+                            {td_string!(l, remind.answer_note)}
+                            <textarea name="note" required=true maxlength="1000" rows="3"></textarea>
+                        </label>
+                        <p class="muted">{td_string!(l, remind.answer_hint)}</p>
+                        <button type="submit" disabled=move || pending.get()>{td_string!(l, remind.answer_send)}</button>
+                    </ActionForm>
+                }
+                    .into_any(),
+                None => view! { <p class="muted waiting">{td_string!(l, remind.answer_waiting)}</p> }.into_any(),
+            }}
+        </li>
+    }
+}
+
+/// 我的任务's top: the unit's 催办 not answered yet (answer forms for its own accounts).
+#[component]
+pub fn MyUrges(unit: String, as_of: Option<String>) -> impl IntoView {
+    let l = lang();
+    let answer = ServerAction::<AnswerUrge>::new();
+    let list = Resource::new(
+        move || answer.version().get(),
+        move |_| get_urges(None, None, Some(unit.clone()), as_of.clone()),
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let Ok(list) = list.await else { return ().into_any() };
+                let open: Vec<Urge> = list.urges.into_iter().filter(|u| u.answer.is_none()).collect();
+                if open.is_empty() {
+                    return ().into_any();
+                }
+                let answer_unit = list.answer_unit.clone();
+                let as_of = list.as_of;
+                view! {
+                    <section class="card my-urges" role="alert">
+                        <h2>{fmt(td_string!(l, remind.urges_open), &[&open.len()])}</h2>
+                        <ol class="urge-list">
+                            {open
+                                .into_iter()
+                                .rev()
+                                .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
+                                .collect_view()}
+                        </ol>
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+        {move || answer.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
+    }
+}

@@ -1,0 +1,669 @@
+//! Reminders in the app (issue 22): the unit's 消息 inbox and its unread count, 催办 and their
+//! answers, a plan's lead times, units' robot webhooks and the outbox's record. Every server
+//! function checks its caller itself ([`sanzhi_domain::authorize`]).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sanzhi_domain::chrono::NaiveDate;
+use sanzhi_domain::remind::{Digest, ReminderSettings, Urge};
+use serde::{Deserialize, Serialize};
+
+/// A digest as the inbox shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    pub id: i64,
+    pub read: bool,
+    pub is_demo: bool,
+    pub title: String,
+    pub digest: Digest,
+}
+
+/// A unit's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    /// The unit shown; `None` for an account bound to no unit that asked for none.
+    pub unit: Option<String>,
+    /// The signed-in account belongs to this unit (it may mark read and answer).
+    pub own: bool,
+    pub unread: i64,
+    pub entries: Vec<InboxEntry>,
+    /// The units a coordinator or admin may look into.
+    pub units: Vec<String>,
+}
+
+/// An assignment's 催办 with whether the caller may press it again or answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UrgeList {
+    pub urges: Vec<Urge>,
+    /// Assignments (id, unit, may be pressed now) the caller may 催办.
+    pub may_urge: Vec<(i64, String, bool)>,
+    /// The caller may answer 催办 of this unit.
+    pub answer_unit: Option<String>,
+    /// 督办 limit of the plan.
+    pub urge_limit: u32,
+    /// The day read for.
+    pub as_of: NaiveDate,
+}
+
+/// Settings of a plan's reminders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanReminders {
+    pub plan: String,
+    pub plan_name: String,
+    pub settings: ReminderSettings,
+    pub may_edit: bool,
+}
+
+/// A robot webhook as shown to admins: the address masked, the secret never.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HookView {
+    pub id: i64,
+    pub unit: String,
+    pub kind: String,
+    pub url_masked: String,
+    pub signed: bool,
+    pub active: bool,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// A message of the outbox as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub id: i64,
+    pub unit: String,
+    pub day: NaiveDate,
+    pub channel: String,
+    pub target: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<String>,
+    /// China time, `YYYY-MM-DD HH:MM`, of the next attempt of a pending message.
+    pub next_attempt: Option<String>,
+}
+
+/// The delivery page: webhooks and the newest messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub hooks: Vec<HookView>,
+    pub outbox: Vec<OutboxView>,
+    pub units: Vec<String>,
+    /// Whether e-mail can be sent (SMTP configured) — told so that an admin knows why e-mails
+    /// fail.
+    pub last_day: Option<NaiveDate>,
+}
+
+/// The unread digests of the signed-in account's unit (0 for an account without a unit).
+#[server(prefix = "/api", endpoint = "unread")]
+pub async fn unread_count() -> Result<i64, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    match c.user.unit.as_deref() {
+        Some(unit) => Ok(c.store.unread(unit, c.user.id).await?),
+        None => Ok(0),
+    }
+}
+
+/// A unit's inbox: the caller's own unit, or (coordinators and admins) the unit asked for.
+#[server(prefix = "/api", endpoint = "inbox")]
+pub async fn get_inbox(unit: Option<String>) -> Result<Inbox, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let asked = unit.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let unit = asked.or_else(|| c.user.unit.clone());
+    let units: Vec<String> = if c.user.unit.is_none() {
+        c.store.units().await?.into_iter().map(|(n, _)| n).collect()
+    } else {
+        Vec::new()
+    };
+    let Some(unit) = unit else {
+        c.may(&sanzhi_domain::Action::ReadInbox { unit: "" })
+            .map(|_| ())?;
+        return Ok(Inbox {
+            unit: None,
+            own: false,
+            unread: 0,
+            entries: Vec::new(),
+            units,
+        });
+    };
+    c.may(&sanzhi_domain::Action::ReadInbox { unit: &unit })?;
+    if !units.is_empty() && !units.contains(&unit) {
+        return Err(AppError::NotFound(format!("单位“{unit}”")));
+    }
+    let own = c.user.unit.as_deref() == Some(unit.as_str());
+    let entries = c
+        .store
+        .inbox(&unit, c.user.id, 60)
+        .await?
+        .into_iter()
+        .map(|d| InboxEntry {
+            id: d.id,
+            read: d.read || !own,
+            is_demo: d.is_demo,
+            title: d.title,
+            digest: d.digest,
+        })
+        .collect();
+    let unread = if own {
+        c.store.unread(&unit, c.user.id).await?
+    } else {
+        0
+    };
+    Ok(Inbox {
+        unit: Some(unit),
+        own,
+        unread,
+        entries,
+        units,
+    })
+}
+
+/// Marks the caller's unit's digests read (all, or one).
+#[server(prefix = "/api", endpoint = "inbox_read")]
+pub async fn mark_inbox_read(#[server(default)] digest: Option<i64>) -> Result<u64, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let unit = c
+        .user
+        .unit
+        .clone()
+        .ok_or_else(|| AppError::BadRequest("您的账号未绑定单位，没有本单位的消息".into()))?;
+    c.may(&sanzhi_domain::Action::ReadInbox { unit: &unit })?;
+    Ok(c.store
+        .mark_read(&unit, c.user.id, digest, crate::api::now())
+        .await?)
+}
+
+/// 催办: the plan's coordinator (or an admin) presses an assignment that is late or at risk
+/// today, with a message and optionally a day by which a reply is expected.
+#[server(prefix = "/api", endpoint = "urge")]
+pub async fn urge_assignment(
+    assignment_id: i64,
+    message: String,
+    #[server(default)] reply_by: Option<String>,
+) -> Result<Urge, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let (plan, unit) = c
+        .store
+        .assignment_owner(assignment_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("分工 {assignment_id}")))?;
+    c.may(&sanzhi_domain::Action::Urge { plan: &plan })?;
+    let today = crate::api::today();
+    let (message, reply_by) =
+        sanzhi_domain::remind::check_urge(&message, reply_by.as_deref(), today)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let tracked = c
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some(plan.clone()),
+                unit: Some(unit.clone()),
+                item: None,
+            },
+            today,
+            crate::tracking::DUE_SOON_DAYS,
+        )
+        .await?;
+    let t = tracked
+        .iter()
+        .find(|t| t.assignment_id == assignment_id)
+        .ok_or_else(|| AppError::NotFound(format!("分工 {assignment_id}")))?;
+    if !sanzhi_domain::remind::may_urge(t) {
+        return Err(AppError::BadRequest(format!(
+            "assignment_id：{unit}在 ({}) 上的分工今天{}，不需要催办（只催办逾期、即将到期或被退回待答复的分工）",
+            t.item_number,
+            t.assessment.status.label_zh()
+        )));
+    }
+    Ok(c.store
+        .add_urge(
+            assignment_id,
+            &message,
+            reply_by,
+            &c.user.username,
+            &c.user.display_name,
+            crate::api::now(),
+            false,
+        )
+        .await?)
+}
+
+/// The unit answers a 催办 with a written 说明 (and, optionally, names the progress report
+/// it filed for it).
+#[server(prefix = "/api", endpoint = "urge_answer")]
+pub async fn answer_urge(
+    urge_id: i64,
+    note: String,
+    #[server(default)] report_id: Option<i64>,
+) -> Result<Urge, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let urge = c
+        .store
+        .urge(urge_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("催办 {urge_id}")))?;
+    c.may(&sanzhi_domain::Action::AnswerUrge { unit: &urge.unit })?;
+    let note = sanzhi_domain::remind::check_answer(&note)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    match c
+        .store
+        .answer_urge(
+            urge_id,
+            &note,
+            report_id,
+            &crate::auth::signature(&c.user),
+            crate::api::now(),
+        )
+        .await
+    {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => Err(AppError::NotFound(format!("催办 {urge_id}"))),
+        Err(sanzhi_store::StoreError::Invalid(msg)) => Err(AppError::BadRequest(msg)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The 催办 of an item (its page), or of a unit (我的任务), with what the caller may do.
+#[server(prefix = "/api", endpoint = "urges")]
+pub async fn get_urges(
+    #[server(default)] plan: Option<String>,
+    #[server(default)] item: Option<i32>,
+    #[server(default)] unit: Option<String>,
+    #[server(default)] as_of: Option<String>,
+) -> Result<UrgeList, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let (as_of, _) =
+        crate::tracking::inner::resolve_as_of(&c.store, as_of.as_deref(), crate::api::today())
+            .await?;
+    let scope = sanzhi_store::UrgeScope {
+        unit: unit.clone(),
+        plan: plan.clone(),
+        item,
+        assignment: None,
+    };
+    // A replay shows the 催办 made by its day, and answers given by then.
+    let urges: Vec<Urge> = c
+        .store
+        .urges(&scope)
+        .await?
+        .into_iter()
+        .filter(|u| u.on() <= as_of)
+        .map(|mut u| {
+            if !u.answered_by(as_of) {
+                u.answer = None;
+            }
+            u
+        })
+        .collect();
+    let settings = c.store.reminder_settings().await?;
+    let urge_limit = plan
+        .as_deref()
+        .and_then(|p| settings.get(p))
+        .map_or(sanzhi_domain::remind::DEFAULT_URGE_LIMIT, |s| s.urge_limit);
+    let mut may_urge = Vec::new();
+    if let (Some(plan), Some(item)) = (plan.as_deref(), item) {
+        if c.may(&sanzhi_domain::Action::Urge { plan }).is_ok() {
+            let tracked = c
+                .store
+                .tracked(
+                    &sanzhi_store::TrackScope {
+                        plan: Some(plan.to_owned()),
+                        unit: None,
+                        item: Some(item),
+                    },
+                    crate::api::today(),
+                    crate::tracking::DUE_SOON_DAYS,
+                )
+                .await?;
+            may_urge = tracked
+                .iter()
+                .map(|t| {
+                    (
+                        t.assignment_id,
+                        t.unit.clone(),
+                        sanzhi_domain::remind::may_urge(t),
+                    )
+                })
+                .collect();
+        }
+    }
+    let answer_unit = c.user.unit.clone().filter(|u| {
+        sanzhi_domain::authorize(
+            Some(&c.user),
+            &sanzhi_domain::Action::AnswerUrge { unit: u },
+        )
+        .is_ok()
+    });
+    Ok(UrgeList {
+        urges,
+        may_urge,
+        answer_unit,
+        urge_limit,
+        as_of,
+    })
+}
+
+/// A plan's reminder settings (anyone signed in may read them).
+#[server(prefix = "/api", endpoint = "plan_reminders")]
+pub async fn get_plan_reminders() -> Result<Vec<PlanReminders>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let stored = c.store.reminder_settings().await?;
+    let plans = c.store.list_plans().await?;
+    Ok(plans
+        .into_iter()
+        .map(|p| {
+            let code = p.code.as_str().to_owned();
+            PlanReminders {
+                settings: stored.get(&code).cloned().unwrap_or_default(),
+                may_edit: c
+                    .may(&sanzhi_domain::Action::ManageReminders { plan: &code })
+                    .is_ok(),
+                plan_name: p.short_name.clone(),
+                plan: code,
+            }
+        })
+        .collect())
+}
+
+/// Sets a plan's lead times (days before a deadline, e.g. `7,3,0`) and the number of 催办 after
+/// which a still-overdue assignment is 督办. Only the plan's coordinator or an admin.
+#[server(prefix = "/api", endpoint = "set_plan_reminders")]
+pub async fn set_plan_reminders(
+    plan: String,
+    lead_days: String,
+    urge_limit: String,
+) -> Result<ReminderSettings, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let plan = plan.trim().to_owned();
+    c.may(&sanzhi_domain::Action::ManageReminders { plan: &plan })?;
+    if !c
+        .store
+        .list_plans()
+        .await?
+        .iter()
+        .any(|p| p.code.as_str() == plan)
+    {
+        return Err(AppError::NotFound(format!("方案“{plan}”")));
+    }
+    let settings = ReminderSettings::parse(&lead_days, &urge_limit)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    c.store
+        .set_reminder_settings(&plan, &settings, &c.user.username, crate::api::now())
+        .await?;
+    Ok(settings)
+}
+
+/// Webhooks and the newest messages of the outbox (admins).
+#[server(prefix = "/api", endpoint = "delivery")]
+pub async fn get_delivery(#[server(default)] status: Option<String>) -> Result<Delivery, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageDelivery).await?;
+    let status = status.filter(|s| !s.is_empty());
+    if let Some(s) = status.as_deref() {
+        if !["pending", "sent", "failed"].contains(&s) {
+            return Err(AppError::BadRequest(format!(
+                "status：“{s}”应为 pending、sent 或 failed"
+            )));
+        }
+    }
+    let hooks = c
+        .store
+        .unit_hooks()
+        .await?
+        .into_iter()
+        .map(|h| HookView {
+            id: h.id,
+            unit: h.unit.clone(),
+            kind: h.kind.clone(),
+            url_masked: sanzhi_domain::remind::mask_url(&h.url),
+            signed: h.secret.is_some(),
+            active: h.active,
+            created_by: h.created_by.clone(),
+            created_at: china_minute(h.created_at),
+        })
+        .collect();
+    let outbox = c
+        .store
+        .outbox_list(status.as_deref(), 200)
+        .await?
+        .into_iter()
+        .map(|o| OutboxView {
+            id: o.id,
+            unit: o.unit,
+            day: o.day,
+            channel: o.channel,
+            target: o.target,
+            next_attempt: (o.status == "pending")
+                .then(|| {
+                    sanzhi_domain::chrono::DateTime::from_timestamp(o.next_attempt_at, 0)
+                        .map(china_minute)
+                })
+                .flatten(),
+            status: o.status,
+            attempts: o.attempts,
+            last_error: o.last_error,
+            sent_at: o.sent_at.map(china_minute),
+        })
+        .collect();
+    let units = c.store.units().await?.into_iter().map(|(n, _)| n).collect();
+    Ok(Delivery {
+        hooks,
+        outbox,
+        units,
+        last_day: c.store.last_reminder_day().await?,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn china_minute(t: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>) -> String {
+    (t + sanzhi_domain::chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Adds a robot webhook to a unit (admins): `dingtalk` (钉钉 / 浙政钉), `wecom` (企业微信) or
+/// `json`, with an optional signing secret that is never shown again.
+#[server(prefix = "/api", endpoint = "hook_add")]
+pub async fn add_hook(
+    unit: String,
+    kind: String,
+    url: String,
+    #[server(default)] secret: Option<String>,
+) -> Result<HookView, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageDelivery).await?;
+    let kind = kind.trim();
+    if !["dingtalk", "wecom", "json"].contains(&kind) {
+        return Err(AppError::BadRequest(format!(
+            "kind：“{kind}”应为 dingtalk（钉钉/浙政钉）、wecom（企业微信）或 json"
+        )));
+    }
+    let url = url.trim();
+    if !web_address(url) {
+        return Err(AppError::BadRequest(format!(
+            "url：“{}”不是机器人地址（应以 https:// 开头）",
+            sanzhi_domain::remind::mask_url(url)
+        )));
+    }
+    if url.chars().count() > 1000 {
+        return Err(AppError::BadRequest("url：地址过长".to_owned()));
+    }
+    let secret = secret
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    if secret.as_ref().is_some_and(|s| s.chars().count() > 200) {
+        return Err(AppError::BadRequest("secret：加签密钥过长".to_owned()));
+    }
+    let hook = c
+        .store
+        .add_unit_hook(
+            unit.trim(),
+            kind,
+            url,
+            secret.as_deref(),
+            &c.user.username,
+            crate::api::now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("单位“{}”", unit.trim())))?;
+    Ok(HookView {
+        id: hook.id,
+        unit: hook.unit.clone(),
+        kind: hook.kind.clone(),
+        url_masked: sanzhi_domain::remind::mask_url(&hook.url),
+        signed: hook.secret.is_some(),
+        active: true,
+        created_by: hook.created_by.clone(),
+        created_at: china_minute(hook.created_at),
+    })
+}
+
+/// Stops a webhook (admins); what was not yet sent to it is not sent.
+#[server(prefix = "/api", endpoint = "hook_stop")]
+pub async fn stop_hook(id: i64) -> Result<(), AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageDelivery).await?;
+    if c.store
+        .stop_unit_hook(id, &c.user.username, crate::api::now())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("机器人地址 {id}")))
+    }
+}
+
+/// Sends a given-up message again (admins).
+#[server(prefix = "/api", endpoint = "outbox_retry")]
+pub async fn retry_message(id: i64) -> Result<(), AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageDelivery).await?;
+    if c.store
+        .outbox_retry(id, crate::api::now().timestamp())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "id：消息 {id} 不是发送失败的消息"
+        )))
+    }
+}
+
+/// Sets the e-mail address of the signed-in account (`username` empty) or, for admins, of
+/// any account. An empty address stops e-mails.
+#[server(prefix = "/api", endpoint = "set_email")]
+pub async fn set_email(
+    #[server(default)] username: Option<String>,
+    email: String,
+) -> Result<Option<String>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let target = account_target(&c, username)?;
+    let email = check_email(&email).map_err(AppError::BadRequest)?;
+    if c.store
+        .set_email(
+            &target,
+            email.as_deref(),
+            &c.user.username,
+            crate::api::now(),
+        )
+        .await?
+    {
+        Ok(email)
+    } else {
+        Err(AppError::NotFound(format!("账号“{target}”")))
+    }
+}
+
+/// The account's e-mail address (its own; admins: anyone's).
+#[server(prefix = "/api", endpoint = "email")]
+pub async fn get_email(
+    #[server(default)] username: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let target = account_target(&c, username)?;
+    Ok(c.store.emails().await?.remove(&target))
+}
+
+/// The account a request names: the caller's own (none named, or itself), or — for admins
+/// only — another.
+#[cfg(feature = "ssr")]
+fn account_target(c: &crate::auth::Checked, username: Option<String>) -> Result<String, AppError> {
+    match username
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty())
+    {
+        Some(u) if u != c.user.username => {
+            c.may(&sanzhi_domain::Action::ManageUsers)?;
+            Ok(u)
+        }
+        _ => Ok(c.user.username.clone()),
+    }
+}
+
+/// `http(s)://host…` without spaces.
+pub fn web_address(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.starts_with(':') && !s.chars().any(char::is_whitespace)
+    })
+}
+
+/// An e-mail address as typed: empty (none), or a plausible address.
+pub fn check_email(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = s.chars().count() <= 200
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && s.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        });
+    if ok {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(format!("email：“{s}”不是有效的邮件地址"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn robot_addresses_are_checked() {
+        assert!(super::web_address(
+            "https://oapi.dingtalk.com/robot/send?access_token=x"
+        ));
+        assert!(super::web_address("http://127.0.0.1:9000/hook"));
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "javascript:alert(1)",
+            "https://a b",
+        ] {
+            assert!(!super::web_address(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_addresses_are_checked() {
+        assert_eq!(super::check_email("  "), Ok(None));
+        assert_eq!(
+            super::check_email(" kh@example.gov.cn "),
+            Ok(Some("kh@example.gov.cn".into()))
+        );
+        for bad in [
+            "kh",
+            "kh@",
+            "@x.cn",
+            "kh@cn",
+            "a b@x.cn",
+            "x@y.cn, z@w.cn",
+            "<a@b.cn>",
+        ] {
+            assert!(super::check_email(bad).is_err(), "{bad}");
+        }
+    }
+}
