@@ -992,6 +992,8 @@ mod tests {
             rate: (due > 0).then(|| f64::from(done) / f64::from(due)),
             place: None,
             before: None,
+            urged: 0,
+            answered: 0,
         }
     }
 

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::indicators::IndicatorSnapshot;
 use leptos::prelude::*;
 use sanzhi_domain::chrono::NaiveDate;
-use sanzhi_domain::overview::{RedListItem, StatusChange, UnitRank};
+use sanzhi_domain::overview::{RedListItem, StatusChange, Supervised, UnitRank};
 use sanzhi_domain::StatusCounts;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,9 @@ pub struct Overview {
     pub ranking_svg_narrow: Option<String>,
     pub changes: Vec<StatusChange>,
     pub change_count: usize,
+    /// Assignments 督办 on the day: still late after the plan's number of 催办.
+    #[serde(default)]
+    pub supervised: Vec<Supervised>,
     pub indicators: IndicatorSnapshot,
     /// Readings of this month against those of the month before: (met, judged).
     pub pm25_before: (usize, usize),
@@ -110,7 +113,9 @@ pub mod inner {
     use crate::i18n::{fmt, Locale};
     use crate::tracking::DUE_SOON_DAYS;
     use sanzhi_domain::chrono::Datelike;
-    use sanzhi_domain::overview::{changes, rank_units, rank_units_where, red_list};
+    use sanzhi_domain::overview::{
+        changes, count_urges, rank_units, rank_units_where, red_list, supervised,
+    };
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
@@ -234,9 +239,14 @@ pub mod inner {
                 n == unit && matches!(k, UnitKind::CountyGovernment | UnitKind::ManagementZone)
             })
         };
-        let units = rank_units(&now_rows, &before_rows);
+        let urges = store.urges(&sanzhi_store::UrgeScope::default()).await?;
+        let mut units = rank_units(&now_rows, &before_rows);
+        count_urges(&mut units, &urges, as_of);
         // The counties are ranked among themselves: their places are places among counties.
         let mut counties: Vec<UnitRank> = rank_units_where(&now_rows, &before_rows, is_county);
+        count_urges(&mut counties, &urges, as_of);
+        let limits = store.reminder_settings().await?;
+        let supervised_now = supervised(&now_rows, &urges, as_of, &limits);
         let counties_total = counties.len();
         let counties_skipped = if full {
             0
@@ -291,6 +301,7 @@ pub mod inner {
             ranking_svg_narrow,
             changes: all_changes,
             change_count,
+            supervised: supervised_now,
             indicators,
             pm25_before,
             sections_before,

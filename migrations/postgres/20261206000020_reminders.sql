@@ -90,6 +90,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON urges FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
 CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON urge_answers FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON plan_reminders FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
 CREATE FUNCTION urges_unchanged() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'urges are never changed';

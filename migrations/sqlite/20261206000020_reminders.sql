@@ -49,6 +49,9 @@ CREATE TRIGGER data_version_urges_i AFTER INSERT ON urges BEGIN UPDATE data_vers
 CREATE TRIGGER data_version_urges_d AFTER DELETE ON urges BEGIN UPDATE data_version SET n = n + 1; END;
 CREATE TRIGGER data_version_urge_answers_i AFTER INSERT ON urge_answers BEGIN UPDATE data_version SET n = n + 1; END;
 CREATE TRIGGER data_version_urge_answers_d AFTER DELETE ON urge_answers BEGIN UPDATE data_version SET n = n + 1; END;
+-- 总览's 督办 list follows the plans' limits.
+CREATE TRIGGER data_version_plan_reminders_i AFTER INSERT ON plan_reminders BEGIN UPDATE data_version SET n = n + 1; END;
+CREATE TRIGGER data_version_plan_reminders_u AFTER UPDATE ON plan_reminders BEGIN UPDATE data_version SET n = n + 1; END;
 CREATE TRIGGER urges_no_update BEFORE UPDATE ON urges
 BEGIN
     SELECT RAISE(ABORT, 'urges are never changed');

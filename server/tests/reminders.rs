@@ -289,6 +289,81 @@ async fn urges_are_made_answered_and_shown(app: &TestApp) {
         .iter()
         .any(|e| e.action == "urge.add" && e.actor == "t-water"));
     assert!(audit.iter().any(|e| e.action == "urge.answer"));
+    // A second 催办 with the work still late: 督办 (the default limit is 2), listed for the
+    // leaders on 总览 with the unit's 催办 and answers in the ranking.
+    let r = urge(water.clone(), "第二次催办", "").await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let today = sanzhi_domain::report::china_day(Utc::now());
+    let month = today.format("%Y-%m").to_string();
+    let overview =
+        app::overview::inner::overview(app::i18n::Locale::zh, &app.db.store, Some(&month), today)
+            .await
+            .expect("overview");
+    let s = overview
+        .supervised
+        .iter()
+        .find(|s| s.unit == KAIHUA && s.item_number == item)
+        .expect("督办 listed");
+    assert_eq!(s.urges, 2);
+    let row = overview
+        .counties
+        .iter()
+        .find(|u| u.unit == KAIHUA)
+        .expect("开化 ranked");
+    assert_eq!((row.urged, row.answered), (2, 1));
+    let page = app
+        .client_for("t-leader")
+        .await
+        .get(format!("{}/?month={month}", app.base))
+        .send()
+        .await
+        .expect("overview page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("supervised-table"));
+    assert!(page.contains("催办 2 次"));
+    // A plan allowing three 催办: no longer 督办.
+    let r = water
+        .post(format!("{}/api/set_plan_reminders", app.base))
+        .form(&[
+            ("plan", "water"),
+            ("lead_days", "7,3,0"),
+            ("urge_limit", "3"),
+        ])
+        .send()
+        .await
+        .expect("settings");
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let air = app
+        .client_for("t-air")
+        .await
+        .post(format!("{}/api/set_plan_reminders", app.base))
+        .form(&[("plan", "water"), ("lead_days", "1"), ("urge_limit", "1")])
+        .send()
+        .await
+        .expect("settings");
+    assert_eq!(air.status(), 403);
+    let bad = water
+        .post(format!("{}/api/set_plan_reminders", app.base))
+        .form(&[
+            ("plan", "water"),
+            ("lead_days", "7,九"),
+            ("urge_limit", "3"),
+        ])
+        .send()
+        .await
+        .expect("settings");
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.expect("text").contains("lead_days"));
+    let overview =
+        app::overview::inner::overview(app::i18n::Locale::zh, &app.db.store, Some(&month), today)
+            .await
+            .expect("overview");
+    assert!(!overview
+        .supervised
+        .iter()
+        .any(|s| s.unit == KAIHUA && s.item_number == item));
     // The next morning's digest tells 开化 of the 催办.
     let tomorrow = sanzhi_domain::report::china_day(made.at) + Duration::days(1);
     let digests = server::remind::digests_of(&app.db.store, tomorrow)

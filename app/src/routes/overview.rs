@@ -8,7 +8,7 @@ use crate::components::indicator_views::{
 };
 use crate::components::plan_card::PlanCard;
 use crate::i18n::i18n::td_string;
-use crate::i18n::{fmt, lang, Locale};
+use crate::i18n::{date, fmt, lang, Locale};
 use crate::overview::{get_overview, parse_month, Overview, PlanCounts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -377,6 +377,49 @@ fn Page(o: Overview) -> impl IntoView {
                     .into_any()
             }}
         </section>
+        <section class="card supervised" id="supervised">
+            <h2>{td_string!(l, overview.supervised_heading)}</h2>
+            {if o.supervised.is_empty() {
+                view! { <p class="empty">{td_string!(l, overview.supervised_empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid supervised-table">
+                        <thead>
+                            <tr>
+                                <th>{td_string!(l, overview.col_plan)}</th>
+                                <th>{td_string!(l, overview.col_work_item)}</th>
+                                <th>{td_string!(l, overview.col_unit)}</th>
+                                <th>{td_string!(l, overview.col_urged)}</th>
+                                <th>{td_string!(l, overview.col_longest_overdue)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {o.supervised
+                                .iter()
+                                .map(|s| view! {
+                                    <tr>
+                                        <td data-label=td_string!(l, overview.col_plan)>{s.plan_short_name.clone()}</td>
+                                        <td data-label=td_string!(l, overview.col_work_item)>
+                                            <a href=format!("/plans/{}/items/{}?as_of={}#urges", s.plan_code, s.item_number, as_of)>
+                                                {format!("({}) {}", s.item_number, s.item_text)}
+                                            </a>
+                                        </td>
+                                        <td data-label=td_string!(l, overview.col_unit)>{s.unit.clone()}</td>
+                                        <td data-label=td_string!(l, overview.col_urged)>
+                                            {fmt(td_string!(l, overview.urged_times), &[&s.urges, &date(l, s.last_urged)])}
+                                        </td>
+                                        <td class="late" data-label=td_string!(l, overview.col_longest_overdue)>
+                                            {s.days_late.map(|d| fmt(td_string!(l, overview.days), &[&d]))}
+                                        </td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
         <section class="card ranking">
             <h2>{td_string!(l, overview.ranking_heading)}</h2>
             {match o.ranking_svg.clone() {
@@ -410,6 +453,7 @@ fn Page(o: Overview) -> impl IntoView {
                         <th>{td_string!(l, overview.col_assignments)}</th>
                         <th>{crate::i18n::status(l, Status::Done)}</th>
                         <th>{crate::i18n::status(l, Status::Overdue)}</th>
+                        <th>{td_string!(l, overview.col_urged)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -430,6 +474,9 @@ fn Page(o: Overview) -> impl IntoView {
                                     <td data-label=td_string!(l, overview.col_assignments)>{u.assignments.to_string()}</td>
                                     <td data-label=crate::i18n::status(l, Status::Done)>{u.done().to_string()}</td>
                                     <td data-label=crate::i18n::status(l, Status::Overdue)>{u.counts.overdue.to_string()}</td>
+                                    <td class="urged" data-label=td_string!(l, overview.col_urged)>
+                                        {fmt(td_string!(l, overview.urged_answered), &[&u.urged, &u.answered])}
+                                    </td>
                                 </tr>
                             }
                         })

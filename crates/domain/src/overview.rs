@@ -2,6 +2,7 @@
 //! of the month and the end of the month before): the red list of most overdue items, the
 //! ranking of units (红黑榜), and what changed in between.
 
+use crate::chrono::NaiveDate;
 use crate::{Status, StatusCounts, Tracked};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -108,6 +109,11 @@ pub struct UnitRank {
     pub place: Option<usize>,
     /// The same figures at the end of the month before.
     pub before: Option<PastRank>,
+    /// 催办 received by the day, and how many of them were answered by it.
+    #[serde(default)]
+    pub urged: u32,
+    #[serde(default)]
+    pub answered: u32,
 }
 
 /// A unit's rate and place on the earlier day of the overview.
@@ -186,6 +192,8 @@ fn rank_on(tracked: &[Tracked], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
             rate: None,
             place: None,
             before: None,
+            urged: 0,
+            answered: 0,
         });
         r.assignments += 1;
         r.counts.add(t.assessment.status);
@@ -221,6 +229,78 @@ fn rank_on(tracked: &[Tracked], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
             Some(i + 1)
         };
     }
+    out
+}
+
+/// Adds to each unit of `ranks` the 催办 it received by `as_of` and those it answered by then.
+pub fn count_urges(ranks: &mut [UnitRank], urges: &[crate::remind::Urge], as_of: NaiveDate) {
+    for r in ranks.iter_mut() {
+        let of_unit = urges.iter().filter(|u| u.unit == r.unit && u.on() <= as_of);
+        let (urged, answered) = of_unit.fold((0u32, 0u32), |(n, a), u| {
+            (n + 1, a + u32::from(u.answered_by(as_of)))
+        });
+        r.urged = urged;
+        r.answered = answered;
+    }
+}
+
+/// An assignment 督办: still late after the plan's number of 催办.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supervised {
+    pub plan_code: String,
+    pub plan_short_name: String,
+    pub item_number: i32,
+    pub item_text: String,
+    pub unit: String,
+    pub urges: u32,
+    /// The last 催办's day.
+    pub last_urged: NaiveDate,
+    pub days_late: Option<i64>,
+}
+
+/// The assignments 督办 on `as_of` (each plan's limit from `limits`, else the default), the
+/// longest late first.
+pub fn supervised(
+    tracked: &[Tracked],
+    urges: &[crate::remind::Urge],
+    as_of: NaiveDate,
+    limits: &BTreeMap<String, crate::remind::ReminderSettings>,
+) -> Vec<Supervised> {
+    let mut by_assignment: BTreeMap<i64, Vec<&crate::remind::Urge>> = BTreeMap::new();
+    for u in urges.iter().filter(|u| u.on() <= as_of) {
+        by_assignment.entry(u.assignment_id).or_default().push(u);
+    }
+    let mut out: Vec<Supervised> = tracked
+        .iter()
+        .filter_map(|t| {
+            let list = by_assignment.get(&t.assignment_id)?;
+            let limit = limits
+                .get(&t.plan_code)
+                .map_or(crate::remind::DEFAULT_URGE_LIMIT, |s| s.urge_limit);
+            if !crate::remind::is_supervised(t, list, as_of, limit) {
+                return None;
+            }
+            Some(Supervised {
+                plan_code: t.plan_code.clone(),
+                plan_short_name: t.plan_short_name.clone(),
+                item_number: t.item_number,
+                item_text: crate::remind::short(&t.item_text, 60),
+                unit: t.unit.clone(),
+                urges: u32::try_from(list.len()).unwrap_or(u32::MAX),
+                last_urged: list.iter().map(|u| u.on()).max().unwrap_or(as_of),
+                days_late: t.assessment.days_left.map(|d| -d).filter(|d| *d > 0),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.days_late.cmp(&a.days_late).then_with(|| {
+            (a.plan_code.as_str(), a.item_number, a.unit.as_str()).cmp(&(
+                b.plan_code.as_str(),
+                b.item_number,
+                b.unit.as_str(),
+            ))
+        })
+    });
     out
 }
 
