@@ -91,6 +91,8 @@ ensure_browser_tools() {
   apt_ensure /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc fonts-wqy-zenhei
   # The allocation-table export is checked by converting it with LibreOffice.
   apt_ensure libreoffice --no-install-recommends libreoffice-calc
+  # … and the closed month's 通报 (.docx) by opening it in LibreOffice Writer.
+  apt_ensure /usr/lib/libreoffice/program/libswlo.so --no-install-recommends libreoffice-writer
   # … and its PDF (A4 landscape, page count, no text cut off) read back with poppler.
   apt_ensure pdftotext poppler-utils
   if [ ! -d end2end/node_modules/playwright-core ]; then

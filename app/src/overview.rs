@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::indicators::IndicatorSnapshot;
 use leptos::prelude::*;
 use sanzhi_domain::chrono::NaiveDate;
-use sanzhi_domain::overview::{RedListItem, StatusChange, Supervised, UnitRank};
+use sanzhi_domain::overview::{LateEntry, RedListItem, StatusChange, Supervised, UnitRank};
 use sanzhi_domain::StatusCounts;
 use serde::{Deserialize, Serialize};
 
@@ -52,10 +52,57 @@ pub struct Overview {
     /// Assignments 督办 on the day: still late after the plan's number of 催办.
     #[serde(default)]
     pub supervised: Vec<Supervised>,
+    /// The month was closed: this is its 通报 as kept, not a computation of today.
+    #[serde(default)]
+    pub bulletin: Option<BulletinInfo>,
+    /// What was recorded for the month after it was closed (通报后更正).
+    #[serde(default)]
+    pub corrections: Vec<LateEntry>,
     pub indicators: IndicatorSnapshot,
     /// Readings of this month against those of the month before: (met, judged).
     pub pm25_before: (usize, usize),
     pub sections_before: (usize, usize),
+}
+
+/// Who closed a month's 通报, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulletinInfo {
+    pub doc_no: String,
+    pub closed_by: String,
+    /// China time, `YYYY-MM-DD HH:MM`.
+    pub closed_at: String,
+    pub is_demo: bool,
+}
+
+impl Overview {
+    /// The page's lists cut to their shown lengths (a kept 通报 holds them whole).
+    pub fn trimmed(mut self) -> Overview {
+        self.red_list.truncate(RED_LIST_LEN);
+        self.changes.truncate(CHANGES_SHOWN);
+        let skip = self.counties.len().saturating_sub(LISTED);
+        self.counties.drain(..skip);
+        self.counties_skipped = skip;
+        self.full = false;
+        self
+    }
+}
+
+/// Closes a month's 通报: its 总览 (everything listed) is kept as it is now, with who closed
+/// it and the 文号, and shown for that month from then on. Coordinators and admins; only a
+/// month that is over; once.
+#[server(prefix = "/api", endpoint = "close_month")]
+pub async fn close_month(month: String, doc_no: String) -> Result<BulletinInfo, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::CloseMonth).await?;
+    inner::close_month(
+        &c.store,
+        &month,
+        &doc_no,
+        (&c.user.username, &c.user.display_name),
+        crate::api::today(),
+        crate::api::now(),
+        false,
+    )
+    .await
 }
 
 /// How many items the red list shows.
@@ -130,6 +177,9 @@ pub mod inner {
         today: NaiveDate,
     ) -> Result<std::sync::Arc<Overview>, AppError> {
         let (year, m, day) = resolve_month(store, month, as_of, today).await?;
+        if let Some(kept) = kept_overview(store, year, m, day, full).await? {
+            return Ok(std::sync::Arc::new(kept));
+        }
         caches
             .overview
             .get(
@@ -138,6 +188,116 @@ pub mod inner {
                 || compute(l, store, year, m, day, full),
             )
             .await
+    }
+
+    /// The 通报 of a closed month as it was kept, with what came after it — unless a day
+    /// before the month's end is replayed (that is a computation, as for an open month).
+    async fn kept_overview(
+        store: &Store,
+        year: i32,
+        m: u32,
+        day: Option<NaiveDate>,
+        full: bool,
+    ) -> Result<Option<Overview>, AppError> {
+        let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        if day.is_some_and(|d| d < end) {
+            return Ok(None);
+        }
+        Ok(kept_month(store, year, m)
+            .await?
+            .map(|kept| if full { kept } else { kept.trimmed() }))
+    }
+
+    /// A closed month's 通报 as kept (everything listed), with what came after it; `None` for
+    /// a month not closed.
+    pub async fn kept_month(
+        store: &Store,
+        year: i32,
+        m: u32,
+    ) -> Result<Option<Overview>, AppError> {
+        let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        let Some(record) = store.bulletin(&format!("{year}-{m:02}")).await? else {
+            return Ok(None);
+        };
+        let mut kept: Overview = serde_json::from_str(&record.overview).map_err(|e| {
+            tracing::error!(month = %record.month, error = %e, "closed month unreadable");
+            AppError::Internal
+        })?;
+        kept.bulletin = Some(BulletinInfo {
+            doc_no: record.doc_no.clone(),
+            closed_by: record.closed_by_name.clone(),
+            closed_at: china_minute(record.closed_at),
+            is_demo: record.is_demo,
+        });
+        kept.corrections = store.entries_after(end, year, m, record.closed_at).await?;
+        Ok(Some(kept))
+    }
+
+    fn china_minute(t: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>) -> String {
+        (t + sanzhi_domain::chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// Closes `month` (see [`super::close_month`]): the whole 总览 in Chinese, computed now.
+    pub async fn close_month(
+        store: &Store,
+        month: &str,
+        doc_no: &str,
+        (by, by_name): (&str, &str),
+        today: NaiveDate,
+        now: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>,
+        is_demo: bool,
+    ) -> Result<BulletinInfo, AppError> {
+        let (year, m) = parse_month(month).ok_or_else(|| {
+            AppError::BadRequest(format!("month：“{}”不是月份，应为 YYYY-MM", month.trim()))
+        })?;
+        let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
+        if end >= today && !is_demo {
+            return Err(AppError::BadRequest(format!(
+                "month：{year}年{m}月尚未结束（{end} 之后才能关闭通报）"
+            )));
+        }
+        let doc_no = doc_no.trim();
+        if doc_no.is_empty() || doc_no.chars().count() > 60 {
+            return Err(AppError::BadRequest(
+                "doc_no：请填写通报的文号（不超过 60 字），如“衢三治办〔2019〕1号”".to_owned(),
+            ));
+        }
+        // The version first: what is kept is at least as new as the version recorded.
+        let version = store.data_version().await?;
+        let overview = compute(Locale::zh, store, year, m, None, true).await?;
+        let json = serde_json::to_string(&overview).map_err(|_| AppError::Internal)?;
+        let month = format!("{year}-{m:02}");
+        let record = match store
+            .close_month(&sanzhi_store::NewBulletin {
+                month: &month,
+                doc_no,
+                closed_by: by,
+                closed_by_name: by_name,
+                closed_at: now,
+                data_version: version,
+                overview: &json,
+                is_demo,
+            })
+            .await?
+        {
+            Ok(r) => r,
+            Err(existing) => {
+                return Err(AppError::BadRequest(format!(
+                    "month：{month} 的通报已于 {} 由 {} 关闭（{}），不能再次关闭",
+                    china_minute(existing.closed_at),
+                    existing.closed_by_name,
+                    existing.doc_no
+                )))
+            }
+        };
+        Ok(BulletinInfo {
+            doc_no: record.doc_no,
+            closed_by: record.closed_by_name,
+            closed_at: china_minute(record.closed_at),
+            is_demo: record.is_demo,
+        })
     }
 
     /// The overview of `month`; its charts read in `l`.
@@ -302,6 +462,8 @@ pub mod inner {
             changes: all_changes,
             change_count,
             supervised: supervised_now,
+            bulletin: None,
+            corrections: Vec::new(),
             indicators,
             pm25_before,
             sections_before,

@@ -58,7 +58,8 @@ impl AllocationParams {
     }
 }
 
-fn error(e: AppError) -> Response {
+/// An error as JSON with its status.
+pub(crate) fn error(e: AppError) -> Response {
     let status = match &e {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -108,14 +109,24 @@ async fn export_allocation(
     let as_of = sheet.as_of.format("%Y-%m-%d");
     let name = format!("{}-分工表-{as_of}.xlsx", sheet.plan_title);
     let fallback = format!("{code}-allocation-{as_of}.xlsx");
+    attachment(XLSX, &name, &fallback, bytes)
+}
+
+/// A download: `name` (UTF-8, RFC 5987) with an ASCII `fallback`, never kept by a cache.
+pub(crate) fn attachment(
+    content_type: &str,
+    name: &str,
+    fallback: &str,
+    bytes: Vec<u8>,
+) -> Response {
     (
         [
-            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-                    app::url::rfc5987(&name)
+                    app::url::rfc5987(name)
                 ),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),

@@ -2,6 +2,7 @@
 
 pub mod allocation_export;
 pub mod api_v1;
+pub mod bulletin;
 pub mod cli;
 pub mod config;
 pub mod demo;

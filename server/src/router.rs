@@ -81,6 +81,7 @@ fn assemble(state: AppState, pages: Arc<PageCache>, with_gate: bool) -> Router {
         .merge(crate::allocation_export::routes(upload_limit))
         .merge(crate::plan_import::routes(upload_limit))
         .merge(crate::evidence::routes())
+        .merge(crate::bulletin::routes())
         .merge(crate::api_v1::routes(upload_limit))
         .route(
             "/api/{*fn_name}",

@@ -459,70 +459,10 @@ async fn unknown_plans_bad_days_and_anonymous_visitors_are_refused(app: &TestApp
     assert_eq!(body["kind"], "unauthorized");
 }
 
-/// The first of `libreoffice` / `soffice` on PATH.
-fn office() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| [d.join("libreoffice"), d.join("soffice")])
-        .find(|p| p.is_file())
-}
-
-/// One LibreOffice at a time: two headless instances started together crash one another,
-/// even with profiles of their own.
-static OFFICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Converts `file` with LibreOffice to `to` (a filter spec) in `dir`; returns the output.
-fn convert(
-    office: &std::path::Path,
-    dir: &std::path::Path,
-    file: &str,
-    to: &str,
-    ext: &str,
-) -> String {
-    let converted = convert_file(office, dir, file, to, ext);
-    std::fs::read_to_string(&converted).expect("converted text")
-}
-
-/// Converts `file` with LibreOffice to `to` in `dir/ext/`; the converted file's path.
-fn convert_file(
-    office: &std::path::Path,
-    dir: &std::path::Path,
-    file: &str,
-    to: &str,
-    ext: &str,
-) -> std::path::PathBuf {
-    // Its own profile, so that it neither waits for nor hands off to another instance.
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.join("profile").display()
-    );
-    let _one = OFFICE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let out = std::process::Command::new(office)
-        .arg(&profile)
-        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
-        .arg(dir.join(ext))
-        .arg(dir.join(file))
-        .output()
-        .expect("run libreoffice");
-    let converted = dir
-        .join(ext)
-        .join(file.replace(".xlsx", &format!(".{ext}")));
-    assert!(
-        converted.is_file(),
-        "LibreOffice did not convert {file} to {ext}: status {}, stdout {}, stderr {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    converted
-}
-
 /// LibreOffice opens the file: its CSV has the title, the headers and an item's text.
 #[tokio::test]
 async fn libreoffice_opens_the_export() {
-    let Some(office) = office() else {
+    let Some(office) = common::office() else {
         // ./scripts/test installs LibreOffice and sets SANZHI_REQUIRE_OFFICE: there, a missing
         // LibreOffice is a failure, not a skip.
         assert!(
@@ -548,7 +488,7 @@ async fn libreoffice_opens_the_export() {
     let file = "water-allocation.xlsx";
     std::fs::write(dir.path().join(file), &bytes).expect("write");
     // CSV: comma, double quotes, UTF-8 (76), from row 1.
-    let csv = convert(
+    let csv = common::office_convert(
         &office,
         dir.path(),
         file,
@@ -620,7 +560,7 @@ async fn the_page_filters_give_the_same_list(app: &TestApp) {
 /// is on paper).
 #[tokio::test]
 async fn libreoffice_prints_the_export_on_a4_landscape() {
-    let (Some(office), Some(pdftotext)) = (office(), tool("pdftotext")) else {
+    let (Some(office), Some(pdftotext)) = (common::office(), common::tool("pdftotext")) else {
         assert!(
             std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
             "SANZHI_REQUIRE_OFFICE is set but libreoffice or pdftotext is not on PATH"
@@ -655,8 +595,8 @@ async fn libreoffice_prints_the_export_on_a4_landscape() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = "water-allocation.xlsx";
     std::fs::write(dir.path().join(file), &bytes).expect("write");
-    let pdf = convert_file(&office, dir.path(), file, "pdf", "pdf");
-    let info = std::process::Command::new(tool("pdfinfo").expect("pdfinfo"))
+    let pdf = common::office_convert_file(&office, dir.path(), file, "pdf", "pdf");
+    let info = std::process::Command::new(common::tool("pdfinfo").expect("pdfinfo"))
         .arg(&pdf)
         .output()
         .expect("pdfinfo");
@@ -706,12 +646,4 @@ async fn libreoffice_prints_the_export_on_a4_landscape() {
         "the end of the longest item text (…{tail}) is printed"
     );
     println!("libreoffice printed the export on {pages} A4 landscape pages");
-}
-
-/// A program on PATH.
-fn tool(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
 }

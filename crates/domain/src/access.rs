@@ -236,6 +236,8 @@ pub enum Action<'a> {
     ManageReminders { plan: &'a str },
     /// Units' robot webhooks and the outbox of e-mails and robot messages.
     ManageDelivery,
+    /// Closing a month's 通报 (freezing its 总览).
+    CloseMonth,
 }
 
 /// Why not, in Chinese, to show as it is.
@@ -332,6 +334,11 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
             "{}不能答复催办，由被催办单位的填报员答复",
             role.label_zh()
         )),
+        (Action::CloseMonth, Role::Admin | Role::Coordinator) => Ok(()),
+        (Action::CloseMonth, role) => no(format!(
+            "{}不能关闭月度通报，由协调员或管理员关闭",
+            role.label_zh()
+        )),
         (Action::ManageDelivery, Role::Admin) => Ok(()),
         (Action::ManageDelivery, role) => {
             no(format!("{}不能管理机器人地址和消息发送", role.label_zh()))
@@ -416,6 +423,10 @@ mod tests {
         assert!(authorize(Some(&air), &settings).is_err());
         assert!(authorize(Some(&kaihua), &settings).is_err());
         assert!(authorize(Some(&admin), &Action::ManageDelivery).is_ok());
+        assert!(authorize(Some(&admin), &Action::CloseMonth).is_ok());
+        assert!(authorize(Some(&air), &Action::CloseMonth).is_ok());
+        assert!(authorize(Some(&kaihua), &Action::CloseMonth).is_err());
+        assert!(authorize(Some(&leader), &Action::CloseMonth).is_err());
         for u in [&water, &kaihua, &leader] {
             assert!(authorize(Some(u), &Action::ManageDelivery).is_err());
         }

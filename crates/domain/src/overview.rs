@@ -244,6 +244,18 @@ pub fn count_urges(ranks: &mut [UnitRank], urges: &[crate::remind::Urge], as_of:
     }
 }
 
+/// Something recorded after a month was closed that speaks for that month (a report, a
+/// review, a reading): listed beside the closed 通报 as 通报后更正.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateEntry {
+    /// `report`, `review` or `reading`.
+    pub kind: String,
+    pub what: String,
+    pub by: String,
+    pub at: crate::chrono::DateTime<crate::chrono::Utc>,
+    pub href: Option<String>,
+}
+
 /// An assignment 督办: still late after the plan's number of 催办.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Supervised {

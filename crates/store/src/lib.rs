@@ -287,6 +287,36 @@ pub struct UrgeScope {
     pub assignment: Option<i64>,
 }
 
+/// A closed month's 通报 as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulletinRecord {
+    pub id: i64,
+    /// `2018-12`.
+    pub month: String,
+    /// The 文号 line, e.g. 衢三治办〔2019〕1号.
+    pub doc_no: String,
+    pub closed_by: String,
+    pub closed_by_name: String,
+    pub closed_at: DateTime<Utc>,
+    pub data_version: i64,
+    /// The 总览 as shown when closed (JSON of `app::overview::Overview`).
+    pub overview: String,
+    pub is_demo: bool,
+}
+
+/// A month being closed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBulletin<'a> {
+    pub month: &'a str,
+    pub doc_no: &'a str,
+    pub closed_by: &'a str,
+    pub closed_by_name: &'a str,
+    pub closed_at: DateTime<Utc>,
+    pub data_version: i64,
+    pub overview: &'a str,
+    pub is_demo: bool,
+}
+
 /// What the making of a day's digests wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DayWritten {
@@ -981,6 +1011,37 @@ impl Store {
 
     pub async fn emails(&self) -> Result<std::collections::HashMap<String, String>, StoreError> {
         dispatch!(self, emails())
+    }
+
+    /// Closes a month with its 总览 (audited); `Ok(Err(existing))` when closed before.
+    pub async fn close_month(
+        &self,
+        b: &NewBulletin<'_>,
+    ) -> Result<Result<BulletinRecord, BulletinRecord>, StoreError> {
+        dispatch!(self, close_month(b))
+    }
+
+    pub async fn bulletin(&self, month: &str) -> Result<Option<BulletinRecord>, StoreError> {
+        dispatch!(self, bulletin(month))
+    }
+
+    /// The closed months, newest first: (month, 文号, closed at, demo).
+    pub async fn bulletin_months(
+        &self,
+    ) -> Result<Vec<(String, String, DateTime<Utc>, bool)>, StoreError> {
+        dispatch!(self, bulletin_months())
+    }
+
+    /// Reports and reviews recorded after `after` for days up to `until`, and readings of
+    /// `year` up to `month` recorded after it: a closed month's 通报后更正.
+    pub async fn entries_after(
+        &self,
+        until: NaiveDate,
+        year: i32,
+        month: u32,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<sanzhi_domain::overview::LateEntry>, StoreError> {
+        dispatch!(self, entries_after(until, year, month, after))
     }
 
     /// Accepts several done reports in one transaction, all or none (see

@@ -2561,6 +2561,15 @@ pub(crate) async fn tracked(
 /// Removes every demo report and demo review (never a real one: the triggers refuse).
 pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
     let mut tx = begin_write(pool).await?;
+    // What the demo made around its reports: 催办 (with their answers), digests, closed months.
+    for sql in [
+        "DELETE FROM urges WHERE is_demo",
+        "DELETE FROM digests WHERE is_demo",
+        "DELETE FROM reminder_days WHERE ran_by = 'demo'",
+        "DELETE FROM bulletins WHERE is_demo",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
     sqlx::query("DELETE FROM report_reviews WHERE is_demo")
         .execute(&mut *tx)
         .await?;

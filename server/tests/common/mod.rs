@@ -396,3 +396,71 @@ impl Drop for ServerProcess {
         self.kill();
     }
 }
+
+/// The first of `libreoffice` / `soffice` on PATH.
+pub fn office() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("libreoffice"), d.join("soffice")])
+        .find(|p| p.is_file())
+}
+
+/// One LibreOffice at a time: two headless instances started together crash one another,
+/// even with profiles of their own.
+static OFFICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Converts `file` with LibreOffice to `to` (a filter spec) in `dir`; returns the output.
+pub fn office_convert(
+    office: &std::path::Path,
+    dir: &std::path::Path,
+    file: &str,
+    to: &str,
+    ext: &str,
+) -> String {
+    let converted = office_convert_file(office, dir, file, to, ext);
+    std::fs::read_to_string(&converted).expect("converted text")
+}
+
+/// Converts `file` with LibreOffice to `to` in `dir/ext/`; the converted file's path.
+pub fn office_convert_file(
+    office: &std::path::Path,
+    dir: &std::path::Path,
+    file: &str,
+    to: &str,
+    ext: &str,
+) -> std::path::PathBuf {
+    // Its own profile, so that it neither waits for nor hands off to another instance.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let _one = OFFICE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let out = std::process::Command::new(office)
+        .arg(&profile)
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(dir.join(ext))
+        .arg(dir.join(file))
+        .output()
+        .expect("run libreoffice");
+    let converted = dir
+        .join(ext)
+        .join(std::path::Path::new(file).with_extension(ext));
+    assert!(
+        converted.is_file(),
+        "LibreOffice did not convert {file} to {ext}: status {}, stdout {}, stderr {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    converted
+}
+
+/// A program on PATH.
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
