@@ -147,9 +147,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             } else {
                 match crate::demo::load(&store).await {
-                    Ok(n) => crate::demo::load_readings(&store).await.map(|m| {
-                        format!("已生成演示报告 {n} 条、演示读数 {m} 条（仅供演示，非真实记录）")
-                    }),
+                    Ok(n) => match crate::demo::load_readings(&store).await {
+                        Ok(m) => crate::demo::load_reminders(&store)
+                            .await
+                            .map(|(u, d, c)| {
+                                format!(
+                                    "已生成演示报告 {n} 条、演示读数 {m} 条、演示催办 {u} 条、演示提醒 {d} 份、演示通报 {c} 期（仅供演示，非真实记录）"
+                                )
+                            })
+                            .map_err(|e| sanzhi_store::StoreError::Invalid(e.to_string())),
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
                 }
             };
@@ -386,6 +394,11 @@ async fn serve(settings: Settings, demo: bool, again: &str) -> anyhow::Result<()
         let n = crate::demo::load_readings(&store).await?;
         tracing::info!(readings = n, "demo readings loaded");
         println!("已载入演示读数 {n} 条（页面将标注“演示数据”）");
+    }
+    if demo && store.bulletin_months().await?.is_empty() {
+        let (u, d, c) = crate::demo::load_reminders(&store).await?;
+        tracing::info!(urges = u, digests = d, months = c, "demo reminders loaded");
+        println!("已载入演示催办 {u} 条、演示提醒 {d} 份、演示通报 {c} 期（页面将标注“演示”）");
     }
     let listener = tokio::net::TcpListener::bind(settings.server.addr)
         .await

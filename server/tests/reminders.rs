@@ -19,6 +19,7 @@ on_both_backends!(
     two_servers_make_a_day_once,
     urges_are_made_answered_and_shown,
     the_outbox_reaches_email_and_robots_once,
+    the_demo_shows_reminders_urges_and_closed_months,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -321,7 +322,10 @@ async fn urges_are_made_answered_and_shown(app: &TestApp) {
         .text()
         .await
         .expect("text");
-    assert!(page.contains("supervised-table"));
+    assert!(page.contains("supervised-table"), "{}", {
+        std::fs::write("/tmp/overview-page.html", &page).ok();
+        "written to /tmp/overview-page.html"
+    });
     assert!(page.contains("催办 2 次"));
     // A plan allowing three 催办: no longer 督办.
     let r = water
@@ -681,4 +685,66 @@ async fn the_outbox_reaches_email_and_robots_once(app: &TestApp) {
         .await
         .expect("delivery");
     assert_eq!(refused.status(), 403);
+}
+
+/// `--demo` shows it all, labelled: 催办 with answers, a 督办, digests of the demo's last week
+/// in the units' inboxes, two closed months, one of them with a report filed after it; and
+/// clearing the demo removes every one of them.
+async fn the_demo_shows_reminders_urges_and_closed_months(app: &TestApp) {
+    let store = &app.db.store;
+    server::demo::load(store).await.expect("demo reports");
+    let (urges, digests, months) = server::demo::load_reminders(store)
+        .await
+        .expect("demo reminders");
+    assert_eq!(urges, 4);
+    assert!(digests > 0);
+    assert_eq!(months, 2);
+    let all = store
+        .urges(&sanzhi_store::UrgeScope::default())
+        .await
+        .expect("urges");
+    assert!(all
+        .iter()
+        .all(|u| u.is_demo && u.message.starts_with("【演示】")));
+    assert_eq!(all.iter().filter(|u| u.answer.is_some()).count(), 2);
+    let march = app::overview::inner::overview(
+        app::i18n::Locale::zh,
+        store,
+        Some("2019-03"),
+        day("2026-12-06"),
+    )
+    .await
+    .expect("march");
+    assert!(
+        !march.supervised.is_empty(),
+        "a unit pressed twice and still late"
+    );
+    let january = app::overview::inner::kept_month(store, 2019, 1)
+        .await
+        .expect("january")
+        .expect("closed");
+    let b = january.bulletin.as_ref().expect("kept");
+    assert!(b.is_demo && b.doc_no.starts_with("【演示】"));
+    assert_eq!(january.corrections.len(), 1, "{:?}", january.corrections);
+    let february = app::overview::inner::kept_month(store, 2019, 2)
+        .await
+        .expect("february")
+        .expect("closed");
+    assert!(february.corrections.is_empty());
+    let inbox = store.inbox(KAIHUA, 1, 50).await.expect("inbox");
+    assert!(!inbox.is_empty() && inbox.iter().all(|d| d.is_demo));
+    // Demo digests are never sent.
+    assert!(store
+        .outbox_list(None, 10)
+        .await
+        .expect("outbox")
+        .is_empty());
+    store.clear_demo_reports().await.expect("clear");
+    assert!(store
+        .urges(&sanzhi_store::UrgeScope::default())
+        .await
+        .expect("urges")
+        .is_empty());
+    assert!(store.bulletin_months().await.expect("months").is_empty());
+    assert!(store.inbox(KAIHUA, 1, 50).await.expect("inbox").is_empty());
 }

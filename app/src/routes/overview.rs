@@ -611,18 +611,22 @@ fn BulletinBanner(o: Overview) -> impl IntoView {
 #[component]
 fn CloseMonthForm(month: String) -> impl IntoView {
     let l = lang();
-    // Who may close is known in the browser only: the page is kept for every reader alike.
-    let me = LocalResource::new(crate::auth::whoami);
+    // Who may close is asked in the browser once the page is live: the page is kept for every
+    // reader alike, and a resource read here would hold the server's rendering of the page
+    // (a local resource inside the page's Suspense is never resolved on the server).
+    let may_close = RwSignal::new(false);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let may = crate::auth::whoami().await.ok().flatten().is_some_and(|u| {
+                sanzhi_domain::authorize(Some(&u), &sanzhi_domain::Action::CloseMonth).is_ok()
+            });
+            may_close.set(may);
+        });
+    });
     let close = ServerAction::<crate::overview::CloseMonth>::new();
     view! {
         {move || {
-            let may = me
-                .get()
-                .and_then(Result::ok)
-                .flatten()
-                .is_some_and(|u| {
-                    sanzhi_domain::authorize(Some(&u), &sanzhi_domain::Action::CloseMonth).is_ok()
-                });
+            let may = may_close.get();
             let month = month.clone();
             may.then(|| view! {
                 <details class="card close-month no-print">
