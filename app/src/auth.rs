@@ -27,6 +27,15 @@ pub const MUTATING: &[&str] = &[
     "/api/account_set_active",
     "/api/unit_add",
     "/api/setup_admin",
+    "/api/inbox_read",
+    "/api/urge",
+    "/api/urge_answer",
+    "/api/set_plan_reminders",
+    "/api/hook_add",
+    "/api/hook_stop",
+    "/api/outbox_retry",
+    "/api/set_email",
+    "/api/close_month",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).
@@ -54,6 +63,13 @@ pub const READING: &[&str] = &[
     "/api/setup_check",
     "/api/first_steps",
     "/api/source_text",
+    "/api/unread",
+    "/api/inbox",
+    "/api/urges",
+    "/api/plan_reminders",
+    "/api/delivery",
+    "/api/email",
+    "/api/emails",
 ];
 
 /// Paths an anonymous visitor may reach.

@@ -116,8 +116,16 @@ pub async fn get_inbox(unit: Option<String>) -> Result<Inbox, AppError> {
         Vec::new()
     };
     let Some(unit) = unit else {
-        c.may(&sanzhi_domain::Action::ReadInbox { unit: "" })
-            .map(|_| ())?;
+        // No unit of one's own and none asked for: nothing to show (coordinators and admins
+        // are offered the units they may look into).
+        let units = if c
+            .may(&sanzhi_domain::Action::ReadInbox { unit: "" })
+            .is_ok()
+        {
+            units
+        } else {
+            Vec::new()
+        };
         return Ok(Inbox {
             unit: None,
             own: false,
@@ -569,6 +577,13 @@ pub async fn set_email(
     } else {
         Err(AppError::NotFound(format!("账号“{target}”")))
     }
+}
+
+/// Every account's e-mail address, by username (admins).
+#[server(prefix = "/api", endpoint = "emails")]
+pub async fn get_emails() -> Result<std::collections::HashMap<String, String>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
+    Ok(c.store.emails().await?)
 }
 
 /// The account's e-mail address (its own; admins: anyone's).

@@ -46,7 +46,7 @@ async fn raw_get(app: &TestApp, path: &str, extra: &str) -> (u16, String, String
 }
 
 /// Every page of the app (with the queries that make it show data).
-const PAGES: [&str; 18] = [
+const PAGES: [&str; 20] = [
     "",
     "my?unit=%E5%BC%80%E5%8C%96%E5%8E%BF%E6%94%BF%E5%BA%9C",
     "plans/water",
@@ -65,6 +65,8 @@ const PAGES: [&str; 18] = [
     "setup?token=guess",
     "source?doc=qzbf-2018-43.txt&from=118&to=118",
     "account",
+    "inbox",
+    "reminders",
 ];
 
 /// Ways to write “go up from a public folder” that a gate matching on a prefix could miss.
@@ -118,6 +120,41 @@ async fn no_data_without_a_session_on_any_path(app: &TestApp) {
 fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         ("/api/plans", vec![]),
+        ("/api/unread", vec![]),
+        ("/api/inbox", vec![]),
+        ("/api/inbox_read", vec![]),
+        (
+            "/api/urge",
+            vec![("assignment_id", "1"), ("message", "匿名催办")],
+        ),
+        (
+            "/api/urge_answer",
+            vec![("urge_id", "1"), ("note", "匿名答复")],
+        ),
+        ("/api/urges", vec![]),
+        ("/api/plan_reminders", vec![]),
+        (
+            "/api/set_plan_reminders",
+            vec![("plan", "water"), ("lead_days", "7"), ("urge_limit", "2")],
+        ),
+        ("/api/delivery", vec![]),
+        (
+            "/api/hook_add",
+            vec![
+                ("unit", "开化县政府"),
+                ("kind", "json"),
+                ("url", "http://127.0.0.1:9/x"),
+            ],
+        ),
+        ("/api/hook_stop", vec![("id", "1")]),
+        ("/api/outbox_retry", vec![("id", "1")]),
+        ("/api/set_email", vec![("email", "anon@example.org")]),
+        ("/api/email", vec![]),
+        ("/api/emails", vec![]),
+        (
+            "/api/close_month",
+            vec![("month", "2018-12"), ("doc_no", "匿名")],
+        ),
         ("/api/first_steps", vec![]),
         (
             "/api/source_text",
@@ -308,7 +345,13 @@ async fn every_server_function_checks_its_caller_without_the_gate(app: &TestApp)
     for (path, form) in calls.iter().filter(|(p, _)| app::auth::READING.contains(p)) {
         let admin_only = matches!(
             *path,
-            "/api/audit" | "/api/users" | "/api/accounts" | "/api/api_tokens" | "/api/first_steps"
+            "/api/audit"
+                | "/api/users"
+                | "/api/accounts"
+                | "/api/api_tokens"
+                | "/api/first_steps"
+                | "/api/delivery"
+                | "/api/emails"
         );
         let as_leader = leader
             .post(format!("{}{path}", app.base))

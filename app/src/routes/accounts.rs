@@ -18,7 +18,11 @@ pub fn AccountsPage() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let accounts = Resource::new(
         move || (create.version().get(), changed.get()),
-        |_| list_accounts(),
+        |_| async move {
+            let rows = list_accounts().await?;
+            let emails = crate::remind::get_emails().await?;
+            Ok::<_, crate::error::AppError>((rows, emails))
+        },
     );
     let add_unit = ServerAction::<AddUnit>::new();
     let units = Resource::new(
@@ -188,7 +192,7 @@ pub fn AccountsPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match accounts.await {
-                        Ok(rows) => view! { <AccountTable rows changed /> }.into_any(),
+                        Ok((rows, emails)) => view! { <AccountTable rows changed emails /> }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     }
                 })}
@@ -199,7 +203,12 @@ pub fn AccountsPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountTable(rows: Vec<Account>, changed: RwSignal<u32>) -> impl IntoView {
+fn AccountTable(
+    rows: Vec<Account>,
+    changed: RwSignal<u32>,
+    /// E-mail addresses by username.
+    emails: std::collections::HashMap<String, String>,
+) -> impl IntoView {
     let l = lang();
     // The last answer: a new password to show once, or an error.
     let message = RwSignal::new(None::<Result<String, crate::error::AppError>>);
@@ -240,6 +249,7 @@ fn AccountTable(rows: Vec<Account>, changed: RwSignal<u32>) -> impl IntoView {
                     <th>{td_string!(l, accounts.col_username)}</th>
                     <th>{td_string!(l, accounts.col_user)}</th>
                     <th>{td_string!(l, accounts.col_status)}</th>
+                    <th>{td_string!(l, remind.email)}</th>
                     <th>{td_string!(l, accounts.col_actions)}</th>
                 </tr>
             </thead>
@@ -265,6 +275,9 @@ fn AccountTable(rows: Vec<Account>, changed: RwSignal<u32>) -> impl IntoView {
                                         td_string!(l, accounts.inactive)
                                     }}
                                 </td>
+                                <td class="email">
+                                    <EmailCell username=name.clone() current=emails.get(&name).cloned().unwrap_or_default() />
+                                </td>
                                 <td>
                                     <button type="button" class="reset" on:click=move |_| reset(name_reset.clone())>
                                         {td_string!(l, accounts.reset)}
@@ -287,5 +300,23 @@ fn AccountTable(rows: Vec<Account>, changed: RwSignal<u32>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// An account's e-mail address, set by the admin (empty: no e-mails).
+#[component]
+fn EmailCell(username: String, current: String) -> impl IntoView {
+    let l = lang();
+    let save = ServerAction::<crate::remind::SetEmail>::new();
+    view! {
+        <ActionForm action=save attr:class="email-form">
+            <input type="hidden" name="username" value=username />
+            <input type="email" name="email" value=current aria-label=td_string!(l, remind.email) />
+            <button type="submit" class="secondary">{td_string!(l, remind.save)}</button>
+        </ActionForm>
+        {move || save.value().get().map(|r| match r {
+            Ok(_) => view! { <span class="ok">{td_string!(l, remind.email_saved)}</span> }.into_any(),
+            Err(error) => view! { <ErrorBox error /> }.into_any(),
+        })}
     }
 }

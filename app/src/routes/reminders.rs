@@ -246,7 +246,7 @@ fn DeliveryView(
                 view! { <p class="empty">{td_string!(l, remind.outbox_empty)}</p> }.into_any()
             } else {
                 view! {
-                    <table class="outbox-table stack">
+                    <table class="grid outbox-table">
                         <thead>
                             <tr>
                                 <th>{td_string!(l, remind.col_day)}</th>

@@ -1,0 +1,130 @@
+// Reminders, 催办 and the closed 通报 in the browser, on a phone (390 px) as county staff read
+// them in 浙政钉's browser (issue 22): the water coordinator presses 开化 on an item page, 开化's
+// reporter finds the 催办 at the top of 我的任务 and answers it, reads the demo's digests in
+// 消息 (the unread count in the header goes away once read), and a leader opens the demo's
+// closed January with its 通报后更正 and its .docx. No page is wider than the phone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(['serve', '--demo']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const unexpected = (problems) => problems.filter((p) => !p.includes('Failed to load resource'));
+const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+
+async function phone(user) {
+  const { page, problems } = await newPage(browser, server, user);
+  await page.setViewportSize({ width: 390, height: 844 });
+  return { page, problems };
+}
+
+async function fitsThePhone(page, what) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 392, `${what} is ${width}px wide on a 390px screen`);
+}
+
+test('催办 made on the item page reaches the top of 我的任务 and is answered there, on a phone', async () => {
+  const water = await phone('e2e-water');
+  // 开化's tasks as the coordinator sees them; its first water item.
+  await water.page.goto(`${server.base}/my?unit=${encodeURIComponent('开化县政府')}&as_of=${today}`);
+  await waitForHydration(water.page);
+  const href = await water.page.locator('.task-row a[href^="/plans/water/items/"]').first().getAttribute('href');
+  const item = href.match(/items\/(\d+)/)[1];
+  await water.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
+  await waitForHydration(water.page);
+  await fitsThePhone(water.page, 'the item page');
+  const form = water.page.locator('.urge-form', { hasText: '开化县政府' });
+  await form.locator('summary').click();
+  await form.locator('textarea[name="message"]').fill('请本周内报送整改进展（浏览器测试）');
+  await form.getByRole('button', { name: '发出催办' }).click();
+  await water.page.locator('.urge-result .ok').waitFor();
+  await water.page.locator('.urge-list .urge', { hasText: '浏览器测试' }).waitFor();
+  assert.deepEqual(unexpected(water.problems), []);
+  await water.page.close();
+
+  const kaihua = await phone('e2e-kaihua');
+  await kaihua.page.goto(`${server.base}/my?as_of=${today}`);
+  await waitForHydration(kaihua.page);
+  await fitsThePhone(kaihua.page, '我的任务');
+  const top = kaihua.page.locator('.my-urges');
+  await top.waitFor();
+  // Above the task list.
+  const [urgesY, listY] = await Promise.all([
+    top.evaluate((e) => e.getBoundingClientRect().top),
+    kaihua.page.locator('.task-list').evaluate((e) => e.getBoundingClientRect().top),
+  ]);
+  assert.ok(urgesY < listY, 'the 催办 come first');
+  const urge = top.locator('.urge', { hasText: '浏览器测试' });
+  await urge.locator('textarea[name="note"]').fill('已安排现场核查，周五前报送');
+  await urge.getByRole('button', { name: '提交说明' }).click();
+  // Answered: it leaves the open list; the item page shows the answer.
+  await top.locator('.urge', { hasText: '浏览器测试' }).waitFor({ state: 'detached' });
+  await kaihua.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
+  await waitForHydration(kaihua.page);
+  await kaihua.page.locator('.urge-answer', { hasText: '已安排现场核查' }).waitFor();
+  assert.deepEqual(unexpected(kaihua.problems), []);
+  await kaihua.page.close();
+});
+
+test('消息 lists the demo digests with links, and reading them clears the header count', async () => {
+  const { page, problems } = await phone('e2e-kaihua');
+  await page.goto(`${server.base}/my`);
+  await waitForHydration(page);
+  const badge = page.locator('.user-box .unread-badge');
+  await badge.waitFor();
+  assert.ok(Number(await badge.innerText()) > 0);
+  await page.locator('.user-box .inbox-link').click();
+  await page.waitForURL(/\/inbox/);
+  await waitForHydration(page);
+  await fitsThePhone(page, '消息');
+  const first = page.locator('.inbox .digest.unread').first();
+  await first.waitFor();
+  assert.match(await first.innerText(), /开化县政府/);
+  assert.match(await first.innerText(), /演示提醒/);
+  assert.ok((await first.locator('a[href^="/plans/"]').count()) > 0, 'each line links to its item');
+  await page.getByRole('button', { name: '全部标为已读' }).click();
+  await page.locator('.inbox .digest.unread').first().waitFor({ state: 'detached' });
+  await page.reload();
+  await waitForHydration(page);
+  await page.locator('.inbox .digest').first().waitFor();
+  assert.equal(await page.locator('.user-box .unread-badge').count(), 0, 'no unread left');
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test('a closed month shows its 通报 as kept, what came after it, and its Word document', async () => {
+  const { page, problems } = await phone('e2e-leader');
+  await page.goto(`${server.base}/?month=2019-01`);
+  await waitForHydration(page);
+  const banner = page.locator('.bulletin.closed');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /【演示】衢三治办〔2019〕1号/);
+  await banner.locator('.correction-report').first().waitFor();
+  await fitsThePhone(page, '总览 of a closed month');
+  const link = banner.locator('a[href="/api/bulletins/2019-01.docx"]');
+  const response = await page.request.get(`${server.base}/api/bulletins/2019-01.docx`);
+  assert.equal(response.status(), 200);
+  assert.equal(
+    response.headers()['content-type'],
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  );
+  assert.equal(await link.count(), 1);
+  // A leader may read, not close: no close form on an open month either.
+  await page.goto(`${server.base}/?month=2019-03`);
+  await waitForHydration(page);
+  await page.locator('.supervised').waitFor();
+  assert.equal(await page.locator('.close-month').count(), 0);
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
