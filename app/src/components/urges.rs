@@ -4,82 +4,77 @@
 use crate::components::error_box::ErrorBox;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang};
-use crate::remind::{get_urges, AnswerUrge, UrgeAssignment};
+use crate::remind::{AnswerUrge, UrgeAssignment, UrgeList};
 use leptos::prelude::*;
 use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::remind::Urge;
 
 /// The item's 催办, oldest first, each with its answer; for the plan's coordinator, a form per
-/// unit that may be pressed today.
+/// unit that may be pressed today. The list comes with the page's own data (one request, and
+/// the page renders the same way every time); `send` and `answer` refetch it.
 #[component]
 pub fn UrgePanel(
-    plan: String,
-    item: i32,
-    as_of: Option<String>,
+    list: UrgeList,
+    send: ServerAction<UrgeAssignment>,
+    answer: ServerAction<AnswerUrge>,
     today: NaiveDate,
 ) -> impl IntoView {
     let l = lang();
-    let send = ServerAction::<UrgeAssignment>::new();
-    let answer = ServerAction::<AnswerUrge>::new();
-    let list = {
-        let plan = plan.clone();
-        Resource::new(
-            move || (send.version().get(), answer.version().get()),
-            move |_| get_urges(Some(plan.clone()), Some(item), None, as_of.clone()),
-        )
-    };
+    let forms = list
+        .may_urge
+        .iter()
+        .map(|(id, unit, may)| {
+            if *may {
+                view! { <UrgeForm assignment=*id unit=unit.clone() send today /> }.into_any()
+            } else {
+                view! { <p class="muted">{fmt(td_string!(l, remind.urge_not_needed), &[unit])}</p> }
+                    .into_any()
+            }
+        })
+        .collect_view();
+    let as_of = list.as_of;
+    let answer_unit = list.answer_unit.clone();
     view! {
         <section class="card urges" id="urges">
             <h2>{td_string!(l, remind.urge_history)}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                        Ok(list) => {
-                            let forms = list
-                                .may_urge
-                                .iter()
-                                .map(|(id, unit, may)| {
-                                    if *may {
-                                        view! { <UrgeForm assignment=*id unit=unit.clone() send today /> }.into_any()
-                                    } else {
-                                        view! { <p class="muted">{fmt(td_string!(l, remind.urge_not_needed), &[unit])}</p> }.into_any()
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                {if list.urges.is_empty() {
-                                    view! { <p class="empty">{td_string!(l, remind.urge_none)}</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ol class="urge-list">
-                                            {list
-                                                .urges
-                                                .into_iter()
-                                                .map(|u| view! { <UrgeRow urge=u answer_unit=list.answer_unit.clone() answer as_of=list.as_of /> })
-                                                .collect_view()}
-                                        </ol>
-                                    }
-                                        .into_any()
-                                }}
-                                {forms}
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-            <div class="urge-result" aria-live="polite">
-                {move || {
-                    send.value()
-                        .get()
-                        .map(|r| match r {
-                            Ok(_) => view! { <p class="ok">{td_string!(l, remind.urge_sent)}</p> }.into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
-                        })
-                }}
-            </div>
+            {if list.urges.is_empty() {
+                view! { <p class="empty">{td_string!(l, remind.urge_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="urge-list">
+                        {list
+                            .urges
+                            .into_iter()
+                            .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            {forms}
         </section>
+    }
+}
+
+/// What the last 催办 sent from the item page came to (kept above the refetched page).
+#[component]
+pub fn UrgeResult(
+    send: ServerAction<UrgeAssignment>,
+    answer: ServerAction<AnswerUrge>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
+        <div class="urge-result" aria-live="polite">
+            {move || {
+                send.value()
+                    .get()
+                    .map(|r| match r {
+                        Ok(_) => view! { <p class="ok">{td_string!(l, remind.urge_sent)}</p> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    })
+            }}
+            {move || answer.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
+        </div>
     }
 }
 
@@ -169,40 +164,31 @@ pub fn UrgeRow(
     }
 }
 
-/// 我的任务's top: the unit's 催办 not answered yet (answer forms for its own accounts).
+/// 我的任务's top: the unit's 催办 not answered yet (answer forms for its own accounts). The list
+/// comes with the page's tasks; `answer` refetches them.
 #[component]
-pub fn MyUrges(unit: String, as_of: Option<String>) -> impl IntoView {
+pub fn MyUrges(list: UrgeList, answer: ServerAction<AnswerUrge>) -> impl IntoView {
     let l = lang();
-    let answer = ServerAction::<AnswerUrge>::new();
-    let list = Resource::new(
-        move || answer.version().get(),
-        move |_| get_urges(None, None, Some(unit.clone()), as_of.clone()),
-    );
+    let open: Vec<Urge> = list
+        .urges
+        .into_iter()
+        .filter(|u| u.answer.is_none())
+        .collect();
+    let answer_unit = list.answer_unit.clone();
+    let as_of = list.as_of;
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let Ok(list) = list.await else { return ().into_any() };
-                let open: Vec<Urge> = list.urges.into_iter().filter(|u| u.answer.is_none()).collect();
-                if open.is_empty() {
-                    return ().into_any();
-                }
-                let answer_unit = list.answer_unit.clone();
-                let as_of = list.as_of;
-                view! {
-                    <section class="card my-urges" role="alert">
-                        <h2>{fmt(td_string!(l, remind.urges_open), &[&open.len()])}</h2>
-                        <ol class="urge-list">
-                            {open
-                                .into_iter()
-                                .rev()
-                                .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
-                                .collect_view()}
-                        </ol>
-                    </section>
-                }
-                    .into_any()
-            })}
-        </Suspense>
+        {(!open.is_empty()).then(|| view! {
+            <section class="card my-urges" role="alert">
+                <h2>{fmt(td_string!(l, remind.urges_open), &[&open.len()])}</h2>
+                <ol class="urge-list">
+                    {open
+                        .into_iter()
+                        .rev()
+                        .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
+                        .collect_view()}
+                </ol>
+            </section>
+        })}
         {move || answer.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
     }
 }

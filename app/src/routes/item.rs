@@ -74,6 +74,10 @@ pub fn ItemPage() -> impl IntoView {
     // … and after each edit by the coordinator.
     let edit = ServerAction::<crate::editing::EditItem>::new();
     let edited = edit.version();
+    // … and after each 催办 or answer (the 催办 come with the page's data).
+    let urge = ServerAction::<crate::remind::UrgeAssignment>::new();
+    let answer = ServerAction::<crate::remind::AnswerUrge>::new();
+    let urged = move || (urge.version().get(), answer.version().get());
     let detail = Resource::new(
         move || {
             (
@@ -82,23 +86,25 @@ pub fn ItemPage() -> impl IntoView {
                 submitted.get(),
                 reviewed.get(),
                 edited.get(),
+                urged(),
             )
         },
-        |((code, number), as_of, _, _, _)| async move {
+        |((code, number), as_of, _, _, _, _)| async move {
             let number: i32 = number
                 .parse()
                 .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
             let detail = get_item(code.clone(), number).await?;
-            let tracking = get_item_tracking(code.clone(), number, as_of).await?;
-            let audit = crate::audit::get_item_audit(code, number).await?;
-            Ok::<_, AppError>((detail, tracking, audit))
+            let tracking = get_item_tracking(code.clone(), number, as_of.clone()).await?;
+            let audit = crate::audit::get_item_audit(code.clone(), number).await?;
+            let urges = crate::remind::get_urges(Some(code), Some(number), None, as_of).await?;
+            Ok::<_, AppError>((detail, tracking, audit, urges))
         },
     );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok((d, t, audit)) => {
+                    Ok((d, t, audit, urges)) => {
                         let editor = t
                             .may_edit
                             .then(|| {
@@ -107,12 +113,7 @@ pub fn ItemPage() -> impl IntoView {
                                 }
                             });
                         let urges = view! {
-                            <crate::components::urges::UrgePanel
-                                plan=d.plan.code.as_str().to_owned()
-                                item=d.item.number
-                                as_of=as_of.get_untracked()
-                                today=t.as_of
-                            />
+                            <crate::components::urges::UrgePanel list=urges send=urge answer today=t.as_of />
                         };
                         view! {
                         <ItemView d t submit review last_reviewed />
@@ -137,6 +138,7 @@ pub fn ItemPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::components::urges::UrgeResult send=urge answer />
     }
 }
 

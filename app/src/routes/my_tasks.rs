@@ -23,9 +23,11 @@ pub fn MyTasksPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_units());
     // A user bound to one unit is not offered the others.
     let me = Resource::new(|| (), |_| crate::auth::whoami());
+    // Answering a 催办 refetches the page's data (the 催办 come with the tasks).
+    let answer = ServerAction::<crate::remind::AnswerUrge>::new();
     let tasks = Resource::new(
-        move || (unit.get(), as_of.get()),
-        |(unit, as_of)| async move {
+        move || (unit.get(), as_of.get(), answer.version().get()),
+        |(unit, as_of, _)| async move {
             // A unit's reporter sees their own unit without choosing it.
             let unit = match unit {
                 Some(u) => Some(u),
@@ -36,7 +38,11 @@ pub fn MyTasksPage() -> impl IntoView {
                     .and_then(|me| me.unit),
             };
             match unit {
-                Some(u) => get_unit_tasks(u, as_of).await.map(Some),
+                Some(u) => {
+                    let tasks = get_unit_tasks(u.clone(), as_of.clone()).await?;
+                    let urges = crate::remind::get_urges(None, None, Some(u), as_of).await?;
+                    Ok(Some((tasks, urges)))
+                }
                 None => Ok(None),
             }
         },
@@ -81,7 +87,7 @@ pub fn MyTasksPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match tasks.await {
                     Ok(None) => view! { <p class="empty">{td_string!(l, tracking.choose_unit)}</p> }.into_any(),
-                    Ok(Some(t)) => {
+                    Ok(Some((t, urges))) => {
                         let as_of_s = t.as_of.to_string();
                         let keep = as_of.get();
                         let returned: Vec<Tracked> = t
@@ -93,7 +99,7 @@ pub fn MyTasksPage() -> impl IntoView {
                         view! {
                             <AsOfBar as_of=as_of_s demo=t.demo />
                             <h2>{t.unit.clone()}</h2>
-                            <crate::components::urges::MyUrges unit=t.unit.clone() as_of=keep.clone() />
+                            <crate::components::urges::MyUrges list=urges answer />
                             <ReturnedReports rows=returned as_of=keep.clone() />
                             <StatusStrip counts=t.counts />
                             <ol class="task-list">
