@@ -118,6 +118,36 @@ fn without_nonces(page: &str) -> String {
     }
 }
 
+/// A page with its hydration data in a canonical order: leptos writes each resource's data as
+/// it resolves, so two renderings of the same page may list the same data in another order.
+fn canonical(page: &str) -> String {
+    let mut html = String::with_capacity(page.len());
+    let mut data: Vec<String> = Vec::new();
+    let mut rest = page;
+    while let Some(i) = rest.find("<script") {
+        html.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find("</script>")
+            .map_or(rest.len(), |e| i + e + 9);
+        let script = &rest[i..end];
+        match script.find('>') {
+            Some(open) if script.contains("__RESOLVED_RESOURCES[") => {
+                let body = script[open + 1..].trim_end_matches("</script>");
+                data.extend(
+                    body.split("__RESOLVED_RESOURCES[")
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                );
+            }
+            _ => html.push_str(script),
+        }
+        rest = &rest[end..];
+    }
+    html.push_str(rest);
+    data.sort();
+    format!("{html}\n{}", data.join("\n"))
+}
+
 async fn html(client: &reqwest::Client, url: String) -> String {
     let resp = client.get(&url).send().await.expect("GET");
     assert_eq!(resp.status(), 200, "{url}");
@@ -143,13 +173,13 @@ async fn replay_2019(app: &TestApp, items: &[i32]) -> (Vec<sanzhi_domain::Tracke
             format!("{}/plans/water/items/{n}?as_of=2019-01-01", app.base),
         )
         .await;
-        pages.push(without_nonces(
+        pages.push(canonical(&without_nonces(
             page.split("item-audit").next().expect("page"),
-        ));
+        )));
     }
-    pages.push(without_nonces(
+    pages.push(canonical(&without_nonces(
         &html(&kaihua, format!("{}/my?as_of=2019-01-01", app.base)).await,
-    ));
+    )));
     let overview = post_json(
         &leader,
         format!("{}/api/overview", app.base),
