@@ -29,9 +29,16 @@ async function phone(user) {
   return { page, problems };
 }
 
-async function fitsThePhone(page, what) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 392, `${what} is ${width}px wide on a 390px screen`);
+/// The part of the page shown by `locator` fits a 390 px screen: nothing in it is wider, and it
+/// does not reach past the screen's right edge.
+async function fitsThePhone(locator, what) {
+  const { right, scroll, client } = await locator.first().evaluate((e) => ({
+    right: e.getBoundingClientRect().right,
+    scroll: e.scrollWidth,
+    client: e.clientWidth,
+  }));
+  assert.ok(right <= 392, `${what} reaches ${right}px on a 390px screen`);
+  assert.ok(scroll <= client + 2, `${what} holds something ${scroll}px wide in ${client}px`);
 }
 
 test('催办 made on the item page reaches the top of 我的任务 and is answered there, on a phone', async () => {
@@ -43,22 +50,23 @@ test('催办 made on the item page reaches the top of 我的任务 and is answer
   const item = href.match(/items\/(\d+)/)[1];
   await water.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
   await waitForHydration(water.page);
-  await fitsThePhone(water.page, 'the item page');
   const form = water.page.locator('.urge-form', { hasText: '开化县政府' });
   await form.locator('summary').click();
   await form.locator('textarea[name="message"]').fill('请本周内报送整改进展（浏览器测试）');
   await form.getByRole('button', { name: '发出催办' }).click();
   await water.page.locator('.urge-result .ok').waitFor();
   await water.page.locator('.urge-list .urge', { hasText: '浏览器测试' }).waitFor();
+  await fitsThePhone(water.page.locator('.urges'), 'the item page\'s 催办');
   assert.deepEqual(unexpected(water.problems), []);
   await water.page.close();
 
   const kaihua = await phone('e2e-kaihua');
   await kaihua.page.goto(`${server.base}/my?as_of=${today}`);
   await waitForHydration(kaihua.page);
-  await fitsThePhone(kaihua.page, '我的任务');
   const top = kaihua.page.locator('.my-urges');
   await top.waitFor();
+  await fitsThePhone(top, '我的任务\'s 催办');
+  await fitsThePhone(kaihua.page.locator('.task-list'), '我的任务');
   // Above the task list.
   const [urgesY, listY] = await Promise.all([
     top.evaluate((e) => e.getBoundingClientRect().top),
@@ -87,9 +95,9 @@ test('消息 lists the demo digests with links, and reading them clears the head
   await page.locator('.user-box .inbox-link').click();
   await page.waitForURL(/\/inbox/);
   await waitForHydration(page);
-  await fitsThePhone(page, '消息');
   const first = page.locator('.inbox .digest.unread').first();
   await first.waitFor();
+  await fitsThePhone(page.locator('.inbox'), '消息');
   assert.match(await first.innerText(), /开化县政府/);
   assert.match(await first.innerText(), /演示提醒/);
   assert.ok((await first.locator('a[href^="/plans/"]').count()) > 0, 'each line links to its item');
@@ -98,6 +106,9 @@ test('消息 lists the demo digests with links, and reading them clears the head
   await page.reload();
   await waitForHydration(page);
   await page.locator('.inbox .digest').first().waitFor();
+  // The header asks for its count once the page is live.
+  await page.waitForLoadState('networkidle');
+  await page.locator('.user-box .inbox-link').waitFor();
   assert.equal(await page.locator('.user-box .unread-badge').count(), 0, 'no unread left');
   assert.deepEqual(unexpected(problems), []);
   await page.close();
@@ -111,7 +122,7 @@ test('a closed month shows its 通报 as kept, what came after it, and its Word 
   await banner.waitFor();
   assert.match(await banner.innerText(), /【演示】衢三治办〔2019〕1号/);
   await banner.locator('.correction-report').first().waitFor();
-  await fitsThePhone(page, '总览 of a closed month');
+  await fitsThePhone(banner, 'the closed month\'s banner');
   const link = banner.locator('a[href="/api/bulletins/2019-01.docx"]');
   const response = await page.request.get(`${server.base}/api/bulletins/2019-01.docx`);
   assert.equal(response.status(), 200);

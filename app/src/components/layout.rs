@@ -75,7 +75,14 @@ pub fn Layout(
 #[component]
 fn UserBox() -> impl IntoView {
     let me = LocalResource::new(crate::auth::whoami);
-    let unread = LocalResource::new(crate::remind::unread_count);
+    // Asked only for a signed-in account of a unit (anyone else has no inbox, and an anonymous
+    // visitor's request would be refused).
+    let unread = LocalResource::new(move || async move {
+        match me.await {
+            Ok(Some(u)) if u.unit.is_some() => crate::remind::unread_count().await,
+            _ => Ok(0),
+        }
+    });
     let l = lang();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
