@@ -148,6 +148,8 @@ test('a coordinator who doubts a figure reads the gazette line it came from in o
   await page.locator('.provenance a.source-link.source-item').click();
   await page.waitForURL(/\/source\?doc=qzbf-2018-43\.txt&from=\d+&to=\d+#L\d+$/);
   const marked = page.locator('ol.source-text li.marked');
+  // The source page is a lazy route: its part of the bundle and its text arrive after the URL.
+  await marked.first().waitFor();
   assert.equal(await marked.count(), 1);
   assert.match(await marked.innerText(), /淘汰落后产能涉及企业400家以上/);
   // And back to the main text's paragraph of the item's task.
@@ -156,6 +158,7 @@ test('a coordinator who doubts a figure reads the gazette line it came from in o
   const row30 = page.locator('table.targets tr', { hasText: '淘汰落后产能涉及企业30家以上' });
   await row30.locator('a.source-link.source-task').click();
   await page.waitForURL(/\/source\?/);
+  await page.locator('ol.source-text li.marked').first().waitFor();
   const paragraph = await page.locator('ol.source-text li.marked').allInnerTexts();
   assert.ok(paragraph.join('').includes('淘汰落后产能涉及企业30家以上'), paragraph.join('\n'));
   assert.deepEqual(problems, []);
