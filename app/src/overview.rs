@@ -226,17 +226,11 @@ pub mod inner {
         kept.bulletin = Some(BulletinInfo {
             doc_no: record.doc_no.clone(),
             closed_by: record.closed_by_name.clone(),
-            closed_at: china_minute(record.closed_at),
+            closed_at: sanzhi_domain::report::china_minute(record.closed_at),
             is_demo: record.is_demo,
         });
         kept.corrections = store.entries_after(end, year, m, record.closed_at).await?;
         Ok(Some(kept))
-    }
-
-    fn china_minute(t: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>) -> String {
-        (t + sanzhi_domain::chrono::Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
     }
 
     /// Closes `month` (see [`super::close_month`]): the whole 总览 in Chinese, computed now.
@@ -286,7 +280,7 @@ pub mod inner {
             Err(existing) => {
                 return Err(AppError::BadRequest(format!(
                     "month：{month} 的通报已于 {} 由 {} 关闭（{}），不能再次关闭",
-                    china_minute(existing.closed_at),
+                    sanzhi_domain::report::china_minute(existing.closed_at),
                     existing.closed_by_name,
                     existing.doc_no
                 )))
@@ -295,7 +289,7 @@ pub mod inner {
         Ok(BulletinInfo {
             doc_no: record.doc_no,
             closed_by: record.closed_by_name,
-            closed_at: china_minute(record.closed_at),
+            closed_at: sanzhi_domain::report::china_minute(record.closed_at),
             is_demo: record.is_demo,
         })
     }

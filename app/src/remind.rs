@@ -426,7 +426,7 @@ pub async fn get_delivery(#[server(default)] status: Option<String>) -> Result<D
             signed: h.secret.is_some(),
             active: h.active,
             created_by: h.created_by.clone(),
-            created_at: china_minute(h.created_at),
+            created_at: sanzhi_domain::report::china_minute(h.created_at),
         })
         .collect();
     let outbox = c
@@ -443,13 +443,13 @@ pub async fn get_delivery(#[server(default)] status: Option<String>) -> Result<D
             next_attempt: (o.status == "pending")
                 .then(|| {
                     sanzhi_domain::chrono::DateTime::from_timestamp(o.next_attempt_at, 0)
-                        .map(china_minute)
+                        .map(sanzhi_domain::report::china_minute)
                 })
                 .flatten(),
             status: o.status,
             attempts: o.attempts,
             last_error: o.last_error,
-            sent_at: o.sent_at.map(china_minute),
+            sent_at: o.sent_at.map(sanzhi_domain::report::china_minute),
         })
         .collect();
     let units = c.store.units().await?.into_iter().map(|(n, _)| n).collect();
@@ -459,13 +459,6 @@ pub async fn get_delivery(#[server(default)] status: Option<String>) -> Result<D
         units,
         last_day: c.store.last_reminder_day().await?,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn china_minute(t: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>) -> String {
-    (t + sanzhi_domain::chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// Adds a robot webhook to a unit (admins): `dingtalk` (钉钉 / 浙政钉), `wecom` (企业微信) or
@@ -520,7 +513,7 @@ pub async fn add_hook(
         signed: hook.secret.is_some(),
         active: true,
         created_by: hook.created_by.clone(),
-        created_at: china_minute(hook.created_at),
+        created_at: sanzhi_domain::report::china_minute(hook.created_at),
     })
 }
 

@@ -44,13 +44,11 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::TokenInfo;
-    use sanzhi_domain::chrono::{DateTime, Duration, Utc};
+    use sanzhi_domain::chrono::{DateTime, Utc};
 
     /// `2026-12-05 14:30`, Beijing time.
     pub fn beijing(t: DateTime<Utc>) -> String {
-        (t + Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        sanzhi_domain::report::china_minute(t)
     }
 
     pub fn info(t: sanzhi_store::ApiTokenRecord, now: DateTime<Utc>) -> TokenInfo {

@@ -288,7 +288,7 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
             "以下报告、签收和读数在通报关闭后录入，属于本月或之前，不改动上述数据，列此供核对：",
         ));
         for c in &o.corrections {
-            let when = (c.at + sanzhi_domain::chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M");
+            let when = sanzhi_domain::report::china_minute(c.at);
             doc = doc.add_paragraph(para(&format!("{}（{}，{when}）", c.what, c.by)));
         }
     }

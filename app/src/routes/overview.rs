@@ -584,9 +584,7 @@ fn BulletinBanner(o: Overview) -> impl IntoView {
                             {o.corrections
                                 .iter()
                                 .map(|c| {
-                                    let when = (c.at + sanzhi_domain::chrono::Duration::hours(8))
-                                        .format("%Y-%m-%d %H:%M")
-                                        .to_string();
+                                    let when = sanzhi_domain::report::china_minute(c.at);
                                     view! {
                                         <li class=format!("correction correction-{}", c.kind)>
                                             {match c.href.clone() {

@@ -13,6 +13,13 @@ pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// `2026-12-05 14:30`: a time as people in Quzhou read it (China Standard Time, to the minute).
+pub fn china_minute(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// Checks the day a report claims (`reported_on`) against the day it is made (`today`, China
 /// time) and the assignment's previous report (`previous`: the day it claimed and the day it
 /// was recorded). A report may not speak for a day after today, nor for a day before the
