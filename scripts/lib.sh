@@ -43,6 +43,8 @@ apt_ensure() {
 ensure_build_tools() {
   apt_ensure cc build-essential
   apt_ensure npm nodejs npm
+  # A Chinese font: the server draws the 通报's charts into its .docx (and Chromium's pages).
+  apt_ensure /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc fonts-wqy-zenhei
 
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target (network: rustup channel)"
@@ -88,7 +90,6 @@ ensure_fuzz_tools() {
 
 ensure_browser_tools() {
   apt_ensure /usr/bin/chromium chromium
-  apt_ensure /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc fonts-wqy-zenhei
   # The allocation-table export is checked by converting it with LibreOffice.
   apt_ensure libreoffice --no-install-recommends libreoffice-calc
   # … and the closed month's 通报 (.docx) by opening it in LibreOffice Writer.

@@ -43,6 +43,22 @@ pub struct UrgeList {
     pub urge_limit: u32,
     /// The day read for.
     pub as_of: NaiveDate,
+    /// Reports the caller's unit may name in answer to its open 催办: those of the urged
+    /// assignment recorded from the day of the 催办 to the day read for.
+    #[serde(default)]
+    pub answer_reports: Vec<ReportChoice>,
+}
+
+/// A report a unit may attach to its answer to a 催办.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportChoice {
+    pub urge_id: i64,
+    pub report_id: i64,
+    pub reported_on: NaiveDate,
+    pub version: i32,
+    pub state: sanzhi_domain::ReportState,
+    /// The report's text, cut to its first 30 characters.
+    pub narrative: String,
 }
 
 /// Settings of a plan's reminders.
@@ -242,8 +258,16 @@ pub async fn urge_assignment(
 pub async fn answer_urge(
     urge_id: i64,
     note: String,
-    #[server(default)] report_id: Option<i64>,
+    #[server(default)] report_id: Option<String>,
 ) -> Result<Urge, AppError> {
+    // The form's "no report" sends an empty value.
+    let report_id = match report_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => Some(
+            r.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("report_id：“{r}”不是报告编号")))?,
+        ),
+    };
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let urge = c
         .store
@@ -342,12 +366,43 @@ pub async fn get_urges(
         )
         .is_ok()
     });
+    // The unit's own reports it may attach to an open 催办 (read only for the unit's accounts,
+    // and only for assignments with one open).
+    let mut answer_reports = Vec::new();
+    if let Some(unit) = answer_unit.as_deref() {
+        let mut read: std::collections::HashMap<i64, Vec<sanzhi_domain::Report>> =
+            std::collections::HashMap::new();
+        for u in urges
+            .iter()
+            .filter(|u| u.answer.is_none() && u.unit == unit)
+        {
+            if let std::collections::hash_map::Entry::Vacant(e) = read.entry(u.assignment_id) {
+                e.insert(c.store.reports(u.assignment_id).await?);
+            }
+            let reports = read.get(&u.assignment_id).map_or(&[][..], Vec::as_slice);
+            answer_reports.extend(
+                reports
+                    .iter()
+                    .filter(|r| r.recorded_on() >= u.on() && r.recorded_on() <= as_of)
+                    .rev()
+                    .map(|r| ReportChoice {
+                        urge_id: u.id,
+                        report_id: r.id,
+                        reported_on: r.reported_on,
+                        version: r.version,
+                        state: r.state,
+                        narrative: sanzhi_domain::remind::short(&r.narrative, 30),
+                    }),
+            );
+        }
+    }
     Ok(UrgeList {
         urges,
         may_urge,
         answer_unit,
         urge_limit,
         as_of,
+        answer_reports,
     })
 }
 

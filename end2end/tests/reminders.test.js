@@ -61,6 +61,15 @@ test('催办 made on the item page reaches the top of 我的任务 and is answer
   await water.page.close();
 
   const kaihua = await phone('e2e-kaihua');
+  // 开化 files a progress report on the item page first; its answer will name it.
+  await kaihua.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
+  await waitForHydration(kaihua.page);
+  const report = kaihua.page.locator('.report-form');
+  await report.locator('input[name="form[reported_on]"]').fill(today);
+  await report.locator('select[name="form[state]"]').selectOption('in_progress');
+  await report.locator('textarea[name="form[narrative]"]').fill('现场核查进展（答复催办，浏览器测试）');
+  await report.getByRole('button', { name: '提交报告' }).click();
+  await report.locator('.ok').waitFor();
   await kaihua.page.goto(`${server.base}/my?as_of=${today}`);
   await waitForHydration(kaihua.page);
   const top = kaihua.page.locator('.my-urges');
@@ -74,13 +83,24 @@ test('催办 made on the item page reaches the top of 我的任务 and is answer
   ]);
   assert.ok(urgesY < listY, 'the 催办 come first');
   const urge = top.locator('.urge', { hasText: '浏览器测试' });
+  // The report just filed is offered (newest first) beside "不附报告".
+  const choice = urge.locator('select[name="report_id"]');
+  const options = await choice.locator('option').allInnerTexts();
+  assert.equal(options[0], '不附报告');
+  assert.match(options[1], /现场核查进展/);
+  await choice.selectOption({ index: 1 });
   await urge.locator('textarea[name="note"]').fill('已安排现场核查，周五前报送');
   await urge.getByRole('button', { name: '提交说明' }).click();
-  // Answered: it leaves the open list; the item page shows the answer.
+  // Answered: it leaves the open list; the item page shows the answer, linked to the report.
   await top.locator('.urge', { hasText: '浏览器测试' }).waitFor({ state: 'detached' });
   await kaihua.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
   await waitForHydration(kaihua.page);
-  await kaihua.page.locator('.urge-answer', { hasText: '已安排现场核查' }).waitFor();
+  const answered = kaihua.page.locator('.urge-answer', { hasText: '已安排现场核查' });
+  await answered.waitFor();
+  const link = answered.locator('.answer-report a');
+  const target = (await link.getAttribute('href')).split('#')[1];
+  assert.match(target, /^report-\d+$/);
+  assert.match(await kaihua.page.locator(`#${target}`).innerText(), /现场核查进展/);
   assert.deepEqual(unexpected(kaihua.problems), []);
   await kaihua.page.close();
 });
@@ -110,6 +130,18 @@ test('消息 lists the demo digests with links, and reading them clears the head
   await page.waitForLoadState('networkidle');
   await page.locator('.user-box .inbox-link').waitFor();
   assert.equal(await page.locator('.user-box .unread-badge').count(), 0, 'no unread left');
+  // In English the digests read in English (the plans' own text stays Chinese).
+  await page.locator('button.lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await waitForHydration(page);
+  const digest = page.locator('.inbox .digest').first();
+  assert.match(await digest.locator('h3').innerText(), /reminders of \d+ [A-Z][a-z]{2}/);
+  for (const section of await digest.locator('h4').allInnerTexts()) {
+    assert.match(section, /^(Due soon|Newly overdue|Still overdue|Urged|Returned)/);
+  }
+  assert.match(await digest.locator('li').first().innerText(), /: (due|overdue|still overdue|done report|urged)/);
+  await page.locator('button.lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   assert.deepEqual(unexpected(problems), []);
   await page.close();
 });

@@ -483,7 +483,9 @@ pub struct PlanList {
 pub struct ApiMilestone {
     /// As the plan writes it, e.g. “2018年6月底前”.
     pub phrase: String,
-    /// `by`, `from`, `recurring`, `continuous` or `event_relative`.
+    /// `by`, `from`, `recurring`, `continuous`, `event_relative` (after an event, possibly
+    /// within a time), `contingent` (waits on a higher level) or `unconfirmed` (an imported
+    /// phrase not read, 待确认; never overdue until a coordinator dates it).
     pub kind: String,
     /// The day by which it must be done, when the phrase gives one.
     pub due: Option<NaiveDate>,
@@ -743,13 +745,7 @@ fn plan_not_found(code: &str) -> Response {
 }
 
 fn deadline_kind(d: &Deadline) -> &'static str {
-    match d {
-        Deadline::By { .. } => "by",
-        Deadline::From { .. } => "from",
-        Deadline::Recurring { .. } => "recurring",
-        Deadline::Continuous => "continuous",
-        Deadline::EventRelative { .. } => "event_relative",
-    }
+    d.kind_str()
 }
 
 #[utoipa::path(

@@ -1,6 +1,7 @@
 //! `GET /api/bulletins/{YYYY-MM}.docx` — a closed month's 通报 as a Word document a clerk can
 //! edit and print: title, 文号 line, summary paragraphs with the counts, the red list, the
-//! 督办 list and the county ranking as tables, the indicators as a table of figures, what was
+//! 督办 list and the county ranking as tables, the indicators as a table of figures, the charts
+//! of the page as pictures (图1…, drawn from the kept SVG by [`crate::chart_png`]), what was
 //! recorded after closing, and who closed it. Written with `docx-rs` from the kept record (the
 //! same figures as the page of that month), never recomputed. Anyone signed in may download it,
 //! as anyone signed in may read 总览.
@@ -14,7 +15,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Paragraph, Pic, Run, RunFonts, Table, TableCell, TableRow, WidthType,
 };
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -109,11 +110,52 @@ fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Table {
     Table::new(all).width(9000, WidthType::Dxa)
 }
 
+/// Width of a chart on the page: 15 cm of the A4 text block, in EMU (360,000 per cm).
+const FIGURE_WIDTH_EMU: u32 = 15 * 360_000;
+
+/// `svg` as a centred picture with its caption (图N) below; a chart that cannot be drawn on
+/// this machine (no Chinese font) is named in the caption instead, so that no picture is
+/// silently missing.
+fn figure(doc: Docx, svg: Option<&str>, n: &mut usize, caption: &str) -> Result<Docx, String> {
+    let Some(svg) = svg else {
+        return Ok(doc);
+    };
+    *n += 1;
+    let caption = format!("图{n}　{caption}");
+    match crate::chart_png::png(svg, 2.0)? {
+        Some(png) => {
+            let height =
+                u64::from(FIGURE_WIDTH_EMU) * u64::from(png.height) / u64::from(png.width.max(1));
+            let height = u32::try_from(height).map_err(|e| e.to_string())?;
+            let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height)
+                .size(FIGURE_WIDTH_EMU, height);
+            Ok(doc
+                .add_paragraph(
+                    Paragraph::new()
+                        .align(AlignmentType::Center)
+                        .add_run(Run::new().add_image(pic)),
+                )
+                .add_paragraph(
+                    Paragraph::new()
+                        .align(AlignmentType::Center)
+                        .add_run(run(&caption, 24)),
+                ))
+        }
+        None => Ok(
+            doc.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
+                &format!("{caption}（服务器未安装中文字体，图未插入，请见系统页面的打印版）"),
+                24,
+            ))),
+        ),
+    }
+}
+
 /// The 通报 of `o` (a kept record: `o.bulletin` is set) as .docx bytes.
 pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
     let b = o.bulletin.as_ref().ok_or("the month is not closed")?;
     let (year, month) = app::overview::parse_month(&o.month).ok_or("month")?;
     let mut doc = Docx::new();
+    let mut figures = 0;
     doc = doc.add_paragraph(
         Paragraph::new().align(AlignmentType::Center).add_run(
             Run::new()
@@ -241,6 +283,12 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
             })
             .collect(),
     ));
+    doc = figure(
+        doc,
+        o.ranking_svg.as_deref(),
+        &mut figures,
+        "各单位按时完成率",
+    )?;
     doc = doc.add_paragraph(heading("五、环境质量指标"));
     let ind = &o.indicators;
     if ind.readings == 0 {
@@ -281,6 +329,18 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
                 })
                 .collect(),
         ));
+        doc = figure(
+            doc,
+            ind.pm25_svg.as_deref(),
+            &mut figures,
+            "各地 PM2.5 年均浓度与年度目标",
+        )?;
+        doc = figure(
+            doc,
+            ind.matrix_svg.as_deref(),
+            &mut figures,
+            "水十条断面逐月水质类别",
+        )?;
     }
     if !o.corrections.is_empty() {
         doc = doc.add_paragraph(heading("六、通报后更正"));

@@ -215,7 +215,11 @@ fn reports_for(t: &Tracked, start: NaiveDate, monthly_notes: bool) -> Vec<NewRep
                     }
                 }
             }
-            Deadline::From { .. } | Deadline::Continuous | Deadline::EventRelative { .. } => {}
+            Deadline::From { .. }
+            | Deadline::Continuous
+            | Deadline::EventRelative { .. }
+            | Deadline::Contingent { .. }
+            | Deadline::Unconfirmed { .. } => {}
         }
     }
     if monthly_notes {

@@ -3,6 +3,7 @@
 pub mod allocation_export;
 pub mod api_v1;
 pub mod bulletin;
+pub mod chart_png;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -271,6 +271,15 @@ async fn import_plan(
                 places: u.places,
             })
             .collect(),
+        unconfirmed: assembled
+            .unconfirmed
+            .into_iter()
+            .map(|p| sanzhi_domain::RowProblem {
+                reason: clip(&p.reason),
+                column: clip(&p.column),
+                ..p
+            })
+            .collect(),
         notes,
         columns: table
             .columns

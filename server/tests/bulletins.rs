@@ -133,12 +133,43 @@ async fn a_closed_month_is_kept_and_later_entries_listed_beside_it(app: &TestApp
     );
     let bytes = doc.bytes().await.expect("bytes").to_vec();
     assert!(bytes.starts_with(b"PK"), "a zip package");
-    check_in_libreoffice(&bytes);
+    let pictures = pictures_in(&bytes);
+    if server::chart_png::available() {
+        // The ranking chart of the page is in the document as a picture (this test's month
+        // has no readings, so no indicator charts).
+        assert_eq!(pictures.len(), 1, "{pictures:?}");
+        assert!(pictures[0].1 > 10_000, "a drawn chart: {pictures:?}");
+    } else {
+        assert!(
+            std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
+            "no Chinese font installed (fonts-wqy-zenhei)"
+        );
+    }
+    check_in_libreoffice(&bytes, pictures.len());
 }
 
-/// Opens the document in LibreOffice (headless) and reads its text back; skipped only where
-/// LibreOffice is not installed and `SANZHI_REQUIRE_OFFICE` is not set (CI sets it).
-fn check_in_libreoffice(bytes: &[u8]) {
+/// The PNG pictures packed in a .docx: (name, bytes).
+fn pictures_in(docx: &[u8]) -> Vec<(String, usize)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip");
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").into_owned();
+        if name.starts_with("word/media/") {
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read");
+            assert!(data.starts_with(&[137, 80, 78, 71]), "{name} is a PNG");
+            out.push((name, data.len()));
+        }
+    }
+    out
+}
+
+/// Opens the document in LibreOffice (headless) and reads its text back, and prints it to PDF
+/// to count the pictures LibreOffice placed; skipped only where LibreOffice is not installed
+/// and `SANZHI_REQUIRE_OFFICE` is not set (CI sets it).
+fn check_in_libreoffice(bytes: &[u8], pictures: usize) {
     let Some(office) = common::office() else {
         assert!(
             std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
@@ -168,6 +199,7 @@ fn check_in_libreoffice(bytes: &[u8]) {
         "开化县政府",
         "六、通报后更正",
         "迟报",
+        "图1　各单位按时完成率",
     ] {
         assert!(
             text.contains(expected) || (expected == "迟报" && text.contains("报告日 2018-12-20")),
@@ -175,4 +207,31 @@ fn check_in_libreoffice(bytes: &[u8]) {
             text.chars().take(1500).collect::<String>()
         );
     }
+    let Some(pdfimages) = common::tool("pdfimages") else {
+        assert!(
+            std::env::var_os("SANZHI_REQUIRE_OFFICE").is_none(),
+            "SANZHI_REQUIRE_OFFICE is set but pdfimages (poppler-utils) is not on PATH"
+        );
+        return;
+    };
+    let pdf = common::office_convert_file(
+        &office,
+        dir.path(),
+        "bulletin.docx",
+        "pdf:writer_pdf_Export",
+        "pdf",
+    );
+    let list = std::process::Command::new(pdfimages)
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&list.stdout);
+    // Two heading lines, then a line per image (`page num type …`; a mask is type `smask`).
+    let images = list
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .count();
+    assert_eq!(images, pictures, "pictures LibreOffice placed:\n{list}");
 }

@@ -238,19 +238,126 @@ async fn urges_are_made_answered_and_shown(app: &TestApp) {
         .expect("text");
     assert!(item_page.contains("urge-list"));
     assert!(item_page.contains("请于本周报送进展&lt;script&gt;"));
+    // 开化 files a progress report after the 催办: its answer form offers it (and no report of
+    // another assignment or from before the 催办).
+    let tracked = app
+        .db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some("water".into()),
+                unit: Some(KAIHUA.into()),
+                item: Some(item),
+            },
+            Utc::now().date_naive(),
+            15,
+        )
+        .await
+        .expect("tracked");
+    let report = app
+        .db
+        .store
+        .add_report(
+            &sanzhi_domain::NewReport {
+                assignment_id: assignment,
+                expected_version: tracked[0].report_count,
+                state: sanzhi_domain::ReportState::InProgress,
+                milestone_seq: None,
+                reported_on: sanzhi_domain::report::china_day(Utc::now()),
+                achieved: None,
+                narrative: "现场核查进展（答复催办）".into(),
+                evidence: Vec::new(),
+                reporter: "测试t-kaihua（t-kaihua）".into(),
+                corrects_id: None,
+                is_demo: false,
+                submission_key: None,
+                files: Vec::new(),
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("store")
+        .expect("added");
+    let page = kaihua
+        .get(format!("{}/plans/water/items/{item}", app.base))
+        .send()
+        .await
+        .expect("item")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        page.contains(&format!("<option value=\"{}\"", report.id)),
+        "the answer form offers the report filed since the 催办"
+    );
+    assert!(page.contains(&format!("id=\"report-{}\"", report.id)));
     // Only 开化's reporter answers, once.
-    let answer = |client: reqwest::Client, note: &'static str| {
+    let answer_with = |client: reqwest::Client, note: &'static str, report: String| {
         let base = app.base.clone();
         let urge_id = made.id.to_string();
         async move {
             client
                 .post(format!("{base}/api/urge_answer"))
-                .form(&[("urge_id", urge_id.as_str()), ("note", note)])
+                .form(&[
+                    ("urge_id", urge_id.as_str()),
+                    ("note", note),
+                    ("report_id", report.as_str()),
+                ])
                 .send()
                 .await
                 .expect("answer")
         }
     };
+    let answer =
+        |client: reqwest::Client, note: &'static str| answer_with(client, note, String::new());
+    // A report that is not a number, or not this assignment's, is named and changes nothing.
+    let r = answer_with(kaihua.clone(), "说明", "abc".into()).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.expect("text").contains("report_id"));
+    let other = app
+        .db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some("water".into()),
+                unit: None,
+                item: None,
+            },
+            Utc::now().date_naive(),
+            15,
+        )
+        .await
+        .expect("tracked")
+        .into_iter()
+        .find(|t| t.assignment_id != assignment)
+        .expect("another water assignment");
+    let theirs = app
+        .db
+        .store
+        .add_report(
+            &sanzhi_domain::NewReport {
+                assignment_id: other.assignment_id,
+                expected_version: other.report_count,
+                state: sanzhi_domain::ReportState::InProgress,
+                milestone_seq: None,
+                reported_on: sanzhi_domain::report::china_day(Utc::now()),
+                achieved: None,
+                narrative: "别的分工的报告".into(),
+                evidence: Vec::new(),
+                reporter: "测试".into(),
+                corrects_id: None,
+                is_demo: false,
+                submission_key: None,
+                files: Vec::new(),
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("store")
+        .expect("added");
+    let r = answer_with(kaihua.clone(), "说明", theirs.id.to_string()).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.expect("text").contains("report_id"));
     assert_eq!(
         answer(app.client_for("t-kecheng").await, "不是我")
             .await
@@ -259,7 +366,12 @@ async fn urges_are_made_answered_and_shown(app: &TestApp) {
     );
     assert_eq!(answer(water.clone(), "代答").await.status(), 403);
     assert_eq!(answer(kaihua.clone(), " ").await.status(), 400);
-    let r = answer(kaihua.clone(), "已完成现场核查，材料本周五前报送").await;
+    let r = answer_with(
+        kaihua.clone(),
+        "已完成现场核查，材料本周五前报送",
+        report.id.to_string(),
+    )
+    .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
     let again = answer(kaihua.clone(), "再答").await;
     assert_eq!(again.status(), 400);
@@ -275,6 +387,22 @@ async fn urges_are_made_answered_and_shown(app: &TestApp) {
         stored.answer.as_ref().map(|a| a.note.as_str()),
         Some("已完成现场核查，材料本周五前报送")
     );
+    assert_eq!(
+        stored.answer.as_ref().and_then(|a| a.report_id),
+        Some(report.id)
+    );
+    // The item page links the answer to the report it names.
+    let page = app
+        .client_for("t-water")
+        .await
+        .get(format!("{}/plans/water/items/{item}", app.base))
+        .send()
+        .await
+        .expect("item")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains(&format!("/plans/water/items/{item}#report-{}", report.id)));
     // Both are on the audit trail, with the assignment named.
     let audit = app
         .db

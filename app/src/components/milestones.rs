@@ -16,7 +16,15 @@ pub fn MilestoneList(
         return view! { <span class="muted">{td_string!(l, tracking.no_deadline)}</span> }
             .into_any();
     }
+    let unconfirmed = milestones
+        .iter()
+        .any(|m| matches!(m.deadline, Deadline::Unconfirmed { .. }));
     view! {
+        {unconfirmed.then(|| view! {
+            <p class="unconfirmed-note" title=td_string!(l, tracking.unconfirmed_hint)>
+                <span class="badge unconfirmed">{td_string!(l, tracking.unconfirmed_badge)}</span>
+            </p>
+        })}
         <ul class="milestones">
             {milestones
                 .into_iter()
@@ -27,6 +35,8 @@ pub fn MilestoneList(
                         Deadline::Recurring { .. } => "ms ms-recurring",
                         Deadline::Continuous => "ms ms-continuous",
                         Deadline::EventRelative { .. } => "ms ms-event",
+                        Deadline::Contingent { .. } => "ms ms-contingent",
+                        Deadline::Unconfirmed { .. } => "ms ms-unconfirmed",
                     };
                     view! {
                         <li class=class>
@@ -58,7 +68,25 @@ pub fn describe(l: Locale, d: &Deadline) -> String {
             None => recurrence(l, *every).to_owned(),
         },
         Deadline::Continuous => td_string!(l, tracking.deadline_continuous).to_owned(),
-        Deadline::EventRelative { event } => fmt(td_string!(l, tracking.deadline_event), &[event]),
+        Deadline::EventRelative {
+            event,
+            within: None,
+        } => fmt(td_string!(l, tracking.deadline_event), &[event]),
+        Deadline::EventRelative {
+            event,
+            within: Some(w),
+        } => {
+            let within = match l {
+                Locale::en => w.describe_en(),
+                _ => w.describe_zh(),
+            };
+            fmt(
+                td_string!(l, tracking.deadline_event_within),
+                &[event, &within],
+            )
+        }
+        Deadline::Contingent { on } => fmt(td_string!(l, tracking.deadline_contingent), &[on]),
+        Deadline::Unconfirmed { .. } => td_string!(l, tracking.deadline_unconfirmed).to_owned(),
     }
 }
 
@@ -103,11 +131,30 @@ mod tests {
             Deadline::Continuous,
             Deadline::EventRelative {
                 event: "投运前".to_owned(),
+                within: None,
+            },
+            Deadline::EventRelative {
+                event: "文件印发".to_owned(),
+                within: Some(sanzhi_domain::Within::WorkingDays(5)),
+            },
+            Deadline::EventRelative {
+                event: "会议召开".to_owned(),
+                within: Some(sanzhi_domain::Within::Promptly),
+            },
+            Deadline::Contingent {
+                on: "省里统一部署".to_owned(),
+            },
+            Deadline::Unconfirmed {
+                reason: "无法识别".to_owned(),
             },
         ];
         for c in &cases {
             assert_eq!(describe(Locale::zh, c), c.describe_zh());
         }
         assert_eq!(describe(Locale::en, &cases[1]), "from 1 Jul 2018");
+        assert_eq!(
+            describe(Locale::en, &cases[6]),
+            "within 5 working days after “文件印发”"
+        );
     }
 }

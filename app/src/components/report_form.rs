@@ -127,7 +127,7 @@ pub fn ReportFormView(
         let _ = (file_input, uploads);
     };
     view! {
-        <section class="card report-form">
+        <section class="card report-form" id="report-form">
             <h2>{td_string!(l, tracking.report_form_heading)}</h2>
             <ActionForm action=submit>
                 <label>

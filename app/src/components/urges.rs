@@ -3,8 +3,8 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::i18n::i18n::td_string;
-use crate::i18n::{date, fmt, lang};
-use crate::remind::{AnswerUrge, UrgeAssignment, UrgeList};
+use crate::i18n::{date, fmt, lang, report_state};
+use crate::remind::{AnswerUrge, ReportChoice, UrgeAssignment, UrgeList};
 use leptos::prelude::*;
 use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::remind::Urge;
@@ -45,7 +45,10 @@ pub fn UrgePanel(
                         {list
                             .urges
                             .into_iter()
-                            .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
+                            .map(|u| {
+                                let reports = choices(&list.answer_reports, u.id);
+                                view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of reports /> }
+                            })
                             .collect_view()}
                     </ol>
                 }
@@ -106,6 +109,14 @@ fn UrgeForm(
     }
 }
 
+/// The reports that may answer the 催办 `urge_id`.
+fn choices(all: &[ReportChoice], urge_id: i64) -> Vec<ReportChoice> {
+    all.iter()
+        .filter(|c| c.urge_id == urge_id)
+        .cloned()
+        .collect()
+}
+
 /// One 催办 with its answer, or the answer form for the unit's own accounts.
 #[component]
 pub fn UrgeRow(
@@ -114,8 +125,15 @@ pub fn UrgeRow(
     answer: ServerAction<AnswerUrge>,
     /// The day the page is read for (a reply date before it has passed).
     as_of: NaiveDate,
+    /// The unit's reports filed since the 催办, which its answer may name.
+    reports: Vec<ReportChoice>,
 ) -> impl IntoView {
     let l = lang();
+    let item_href = format!("/plans/{}/items/{}", urge.plan_code, urge.item_number);
+    let report_href = {
+        let item_href = item_href.clone();
+        move |r: i64| format!("{item_href}#report-{r}")
+    };
     let today = as_of;
     let may_answer = urge.answer.is_none() && answer_unit.as_deref() == Some(urge.unit.as_str());
     let pending = answer.pending();
@@ -126,7 +144,7 @@ pub fn UrgeRow(
             <p class="urge-head">
                 <strong>{fmt(td_string!(l, remind.urge_line), &[&date(l, urge.on()), &urge.by])}</strong>
                 " "
-                <a href=format!("/plans/{}/items/{}#urges", urge.plan_code, urge.item_number)>
+                <a href=format!("{item_href}#urges")>
                     {format!("({}) {}", urge.item_number, urge.unit)}
                 </a>
                 {urge.is_demo.then(|| view! { <span class="demo-tag">{td_string!(l, remind.demo_urge)}</span> })}
@@ -143,6 +161,11 @@ pub fn UrgeRow(
                     <div class="urge-answer">
                         <p>{fmt(td_string!(l, remind.answered), &[&a.by, &date(l, sanzhi_domain::report::china_day(a.at))])}</p>
                         <p>{a.note}</p>
+                        {a.report_id.map(|r| view! {
+                            <p class="answer-report">
+                                <a href=report_href(r)>{fmt(td_string!(l, remind.answer_report_link), &[&r])}</a>
+                            </p>
+                        })}
                     </div>
                 }
                     .into_any(),
@@ -153,7 +176,35 @@ pub fn UrgeRow(
                             {td_string!(l, remind.answer_note)}
                             <textarea name="note" required=true maxlength="1000" rows="3"></textarea>
                         </label>
-                        <p class="muted">{td_string!(l, remind.answer_hint)}</p>
+                        {if reports.is_empty() {
+                            view! {
+                                <p class="muted">
+                                    {td_string!(l, remind.answer_hint)} " "
+                                    <a href=format!("{item_href}#report-form")>{td_string!(l, remind.answer_file_report)}</a>
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <label>
+                                    {td_string!(l, remind.answer_report)}
+                                    <select name="report_id">
+                                        <option value="">{td_string!(l, remind.answer_report_none)}</option>
+                                        {reports
+                                            .into_iter()
+                                            .map(|c| {
+                                                let text = fmt(
+                                                    td_string!(l, remind.answer_report_choice),
+                                                    &[&c.report_id, &date(l, c.reported_on), &c.version, &report_state(l, c.state), &c.narrative],
+                                                );
+                                                view! { <option value=c.report_id>{text}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                                .into_any()
+                        }}
                         <button type="submit" disabled=move || pending.get()>{td_string!(l, remind.answer_send)}</button>
                     </ActionForm>
                 }
@@ -184,7 +235,10 @@ pub fn MyUrges(list: UrgeList, answer: ServerAction<AnswerUrge>) -> impl IntoVie
                     {open
                         .into_iter()
                         .rev()
-                        .map(|u| view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of /> })
+                        .map(|u| {
+                            let reports = choices(&list.answer_reports, u.id);
+                            view! { <UrgeRow urge=u answer_unit=answer_unit.clone() answer as_of reports /> }
+                        })
                         .collect_view()}
                 </ol>
             </section>

@@ -4,7 +4,7 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::i18n::i18n::td_string;
-use crate::i18n::{date, fmt, lang};
+use crate::i18n::{date, fmt, lang, Locale};
 use crate::remind::{get_inbox, InboxEntry, MarkInboxRead};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,6 +93,7 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 fn DigestCard(entry: InboxEntry, own: bool, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
     let l = lang();
+    let en = l == Locale::en;
     let read = entry.read;
     let id = entry.id;
     view! {
@@ -102,7 +103,8 @@ fn DigestCard(entry: InboxEntry, own: bool, mark: ServerAction<MarkInboxRead>) -
                 {entry.is_demo.then(|| view! { <span class="demo-tag">{td_string!(l, remind.demo_digest)}</span> })}
                 <time datetime=entry.digest.day.to_string()>{date(l, entry.digest.day)}</time>
                 " "
-                {entry.title.clone()}
+                // The stored title is the Chinese one the channels sent; English is made anew.
+                {if en { entry.digest.title_en() } else { entry.title.clone() }}
             </h3>
             {entry
                 .digest
@@ -110,7 +112,7 @@ fn DigestCard(entry: InboxEntry, own: bool, mark: ServerAction<MarkInboxRead>) -
                 .into_iter()
                 .map(|(section, lines)| {
                     view! {
-                        <h4>{section.title_zh()}</h4>
+                        <h4>{section.title(en)}</h4>
                         <ul>
                             {lines
                                 .into_iter()
@@ -119,8 +121,8 @@ fn DigestCard(entry: InboxEntry, own: bool, mark: ServerAction<MarkInboxRead>) -
                                     view! {
                                         <li>
                                             <a href=item.href()>{item.label_zh()}</a>
-                                            "："
-                                            {line.what_zh()}
+                                            {if en { ": " } else { "：" }}
+                                            {line.what(en)}
                                         </li>
                                     }
                                 })

@@ -324,7 +324,7 @@ fn ItemView(
                         let note = view! { <ReviewNote report=x.clone() /> };
                         let late_note = view! { <LateFiledNote report=x.clone() /> };
                         view! {
-                            <li class=if x.is_demo { "report demo" } else { "report" }>
+                            <li class=if x.is_demo { "report demo" } else { "report" } id=format!("report-{}", x.id)>
                                 <span class="when">{date(l, x.reported_on)}</span>
                                 {late_note}
                                 <strong>{unit}</strong>

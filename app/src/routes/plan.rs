@@ -112,6 +112,36 @@ fn PlanView(
         .iter()
         .map(|a| (a.seq, a.title.clone()))
         .collect();
+    // Items with a deadline an import could not read (待确认), for the coordinator to date.
+    let unconfirmed: Vec<i32> = tree
+        .actions
+        .iter()
+        .flat_map(|a| &a.tasks)
+        .flat_map(|t| &t.items)
+        .filter(|i| {
+            i.milestones
+                .iter()
+                .any(|m| matches!(m.deadline, sanzhi_domain::Deadline::Unconfirmed { .. }))
+        })
+        .map(|i| i.number)
+        .collect();
+    let unconfirmed_view = (!unconfirmed.is_empty()).then(|| {
+        let code = code.clone();
+        view! {
+            <section class="card unconfirmed-list" role="note">
+                <h2>{fmt(td_string!(l, tracking.unconfirmed_count), &[&unconfirmed.len()])}</h2>
+                <p class="muted">{td_string!(l, tracking.unconfirmed_hint)}</p>
+                <p>
+                    {unconfirmed
+                        .iter()
+                        .map(|n| {
+                            view! { <a href=format!("/plans/{code}/items/{n}")>{format!("({n})")}</a> " " }
+                        })
+                        .collect_view()}
+                </p>
+            </section>
+        }
+    });
     view! {
         <AsOfBar as_of=status.as_of.to_string() demo=status.demo />
         <Title text=s.short_name.clone() />
@@ -132,6 +162,7 @@ fn PlanView(
                 &[&s.action_count, &s.task_count, &s.work_item_count],
             )}
         </p>
+        {unconfirmed_view}
         <StatusStrip counts=status.total.clone() />
         <form method="get" class="filters">
             {keep.clone().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}

@@ -100,6 +100,9 @@ pub struct PlanImportOutcome {
     pub problems: Vec<RowProblem>,
     pub unknown_headers: Vec<String>,
     pub unknown_units: Vec<UnknownUnitView>,
+    /// Deadline phrases not read: imported as written, 待确认 (row, column, why).
+    #[serde(default)]
+    pub unconfirmed: Vec<RowProblem>,
     pub notes: Vec<String>,
     pub columns: Vec<ColumnView>,
     pub report: Option<ImportReportView>,
@@ -544,6 +547,24 @@ fn OutcomeView(
                         }
                     }).collect_view()}
                 </ul>
+            })}
+            {(!o.unconfirmed.is_empty()).then(|| view! {
+                <h3>{fmt(td_string!(l, import.unconfirmed), &[&o.unconfirmed.len()])}</h3>
+                <p class="muted">{td_string!(l, import.unconfirmed_hint)}</p>
+                <table class="grid unconfirmed">
+                    <thead>
+                        <tr>
+                            <th>{td_string!(l, import.row)}</th>
+                            <th>{td_string!(l, import.column)}</th>
+                            <th>{td_string!(l, import.reason)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {o.unconfirmed.iter().map(|p| view! {
+                            <tr><td>{p.row}</td><td>{p.column.clone()}</td><td>{p.reason.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             })}
             {(!o.notes.is_empty()).then(|| view! {
                 <h3>{td_string!(l, import.notes)}</h3>

@@ -122,8 +122,106 @@ pub enum Deadline {
     },
     /// An ongoing duty with no date (“及时”, “长效”, “持续”, “常态化”).
     Continuous,
-    /// Due relative to an event the phrase names (“投运前”); the date is not known.
-    EventRelative { event: String },
+    /// Due relative to an event the phrase names (“投运前”, “开学前”), possibly within a time
+    /// after it (“文件印发后5个工作日内”, “会议召开后及时报送”); the date is not known.
+    EventRelative {
+        event: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<Within>,
+    },
+    /// Waits on a higher level's decision or document (“按省里统一部署”, “待国家标准出台后”,
+    /// “视上级要求”): never overdue by date; `on` says what it waits for.
+    Contingent { on: String },
+    /// A phrase the grammar could not read, kept as written (an imported table's cell):
+    /// 待确认, undated and never overdue until a coordinator dates or classifies it.
+    Unconfirmed { reason: String },
+}
+
+/// How long after its event a duty falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "unit", content = "n", rename_all = "snake_case")]
+pub enum Within {
+    Days(u32),
+    /// Working days: kept as written; no calendar of working days is known here, so the date
+    /// is never computed.
+    WorkingDays(u32),
+    Weeks(u32),
+    Months(u32),
+    Years(u32),
+    /// “及时”, “立即”, “第一时间”.
+    Promptly,
+}
+
+impl Within {
+    /// The stored columns: (n, unit).
+    pub fn to_columns(self) -> (Option<i32>, &'static str) {
+        let n = |v: u32| i32::try_from(v).ok();
+        match self {
+            Within::Days(v) => (n(v), "day"),
+            Within::WorkingDays(v) => (n(v), "working_day"),
+            Within::Weeks(v) => (n(v), "week"),
+            Within::Months(v) => (n(v), "month"),
+            Within::Years(v) => (n(v), "year"),
+            Within::Promptly => (None, "promptly"),
+        }
+    }
+
+    pub fn from_columns(n: Option<i32>, unit: &str) -> Option<Within> {
+        let v = || n.and_then(|n| u32::try_from(n).ok());
+        Some(match unit {
+            "day" => Within::Days(v()?),
+            "working_day" => Within::WorkingDays(v()?),
+            "week" => Within::Weeks(v()?),
+            "month" => Within::Months(v()?),
+            "year" => Within::Years(v()?),
+            "promptly" => Within::Promptly,
+            _ => return None,
+        })
+    }
+
+    /// “5个工作日内”, “及时”.
+    pub fn describe_zh(self) -> String {
+        match self {
+            Within::Days(n) => format!("{n}日内"),
+            Within::WorkingDays(n) => format!("{n}个工作日内"),
+            Within::Weeks(n) => format!("{n}周内"),
+            Within::Months(n) => format!("{n}个月内"),
+            Within::Years(n) => format!("{n}年内"),
+            Within::Promptly => "及时".to_owned(),
+        }
+    }
+
+    /// “within 5 working days”, “promptly”.
+    pub fn describe_en(self) -> String {
+        let plural = |n: u32, one: &str, many: &str| {
+            if n == 1 {
+                format!("within 1 {one}")
+            } else {
+                format!("within {n} {many}")
+            }
+        };
+        match self {
+            Within::Days(n) => plural(n, "day", "days"),
+            Within::WorkingDays(n) => plural(n, "working day", "working days"),
+            Within::Weeks(n) => plural(n, "week", "weeks"),
+            Within::Months(n) => plural(n, "month", "months"),
+            Within::Years(n) => plural(n, "year", "years"),
+            Within::Promptly => "promptly".to_owned(),
+        }
+    }
+}
+
+/// A deadline as stored: the milestone table's columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineColumns<'a> {
+    pub kind: &'a str,
+    pub date: Option<NaiveDate>,
+    pub precision: Option<&'a str>,
+    pub recurrence: Option<&'a str>,
+    /// The event, what a contingent duty waits on, or why a phrase is unconfirmed.
+    pub event: Option<&'a str>,
+    pub within_n: Option<i32>,
+    pub within_unit: Option<&'a str>,
 }
 
 impl Deadline {
@@ -135,58 +233,87 @@ impl Deadline {
         }
     }
 
-    /// The stored columns: (kind, date, precision, recurrence, event).
-    pub fn to_columns(
-        &self,
-    ) -> (
-        &'static str,
-        Option<NaiveDate>,
-        Option<&'static str>,
-        Option<&'static str>,
-        Option<&str>,
-    ) {
+    /// The stored columns.
+    pub fn to_columns(&self) -> DeadlineColumns<'_> {
+        let mut c = DeadlineColumns {
+            kind: self.kind_str(),
+            date: None,
+            precision: None,
+            recurrence: None,
+            event: None,
+            within_n: None,
+            within_unit: None,
+        };
         match self {
             Deadline::By { due, precision } => {
-                ("by", Some(*due), Some(precision.as_str()), None, None)
+                c.date = Some(*due);
+                c.precision = Some(precision.as_str());
             }
             Deadline::From { from, precision } => {
-                ("from", Some(*from), Some(precision.as_str()), None, None)
+                c.date = Some(*from);
+                c.precision = Some(precision.as_str());
             }
             Deadline::Recurring { every, from } => {
-                ("recurring", *from, None, Some(every.as_str()), None)
+                c.date = *from;
+                c.recurrence = Some(every.as_str());
             }
-            Deadline::Continuous => ("continuous", None, None, None, None),
-            Deadline::EventRelative { event } => ("event_relative", None, None, None, Some(event)),
+            Deadline::Continuous => {}
+            Deadline::EventRelative { event, within } => {
+                c.event = Some(event);
+                if let Some(w) = within {
+                    let (n, unit) = w.to_columns();
+                    c.within_n = n;
+                    c.within_unit = Some(unit);
+                }
+            }
+            Deadline::Contingent { on } => c.event = Some(on),
+            Deadline::Unconfirmed { reason } => c.event = Some(reason),
         }
+        c
     }
 
     /// Rebuilds a deadline from its stored columns; `None` if they do not fit together.
-    pub fn from_columns(
-        kind: &str,
-        date: Option<NaiveDate>,
-        precision: Option<&str>,
-        recurrence: Option<&str>,
-        event: Option<&str>,
-    ) -> Option<Deadline> {
-        Some(match kind {
+    pub fn from_columns(c: &DeadlineColumns<'_>) -> Option<Deadline> {
+        Some(match c.kind {
             "by" => Deadline::By {
-                due: date?,
-                precision: Precision::parse(precision?)?,
+                due: c.date?,
+                precision: Precision::parse(c.precision?)?,
             },
             "from" => Deadline::From {
-                from: date?,
-                precision: Precision::parse(precision?)?,
+                from: c.date?,
+                precision: Precision::parse(c.precision?)?,
             },
             "recurring" => Deadline::Recurring {
-                every: Recurrence::parse(recurrence?)?,
-                from: date,
+                every: Recurrence::parse(c.recurrence?)?,
+                from: c.date,
             },
             "continuous" => Deadline::Continuous,
             "event_relative" => Deadline::EventRelative {
-                event: event?.to_owned(),
+                event: c.event?.to_owned(),
+                within: match c.within_unit {
+                    Some(unit) => Some(Within::from_columns(c.within_n, unit)?),
+                    None => None,
+                },
+            },
+            "contingent" => Deadline::Contingent {
+                on: c.event?.to_owned(),
+            },
+            "unconfirmed" => Deadline::Unconfirmed {
+                reason: c.event?.to_owned(),
             },
             _ => return None,
         })
+    }
+
+    /// A duty that waits on something other than the calendar (an event, a higher level, a
+    /// coordinator's confirmation): never overdue by date.
+    pub fn is_undated(&self) -> bool {
+        matches!(
+            self,
+            Deadline::EventRelative { .. }
+                | Deadline::Contingent { .. }
+                | Deadline::Unconfirmed { .. }
+        )
     }
 
     /// A short Chinese reading of the deadline for the interface: “2018-06-30”, “自2018-07-01起”.
@@ -199,7 +326,16 @@ impl Deadline {
                 None => every.label_zh().to_owned(),
             },
             Deadline::Continuous => "持续".to_owned(),
-            Deadline::EventRelative { event } => format!("以“{event}”为准"),
+            Deadline::EventRelative {
+                event,
+                within: None,
+            } => format!("以“{event}”为准"),
+            Deadline::EventRelative {
+                event,
+                within: Some(w),
+            } => format!("“{event}”后{}", w.describe_zh()),
+            Deadline::Contingent { on } => format!("视“{on}”而定"),
+            Deadline::Unconfirmed { .. } => "待确认".to_owned(),
         }
     }
 
@@ -210,6 +346,8 @@ impl Deadline {
             Deadline::Recurring { .. } => "recurring",
             Deadline::Continuous => "continuous",
             Deadline::EventRelative { .. } => "event_relative",
+            Deadline::Contingent { .. } => "contingent",
+            Deadline::Unconfirmed { .. } => "unconfirmed",
         }
     }
 }
@@ -230,9 +368,19 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         reason: reason.to_owned(),
     };
     let normalised = normalise(phrase);
-    let s = normalised.as_str();
+    let mut s = normalised.as_str();
     if s.is_empty() {
         return Err(err("空白"));
+    }
+    // “方案制定:6月底前”: one labelled part of a compound cell (the parts come split at ；、
+    // and line breaks); the label stays in the phrase, the date is read from the rest.
+    if let Some((label, rest)) = s.split_once([':', '：']) {
+        if label.is_empty() || rest.is_empty() || label.chars().any(|c| c.is_ascii_digit()) {
+            return Err(err(
+                "冒号前应为这一部分的名称，冒号后为时限（如“方案制定：6月底前”）",
+            ));
+        }
+        s = rest;
     }
 
     // Recurring duties.
@@ -259,6 +407,21 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         if s.starts_with(word) {
             return Ok(Deadline::Recurring { every, from: None });
         }
+    }
+
+    // Waiting on a higher level: “按省里统一部署”, “待国家标准出台后”, “视上级要求”.
+    if let Some(on) = contingent(s) {
+        return Ok(Deadline::Contingent { on });
+    }
+
+    // Bound to a recurring document or meeting: “半年总结时”, “年终考核前”.
+    if let Some(every) = recurring_document(s) {
+        return Ok(Deadline::Recurring { every, from: None });
+    }
+
+    // After an event, within a time: “文件印发后5个工作日内”, “会议召开后及时报送”.
+    if let Some(d) = after_event(s) {
+        return Ok(d);
     }
 
     // Continuous duties: no date at all.
@@ -365,6 +528,145 @@ fn from(
         .ok_or_else(|| err("日期不存在"))
 }
 
+/// Words that name a higher level a duty may wait on.
+const HIGHER_LEVEL: [&str; 12] = [
+    "上级",
+    "省",
+    "国家",
+    "中央",
+    "国务院",
+    "部委",
+    "部里",
+    "统一部署",
+    "统一安排",
+    "统一要求",
+    "市委",
+    "市政府",
+];
+
+/// “按省里统一部署” → “省里统一部署”; “待国家标准出台后” → “国家标准出台”; “视上级要求” →
+/// “上级要求”. Only a phrase that names a higher level: “按要求” alone is not read.
+fn contingent(s: &str) -> Option<String> {
+    let rest = [
+        "按照", "按", "根据", "依据", "视", "待", "听从", "服从", "根据",
+    ]
+    .iter()
+    .find_map(|w| s.strip_prefix(w))?;
+    if !HIGHER_LEVEL.iter().any(|w| rest.contains(w)) {
+        return None;
+    }
+    let on = ["之后", "以后", "后", "而定", "执行", "确定"]
+        .iter()
+        .find_map(|w| rest.strip_suffix(w))
+        .unwrap_or(rest);
+    (!on.is_empty()).then(|| on.to_owned())
+}
+
+/// Activities of a recurring document or meeting.
+const RECURRING_ACTIVITIES: [&str; 14] = [
+    "总结",
+    "考核",
+    "考评",
+    "评估",
+    "通报",
+    "报告",
+    "会议",
+    "例会",
+    "检查",
+    "督查",
+    "述职",
+    "汇报",
+    "调度会",
+    "调度",
+];
+
+/// Verbs that may close a phrase after its time: “…后10日内办结”, “…时报送”.
+const CLOSING_VERBS: [&str; 12] = [
+    "", "办结", "报送", "上报", "完成", "提交", "报", "办理", "反馈", "落实", "到位", "整改",
+];
+
+/// “半年总结时” (every half year), “年终考核前” (every year), “季度例会前” (every quarter).
+fn recurring_document(s: &str) -> Option<Recurrence> {
+    let (every, rest) = [
+        ("上半年", Recurrence::HalfYearly),
+        ("半年", Recurrence::HalfYearly),
+        ("年中", Recurrence::HalfYearly),
+        ("年终", Recurrence::Yearly),
+        ("年底", Recurrence::Yearly),
+        ("年末", Recurrence::Yearly),
+        ("季度", Recurrence::Quarterly),
+        ("季末", Recurrence::Quarterly),
+        ("月度", Recurrence::Monthly),
+        ("月末", Recurrence::Monthly),
+    ]
+    .iter()
+    .find_map(|(w, every)| s.strip_prefix(w).map(|r| (*every, r)))?;
+    let rest = RECURRING_ACTIVITIES
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))?;
+    let rest = ["时", "之前", "以前", "前", "之后", "以后", "后", "期间", ""]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))?;
+    CLOSING_VERBS.contains(&rest).then_some(every)
+}
+
+/// “文件印发后5个工作日内” → after “文件印发”, within 5 working days; “项目批复后一个月内”,
+/// “收到交办单后10日内办结”, “会议召开后及时报送”.
+fn after_event(s: &str) -> Option<Deadline> {
+    for (at, _) in s.match_indices('后') {
+        let event = s[..at]
+            .trim_end_matches(['之', '以'])
+            .trim_start_matches(['待', '在', '自', '从', '于']);
+        let rest = &s[at + '后'.len_utf8()..];
+        if event.is_empty() {
+            continue;
+        }
+        if let Some(within) = within(rest) {
+            return Some(Deadline::EventRelative {
+                event: event.to_owned(),
+                within: Some(within),
+            });
+        }
+    }
+    None
+}
+
+/// “5个工作日内”, “10日内办结”, “一个月内”, “两周内”, “及时报送”.
+fn within(s: &str) -> Option<Within> {
+    let s = s.strip_prefix('的').unwrap_or(s);
+    for w in ["及时", "立即", "第一时间", "即时"] {
+        if let Some(rest) = s.strip_prefix(w) {
+            return CLOSING_VERBS.contains(&rest).then_some(Within::Promptly);
+        }
+    }
+    let digits: usize = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二两三四五六七八九十百〇零".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    let n = match &s[..digits] {
+        "" => return None,
+        t => parse_number(t).filter(|n| (1..=1000).contains(n))?,
+    };
+    let rest = s[digits..].strip_prefix('个').unwrap_or(&s[digits..]);
+    let (make, rest): (fn(u32) -> Within, &str) = [
+        ("工作日", Within::WorkingDays as fn(u32) -> Within),
+        ("自然日", Within::Days),
+        ("日", Within::Days),
+        ("天", Within::Days),
+        ("星期", Within::Weeks),
+        ("周", Within::Weeks),
+        ("月", Within::Months),
+        ("年", Within::Years),
+    ]
+    .iter()
+    .find_map(|(w, make)| rest.strip_prefix(w).map(|r| (*make, r)))?;
+    let rest = ["以内", "之内", "内"]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))?;
+    CLOSING_VERBS.contains(&rest).then(|| make(n))
+}
+
 /// A phrase with no date that ends in a relative word names an event: “投运前”, “建成后”.
 fn event_or_err(s: &str, err: &dyn Fn(&str) -> DeadlineError) -> Result<Deadline, DeadlineError> {
     const RELATIVE_ENDINGS: [&str; 8] = ["之前", "以前", "前", "之后", "以后", "后", "时", "期间"];
@@ -376,11 +678,14 @@ fn event_or_err(s: &str, err: &dyn Fn(&str) -> DeadlineError) -> Result<Deadline
             .windows(2)
             .any(|w| parse_number(&w[0].to_string()).is_some() && "日号月年天周".contains(w[1]))
         || s.contains('十') && chars.iter().any(|c| "日号月年天周".contains(*c));
+    // “汛期前”, “开学前”, “验收前”; “待项目批复后”.
+    let s = s.strip_prefix('待').unwrap_or(s);
     for end in RELATIVE_ENDINGS {
         if let Some(event) = s.strip_suffix(end) {
             if !event.is_empty() && !has_digit {
                 return Ok(Deadline::EventRelative {
                     event: event.to_owned(),
+                    within: None,
                 });
             }
         }
@@ -795,13 +1100,15 @@ mod tests {
         assert_eq!(
             parse_deadline("城东污水处理厂三期未建成投运前", 2018),
             Ok(Deadline::EventRelative {
-                event: "城东污水处理厂三期未建成投运".into()
+                event: "城东污水处理厂三期未建成投运".into(),
+                within: None
             })
         );
         assert_eq!(
             parse_deadline("重污染天气预警期间", 2018),
             Ok(Deadline::EventRelative {
-                event: "重污染天气预警".into()
+                event: "重污染天气预警".into(),
+                within: None
             })
         );
         assert!(parse_deadline("投运后", 2018)
@@ -817,18 +1124,33 @@ mod tests {
             "及时",
             "投运前",
             "2019年6月底前",
+            "文件印发后5个工作日内",
+            "项目批复后一个月内",
+            "会议召开后及时报送",
+            "按省里统一部署",
+            "半年总结时",
         ] {
             let d = parse_deadline(phrase, 2018).unwrap();
-            let (k, date, p, r, e) = d.to_columns();
-            assert_eq!(
-                Deadline::from_columns(k, date, p, r, e),
-                Some(d),
-                "{phrase}"
-            );
+            assert_eq!(Deadline::from_columns(&d.to_columns()), Some(d), "{phrase}");
         }
+        let june = parse_deadline("6月底前", 2018).unwrap();
+        let mut by = june.to_columns();
+        by.date = None;
+        assert_eq!(Deadline::from_columns(&by), None);
+        let unconfirmed = Deadline::Unconfirmed {
+            reason: "无法识别".into(),
+        };
         assert_eq!(
-            Deadline::from_columns("by", None, Some("month"), None, None),
-            None
+            Deadline::from_columns(&unconfirmed.to_columns()),
+            Some(unconfirmed)
+        );
+        let printed = parse_deadline("文件印发后5个工作日内", 2018).unwrap();
+        let mut bad = printed.to_columns();
+        bad.within_n = None;
+        assert_eq!(
+            Deadline::from_columns(&bad),
+            None,
+            "a duration needs its number"
         );
     }
 
@@ -876,5 +1198,120 @@ mod tests {
         }
         let e = parse_deadline("尽快完成任务", 2018).unwrap_err();
         assert!(e.to_string().contains("尽快完成任务"));
+    }
+
+    fn event(phrase: &str) -> (String, Option<Within>) {
+        match parse_deadline(phrase, 2018) {
+            Ok(Deadline::EventRelative { event, within }) => (event, within),
+            other => panic!("{phrase}: expected an event-relative duty, got {other:?}"),
+        }
+    }
+
+    /// Grammar class: an event, then a duration (or “及时”) after it, then what is to be done.
+    #[test]
+    fn a_duration_after_an_event_keeps_the_event_and_the_duration() {
+        for (phrase, ev, within) in [
+            ("文件印发后5个工作日内", "文件印发", Within::WorkingDays(5)),
+            ("收到交办单后10日内办结", "收到交办单", Within::Days(10)),
+            ("项目批复后一个月内", "项目批复", Within::Months(1)),
+            ("验收合格之后两周内", "验收合格", Within::Weeks(2)),
+            ("通知下发后３０天内报送", "通知下发", Within::Days(30)),
+            ("会议召开后及时报送", "会议召开", Within::Promptly),
+            ("发现问题后立即整改", "发现问题", Within::Promptly),
+        ] {
+            assert_eq!(event(phrase), (ev.to_owned(), Some(within)), "{phrase}");
+            let d = parse_deadline(phrase, 2018).unwrap();
+            assert!(
+                d.due_date().is_none() && d.is_undated(),
+                "{phrase}: never dated"
+            );
+        }
+        // Working days are never turned into a date: no calendar of working days is known.
+        assert_eq!(
+            parse_deadline("文件印发后5个工作日内", 2018)
+                .unwrap()
+                .describe_zh(),
+            "“文件印发”后5个工作日内"
+        );
+        // A date after 后 is not a duration: “6月底后” is still read as a date, not an event.
+        assert!(parse_deadline("2019年6月后", 2018).is_ok_and(|d| d.kind_str() == "from"));
+        // A duration without 内 is not read as one.
+        assert!(!matches!(
+            parse_deadline("印发后5日", 2018),
+            Ok(Deadline::EventRelative {
+                within: Some(_),
+                ..
+            })
+        ));
+    }
+
+    /// Grammar class: bound to a recurring document or meeting.
+    #[test]
+    fn a_recurring_document_or_meeting_is_a_recurring_duty() {
+        for (phrase, every) in [
+            ("半年总结时", Recurrence::HalfYearly),
+            ("年终考核前", Recurrence::Yearly),
+            ("年底考核前报送", Recurrence::Yearly),
+            ("季度例会前", Recurrence::Quarterly),
+            ("月度调度会时", Recurrence::Monthly),
+            ("每季度首月10日前报送", Recurrence::Quarterly),
+        ] {
+            assert_eq!(
+                parse_deadline(phrase, 2018),
+                Ok(Deadline::Recurring { every, from: None }),
+                "{phrase}"
+            );
+        }
+        // A period alone is still a date.
+        assert_eq!(due("年底前"), (d(2018, 12, 31), Precision::Year));
+        assert_eq!(due("上半年"), (d(2018, 6, 30), Precision::HalfYear));
+    }
+
+    /// Grammar class: contingent on a higher level.
+    #[test]
+    fn a_duty_waiting_on_a_higher_level_is_contingent() {
+        for (phrase, on) in [
+            ("按省里统一部署", "省里统一部署"),
+            ("待国家标准出台后", "国家标准出台"),
+            ("视上级要求", "上级要求"),
+            ("根据省厅要求确定", "省厅要求"),
+            ("按照国家统一安排", "国家统一安排"),
+        ] {
+            assert_eq!(
+                parse_deadline(phrase, 2018),
+                Ok(Deadline::Contingent { on: on.to_owned() }),
+                "{phrase}"
+            );
+        }
+        // Without a higher level it is not read as contingent: “按要求” says nothing.
+        assert!(!matches!(
+            parse_deadline("按要求", 2018),
+            Ok(Deadline::Contingent { .. })
+        ));
+        // “待…后” without a higher level waits on an event.
+        assert_eq!(event("待项目批复后"), ("项目批复".to_owned(), None));
+    }
+
+    /// Grammar class: before an activity.
+    #[test]
+    fn before_an_activity_is_event_relative() {
+        for (phrase, ev) in [("汛期前", "汛期"), ("开学前", "开学"), ("验收前", "验收")]
+        {
+            assert_eq!(event(phrase), (ev.to_owned(), None), "{phrase}");
+        }
+    }
+
+    /// Grammar class: labelled parts of a compound cell.
+    #[test]
+    fn a_labelled_part_is_read_after_its_label() {
+        assert_eq!(due("方案制定:6月底前"), (d(2018, 6, 30), Precision::Month));
+        assert_eq!(due("全面实施：年底前"), (d(2018, 12, 31), Precision::Year));
+        assert_eq!(
+            parse_deadline("长效管理：持续", 2018),
+            Ok(Deadline::Continuous)
+        );
+        assert!(parse_deadline("：6月底前", 2018).is_err());
+        assert!(parse_deadline("2019:6月底前", 2018).is_err());
+        assert!(parse_deadline("方案制定：", 2018).is_err());
     }
 }

@@ -29,7 +29,9 @@ pub mod water;
 pub use access::{
     authorize, Account, AccountForm, Action, AuditEntry, Denied, NewAccount, Role, User,
 };
-pub use deadline::{parse_deadline, Deadline, DeadlineError, Precision, Recurrence};
+pub use deadline::{
+    parse_deadline, Deadline, DeadlineColumns, DeadlineError, Precision, Recurrence, Within,
+};
 pub use edit::{target_line, ItemEdit, ItemEditForm};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};

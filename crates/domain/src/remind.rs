@@ -231,6 +231,54 @@ impl DigestLine {
         }
     }
 
+    /// The line in English, without the item (user text — messages, reasons — as written).
+    pub fn what_en(&self) -> String {
+        let days = |n: i64| {
+            if n == 1 {
+                "1 day".to_owned()
+            } else {
+                format!("{n} days")
+            }
+        };
+        match self {
+            DigestLine::DueIn { due, days: 0, .. } => format!("due today ({due})"),
+            DigestLine::DueIn { due, days: n, .. } => format!("due in {} ({due})", days(*n)),
+            DigestLine::BecameOverdue { due: Some(d), .. } => format!("overdue (deadline {d})"),
+            DigestLine::BecameOverdue { due: None, .. } => {
+                "overdue (a periodic report is missing)".to_owned()
+            }
+            DigestLine::StillOverdue {
+                due: Some(d),
+                days_late: Some(n),
+                ..
+            } => format!("still overdue, {} late (deadline {d})", days(*n)),
+            DigestLine::StillOverdue { .. } => {
+                "still overdue (a periodic report is missing)".to_owned()
+            }
+            DigestLine::Returned {
+                reason, reviewer, ..
+            } => format!("done report returned by {reviewer}: {reason}"),
+            DigestLine::Urged {
+                message,
+                reply_by,
+                by,
+                ..
+            } => match reply_by {
+                Some(d) => format!("urged by {by}: {message} (reply by {d})"),
+                None => format!("urged by {by}: {message}"),
+            },
+        }
+    }
+
+    /// The line in the language asked for.
+    pub fn what(&self, en: bool) -> String {
+        if en {
+            self.what_en()
+        } else {
+            self.what_zh()
+        }
+    }
+
     /// The section the line belongs to, in the digest's order.
     pub fn section(&self) -> Section {
         match self {
@@ -261,6 +309,24 @@ impl Section {
             Section::Returned => "退回待答复",
             Section::DueSoon => "即将到期",
             Section::StillOverdue => "仍逾期（每周一汇总）",
+        }
+    }
+
+    pub fn title_en(self) -> &'static str {
+        match self {
+            Section::Urged => "Urged (催办)",
+            Section::BecameOverdue => "Newly overdue",
+            Section::Returned => "Returned, to answer",
+            Section::DueSoon => "Due soon",
+            Section::StillOverdue => "Still overdue (every Monday)",
+        }
+    }
+
+    pub fn title(self, en: bool) -> &'static str {
+        if en {
+            self.title_en()
+        } else {
+            self.title_zh()
         }
     }
 }
@@ -294,6 +360,36 @@ impl Digest {
             self.day.day(),
             parts.join("，")
         )
+    }
+
+    /// `开化县政府, reminders of 6 Dec: due soon 2, newly overdue 1`
+    pub fn title_en(&self) -> String {
+        let mut counts: BTreeMap<Section, usize> = BTreeMap::new();
+        for l in &self.lines {
+            *counts.entry(l.section()).or_default() += 1;
+        }
+        let parts: Vec<String> = counts
+            .into_iter()
+            .map(|(s, n)| {
+                let name = s.title_en().trim_end_matches(" (every Monday)");
+                format!("{} {n}", name.to_lowercase())
+            })
+            .collect();
+        format!(
+            "{}, reminders of {}: {}",
+            self.unit,
+            self.day.format("%-d %b"),
+            parts.join(", ")
+        )
+    }
+
+    /// The title in the language asked for.
+    pub fn title(&self, en: bool) -> String {
+        if en {
+            self.title_en()
+        } else {
+            self.title_zh()
+        }
     }
 
     /// The lines grouped by section, in the digest's order.
@@ -897,6 +993,30 @@ mod tests {
         let text = got[0].text("https://sanzhi.example");
         assert!(text.contains("https://sanzhi.example/plans/water/items/1"));
         assert!(got[0].title_zh().starts_with("开化县政府 8月15日提醒："));
+        // In English: the title and every line, the user's text as written.
+        assert_eq!(
+            got[0].title(true),
+            "开化县政府, reminders of 15 Aug: urged (催办) 1, returned, to answer 1"
+        );
+        assert_eq!(
+            got[0].lines[0].what(true),
+            "urged by 治水办: 请[尽快](http://x)报送 (reply by 2018-08-20)"
+        );
+        assert!(got[0].lines[1]
+            .what_en()
+            .starts_with("done report returned by "));
+        assert_eq!(
+            Section::StillOverdue.title(true),
+            "Still overdue (every Monday)"
+        );
+        let line = |days| DigestLine::DueIn {
+            item: got[0].lines[0].item().clone(),
+            due: day("2018-08-16"),
+            days,
+        };
+        assert_eq!(line(0).what_en(), "due today (2018-08-16)");
+        assert_eq!(line(1).what_en(), "due in 1 day (2018-08-16)");
+        assert_eq!(line(3).what(false), "3 天后（2018-08-16）到期");
         // The urge made today is told tomorrow, not today.
         let got = digests(&DayFacts {
             day: day("2018-08-14"),

@@ -222,7 +222,12 @@ pub fn assess(
                 fell_due += periods;
                 met_on_time += periods - missed_here;
             }
-            Deadline::From { .. } | Deadline::Continuous | Deadline::EventRelative { .. } => {}
+            // Undated duties (an event, a higher level, a phrase 待确认) are never overdue.
+            Deadline::From { .. }
+            | Deadline::Continuous
+            | Deadline::EventRelative { .. }
+            | Deadline::Contingent { .. }
+            | Deadline::Unconfirmed { .. } => {}
         }
     }
 

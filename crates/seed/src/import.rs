@@ -106,6 +106,9 @@ pub struct Assembled {
     pub problems: Vec<RowProblem>,
     pub unknown_units: Vec<UnknownUnit>,
     pub notes: Vec<String>,
+    /// Deadline phrases the grammar could not read: kept as written, undated and 待确认 on
+    /// their items (never a reason to refuse the file). Row, column and why, in table order.
+    pub unconfirmed: Vec<RowProblem>,
 }
 
 /// The groups of `units.toml` (“各县(市、区)政府” → the six county governments): part of the
@@ -263,6 +266,7 @@ pub fn assemble(
     let mut form_problems = Vec::new();
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut notes = Vec::new();
+    let mut unconfirmed: Vec<RowProblem> = Vec::new();
     let mut unknown: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
     let mut form = |field: &str, reason: String| {
         form_problems.push(FieldProblem {
@@ -487,20 +491,24 @@ pub fn assemble(
             .map(|(unit, via)| SeedAssignment { unit, via })
             .collect();
 
-        // Deadlines.
+        // Deadlines: a phrase the grammar cannot read is kept as written, 待确认.
         let mut milestones = Vec::new();
         for phrase in &r.deadlines {
-            match parse_deadline(phrase, plan_year) {
-                Ok(deadline) => milestones.push(SeedMilestone {
-                    phrase: phrase.trim().to_owned(),
-                    deadline,
-                }),
-                Err(e) => problems.push(RowProblem {
-                    row: r.row,
-                    column: col(&columns.deadline, "时限"),
-                    reason: e.to_string(),
-                }),
-            }
+            let deadline = match parse_deadline(phrase, plan_year) {
+                Ok(deadline) => deadline,
+                Err(e) => {
+                    unconfirmed.push(RowProblem {
+                        row: r.row,
+                        column: col(&columns.deadline, "时限"),
+                        reason: e.to_string(),
+                    });
+                    sanzhi_domain::Deadline::Unconfirmed { reason: e.reason }
+                }
+            };
+            milestones.push(SeedMilestone {
+                phrase: phrase.trim().to_owned(),
+                deadline,
+            });
         }
         if r.item.trim().chars().count() > 4000 {
             problems.push(RowProblem {
@@ -577,12 +585,19 @@ pub fn assemble(
         }
         _ => None,
     };
+    if !unconfirmed.is_empty() {
+        notes.push(format!(
+            "{} 个时限无法识别，按原文保留并标为“待确认”（不计逾期），导入后由协调员确认",
+            unconfirmed.len()
+        ));
+    }
     Assembled {
         plan,
         form_problems,
         problems,
         unknown_units,
         notes,
+        unconfirmed,
     }
 }
 
@@ -747,11 +762,12 @@ mod tests {
                 .any(|s| s.starts_with("第 2 行，列“责任单位”：单位“市垃圾办”")),
             "{p:?}"
         );
-        assert!(
-            p.iter()
-                .any(|s| s.starts_with("第 2 行，列“时限”") && s.contains("九月前后")),
-            "{p:?}"
-        );
+        // An unreadable deadline is no problem: it is kept, 待确认, and listed.
+        assert!(!p.iter().any(|s| s.contains("九月前后")), "{p:?}");
+        assert_eq!(a.unconfirmed.len(), 1);
+        assert_eq!(a.unconfirmed[0].row, 2);
+        assert_eq!(a.unconfirmed[0].column, "时限");
+        assert!(a.unconfirmed[0].reason.contains("九月前后"));
         assert!(
             p.iter().any(|s| s.starts_with("第 3 行，列“序号”")),
             "{p:?}"
@@ -771,6 +787,42 @@ mod tests {
         assert_eq!(p.body.items[0].assignments[0].unit.as_str(), "市环保局");
         assert_eq!(p.body.items[0].assignments[0].via, "市垃圾办");
         assert_eq!(p.body.items[0].responsible_text, ["市垃圾办"]);
+
+        // A file whose only trouble is an unreadable deadline is a plan: the phrase is kept
+        // as written, 待确认, beside the parts that were read.
+        let rows = [row(
+            2,
+            "1",
+            "行动",
+            "任务",
+            "做甲",
+            &["市环保局"],
+            &["九月前后", "方案制定:6月底前", "文件印发后5个工作日内"],
+        )];
+        let a = assemble(
+            &header(),
+            &rows,
+            &ColumnNames::default(),
+            &index(),
+            &BTreeMap::new(),
+        );
+        let p = a
+            .plan
+            .expect("an unreadable phrase does not refuse the file");
+        let ms = &p.body.items[0].milestones;
+        assert_eq!(ms[0].phrase, "九月前后");
+        assert!(matches!(
+            ms[0].deadline,
+            sanzhi_domain::Deadline::Unconfirmed { .. }
+        ));
+        assert_eq!(ms[1].phrase, "方案制定:6月底前");
+        assert_eq!(
+            ms[1].deadline.due_date(),
+            chrono::NaiveDate::from_ymd_opt(2019, 6, 30)
+        );
+        assert!(ms[2].deadline.is_undated());
+        assert_eq!(a.unconfirmed.len(), 1);
+        assert!(a.notes.iter().any(|n| n.contains("待确认")));
     }
 
     #[test]

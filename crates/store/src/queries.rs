@@ -3,7 +3,7 @@
 // ascending order of first appearance (see the note in lib.rs).
 
 use crate::rows::{
-    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
+    ItemRow, KeyedRow, MilestoneRow, MILESTONE_COLUMNS, MILESTONE_COLUMNS_M, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
     TaskRow, TrackedRow, UnitRow,
 };
 use crate::{Change, SeedReport, StoreError, TrackScope};
@@ -327,6 +327,33 @@ fn unit_id(ids: &HashMap<String, i64>, name: &str) -> Result<i64, StoreError> {
 /// them (assignments, and later progress reports) keeps its ids. Child lists (leads,
 /// milestones, targets, notes) are compared with what is stored and rewritten only when
 /// they differ; assignments are matched by unit.
+/// Writes one milestone of an item.
+async fn insert_milestone(
+    tx: &mut Tx<'_>,
+    item: i64,
+    seq: i32,
+    m: &MilestoneRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO milestones (work_item_id, seq, phrase, kind, due_date, date_precision,
+                                 recurrence, event, within_n, within_unit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(item)
+    .bind(seq)
+    .bind(&m.phrase)
+    .bind(&m.kind)
+    .bind(m.due_date)
+    .bind(&m.date_precision)
+    .bind(&m.recurrence)
+    .bind(&m.event)
+    .bind(m.within_n)
+    .bind(&m.within_unit)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Keeps an item's deadlines as they were before a change made on `day`.
 async fn keep_milestone_version(
     tx: &mut Tx<'_>,
@@ -651,8 +678,7 @@ async fn load_body(
         let want_ms: Vec<MilestoneRow> =
             it.milestones.iter().map(MilestoneRow::from_seed).collect();
         let stored_ms: Vec<MilestoneRow> = sqlx::query_as(
-            "SELECT phrase, kind, due_date, date_precision, recurrence, event
-             FROM milestones WHERE work_item_id = $1 ORDER BY seq",
+            &format!("SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"),
         )
         .bind(id)
         .fetch_all(&mut **tx)
@@ -673,21 +699,7 @@ async fn load_body(
                 .execute(&mut **tx)
                 .await?;
             for (seq, m) in (1i32..).zip(&want_ms) {
-                sqlx::query(
-                    "INSERT INTO milestones (work_item_id, seq, phrase, kind, due_date,
-                                             date_precision, recurrence, event)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(id)
-                .bind(seq)
-                .bind(&m.phrase)
-                .bind(&m.kind)
-                .bind(m.due_date)
-                .bind(&m.date_precision)
-                .bind(&m.recurrence)
-                .bind(&m.event)
-                .execute(&mut **tx)
-                .await?;
+                insert_milestone(tx, id, seq, m).await?;
             }
             report.add(change_of(stored_ms.is_empty()));
         }
@@ -831,7 +843,7 @@ async fn item_extras(pool: &Pool, where_sql: &str, key: i64) -> Result<ItemExtra
         map.entry(id).or_default().push(name);
     }
     let sql = format!(
-        "SELECT m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision, m.recurrence, m.event
+        "SELECT m.work_item_id, {MILESTONE_COLUMNS_M}
          FROM milestones m JOIN work_items w ON w.id = m.work_item_id
          WHERE {where_sql} ORDER BY m.work_item_id, m.seq"
     );
@@ -2089,8 +2101,9 @@ pub(crate) async fn edit_item(
 
     // The deadlines as they were, kept for replays of the days before this edit.
     let old: Vec<MilestoneRow> = sqlx::query_as(
-        "SELECT phrase, kind, due_date, date_precision, recurrence, event FROM milestones
-         WHERE work_item_id = $1 ORDER BY seq",
+        &format!(
+            "SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"
+        ),
     )
     .bind(item)
     .fetch_all(&mut *tx)
@@ -2107,22 +2120,7 @@ pub(crate) async fn edit_item(
         .execute(&mut *tx)
         .await?;
     for (seq, m) in (1i32..).zip(&edit.milestones) {
-        let (kind, due_date, precision, recurrence, event) = m.deadline.to_columns();
-        sqlx::query(
-            "INSERT INTO milestones (work_item_id, seq, phrase, kind, due_date, date_precision,
-                                     recurrence, event)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(item)
-        .bind(seq)
-        .bind(&m.phrase)
-        .bind(kind)
-        .bind(due_date)
-        .bind(precision)
-        .bind(recurrence)
-        .bind(event)
-        .execute(&mut *tx)
-        .await?;
+        insert_milestone(&mut tx, item, seq, &MilestoneRow::of(&m.phrase, &m.deadline)).await?;
     }
     // A target's note (how table and main text differ on its figure) stays with the same
     // figure: kept when metric, value and year are unchanged, dropped with a changed figure.
@@ -2418,14 +2416,13 @@ pub(crate) async fn tracked(
         #[sqlx(flatten)]
         m: MilestoneRow,
     }
-    const MS_COLUMNS: &str = "m.work_item_id, m.phrase, m.kind, m.due_date, m.date_precision,
-        m.recurrence, m.event";
+    let ms_columns = format!("m.work_item_id, {MILESTONE_COLUMNS_M}");
     let mut ms: Vec<MsRow> = Vec::new();
     let mut reports: Vec<ReportRow> = Vec::new();
     let mut reviews: Vec<ReviewRow> = Vec::new();
     if everything {
         ms = sqlx::query_as(&format!(
-            "SELECT {MS_COLUMNS} FROM milestones m ORDER BY m.work_item_id, m.seq"
+            "SELECT {ms_columns} FROM milestones m ORDER BY m.work_item_id, m.seq"
         ))
         .fetch_all(pool)
         .await?;
@@ -2452,7 +2449,7 @@ pub(crate) async fn tracked(
         items.dedup();
         for chunk in items.chunks(ID_CHUNK) {
             let sql = format!(
-                "SELECT {MS_COLUMNS} FROM milestones m WHERE {} ORDER BY m.work_item_id, m.seq",
+                "SELECT {ms_columns} FROM milestones m WHERE {} ORDER BY m.work_item_id, m.seq",
                 in_list("m.work_item_id", chunk, 1)
             );
             let mut q = sqlx::query_as::<_, MsRow>(&sql);
@@ -4414,8 +4411,7 @@ async fn import_item_states(
         .await?;
         units.sort();
         let milestones: Vec<MilestoneRow> = sqlx::query_as(
-            "SELECT phrase, kind, due_date, date_precision, recurrence, event
-             FROM milestones WHERE work_item_id = $1 ORDER BY seq",
+            &format!("SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"),
         )
         .bind(id)
         .fetch_all(&mut **tx)

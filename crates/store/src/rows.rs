@@ -98,29 +98,46 @@ pub(crate) struct MilestoneRow {
     pub date_precision: Option<String>,
     pub recurrence: Option<String>,
     pub event: Option<String>,
+    pub within_n: Option<i32>,
+    pub within_unit: Option<String>,
 }
+
+/// The milestone columns [`MilestoneRow`] reads, in a query's select list (`m.` prefixed for
+/// a query that names the table `m`).
+pub(crate) const MILESTONE_COLUMNS: &str =
+    "phrase, kind, due_date, date_precision, recurrence, event, within_n, within_unit";
+pub(crate) const MILESTONE_COLUMNS_M: &str = "m.phrase, m.kind, m.due_date, m.date_precision, \
+     m.recurrence, m.event, m.within_n, m.within_unit";
 
 impl MilestoneRow {
     pub(crate) fn from_seed(m: &sanzhi_seed::SeedMilestone) -> Self {
-        let (kind, due_date, precision, recurrence, event) = m.deadline.to_columns();
+        Self::of(&m.phrase, &m.deadline)
+    }
+
+    pub(crate) fn of(phrase: &str, deadline: &sanzhi_domain::Deadline) -> Self {
+        let c = deadline.to_columns();
         MilestoneRow {
-            phrase: m.phrase.clone(),
-            kind: kind.to_owned(),
-            due_date,
-            date_precision: precision.map(str::to_owned),
-            recurrence: recurrence.map(str::to_owned),
-            event: event.map(str::to_owned),
+            phrase: phrase.to_owned(),
+            kind: c.kind.to_owned(),
+            due_date: c.date,
+            date_precision: c.precision.map(str::to_owned),
+            recurrence: c.recurrence.map(str::to_owned),
+            event: c.event.map(str::to_owned),
+            within_n: c.within_n,
+            within_unit: c.within_unit.map(str::to_owned),
         }
     }
 
     pub(crate) fn into_milestone(self) -> Result<sanzhi_domain::Milestone, StoreError> {
-        let deadline = sanzhi_domain::Deadline::from_columns(
-            &self.kind,
-            self.due_date,
-            self.date_precision.as_deref(),
-            self.recurrence.as_deref(),
-            self.event.as_deref(),
-        )
+        let deadline = sanzhi_domain::Deadline::from_columns(&sanzhi_domain::DeadlineColumns {
+            kind: &self.kind,
+            date: self.due_date,
+            precision: self.date_precision.as_deref(),
+            recurrence: self.recurrence.as_deref(),
+            event: self.event.as_deref(),
+            within_n: self.within_n,
+            within_unit: self.within_unit.as_deref(),
+        })
         .ok_or_else(|| StoreError::Corrupt(format!("milestone “{}”", self.phrase)))?;
         Ok(sanzhi_domain::Milestone {
             phrase: self.phrase,
