@@ -156,7 +156,7 @@ fn pictures_in(docx: &[u8]) -> Vec<(String, usize)> {
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).expect("entry");
         let name = f.name().expect("entry name").into_owned();
-        if name.starts_with("word/media/") {
+        if name.starts_with("word/media/") && !name.ends_with('/') {
             let mut data = Vec::new();
             f.read_to_end(&mut data).expect("read");
             assert!(data.starts_with(&[137, 80, 78, 71]), "{name} is a PNG");
