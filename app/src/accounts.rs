@@ -96,6 +96,74 @@ pub async fn add_unit(form: sanzhi_domain::UnitForm) -> Result<(), AppError> {
     }
 }
 
+/// A unit group as the admin page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnitGroupView {
+    pub phrase: String,
+    pub members: Vec<String>,
+    pub provenance: String,
+    pub updated_by: String,
+}
+
+/// The unit groups (phrases of allocation tables that stand for several units). Anyone
+/// signed in may read them: they are the vocabulary of the plans' tables.
+#[server(prefix = "/api", endpoint = "unit_groups")]
+pub async fn get_unit_groups() -> Result<Vec<UnitGroupView>, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    Ok(c.store
+        .unit_groups()
+        .await?
+        .into_iter()
+        .map(|g| UnitGroupView {
+            phrase: g.phrase,
+            members: g.members,
+            provenance: g.provenance,
+            updated_by: g.updated_by,
+        })
+        .collect())
+}
+
+/// Makes or replaces a unit group (admins only): `members` names units or aliases separated
+/// by 、，, or line breaks. Audited `unit_group.save`.
+#[server(prefix = "/api", endpoint = "unit_group_save")]
+pub async fn save_unit_group(
+    phrase: String,
+    members: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUnits).await?;
+    let members = sanzhi_domain::unit::split_units(&members);
+    match c
+        .store
+        .save_unit_group(
+            &phrase,
+            &members,
+            &note,
+            &crate::auth::signature(&c.user),
+            crate::api::now(),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(sanzhi_store::StoreError::Invalid(msg)) => Err(AppError::BadRequest(msg)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes a unit group (admins only). Plans already loaded keep their units.
+#[server(prefix = "/api", endpoint = "unit_group_delete")]
+pub async fn delete_unit_group(phrase: String) -> Result<(), AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManageUnits).await?;
+    if c.store
+        .delete_unit_group(&phrase, &crate::auth::signature(&c.user), crate::api::now())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("单位组“{phrase}”")))
+    }
+}
+
 /// The signed-in user changes their own password: the current one, and the new one typed
 /// twice (the account rules: at least [`sanzhi_domain::NewAccount::MIN_PASSWORD`]
 /// characters). Every other session of the account ends; this one goes on, renewed.

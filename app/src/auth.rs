@@ -36,6 +36,8 @@ pub const MUTATING: &[&str] = &[
     "/api/outbox_retry",
     "/api/set_email",
     "/api/close_month",
+    "/api/unit_group_save",
+    "/api/unit_group_delete",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).
@@ -70,6 +72,7 @@ pub const READING: &[&str] = &[
     "/api/delivery",
     "/api/email",
     "/api/emails",
+    "/api/unit_groups",
 ];
 
 /// Paths an anonymous visitor may reach.

@@ -75,3 +75,69 @@ test('an admin imports a new plan from a CSV allocation table: preview, confirm,
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('another plan’s table: its title offered, a misspelt unit suggested, a set, an unassigned phrase, a 待确认 deadline', async () => {
+  const csv =
+    '附件2 衢州市城乡环境整治提升行动重点任务分解表\n' +
+    '衢政办发〔2018〕88号\n' +
+    '工作任务,责任单位,完成时限\n' +
+    '印发实施方案并组织动员,市级有关部门,文件印发后5个工作日内\n' +
+    '编制专项规划并全面实施,市环保,方案制定:6月底前；全面实施:年底前\n' +
+    '排查山塘水库安全隐患,"各乡镇(街道)、开化县政府",汛期前\n' +
+    '开展专项督查,市环保局,九月前后\n';
+  const file = join(dir, 'renovation.csv');
+  await writeFile(file, csv);
+
+  const { page, problems } = await newPage(browser, server, 'e2e-admin');
+  await page.goto(`${server.base}/admin/import`);
+  await waitForHydration(page);
+  const box = page.locator('section.plan-import');
+  await box.locator('input[name="code"]').fill('renovation');
+  await box.locator('input[name="short_name"]').fill('环境整治');
+  await box.locator('select[name="owner"] option[value="市环保局"]').waitFor({ state: 'attached' });
+  await box.locator('select[name="owner"]').selectOption('市环保局');
+  await box.locator('input[name="start_year"]').fill('2019');
+  await box.locator('input[name="end_year"]').fill('2020');
+  await box.locator('input[type=file]').setInputFiles(file);
+  await box.getByRole('button', { name: '预览' }).click();
+  const outcome = box.locator('.plan-import-outcome');
+  await outcome.waitFor();
+
+  // The title and 文号 above the header fill the form at a click.
+  await outcome.locator('.header-in-file').waitFor();
+  await outcome.getByRole('button', { name: '填入方案标题和文号' }).click();
+  assert.equal(await box.locator('input[name="title"]').inputValue(), '衢州市城乡环境整治提升行动');
+  assert.equal(await box.locator('input[name="doc_no"]').inputValue(), '衢政办发〔2018〕88号');
+
+  // The unreadable deadline is listed as 待确认, by row; it does not stop the file.
+  const unconfirmed = outcome.locator('table.unconfirmed tbody tr');
+  assert.equal(await unconfirmed.count(), 1);
+  assert.match(await unconfirmed.first().innerText(), /7\s+完成时限/);
+
+  // Units: take the suggestion, map a phrase to two units and save it as a group, keep the
+  // township phrase unassigned.
+  const row = (phrase) => outcome.locator(`table.unknown-units tr[data-phrase="${phrase}"]`);
+  await row('市环保').getByRole('button', { name: '采用建议：市环保局' }).click();
+  assert.equal(await row('市环保').locator('input.map-to').inputValue(), '市环保局');
+  await row('市级有关部门').locator('input.map-to').fill('市环保局、市住建局');
+  await row('市级有关部门').locator('input.map-to').dispatchEvent('change');
+  await row('市级有关部门').locator('input.save-group').check();
+  await row('各乡镇(街道)').locator('input.unassigned').check();
+
+  await box.getByRole('button', { name: '预览' }).click();
+  await box.locator('.plan-import-outcome', { hasText: '预览（尚未写入）' }).waitFor();
+  await box.getByRole('button', { name: '确认导入' }).click();
+  await box.locator('.plan-import-outcome', { hasText: '已导入方案 renovation' }).waitFor();
+  assert.match(await box.locator('.plan-import-outcome').innerText(), /已存为单位组/);
+
+  // The plan page lists the item to confirm; its page says 时限待确认.
+  await page.goto(`${server.base}/plans/renovation`);
+  await waitForHydration(page);
+  const list = page.locator('.unconfirmed-list');
+  await list.waitFor();
+  await list.locator('a[href="/plans/renovation/items/4"]').click();
+  await page.waitForURL(/\/plans\/renovation\/items\/4/);
+  await page.locator('.badge.unconfirmed', { hasText: '时限待确认' }).first().waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});

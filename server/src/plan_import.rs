@@ -15,8 +15,14 @@
 //!   line; empty keeps a stored plan's goals).
 //! - `columns` (optional): a JSON object `{header → field}` for headers the reader does not
 //!   know (`number`, `action`, `task`, `item`, `lead`, `responsible`, `deadline`, `ignore`).
-//! - `unit_map` (optional): a JSON object `{unknown unit phrase → existing unit}`.
+//! - `unit_map` (optional): a JSON object `{unknown unit phrase → units}`, the value a unit's
+//!   name or alias, a saved group's phrase, or several of them (`"市环保局、市住建局"`).
+//! - `unassigned` (optional): a JSON list of unit phrases kept without units for now (the item
+//!   keeps the phrase in its text; a coordinator assigns units later).
+//! - `save_groups` (optional): a JSON list of phrases of `unit_map` to save, on commit, as unit
+//!   groups (reused by later imports; admins edit them on `/admin/accounts`).
 //!
+//! Units resolve through the database: names, aliases and the stored unit groups.
 //! Answer: JSON [`PlanImportOutcome`] — `preview` (200, nothing written: the same upsert ran
 //! in a transaction that was rolled back), `committed` (200; when nothing differs nothing is
 //! written and `report.committed` is false), or `rejected` (422, nothing written) with every
@@ -68,6 +74,19 @@ pub struct PlanImportParams {
     goals: String,
     columns: String,
     unit_map: String,
+    unassigned: String,
+    save_groups: String,
+}
+
+/// A JSON list parameter; the error names the parameter.
+fn list_param(name: &str, s: &str) -> Result<std::collections::BTreeSet<String>, AppError> {
+    if s.trim().is_empty() {
+        return Ok(Default::default());
+    }
+    let list: Vec<String> = serde_json::from_str(s).map_err(|e| {
+        AppError::BadRequest(format!("{name}：须为 JSON 列表 [\"单位词组\", …]（{e}）"))
+    })?;
+    Ok(list.into_iter().map(|p| p.trim().to_owned()).collect())
 }
 
 fn error(status: StatusCode, e: AppError) -> Response {
@@ -151,6 +170,22 @@ async fn import_plan(
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
+    let unassigned = match list_param("unassigned", &p.unassigned) {
+        Ok(l) => l,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let save_groups = match list_param("save_groups", &p.save_groups) {
+        Ok(l) => l,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    if let Some(g) = save_groups.iter().find(|g| !unit_map.contains_key(*g)) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            AppError::BadRequest(format!(
+                "save_groups：“{g}”没有在 unit_map 中对应到单位，不能存为单位组"
+            )),
+        );
+    }
 
     // The file.
     let table = match read_plan_table(&body, &columns_map) {
@@ -194,7 +229,7 @@ async fn import_plan(
         })
         .collect();
 
-    // The units: the database's, with the seed's group phrases.
+    // The units: the database's names, aliases and unit groups.
     let units = match state.store.units().await {
         Ok(u) => u,
         Err(e) => {
@@ -209,11 +244,28 @@ async fn import_plan(
             return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
         }
     };
-    let index = match sanzhi_seed::import::unit_index(
-        &units,
-        &aliases,
-        &sanzhi_seed::import::seed_groups(),
-    ) {
+    let groups: Vec<sanzhi_seed::SeedGroup> = match state.store.unit_groups().await {
+        Ok(g) => g
+            .into_iter()
+            .filter_map(|g| {
+                let members: Option<Vec<sanzhi_domain::UnitName>> = g
+                    .members
+                    .iter()
+                    .map(|m| sanzhi_domain::UnitName::parse(m).ok())
+                    .collect();
+                Some(sanzhi_seed::SeedGroup {
+                    phrase: g.phrase,
+                    members: members?,
+                    provenance: g.provenance,
+                })
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "unit groups");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
+    let index = match sanzhi_seed::import::unit_index(&units, &aliases, &groups) {
         Ok(i) => i,
         Err(e) => {
             tracing::error!(error = %e, "unit index");
@@ -231,7 +283,8 @@ async fn import_plan(
         issued_on: p.issued_on,
         goals: p.goals.lines().map(str::to_owned).collect(),
     };
-    let assembled = assemble(&header, &rows, &names, &index, &unit_map);
+    let assembled = assemble(&header, &rows, &names, &index, &unit_map, &unassigned);
+    let hint = sanzhi_seed::import::header_hint(&table.above_header);
 
     // The seed's messages quote cells too: none is sent back whole.
     let clip = |s: &str| sanzhi_exchange::clip_reason(s).into_owned();
@@ -269,8 +322,11 @@ async fn import_plan(
             .map(|u| UnknownUnitView {
                 phrase: sanzhi_exchange::clip_cell(&u.phrase),
                 places: u.places,
+                suggestion: u.suggestion,
             })
             .collect(),
+        title_in_file: hint.title.map(|t| sanzhi_exchange::clip_cell(&t)),
+        doc_no_in_file: hint.doc_no,
         unconfirmed: assembled
             .unconfirmed
             .into_iter()
@@ -312,6 +368,37 @@ async fn import_plan(
         .and_then(|v| serde_json::from_value(v).ok());
     if blocked {
         return rejected(outcome);
+    }
+    // The phrases the user asked to keep as groups, once the plan is in.
+    if p.commit {
+        for phrase in &save_groups {
+            let members = sanzhi_seed::import::split_units(&unit_map[phrase]);
+            // A member may itself be a group: saved as the units it stands for.
+            let mut units: Vec<String> = Vec::new();
+            for m in members {
+                match index.expand(&m) {
+                    Ok(found) => units.extend(found.into_iter().map(|(u, _)| u.to_string())),
+                    Err(_) => units.push(m),
+                }
+            }
+            let note = format!("导入方案 {} 时由 {by} 存为单位组", plan.code);
+            match state
+                .store
+                .save_unit_group(phrase, &units, &note, &by, now)
+                .await
+            {
+                Ok(_) => outcome
+                    .notes
+                    .push(format!("“{phrase}”已存为单位组（{}）", units.join("、"))),
+                Err(sanzhi_store::StoreError::Invalid(why)) => outcome
+                    .notes
+                    .push(format!("“{phrase}”未能存为单位组：{why}")),
+                Err(e) => {
+                    tracing::error!(error = %e, "save unit group");
+                    return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+                }
+            }
+        }
     }
     outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
     (StatusCode::OK, Json(outcome)).into_response()

@@ -101,19 +101,7 @@ fn csv_of(rows: &[Row<'_>]) -> String {
 const HEADER_QUERY: &str = "code=waste&title=%E8%A1%A2%E5%B7%9E%E5%B8%82%E5%9E%83%E5%9C%BE%E6%B2%BB%E7%90%86%E8%A1%8C%E5%8A%A8%E6%96%B9%E6%A1%88&short_name=%E5%9E%83%E5%9C%BE%E6%B2%BB%E7%90%86&doc_no=&owner=%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80&start_year=2019&end_year=2021&issued_on=2019-03-01";
 
 async fn import_as(app: &TestApp, user: &str, body: Vec<u8>, query: &str) -> (u16, Value) {
-    let resp = app
-        .client_for(user)
-        .await
-        .post(format!("{}/api/import/plan?{query}", app.base))
-        .header("content-type", "application/octet-stream")
-        .body(body)
-        .send()
-        .await
-        .expect("POST import");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, json)
+    import_plan_as(app, user, body, query).await
 }
 
 async fn import(app: &TestApp, body: Vec<u8>, query: &str) -> (u16, Value) {

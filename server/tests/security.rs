@@ -156,6 +156,15 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             vec![("month", "2018-12"), ("doc_no", "匿名")],
         ),
         ("/api/first_steps", vec![]),
+        ("/api/unit_groups", vec![]),
+        (
+            "/api/unit_group_save",
+            vec![("phrase", "匿名单位组"), ("members", "开化县政府")],
+        ),
+        (
+            "/api/unit_group_delete",
+            vec![("phrase", "各县(市、区)政府")],
+        ),
         (
             "/api/source_text",
             vec![

@@ -3,7 +3,10 @@
 //! the admin role on every call; other users get the refusal from the server. Admins also add
 //! units here, and see the API tokens of the JSON API (read only, `crate::tokens`).
 
-use crate::accounts::{list_accounts, reset_password, set_account_active, AddUnit, CreateAccount};
+use crate::accounts::{
+    get_unit_groups, list_accounts, reset_password, set_account_active, AddUnit, CreateAccount,
+    DeleteUnitGroup, SaveUnitGroup,
+};
 use crate::components::error_box::ErrorBox;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{describe_user, fmt, lang, role};
@@ -187,6 +190,7 @@ pub fn AccountsPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <UnitGroups />
         <section class="card">
             <h2>{td_string!(l, accounts.list)}</h2>
             <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
@@ -318,5 +322,77 @@ fn EmailCell(username: String, current: String) -> impl IntoView {
             Ok(_) => view! { <span class="ok">{td_string!(l, remind.email_saved)}</span> }.into_any(),
             Err(error) => view! { <ErrorBox error /> }.into_any(),
         })}
+    }
+}
+
+/// Unit groups: phrases of allocation tables that stand for several units, which plan imports
+/// read (“各县(市、区)政府”). Admins make, replace and delete them.
+#[component]
+fn UnitGroups() -> impl IntoView {
+    let l = lang();
+    let save = ServerAction::<SaveUnitGroup>::new();
+    let delete = ServerAction::<DeleteUnitGroup>::new();
+    let groups = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| get_unit_groups(),
+    );
+    view! {
+        <section class="card unit-groups">
+            <h2>{td_string!(l, accounts.groups_title)}</h2>
+            <p class="muted">{td_string!(l, accounts.groups_intro)}</p>
+            <ActionForm action=save>
+                <label>
+                    {td_string!(l, accounts.group_phrase)}
+                    <input name="phrase" required=true maxlength="100" />
+                </label>
+                <label class="wide">
+                    {td_string!(l, accounts.group_members)}
+                    <textarea name="members" rows="2" required=true></textarea>
+                </label>
+                <label>
+                    {td_string!(l, accounts.unit_note)}
+                    <input name="note" />
+                </label>
+                <button type="submit">{td_string!(l, accounts.group_save)}</button>
+            </ActionForm>
+            <div class="group-result" aria-live="polite">
+                {move || {
+                    save.value()
+                        .get()
+                        .map(|r| match r {
+                            Ok(()) => view! { <p class="ok">{td_string!(l, accounts.group_saved)}</p> }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        })
+                }}
+                {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
+            </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let list = groups.await.unwrap_or_default();
+                    view! {
+                        <ul class="group-list">
+                            {list
+                                .into_iter()
+                                .map(|g| {
+                                    let phrase = g.phrase.clone();
+                                    view! {
+                                        <li data-group=g.phrase.clone()>
+                                            <strong>{g.phrase.clone()}</strong>
+                                            "："
+                                            {g.members.join("、")}
+                                            <span class="muted">{format!("（{}；{}）", g.provenance, g.updated_by)}</span>
+                                            <ActionForm action=delete attr:class="inline">
+                                                <input type="hidden" name="phrase" value=phrase />
+                                                <button type="submit" class="secondary">{td_string!(l, accounts.group_delete)}</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

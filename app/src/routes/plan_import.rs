@@ -28,6 +28,9 @@ pub struct FormProblem {
 pub struct UnknownUnitView {
     pub phrase: String,
     pub places: Vec<(u64, String)>,
+    /// The existing unit it most likely means (a truncated or misspelt name).
+    #[serde(default)]
+    pub suggestion: Option<String>,
 }
 
 /// A column read: the header as written and the field (`item`, `responsible`, …).
@@ -103,6 +106,11 @@ pub struct PlanImportOutcome {
     /// Deadline phrases not read: imported as written, 待确认 (row, column, why).
     #[serde(default)]
     pub unconfirmed: Vec<RowProblem>,
+    /// A title and a 文号 found above the table's header, offered for the plan's header.
+    #[serde(default)]
+    pub title_in_file: Option<String>,
+    #[serde(default)]
+    pub doc_no_in_file: Option<String>,
     pub notes: Vec<String>,
     pub columns: Vec<ColumnView>,
     pub report: Option<ImportReportView>,
@@ -131,8 +139,12 @@ struct Form {
     goals: RwSignal<String>,
     /// header → field.
     columns: RwSignal<BTreeMap<String, String>>,
-    /// unknown unit phrase → existing unit.
+    /// unknown unit phrase → existing unit(s) or group.
     unit_map: RwSignal<BTreeMap<String, String>>,
+    /// Unit phrases kept without units for now.
+    unassigned: RwSignal<std::collections::BTreeSet<String>>,
+    /// Mapped phrases to save as unit groups on commit.
+    save_groups: RwSignal<std::collections::BTreeSet<String>>,
 }
 
 impl Form {
@@ -149,6 +161,8 @@ impl Form {
             goals: RwSignal::new(String::new()),
             columns: RwSignal::new(BTreeMap::new()),
             unit_map: RwSignal::new(BTreeMap::new()),
+            unassigned: RwSignal::new(Default::default()),
+            save_groups: RwSignal::new(Default::default()),
         }
     }
 
@@ -175,6 +189,22 @@ impl Form {
             let m = m.get_untracked();
             if !m.is_empty() {
                 let json = serde_json::to_string(&m).unwrap_or_default();
+                q.push(format!("{k}={}", crate::url::query_value(&json)));
+            }
+        }
+        for (k, set) in [
+            ("unassigned", self.unassigned),
+            ("save_groups", self.save_groups),
+        ] {
+            // Only phrases still mapped are saved as groups.
+            let map = self.unit_map.get_untracked();
+            let set: Vec<String> = set
+                .get_untracked()
+                .into_iter()
+                .filter(|p| k != "save_groups" || map.contains_key(p))
+                .collect();
+            if !set.is_empty() {
+                let json = serde_json::to_string(&set).unwrap_or_default();
                 q.push(format!("{k}={}", crate::url::query_value(&json)));
             }
         }
@@ -345,6 +375,8 @@ pub fn PlanImportPage() -> impl IntoView {
                             stage.set(Stage::Idle);
                             form.columns.set(BTreeMap::new());
                             form.unit_map.set(BTreeMap::new());
+                            form.unassigned.set(Default::default());
+                            form.save_groups.set(Default::default());
                         }
                     />
                 </label>
@@ -448,6 +480,29 @@ fn OutcomeView(
             {o.reason.clone().map(|r| view! { <p class="error">{r}</p> })}
             {(!o.format.is_empty()).then(|| view! { <p class="muted">{fmt(td_string!(l, import.format), &[&o.format])}</p> })}
             {summary}
+            {(o.title_in_file.is_some() || o.doc_no_in_file.is_some()).then(|| {
+                let (title, doc_no) = (o.title_in_file.clone(), o.doc_no_in_file.clone());
+                let text = fmt(
+                    td_string!(l, import.header_in_file),
+                    &[&title.clone().unwrap_or_else(|| "—".into()), &doc_no.clone().unwrap_or_else(|| "—".into())],
+                );
+                view! {
+                    <p class="header-in-file">
+                        {text} " "
+                        <button
+                            type="button"
+                            class="secondary use-header"
+                            on:click=move |_| {
+                                if let Some(t) = title.clone() { form.title.set(t); }
+                                if let Some(d) = doc_no.clone() { form.doc_no.set(d); }
+                                touched();
+                            }
+                        >
+                            {td_string!(l, import.use_header)}
+                        </button>
+                    </p>
+                }
+            })}
             {(!o.form_problems.is_empty()).then(|| view! {
                 <h3>{td_string!(l, import.form_problems)}</h3>
                 <ul class="problems">
@@ -479,6 +534,10 @@ fn OutcomeView(
                 let names = unit_names.clone();
                 view! {
                     <h3>{td_string!(l, import.unknown_units)}</h3>
+                    <p class="muted">{td_string!(l, import.unknown_units_hint)}</p>
+                    <datalist id="unit-choices">
+                        {names.iter().map(|(n, _)| view! { <option value=n.clone()></option> }).collect_view()}
+                    </datalist>
                     <table class="grid unknown-units">
                         <thead>
                             <tr>
@@ -491,23 +550,69 @@ fn OutcomeView(
                             {o.unknown_units.iter().map(|u| {
                                 let phrase = u.phrase.clone();
                                 let places = u.places.iter().map(|(r, c)| format!("{r}/{c}")).collect::<Vec<_>>().join("，");
-                                let names = names.clone();
+                                let value = RwSignal::new(form.unit_map.get_untracked().get(&phrase).cloned().unwrap_or_default());
+                                let set = {
+                                    let phrase = phrase.clone();
+                                    move |v: String| {
+                                        value.set(v.clone());
+                                        let p = phrase.clone();
+                                        form.unit_map.update(|m| {
+                                            if v.trim().is_empty() { m.remove(&p); } else { m.insert(p, v.trim().to_owned()); }
+                                        });
+                                        touched();
+                                    }
+                                };
+                                let suggestion = u.suggestion.clone().map(|sug| {
+                                    let set = set.clone();
+                                    let label = fmt(td_string!(l, import.use_suggestion), &[&sug]);
+                                    view! {
+                                        <button type="button" class="secondary suggestion" on:click=move |_| set(sug.clone())>
+                                            {label}
+                                        </button>
+                                    }
+                                });
+                                let (p1, p2) = (phrase.clone(), phrase.clone());
+                                let set_input = set.clone();
                                 view! {
-                                    <tr>
+                                    <tr data-phrase=phrase.clone()>
                                         <td>{u.phrase.clone()}</td>
                                         <td>{places}</td>
-                                        <td>
-                                            <select on:change=move |ev| {
-                                                let v = event_target_value(&ev);
-                                                let p = phrase.clone();
-                                                form.unit_map.update(|m| {
-                                                    if v.is_empty() { m.remove(&p); } else { m.insert(p, v); }
-                                                });
-                                                touched();
-                                            }>
-                                                <option value="">{td_string!(l, import.choose)}</option>
-                                                {names.iter().map(|(n, _)| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
-                                            </select>
+                                        <td class="unit-choice">
+                                            <input
+                                                type="text"
+                                                class="map-to"
+                                                list="unit-choices"
+                                                placeholder=td_string!(l, import.map_to_placeholder)
+                                                prop:value=move || value.get()
+                                                on:change=move |ev| set_input(event_target_value(&ev))
+                                            />
+                                            {suggestion}
+                                            <label class="inline">
+                                                <input
+                                                    type="checkbox"
+                                                    class="unassigned"
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        let p = p1.clone();
+                                                        form.unassigned.update(|s| { if on { s.insert(p); } else { s.remove(&p); } });
+                                                        touched();
+                                                    }
+                                                />
+                                                {td_string!(l, import.keep_unassigned)}
+                                            </label>
+                                            <label class="inline">
+                                                <input
+                                                    type="checkbox"
+                                                    class="save-group"
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        let p = p2.clone();
+                                                        form.save_groups.update(|s| { if on { s.insert(p); } else { s.remove(&p); } });
+                                                        touched();
+                                                    }
+                                                />
+                                                {td_string!(l, import.save_as_group)}
+                                            </label>
                                         </td>
                                     </tr>
                                 }

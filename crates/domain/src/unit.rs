@@ -157,6 +157,32 @@ impl std::fmt::Display for UnitName {
     }
 }
 
+/// “市环保局、市住建局” → both; brackets keep their commas (“各县(市、区)政府”).
+pub fn split_units(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth -= 1,
+            _ => {}
+        }
+        if depth <= 0 && matches!(c, '、' | '，' | ',' | '；' | ';' | '\n') {
+            if !cur.trim().is_empty() {
+                out.push(cur.trim().to_owned());
+            }
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_owned());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -173,6 +173,9 @@ pub struct PlanTable {
     /// What the reader did that the user should know (merged cells filled down, …).
     pub notes: Vec<String>,
     pub problems: Vec<RowProblem>,
+    /// The text of the rows above the header (a table's title, its 文号), each row's cells
+    /// joined, clipped: what the preview may offer for the plan's header.
+    pub above_header: Vec<String>,
 }
 
 /// Why a table cannot be read at all. `unknown_headers` lists what could be mapped.
@@ -585,6 +588,20 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
         .map(|(r, c)| (*r, c.clone()))
         .unwrap_or_default();
     let skipped = non_empty.iter().filter(|(r, _)| *r < header_row).count();
+    let above_header: Vec<String> = non_empty
+        .iter()
+        .filter(|(r, _)| *r < header_row)
+        .take(10)
+        .map(|(_, cells)| {
+            let text: Vec<&str> = cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let text = text.join(" ");
+            text.chars().take(300).collect()
+        })
+        .collect();
     if skipped > 0 {
         notes.push(format!(
             "表头在第 {header_row} 行；其上 {skipped} 行（标题等）未导入"
@@ -776,6 +793,7 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
         rows: out,
         notes,
         problems,
+        above_header,
     })
 }
 
@@ -979,6 +997,14 @@ mod tests {
         let t = read_plan_table(&bytes, &no_map()).unwrap();
         assert!(t.problems.is_empty(), "{:?}", t.problems);
         assert_eq!(t.header_row, 3);
+        // The title rows above the header are kept for the preview to offer.
+        assert!(
+            t.above_header
+                .iter()
+                .any(|r| r.contains("衢州市治水长效战行动方案")),
+            "{:?}",
+            t.above_header
+        );
         let fields: Vec<&str> = t.columns.iter().map(|(h, _)| h.as_str()).collect();
         assert_eq!(
             fields,

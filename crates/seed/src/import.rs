@@ -82,6 +82,120 @@ pub struct PlanHeader {
     pub goals: Vec<String>,
 }
 
+/// The plan's title and 文号 as the rows above a table's header give them, for the preview
+/// to offer (never applied without the user).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderHint {
+    pub title: Option<String>,
+    pub doc_no: Option<String>,
+}
+
+/// Reads a title and a 文号 from the rows above a table's header: “附件1 衢州市某某行动方案
+/// 重点任务分工表”, “衢政办发〔2018〕43号”.
+pub fn header_hint(above: &[String]) -> HeaderHint {
+    let mut hint = HeaderHint::default();
+    for row in above {
+        if hint.doc_no.is_none() {
+            hint.doc_no = doc_no_in(row);
+        }
+    }
+    for row in above {
+        let mut t = row.trim().to_owned();
+        if let Some(d) = &hint.doc_no {
+            t = t.replace(d.as_str(), "");
+        }
+        let t = t
+            .trim()
+            .trim_start_matches("文号")
+            .trim_start_matches([':', '：']);
+        // “附件1”, “附件：”.
+        let t = match t.strip_prefix("附件") {
+            Some(r) => r
+                .trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+                })
+                .trim_start_matches([':', '：', ' ', '\u{3000}']),
+            None => t,
+        };
+        // “（截至 2019-03-31）” and other remarks in brackets at the end.
+        let mut t = t.trim();
+        while let Some(open) = t.rfind(['（', '(']) {
+            if t.ends_with(['）', ')']) && open > 0 {
+                t = t[..open].trim();
+            } else {
+                break;
+            }
+        }
+        let mut table_suffix = false;
+        for suffix in [
+            "重点工作任务分工表",
+            "工作任务分工表",
+            "重点任务分工表",
+            "任务分工表",
+            "重点任务分解表",
+            "任务分解表",
+            "责任分工表",
+            "分工表",
+            "分解表",
+        ] {
+            if let Some(r) = t.strip_suffix(suffix) {
+                t = r.trim();
+                table_suffix = true;
+                break;
+            }
+        }
+        let named = ["方案", "计划", "意见", "规划", "行动", "要点", "实施"]
+            .iter()
+            .any(|w| t.contains(w));
+        let n = t.chars().count();
+        if (named || table_suffix) && (4..=200).contains(&n) {
+            hint.title = Some(t.to_owned());
+            break;
+        }
+    }
+    hint
+}
+
+/// “衢政办发〔2018〕43号” (also with [], ()、（）、【】 around the year) in `s`.
+fn doc_no_in(s: &str) -> Option<String> {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let close = match c {
+            '〔' => '〕',
+            '[' => ']',
+            '（' => '）',
+            '(' => ')',
+            '【' => '】',
+            _ => continue,
+        };
+        let year: String = chars.iter().skip(i + 1).take(4).collect();
+        if year.chars().count() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if chars.get(i + 5) != Some(&close) {
+            continue;
+        }
+        let digits = chars
+            .iter()
+            .skip(i + 6)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits == 0 || chars.get(i + 6 + digits) != Some(&'号') {
+            continue;
+        }
+        // The issuer before the bracket: Chinese characters only (“衢政办发”).
+        let start = (0..i)
+            .rev()
+            .take_while(|j| ('\u{4e00}'..='\u{9fff}').contains(&chars[*j]))
+            .last()?;
+        if i - start > 12 {
+            continue;
+        }
+        return Some(chars[start..=i + 6 + digits].iter().collect());
+    }
+    None
+}
+
 /// A problem with a field of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
@@ -96,6 +210,9 @@ pub struct UnknownUnit {
     pub phrase: String,
     /// Where it is: (row, column header), in table order.
     pub places: Vec<(u64, String)>,
+    /// The existing unit it most likely means (a truncated or misspelt name).
+    #[serde(default)]
+    pub suggestion: Option<String>,
 }
 
 /// What assembling found. `plan` is `Some` only when there is no problem at all.
@@ -182,29 +299,37 @@ fn bracket_variants(p: &str) -> [String; 3] {
     ]
 }
 
-/// The units a phrase stands for: the index, then the unit map; `None` when unknown.
+/// The units a phrase stands for: the index, then the unit map — whose value names a unit,
+/// a group, or several of either (“市环保局、市住建局”); `None` when unknown.
 fn expand(
     units: &UnitIndex,
     unit_map: &BTreeMap<String, String>,
     phrase: &str,
 ) -> Option<Vec<(UnitName, String)>> {
-    for p in bracket_variants(phrase.trim()) {
-        if let Ok(found) = units.expand(&p) {
-            return Some(
-                found
-                    .into_iter()
-                    .map(|(u, _)| (u, phrase.trim().to_owned()))
-                    .collect(),
-            );
-        }
+    let direct = |p: &str| {
+        bracket_variants(p.trim())
+            .into_iter()
+            .find_map(|v| units.expand(&v).ok())
+    };
+    let via = phrase.trim().to_owned();
+    if let Some(found) = direct(phrase) {
+        return Some(found.into_iter().map(|(u, _)| (u, via.clone())).collect());
     }
     let mapped = unit_map.get(phrase.trim())?;
-    units.expand(mapped).ok().map(|found| {
-        found
-            .into_iter()
-            .map(|(u, _)| (u, phrase.trim().to_owned()))
-            .collect()
-    })
+    let mut out: Vec<(UnitName, String)> = Vec::new();
+    for part in split_units(mapped) {
+        for (u, _) in direct(&part)? {
+            if !out.iter().any(|(x, _)| *x == u) {
+                out.push((u, via.clone()));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// “市环保局、市住建局” → both; brackets keep their commas (“各县(市、区)政府”).
+pub fn split_units(s: &str) -> Vec<String> {
+    sanzhi_domain::unit::split_units(s)
 }
 
 /// “（一）行动” → “行动”, “一、行动” → “行动”, “1. 任务” → “任务”.
@@ -255,18 +380,27 @@ fn item_number(s: &str) -> Option<i32> {
     t.parse().ok().filter(|n| *n >= 1)
 }
 
+/// A deadline phrase longer than this is not kept 待确认 but refused: no real 完成时限 cell is
+/// this long, and the phrase would be stored as written.
+pub const MAX_DEADLINE_CHARS: usize = 200;
+
 /// Assembles the plan; see the module docs.
+///
+/// `unassigned` lists unit phrases the user keeps without units for now (“市级有关部门” until
+/// the coordinator says who): the item keeps the phrase in its text, with no assignment for it.
 pub fn assemble(
     header: &PlanHeader,
     rows: &[ImportRow],
     columns: &ColumnNames,
     units: &UnitIndex,
     unit_map: &BTreeMap<String, String>,
+    unassigned: &std::collections::BTreeSet<String>,
 ) -> Assembled {
     let mut form_problems = Vec::new();
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut notes = Vec::new();
     let mut unconfirmed: Vec<RowProblem> = Vec::new();
+    let mut kept_unassigned: std::collections::BTreeSet<String> = Default::default();
     let mut unknown: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
     let mut form = |field: &str, reason: String| {
         form_problems.push(FieldProblem {
@@ -454,6 +588,10 @@ pub fn assemble(
         let mut resolve = |phrases: &[String], column: String| -> Vec<(UnitName, String)> {
             let mut out: Vec<(UnitName, String)> = Vec::new();
             for p in phrases {
+                if unassigned.contains(p.trim()) {
+                    kept_unassigned.insert(p.trim().to_owned());
+                    continue;
+                }
                 match expand(units, unit_map, p) {
                     Some(found) => {
                         for (u, via) in found {
@@ -470,7 +608,7 @@ pub fn assemble(
                             row: r.row,
                             column: column.clone(),
                             reason: match mapped {
-                                Some(m) => format!("单位“{}”被映射到“{m}”，但“{m}”不是已有单位", p.trim()),
+                                Some(m) => format!("单位“{}”被映射到“{m}”，但其中有不是已有单位或单位组的名称", p.trim()),
                                 None => format!(
                                     "单位“{}”不在单位表中：请把它对应到一个已有单位，或请管理员先在“账号与单位”中添加",
                                     p.trim()
@@ -494,6 +632,17 @@ pub fn assemble(
         // Deadlines: a phrase the grammar cannot read is kept as written, 待确认.
         let mut milestones = Vec::new();
         for phrase in &r.deadlines {
+            if phrase.trim().chars().count() > MAX_DEADLINE_CHARS {
+                problems.push(RowProblem {
+                    row: r.row,
+                    column: col(&columns.deadline, "时限"),
+                    reason: format!(
+                        "时限“{}”超过 {MAX_DEADLINE_CHARS} 个字，不像一个时限",
+                        phrase.trim()
+                    ),
+                });
+                continue;
+            }
             let deadline = match parse_deadline(phrase, plan_year) {
                 Ok(deadline) => deadline,
                 Err(e) => {
@@ -549,8 +698,23 @@ pub fn assemble(
     problems.sort_by_key(|p| p.row);
     let unknown_units: Vec<UnknownUnit> = unknown
         .into_iter()
-        .map(|(phrase, places)| UnknownUnit { phrase, places })
+        .map(|(phrase, places)| UnknownUnit {
+            suggestion: units.closest(&phrase).map(|u| u.as_str().to_owned()),
+            phrase,
+            places,
+        })
         .collect();
+    if !kept_unassigned.is_empty() {
+        notes.push(format!(
+            "{} 个单位词组暂不分配（{}）：事项保留原文，导入后由协调员在事项页指定责任单位",
+            kept_unassigned.len(),
+            kept_unassigned
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
 
     let plan = match (code, period, issued_on, owner) {
         (Some(code), Some(period), Some(issued_on), Some(owner))
@@ -703,6 +867,7 @@ mod tests {
             &ColumnNames::default(),
             &index(),
             &BTreeMap::new(),
+            &Default::default(),
         );
         assert!(a.problems.is_empty() && a.form_problems.is_empty(), "{a:?}");
         let p = a.plan.unwrap();
@@ -753,6 +918,7 @@ mod tests {
             &ColumnNames::default(),
             &index(),
             &BTreeMap::new(),
+            &Default::default(),
         );
         assert!(a.plan.is_none());
         assert_eq!(a.form_problems[0].field, "code");
@@ -782,7 +948,14 @@ mod tests {
 
         let map = BTreeMap::from([("市垃圾办".to_owned(), "市环保局".to_owned())]);
         let rows = [row(2, "1", "行动", "任务", "做甲", &["市垃圾办"], &[])];
-        let a = assemble(&header(), &rows, &ColumnNames::default(), &index(), &map);
+        let a = assemble(
+            &header(),
+            &rows,
+            &ColumnNames::default(),
+            &index(),
+            &map,
+            &Default::default(),
+        );
         let p = a.plan.expect("mapped");
         assert_eq!(p.body.items[0].assignments[0].unit.as_str(), "市环保局");
         assert_eq!(p.body.items[0].assignments[0].via, "市垃圾办");
@@ -805,6 +978,7 @@ mod tests {
             &ColumnNames::default(),
             &index(),
             &BTreeMap::new(),
+            &Default::default(),
         );
         let p = a
             .plan
@@ -823,6 +997,141 @@ mod tests {
         assert!(ms[2].deadline.is_undated());
         assert_eq!(a.unconfirmed.len(), 1);
         assert!(a.notes.iter().any(|n| n.contains("待确认")));
+    }
+
+    #[test]
+    fn collective_phrases_map_to_sets_groups_or_stay_unassigned() {
+        let rows = [
+            row(
+                2,
+                "1",
+                "行动",
+                "任务",
+                "做甲",
+                &["市级有关部门", "开化县政府"],
+                &["年底前"],
+            ),
+            row(
+                3,
+                "2",
+                "行动",
+                "任务",
+                "做乙",
+                &["各县(市、区)政府"],
+                &["年底前"],
+            ),
+            row(
+                4,
+                "3",
+                "行动",
+                "任务",
+                "做丙",
+                &["各乡镇(街道)", "市环保"],
+                &["年底前"],
+            ),
+        ];
+        let none = BTreeMap::new();
+        let a = assemble(
+            &header(),
+            &rows,
+            &ColumnNames::default(),
+            &index(),
+            &none,
+            &Default::default(),
+        );
+        assert!(a.plan.is_none());
+        let unknown: Vec<(&str, Option<&str>)> = a
+            .unknown_units
+            .iter()
+            .map(|u| (u.phrase.as_str(), u.suggestion.as_deref()))
+            .collect();
+        // A saved group (各县(市、区)政府) reads as its members; the rest are listed, a
+        // truncated name with the unit it most likely means.
+        assert_eq!(
+            unknown,
+            [
+                ("各乡镇(街道)", None),
+                ("市环保", Some("市环保局")),
+                ("市级有关部门", None)
+            ]
+        );
+        // A phrase mapped to a set of units, another to a unit, a third kept unassigned.
+        let map = BTreeMap::from([
+            (
+                "市级有关部门".to_owned(),
+                "市环保局、市治水办(河长办)".to_owned(),
+            ),
+            ("市环保".to_owned(), "市环保局".to_owned()),
+        ]);
+        let unassigned = std::collections::BTreeSet::from(["各乡镇(街道)".to_owned()]);
+        let a = assemble(
+            &header(),
+            &rows,
+            &ColumnNames::default(),
+            &index(),
+            &map,
+            &unassigned,
+        );
+        let p = a.plan.expect("every phrase decided");
+        let units = |n: usize| -> Vec<(&str, &str)> {
+            p.body.items[n]
+                .assignments
+                .iter()
+                .map(|a| (a.unit.as_str(), a.via.as_str()))
+                .collect()
+        };
+        assert_eq!(
+            units(0),
+            [
+                ("市环保局", "市级有关部门"),
+                ("市治水办", "市级有关部门"),
+                ("开化县政府", "开化县政府")
+            ]
+        );
+        assert_eq!(units(1).len(), 6);
+        assert_eq!(units(2), [("市环保局", "市环保")]);
+        assert_eq!(p.body.items[2].responsible_text, ["各乡镇(街道)", "市环保"]);
+        assert!(a
+            .notes
+            .iter()
+            .any(|n| n.contains("暂不分配") && n.contains("各乡镇(街道)")));
+        // A set naming something unknown is a problem, not a partial mapping.
+        let map = BTreeMap::from([("市级有关部门".to_owned(), "市环保局、市不存在局".to_owned())]);
+        let a = assemble(
+            &header(),
+            &rows[..1],
+            &ColumnNames::default(),
+            &index(),
+            &map,
+            &Default::default(),
+        );
+        assert!(a.plan.is_none());
+        assert!(
+            a.problems[0].reason.contains("被映射到"),
+            "{:?}",
+            a.problems
+        );
+    }
+
+    #[test]
+    fn a_title_and_doc_no_above_the_header_are_offered() {
+        let h = header_hint(&[
+            "衢州市治水长效战行动方案 工作任务分工表（截至 2019-03-31）".to_owned(),
+            "文号：衢政办发〔2018〕43号 状态按 2019-03-31 计算".to_owned(),
+        ]);
+        assert_eq!(h.title.as_deref(), Some("衢州市治水长效战行动方案"));
+        assert_eq!(h.doc_no.as_deref(), Some("衢政办发〔2018〕43号"));
+        let h = header_hint(&[
+            "附件1".to_owned(),
+            "附件2 2018年衢州市垃圾分类工作重点任务分解表".to_owned(),
+            "衢市委办发[2018]7号".to_owned(),
+        ]);
+        assert_eq!(h.title.as_deref(), Some("2018年衢州市垃圾分类工作"));
+        assert_eq!(h.doc_no.as_deref(), Some("衢市委办发[2018]7号"));
+        // Nothing above the header, or nothing like a title: nothing offered.
+        assert_eq!(header_hint(&[]), HeaderHint::default());
+        assert_eq!(header_hint(&["单位：万元".to_owned()]).title, None);
+        assert_eq!(header_hint(&["〔2018〕43号".to_owned()]).doc_no, None);
     }
 
     #[test]

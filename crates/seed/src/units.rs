@@ -68,6 +68,45 @@ impl UnitIndex {
         self.names.get(name.trim())
     }
 
+    /// The existing unit a phrase most likely means when it names none: a truncated name
+    /// (“市环保”, “衢州市环保局”) or one misspelt by a character or two (“市环宝局”). `None`
+    /// when nothing is close.
+    pub fn closest(&self, phrase: &str) -> Option<&UnitName> {
+        let p = phrase.trim();
+        let n = p.chars().count();
+        if n < 2 {
+            return None;
+        }
+        let allowed = if n <= 4 { 1 } else { 2 };
+        self.names
+            .iter()
+            .filter_map(|(name, unit)| {
+                let m = name.chars().count();
+                // Cut at the end (“市环保” for “市环保局”), or a character more or less at
+                // the start (“环保局”); never a short phrase inside a longer name (“市政府” is
+                // not “江山市政府”).
+                let truncated = n.min(m) >= 3
+                    && ((name.starts_with(p) && m - n <= 3)
+                        || ((name.ends_with(p) || p.ends_with(name.as_str()))
+                            && m.abs_diff(n) <= 1));
+                let distance = strsim::levenshtein(p, name);
+                if truncated {
+                    Some((0, name.len(), unit))
+                } else if distance <= allowed {
+                    Some((distance, name.len(), unit))
+                } else {
+                    None
+                }
+            })
+            .min_by_key(|(d, len, _)| (*d, *len))
+            .map(|(_, _, unit)| unit)
+    }
+
+    /// The group phrases the index knows.
+    pub fn group_phrases(&self) -> impl Iterator<Item = &str> {
+        self.groups.keys().map(String::as_str)
+    }
+
     /// The units a phrase stands for, each with the phrase that produced it.
     pub fn expand(&self, phrase: &str) -> Result<Vec<(UnitName, String)>, String> {
         let p = phrase.trim();
@@ -147,4 +186,53 @@ pub(crate) fn parse(text: &str) -> Result<(Vec<SeedUnit>, Vec<SeedGroup>, UnitIn
         });
     }
     Ok((units, groups, index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_near_miss_is_offered_the_closest_unit() {
+        let (_, _, index) = parse(
+            r#"
+[[unit]]
+name = "市环保局"
+kind = "city_department"
+provenance = "测试"
+
+[[unit]]
+name = "市住建局"
+kind = "city_department"
+provenance = "测试"
+
+[[unit]]
+name = "江山市政府"
+kind = "county_government"
+aliases = ["江山市人民政府"]
+provenance = "测试"
+"#,
+        )
+        .expect("units");
+        let closest = |p: &str| index.closest(p).map(UnitName::as_str);
+        assert_eq!(closest("市环保"), Some("市环保局"), "cut at the end");
+        assert_eq!(
+            closest("环保局"),
+            Some("市环保局"),
+            "a character less at the start"
+        );
+        assert_eq!(closest("市环宝局"), Some("市环保局"), "one character wrong");
+        assert_eq!(
+            closest("江山市人民政付"),
+            Some("江山市政府"),
+            "an alias, misspelt"
+        );
+        assert_eq!(
+            closest("市政府"),
+            None,
+            "not a short phrase inside a longer name"
+        );
+        assert_eq!(closest("市农业局"), None, "two characters off a short name");
+        assert_eq!(closest("市"), None);
+    }
 }

@@ -34,6 +34,7 @@ mod sqlite {
     include!("queries.rs");
     include!("queries_api.rs");
     include!("queries_remind.rs");
+    include!("queries_groups.rs");
 
     /// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
     /// (the version it must follow) and then writes cannot take the write lock if another
@@ -97,6 +98,7 @@ mod postgres {
     include!("queries.rs");
     include!("queries_api.rs");
     include!("queries_remind.rs");
+    include!("queries_groups.rs");
 
     /// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
     /// the same thing are stopped by the unique constraints the writes rely on.
@@ -285,6 +287,18 @@ pub struct UrgeScope {
     pub plan: Option<String>,
     pub item: Option<i32>,
     pub assignment: Option<i64>,
+}
+
+/// A phrase of the tables that stands for a set of units (“各县(市、区)政府”).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnitGroup {
+    pub phrase: String,
+    /// Canonical unit names, sorted.
+    pub members: Vec<String>,
+    /// Where the group comes from (the seed's reason, or the admin's note).
+    pub provenance: String,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A closed month's 通报 as kept.
@@ -1532,6 +1546,34 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ImportPlanReport, StoreError> {
         dispatch!(self, import_plan(plan, commit, actor, now))
+    }
+
+    /// Every unit group with its members, by phrase.
+    pub async fn unit_groups(&self) -> Result<Vec<UnitGroup>, StoreError> {
+        dispatch!(self, unit_groups())
+    }
+
+    /// Makes or replaces a unit group (audited `unit_group.save`); refused by field
+    /// (`phrase`, `members`) with [`StoreError::Invalid`].
+    pub async fn save_unit_group(
+        &self,
+        phrase: &str,
+        members: &[String],
+        note: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UnitGroup, StoreError> {
+        dispatch!(self, save_unit_group(phrase, members, note, actor, now))
+    }
+
+    /// Deletes a unit group (audited `unit_group.delete`); whether there was one.
+    pub async fn delete_unit_group(
+        &self,
+        phrase: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, delete_unit_group(phrase, actor, now))
     }
 
     /// Every unit alias with the canonical name of its unit (alias, unit).

@@ -134,6 +134,7 @@ pub(crate) async fn load_seed(pool: &Pool, seed: &SeedBundle) -> Result<SeedRepo
             .await?
             .into_iter()
             .collect();
+    seed_unit_groups(&mut tx, &seed.groups, &unit_ids).await?;
     let mut plan_ids = HashMap::new();
     for plan in &seed.plans {
         let plan_id = upsert_plan(&mut tx, plan, &mut report).await?;

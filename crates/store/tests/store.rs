@@ -53,7 +53,144 @@ on_both_backends!(
     reloading_keeps_ids_and_drops_what_the_seed_no_longer_says,
     the_reference_tables_are_loaded,
     a_session_gives_its_user_and_the_data_version_in_one_read,
+    unit_groups_are_seeded_once_and_edited_by_admins,
+    undated_deadline_kinds_are_stored_and_read_back,
 );
+
+async fn unit_groups_are_seeded_once_and_edited_by_admins(db: &TestDb) {
+    let seed = shipped_seed();
+    db.store.load_seed(&seed).await.expect("load");
+    let groups = db.store.unit_groups().await.expect("groups");
+    let counties = groups
+        .iter()
+        .find(|g| g.phrase == "各县(市、区)政府")
+        .expect("the seed's group");
+    assert_eq!(counties.members.len(), 6);
+    let now = sanzhi_domain::chrono::Utc::now();
+    // Refused by field: a unit's own name, an unknown member, no member.
+    let err = |r: Result<sanzhi_store::UnitGroup, sanzhi_store::StoreError>| match r {
+        Err(sanzhi_store::StoreError::Invalid(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(err(db
+        .store
+        .save_unit_group("市环保局", &["开化县政府".into()], "", "admin", now)
+        .await)
+    .starts_with("phrase："));
+    assert!(err(db
+        .store
+        .save_unit_group("市级有关部门", &["市不存在局".into()], "", "admin", now)
+        .await)
+    .starts_with("members：单位“市不存在局”"));
+    assert!(err(db
+        .store
+        .save_unit_group("市级有关部门", &[], "", "admin", now)
+        .await)
+    .starts_with("members："));
+    // Made with an alias (stored as the unit's name), then replaced; both audited.
+    let made = db
+        .store
+        .save_unit_group(
+            "市级有关部门",
+            &["市环保局".into(), "开化县人民政府".into()],
+            "测试",
+            "admin",
+            now,
+        )
+        .await
+        .expect("saved");
+    assert_eq!(made.members, ["市环保局", "开化县政府"]);
+    db.store
+        .save_unit_group("市级有关部门", &["市环保局".into()], "", "admin", now)
+        .await
+        .expect("replaced");
+    // An admin's edit of a seeded group survives a reload of the seed.
+    db.store
+        .save_unit_group("各县(市、区)政府", &["开化县政府".into()], "", "admin", now)
+        .await
+        .expect("edited");
+    db.store.load_seed(&seed).await.expect("reload");
+    let groups = db.store.unit_groups().await.expect("groups");
+    let members = |p: &str| {
+        groups
+            .iter()
+            .find(|g| g.phrase == p)
+            .map(|g| g.members.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(members("各县(市、区)政府"), ["开化县政府"]);
+    assert_eq!(members("市级有关部门"), ["市环保局"]);
+    assert!(db
+        .store
+        .delete_unit_group("市级有关部门", "admin", now)
+        .await
+        .expect("deleted"));
+    assert!(!db
+        .store
+        .delete_unit_group("市级有关部门", "admin", now)
+        .await
+        .expect("gone"));
+    let audit = db
+        .store
+        .audit_entries(&sanzhi_store::AuditFilter {
+            action: Some("unit_group.".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "unit_group.save").count(),
+        3,
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"unit_group.delete"));
+}
+
+async fn undated_deadline_kinds_are_stored_and_read_back(db: &TestDb) {
+    use sanzhi_domain::{parse_deadline, Deadline};
+    let mut seed = shipped_seed();
+    let phrases = [
+        "文件印发后5个工作日内",
+        "会议召开后及时报送",
+        "按省里统一部署",
+    ];
+    let item = &mut seed.plans[0].body.items[0];
+    item.milestones.clear();
+    for p in phrases {
+        item.milestones.push(sanzhi_seed::SeedMilestone {
+            phrase: p.into(),
+            deadline: parse_deadline(p, 2018).expect("read"),
+        });
+    }
+    item.milestones.push(sanzhi_seed::SeedMilestone {
+        phrase: "九月前后".into(),
+        deadline: Deadline::Unconfirmed {
+            reason: "无法识别".into(),
+        },
+    });
+    let want: Vec<Deadline> = item.milestones.iter().map(|m| m.deadline.clone()).collect();
+    let number = item.number;
+    let code = seed.plans[0].code.clone();
+    db.store.load_seed(&seed).await.expect("load");
+    let detail = db
+        .store
+        .item_detail(&code, number)
+        .await
+        .expect("read")
+        .expect("item");
+    let got: Vec<Deadline> = detail
+        .item
+        .milestones
+        .iter()
+        .map(|m| m.deadline.clone())
+        .collect();
+    assert_eq!(got, want);
+    // Loading the same again changes nothing.
+    let again = db.store.load_seed(&seed).await.expect("reload");
+    assert_eq!(again.inserted + again.updated, 0, "{again:?}");
+}
 
 async fn migrations_leave_an_empty_healthy_store(db: &TestDb) {
     db.store.ping().await.expect("ping");

@@ -83,6 +83,29 @@ pub async fn assert_no_account(app: &TestApp, username: &str) {
     );
 }
 
+/// `POST /api/import/plan?{query}` with `body` (the file) as `user`: (status, JSON answer, or
+/// the text when it is not JSON).
+pub async fn import_plan_as(
+    app: &TestApp,
+    user: &str,
+    body: Vec<u8>,
+    query: &str,
+) -> (u16, serde_json::Value) {
+    let resp = app
+        .client_for(user)
+        .await
+        .post(format!("{}/api/import/plan?{query}", app.base))
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .expect("POST import");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, json)
+}
+
 /// POSTs a form and reads the JSON answer, whatever the status.
 pub async fn post_json(
     client: &reqwest::Client,
