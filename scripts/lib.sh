@@ -18,6 +18,25 @@ mkdir -p "$CARGO_TARGET_DIR"
 # those untouched for a day are dropped (cargo rebuilds one if it is needed again).
 find "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/release/deps -maxdepth 1 -type f \
   -perm -u+x ! -name '*.so' -mmin +1440 -delete 2>/dev/null || true
+# A full run needs ~20 GB of build output. A CI run once died with "No space left on device"
+# in a warm target dir: when the disk is short, the caches (these target dirs are only caches)
+# go first, stalest first, and a cold build follows rather than a failed one.
+SANZHI_MIN_FREE_GB=${SANZHI_MIN_FREE_GB:-20}
+free_gb() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print int($4 / 1048576) }'; }
+if [ "$(free_gb)" -lt "$SANZHI_MIN_FREE_GB" ]; then
+  printf '\033[1;33m==>\033[0m only %s GB free on the disk of %s (want %s): clearing build caches\n' \
+    "$(free_gb)" "$CARGO_TARGET_DIR" "$SANZHI_MIN_FREE_GB" >&2
+  for stale in "$CARGO_TARGET_DIR"/debug/incremental "$CARGO_TARGET_DIR"/*/debug/incremental \
+    "${SANZHI_FUZZ_TARGET_DIR:-$HOME/.cache/sanzhi-fuzz-target}" "$CARGO_TARGET_DIR"/debug \
+    "$CARGO_TARGET_DIR"; do
+    [ "$(free_gb)" -lt "$SANZHI_MIN_FREE_GB" ] || break
+    [ -e "$stale" ] || continue
+    echo "    removing $stale ($(du -sh "$stale" 2>/dev/null | cut -f1))" >&2
+    rm -rf "$stale"
+  done
+  mkdir -p "$CARGO_TARGET_DIR"
+  echo "    $(free_gb) GB free now" >&2
+fi
 # Newer crates may need a newer rustc than the machine's: fall back to compatible versions.
 export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback
 

@@ -292,6 +292,15 @@ pub mod inner {
             Err(sanzhi_store::StoreError::Invalid(msg)) => return Err(AppError::BadRequest(msg)),
             Err(e) => return Err(e.into()),
         };
+        let plan_name = match &a.plan {
+            Some(code) => store
+                .list_plans()
+                .await?
+                .into_iter()
+                .find(|p| p.code.as_str() == code)
+                .map(|p| p.label()),
+            None => None,
+        };
         Ok(Created {
             user: User {
                 id,
@@ -301,6 +310,7 @@ pub mod inner {
                 plan: a.plan,
                 unit: a.unit,
                 is_demo: false,
+                plan_name,
             },
             password: generated,
         })

@@ -21,32 +21,79 @@ pub(crate) fn now() -> sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Ut
     sanzhi_domain::chrono::Utc::now()
 }
 
-/// Every plan with its size, in seed order.
+/// Every plan the caller sees (a draft only its coordinators and admins), with its size and
+/// lifecycle, in seed order.
 #[server(prefix = "/api", endpoint = "plans")]
 pub async fn list_plans() -> Result<Vec<PlanSummary>, AppError> {
-    let (_, state) = crate::auth::require_overview().await?;
-    inner::list_plans(&state.store).await
+    let (user, state) = crate::auth::require_overview().await?;
+    inner::list_plans_for(&state.store, user.as_ref()).await
 }
+
+/// The plans in the navigation: the active ones, (code, names), in seed order. More than
+/// [`NAV_PLANS_MAX`] are shown as one link to `/plans`, which lists them all.
+#[server(prefix = "/api", endpoint = "nav_plans")]
+pub async fn nav_plans() -> Result<Vec<(String, sanzhi_domain::PlanLabel)>, AppError> {
+    let (_, state) = crate::auth::require_overview().await?;
+    Ok(state
+        .store
+        .list_plans()
+        .await?
+        .into_iter()
+        .filter(|p| p.status == sanzhi_domain::PlanStatus::Active)
+        .map(|p| (p.code.as_str().to_owned(), p.label()))
+        .collect())
+}
+
+/// The most plans the navigation names one by one.
+pub const NAV_PLANS_MAX: usize = 5;
 
 /// One plan with the goal paragraphs of its main text.
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn get_plan(code: String) -> Result<PlanDetail, AppError> {
-    let (_, state) = crate::auth::require_overview().await?;
-    inner::get_plan(&state.store, &code).await
+    let (user, state) = crate::auth::require_overview().await?;
+    let plan = inner::get_plan(&state.store, &code).await?;
+    inner::visible(user.as_ref(), &plan.summary)?;
+    Ok(plan)
 }
 
 /// A plan with its actions, tasks and work items.
 #[server(prefix = "/api", endpoint = "plan_tree")]
 pub async fn get_plan_tree(code: String) -> Result<PlanTree, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::get_plan_tree(&c.store, &code).await
+    let tree = inner::get_plan_tree(&c.store, &code).await?;
+    inner::visible(Some(&c.user), &tree.plan.summary)?;
+    Ok(tree)
 }
 
 /// One work item in full.
 #[server(prefix = "/api", endpoint = "item")]
 pub async fn get_item(code: String, number: i32) -> Result<ItemDetail, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::get_item(&c.store, &code, number).await
+    let item = inner::get_item(&c.store, &code, number).await?;
+    inner::visible(Some(&c.user), &item.plan)?;
+    Ok(item)
+}
+
+/// An admin moves a plan through its lifecycle: `draft` (imported, not yet visible to units),
+/// `active` (run day to day), `closed` (period over: read-only, out of the daily views, kept
+/// for history, the timeline and exports). Audited.
+#[server(prefix = "/api", endpoint = "plan_lifecycle")]
+pub async fn set_plan_status(code: String, status: String) -> Result<PlanSummary, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::ManagePlans).await?;
+    let code = sanzhi_domain::PlanCode::parse(code.trim())
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let status = sanzhi_domain::PlanStatus::parse(&status)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    c.store
+        .set_plan_status(&code, status, &crate::auth::signature(&c.user), now())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("方案“{code}”")))?;
+    c.store
+        .list_plans()
+        .await?
+        .into_iter()
+        .find(|p| p.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("方案“{code}”")))
 }
 
 /// Lines `from..=to` of a plan's source document (`seed/source/…`) with their context, to
@@ -82,6 +129,45 @@ pub mod inner {
 
     pub async fn list_plans(store: &Store) -> Result<Vec<PlanSummary>, AppError> {
         Ok(store.list_plans().await?)
+    }
+
+    /// The plans `user` sees (see [`sanzhi_domain::may_see_plan`]).
+    pub async fn list_plans_for(
+        store: &Store,
+        user: Option<&sanzhi_domain::User>,
+    ) -> Result<Vec<PlanSummary>, AppError> {
+        let mut plans = store.list_plans().await?;
+        plans.retain(|p| sanzhi_domain::may_see_plan(user, p.code.as_str(), p.status));
+        Ok(plans)
+    }
+
+    /// The plan `code` for a reader: “not found” when there is none or it is a draft the
+    /// reader may not see.
+    pub async fn visible_plan(
+        store: &Store,
+        user: Option<&sanzhi_domain::User>,
+        code: &str,
+    ) -> Result<PlanSummary, AppError> {
+        // A malformed code names no plan: “not found”, as for a plan that is not there.
+        let not_found = || AppError::NotFound(format!("方案“{code}”"));
+        let parsed = PlanCode::parse(code).map_err(|_| not_found())?;
+        let plan = store
+            .plan_detail(&parsed)
+            .await?
+            .ok_or_else(not_found)?
+            .summary;
+        visible(user, &plan)?;
+        Ok(plan)
+    }
+
+    /// A draft plan is “not found” for those who may not see it yet (as if it did not exist:
+    /// its code says nothing to a unit).
+    pub fn visible(user: Option<&sanzhi_domain::User>, p: &PlanSummary) -> Result<(), AppError> {
+        if sanzhi_domain::may_see_plan(user, p.code.as_str(), p.status) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(format!("方案“{}”", p.code)))
+        }
     }
 
     pub async fn get_plan(store: &Store, code: &str) -> Result<PlanDetail, AppError> {

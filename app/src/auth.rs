@@ -38,11 +38,13 @@ pub const MUTATING: &[&str] = &[
     "/api/close_month",
     "/api/unit_group_save",
     "/api/unit_group_delete",
+    "/api/plan_lifecycle",
 ];
 
 /// Server functions that only read (each still requires a signed-in user).
 pub const READING: &[&str] = &[
     "/api/plans",
+    "/api/nav_plans",
     "/api/plan",
     "/api/plan_tree",
     "/api/item",

@@ -107,21 +107,28 @@ pub fn role(l: Locale, r: sanzhi_domain::Role) -> &'static str {
     }
 }
 
-/// A plan's short name by code (`water` → 治水 / Water); other codes as they are.
-pub fn plan(l: Locale, code: &str) -> String {
-    match code {
-        "water" => td_string!(l, common.plan_water).to_owned(),
-        "air" => td_string!(l, common.plan_air).to_owned(),
-        "soil" => td_string!(l, common.plan_soil).to_owned(),
-        other => other.to_owned(),
-    }
+/// A plan's short name in the page's language (the English one when the plan has one).
+pub fn plan_name(l: Locale, p: &sanzhi_domain::PlanSummary) -> String {
+    p.name(l == Locale::en).to_owned()
+}
+
+/// The short name of the plan `code` among `plans`, in the page's language; the code itself
+/// for a plan not listed (one the reader may not see).
+pub fn plan_by_code(l: Locale, plans: &[sanzhi_domain::PlanSummary], code: &str) -> String {
+    plans
+        .iter()
+        .find(|p| p.code.as_str() == code)
+        .map_or_else(|| code.to_owned(), |p| plan_name(l, p))
 }
 
 /// “张三（单位填报员 · 开化县政府）” / “张三 (Unit reporter · 开化县政府)”.
 pub fn describe_user(l: Locale, u: &sanzhi_domain::User) -> String {
     use sanzhi_domain::Role;
     let scope = match (u.role, &u.plan, &u.unit) {
-        (Role::Coordinator, Some(p), _) => format!(" · {}", plan(l, p)),
+        (Role::Coordinator, Some(p), _) => match &u.plan_name {
+            Some(name) => format!(" · {}", name.get(l == Locale::en)),
+            None => format!(" · {p}"),
+        },
         (Role::Reporter, _, Some(unit)) => format!(" · {unit}"),
         _ => String::new(),
     };

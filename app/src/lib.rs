@@ -148,6 +148,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=StaticSegment("plans")
+                        view=routes::plans::PlansPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("plans"), ParamSegment("code"))
                         view=routes::plan::PlanPage
                         ssr=SsrMode::Async

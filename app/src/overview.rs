@@ -163,6 +163,7 @@ pub mod inner {
     use sanzhi_domain::overview::{
         changes, count_urges, rank_units, rank_units_where, red_list, supervised,
     };
+    use sanzhi_domain::PlanStatus;
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
@@ -365,12 +366,20 @@ pub mod inner {
             .tracked_on_days(&all, &[before, as_of], DUE_SOON_DAYS)
             .await?
             .into_iter();
-        let (Some(before_rows), Some(now_rows)) = (days.next(), days.next()) else {
+        let (Some(mut before_rows), Some(mut now_rows)) = (days.next(), days.next()) else {
             return Err(AppError::Internal);
         };
+        // 总览 is a daily view: the active plans' work only (a draft is not issued yet; a
+        // closed plan is over, kept on its own pages, in the timeline and in exports).
+        let active = |r: &sanzhi_domain::Tracked| r.plan_status == PlanStatus::Active;
+        before_rows.retain(active);
+        now_rows.retain(active);
 
         let mut plans: Vec<PlanCounts> = Vec::new();
         for p in store.list_plans().await? {
+            if p.status != PlanStatus::Active {
+                continue;
+            }
             let count = |rows: &[sanzhi_domain::Tracked]| {
                 let mut c = StatusCounts::default();
                 for r in rows.iter().filter(|r| r.plan_code == p.code.as_str()) {
@@ -380,7 +389,7 @@ pub mod inner {
             };
             plans.push(PlanCounts {
                 code: p.code.as_str().to_owned(),
-                short_name: p.short_name.clone(),
+                short_name: crate::i18n::plan_name(l, &p),
                 title: p.title.clone(),
                 owner_office: p.owner_office.clone(),
                 now: count(&now_rows),

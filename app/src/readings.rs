@@ -107,14 +107,17 @@ pub async fn get_readings(
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let mut page =
         inner::readings_page(&c.store, year, indicator, place, crate::api::today()).await?;
-    page.may_write = ["water", "air", "soil"]
-        .into_iter()
-        .filter(|plan| {
-            c.may(&sanzhi_domain::Action::WriteReadings { plan })
+    // The plans the indicators belong to, that the caller may write readings of.
+    let mut may_write: Vec<String> = Vec::new();
+    for plan in sanzhi_domain::CATALOGUE.iter().map(|d| d.plan) {
+        if !may_write.iter().any(|p| p == plan)
+            && c.may(&sanzhi_domain::Action::WriteReadings { plan })
                 .is_ok()
-        })
-        .map(str::to_owned)
-        .collect();
+        {
+            may_write.push(plan.to_owned());
+        }
+    }
+    page.may_write = may_write;
     Ok(page)
 }
 
@@ -148,7 +151,10 @@ pub mod inner {
         let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
         if plan.is_empty() {
             if !sanzhi_domain::access::may_write_some_readings(Some(&c.user)) {
-                c.may(&sanzhi_domain::Action::WriteReadings { plan: "water" })?;
+                return Err(AppError::Forbidden(format!(
+                    "{}不能录入或导入读数",
+                    c.user.role.label_zh()
+                )));
             }
         } else {
             c.may(&sanzhi_domain::Action::WriteReadings { plan })?;

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// The completion reports waiting for review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewQueue {
-    /// The plan shown (`water`, `air`, `soil`), or every plan.
+    /// The plan shown (a stored plan's code), or every plan.
     pub plan: Option<String>,
+    /// Every plan the caller sees (the filter's choices and the plans' names).
+    pub plans: Vec<sanzhi_domain::PlanSummary>,
     /// The plans the signed-in user may review.
     pub may_review: Vec<String>,
     pub rows: Vec<PendingReview>,
@@ -97,8 +99,10 @@ pub async fn review_bulk(#[server(default)] report_ids: Vec<i64>) -> Result<Vec<
 pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let user = c.user;
-    let may_review: Vec<String> = ["water", "air", "soil"]
-        .into_iter()
+    let plans = crate::api::inner::list_plans_for(&c.store, Some(&user)).await?;
+    let may_review: Vec<String> = plans
+        .iter()
+        .map(|p| p.code.as_str())
         .filter(|p| {
             sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::Review { plan: p })
                 .is_ok()
@@ -108,7 +112,7 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
     let plan = match plan.as_deref().map(str::trim) {
         Some("all") => None,
         Some(p) if !p.is_empty() => {
-            if !["water", "air", "soil"].contains(&p) {
+            if !plans.iter().any(|s| s.code.as_str() == p) {
                 return Err(AppError::BadRequest(format!("plan：没有方案“{p}”")));
             }
             Some(p.to_owned())
@@ -116,8 +120,12 @@ pub async fn get_review_queue(plan: Option<String>) -> Result<ReviewQueue, AppEr
         _ => user.plan.clone(),
     };
     let rows = c.store.pending_reviews(plan.as_deref()).await?;
+    let mut rows = rows;
+    // A draft's reports only for those who see the draft.
+    rows.retain(|r| plans.iter().any(|p| p.code.as_str() == r.plan_code));
     Ok(ReviewQueue {
         plan,
+        plans,
         may_review,
         rows,
     })

@@ -150,6 +150,7 @@ pub mod inner {
             plan: None,
             unit: None,
             is_demo: false,
+            plan_name: None,
         })
     }
 }

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
-    /// The plans it may push readings for (`water`, `air`, `soil`); empty: read only.
+    /// The codes of the plans it may push readings for; empty: read only.
     pub plans: Vec<String>,
+    /// Their names, in the same order.
+    pub plan_names: Vec<sanzhi_domain::PlanLabel>,
     pub created_by: String,
     pub created_at: String,
     /// `None`: it never expires.
@@ -33,11 +35,12 @@ pub struct TokenInfo {
 pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::ManageUsers).await?;
     let now = crate::api::now();
+    let plans = c.store.list_plans().await?;
     Ok(c.store
         .api_tokens()
         .await?
         .into_iter()
-        .map(|t| inner::info(t, now))
+        .map(|t| inner::info(t, now, &plans))
         .collect())
 }
 
@@ -51,11 +54,29 @@ pub mod inner {
         sanzhi_domain::report::china_minute(t)
     }
 
-    pub fn info(t: sanzhi_store::ApiTokenRecord, now: DateTime<Utc>) -> TokenInfo {
+    pub fn info(
+        t: sanzhi_store::ApiTokenRecord,
+        now: DateTime<Utc>,
+        stored: &[sanzhi_domain::PlanSummary],
+    ) -> TokenInfo {
+        let plan_names = t
+            .plans
+            .iter()
+            .map(|code| {
+                stored.iter().find(|p| p.code.as_str() == code).map_or_else(
+                    || sanzhi_domain::PlanLabel {
+                        zh: code.clone(),
+                        en: None,
+                    },
+                    |p| p.label(),
+                )
+            })
+            .collect();
         TokenInfo {
             id: t.id,
             name: t.name,
             plans: t.plans,
+            plan_names,
             created_by: t.created_by,
             created_at: beijing(t.created_at),
             expired: t.expires_at.is_some_and(|at| at <= now),
@@ -115,9 +136,9 @@ fn TokenTable(rows: Vec<TokenInfo>) -> impl IntoView {
                         let plans = if t.plans.is_empty() {
                             td_string!(l, accounts.token_read_only).to_owned()
                         } else {
-                            t.plans
+                            t.plan_names
                                 .iter()
-                                .map(|p| crate::i18n::plan(l, p))
+                                .map(|p| p.get(l == crate::i18n::Locale::en).to_owned())
                                 .collect::<Vec<_>>()
                                 .join("、")
                         };

@@ -276,7 +276,10 @@ pub async fn get_item_tracking(
     as_of: Option<String>,
 ) -> Result<ItemTracking, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    let me = Some(c.user);
+    let plan = crate::api::inner::visible_plan(&c.store, Some(&c.user), &code).await?;
+    // A closed plan is read-only: no report form, no review or edit controls.
+    let writable = plan.status.is_writable();
+    let me = Some(c.user).filter(|_| writable);
     let mut t = inner::item_tracking(
         &c.store,
         &code,
@@ -303,6 +306,7 @@ pub async fn get_item_tracking(
 #[server(prefix = "/api", endpoint = "plan_status")]
 pub async fn get_plan_status(code: String, as_of: Option<String>) -> Result<PlanStatus, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    crate::api::inner::visible_plan(&c.store, Some(&c.user), &code).await?;
     inner::plan_status(&c.store, &code, as_of.as_deref(), crate::api::today()).await
 }
 
@@ -380,6 +384,8 @@ pub mod inner {
             ..TrackScope::default()
         };
         let mut rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+        // Only active plans' work: a draft is not issued yet, a closed plan is over.
+        rows.retain(|r| r.plan_status == sanzhi_domain::PlanStatus::Active);
         // Overdue first (the longest late first), then due soon (the nearest first), then
         // the rest in plan order.
         rows.sort_by_key(|r| {

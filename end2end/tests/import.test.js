@@ -1,11 +1,13 @@
 // The 导入 page (/admin/import): an admin fills in a new plan's header, uploads a small CSV
 // allocation table, sees the preview with its counts, confirms, and the plan's page shows it.
+// Then the imported plan is run like the seeded ones: put into effect on /plans, given its own
+// coordinator, reported on by a unit, accepted by that coordinator, shown in 总览.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
+import { PASSWORD, launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
 
 let server;
 let browser;
@@ -140,4 +142,66 @@ test('another plan’s table: its title offered, a misspelt unit suggested, a se
   await page.locator('.badge.unconfirmed', { hasText: '时限待确认' }).first().waitFor();
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('an imported plan goes into effect, gets its own coordinator who accepts a unit’s report, and shows in 总览', async () => {
+  // The first test imported `waste`: a draft, which a unit cannot open yet.
+  const unit = await newPage(browser, server, 'e2e-kaihua');
+  const draft = await unit.page.request.get(`${server.base}/plans/waste`);
+  assert.equal(draft.status(), 404, 'a draft is not visible to units');
+
+  // The admin puts it into effect on /plans.
+  const { page, problems } = await newPage(browser, server, 'e2e-admin');
+  await page.goto(`${server.base}/plans`);
+  await waitForHydration(page);
+  const row = page.locator('section.plans-draft tr[data-plan="waste"]');
+  await row.waitFor();
+  await row.getByRole('button', { name: '启用' }).click();
+  await page.locator('section.plans-active tr[data-plan="waste"]').waitFor();
+
+  // Its own coordinator: the account form offers every stored plan.
+  await page.goto(`${server.base}/admin/accounts`);
+  await waitForHydration(page);
+  const form = page.locator('section.account-form');
+  await form.locator('input[name="form[username]"]').fill('e2e-waste');
+  await form.locator('select[name="form[role]"]').selectOption('coordinator');
+  await form.locator('select[name="form[plan]"] option[value="waste"]').waitFor({ state: 'attached' });
+  await form.locator('select[name="form[plan]"]').selectOption('waste');
+  await form.locator('input[name="form[password]"]').fill(PASSWORD);
+  await form.getByRole('button', { name: '创建账号' }).click();
+  await page.locator('.account-result .ok', { hasText: 'e2e-waste' }).waitFor();
+
+  // The unit finds the plan's work among its tasks and reports it done.
+  await unit.page.goto(`${server.base}/my`);
+  await waitForHydration(unit.page);
+  const task = unit.page.locator('.task-row', { hasText: '垃圾治理 (1)' });
+  await task.waitFor();
+  await task.locator('a').first().click();
+  await unit.page.waitForURL(/\/plans\/waste\/items\/1/);
+  await waitForHydration(unit.page);
+  const report = unit.page.locator('.report-form');
+  await report.locator('select[name="form[state]"]').selectOption('done');
+  await report.locator('textarea[name="form[narrative]"]').fill('分类投放点已建成（浏览器测试）');
+  await report.getByRole('button', { name: '提交报告' }).click();
+  await report.locator('.ok').waitFor();
+
+  // Its own coordinator finds it in the queue, under the plan's name, and accepts it.
+  const coord = await newPage(browser, server, 'e2e-waste');
+  await coord.page.goto(`${server.base}/review`);
+  await waitForHydration(coord.page);
+  const pending = coord.page.locator('.review-queue li', { hasText: '浏览器测试' });
+  await pending.waitFor();
+  assert.match(await coord.page.locator('.queue-count').innerText(), /垃圾治理：1 份待签收/);
+  await pending.getByRole('button', { name: '签收' }).click();
+  await coord.page.locator('.empty', { hasText: '没有待签收的报告' }).waitFor();
+
+  // 总览 shows its counts, and the navigation its name.
+  const leader = await newPage(browser, server, 'e2e-leader');
+  await leader.page.goto(`${server.base}/`);
+  await waitForHydration(leader.page);
+  await leader.page.locator('.plan-box[data-plan="waste"]').waitFor();
+  assert.match(await leader.page.locator('.site-nav').innerText(), /垃圾治理/);
+
+  for (const p of [problems, unit.problems, coord.problems, leader.problems]) assert.deepEqual(p, []);
+  for (const p of [page, unit.page, coord.page, leader.page]) await p.close();
 });

@@ -65,12 +65,12 @@ test('a unit reports on its overdue item and the status turns', async () => {
   await waitForHydration(coord.page);
   const pending = coord.page.locator('.review-queue li', { hasText: '浏览器测试' });
   await pending.waitFor();
-  assert.match(await coord.page.locator('.queue-count').innerText(), /治水：1 份待签收/);
+  assert.match(await coord.page.locator('.queue-count').innerText(), /治水长效战：1 份待签收/);
   // 退回 without a reason is refused, and the refusal is shown where the coordinator acted
   // (it used to vanish with the list that is refetched after every answer).
   await pending.getByRole('button', { name: '退回' }).click();
   await pending.locator('[role="alert"]', { hasText: '退回报告须写明理由' }).waitFor();
-  assert.match(await coord.page.locator('.queue-count').innerText(), /治水：1 份待签收/);
+  assert.match(await coord.page.locator('.queue-count').innerText(), /治水长效战：1 份待签收/);
   await pending.getByRole('button', { name: '签收' }).click();
   await coord.page.locator('.empty', { hasText: '没有待签收的报告' }).waitFor();
   // The refused 退回 was logged by Chromium as a failed resource (400); nothing else.

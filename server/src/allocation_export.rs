@@ -76,10 +76,18 @@ async fn export_allocation(
     Path(code): Path<String>,
     params: Result<Query<AllocationParams>, QueryRejection>,
 ) -> Response {
-    if let Err(e) =
-        app::auth::inner::require_in_route(&state.store, &session, sanzhi_domain::Action::Read)
-            .await
+    let user = match app::auth::inner::require_in_route(
+        &state.store,
+        &session,
+        sanzhi_domain::Action::Read,
+    )
+    .await
     {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    // A draft's table only for those who see the draft (admins, its coordinators).
+    if let Err(e) = app::api::inner::visible_plan(&state.store, Some(&user), &code).await {
         return error(e);
     }
     let Query(params) = match params {

@@ -46,9 +46,6 @@ pub const TOKEN_PREFIX: &str = "sz_";
 const TOKEN_CHARS: usize = 32;
 /// The most readings one push may carry.
 pub const MAX_BATCH: usize = 10_000;
-/// The plans a token may be allowed to write readings for.
-const PLANS: [&str; 3] = ["water", "air", "soil"];
-
 /// Whether a path belongs to this API.
 pub fn is_api_v1(path: &str) -> bool {
     path == PREFIX || path.starts_with("/api/v1/")
@@ -459,8 +456,12 @@ async fn admin(state: &AppState, session: &Session, headers: &HeaderMap) -> Resu
 /// A plan.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApiPlan {
-    /// `water`, `air`, `soil`.
+    /// The plan's code (`water`, `air`, `soil`, or an imported plan's).
     pub code: String,
+    /// `active` or `closed` (a draft is listed only to admins and its coordinators).
+    pub status: String,
+    /// The short name in English, when the plan has one.
+    pub short_name_en: Option<String>,
     /// 文号.
     pub doc_no: String,
     pub title: String,
@@ -715,13 +716,16 @@ async fn list_plans(
     headers: HeaderMap,
     verified: Option<axum::Extension<VerifiedToken>>,
 ) -> Result<Json<PlanList>, Response> {
-    caller(&state, &session, &headers, verified).await?;
+    let who = caller(&state, &session, &headers, verified).await?;
     let plans = state.store.list_plans().await.map_err(internal)?;
     Ok(Json(PlanList {
         plans: plans
             .into_iter()
+            .filter(|p| sees(&who, p))
             .map(|p| ApiPlan {
                 code: p.code.as_str().to_owned(),
+                status: p.status.as_str().to_owned(),
+                short_name_en: p.short_name_en,
                 doc_no: p.doc_no,
                 title: p.title,
                 short_name: p.short_name,
@@ -734,6 +738,24 @@ async fn list_plans(
             })
             .collect(),
     }))
+}
+
+/// Whether the caller sees this plan: a token every plan in effect or closed, never a draft;
+/// a user as the browser shows it ([`sanzhi_domain::may_see_plan`]).
+fn sees(who: &Caller, p: &sanzhi_domain::PlanSummary) -> bool {
+    match who {
+        Caller::Token(_) => p.status != sanzhi_domain::PlanStatus::Draft,
+        Caller::User(u) => sanzhi_domain::may_see_plan(Some(u), p.code.as_str(), p.status),
+    }
+}
+
+/// The plan `code` if the caller sees it; “not found” otherwise (a draft's code says nothing).
+async fn seen_plan(state: &AppState, who: &Caller, code: &str) -> Result<(), Response> {
+    let parsed = sanzhi_domain::PlanCode::parse(code).map_err(|_| plan_not_found(code))?;
+    match state.store.plan_detail(&parsed).await.map_err(internal)? {
+        Some(p) if sees(who, &p.summary) => Ok(()),
+        _ => Err(plan_not_found(code)),
+    }
 }
 
 fn plan_not_found(code: &str) -> Response {
@@ -752,7 +774,7 @@ fn deadline_kind(d: &Deadline) -> &'static str {
     get,
     path = "/api/v1/plans/{code}/items",
     tag = "plans",
-    params(("code" = String, Path, description = "方案代码：water、air、soil", example = "water")),
+    params(("code" = String, Path, description = "方案代码（GET /api/v1/plans 列出全部方案）")),
     responses(
         (status = 200, description = "方案的全部工作事项", body = ItemList),
         (status = 400, description = "路径含控制字符等，在路由之前即被拒绝（invalid_path）", body = ApiError),
@@ -768,7 +790,8 @@ async fn plan_items(
     verified: Option<axum::Extension<VerifiedToken>>,
     Path(code): Path<String>,
 ) -> Result<Json<ItemList>, Response> {
-    caller(&state, &session, &headers, verified).await?;
+    let who = caller(&state, &session, &headers, verified).await?;
+    seen_plan(&state, &who, &code).await?;
     let parsed = sanzhi_domain::PlanCode::parse(&code).map_err(|_| plan_not_found(&code))?;
     let tree = state
         .store
@@ -823,7 +846,7 @@ async fn as_of_day(store: &Store, asked: Option<&str>) -> Result<(NaiveDate, boo
     get,
     path = "/api/v1/plans/{code}/assignments",
     tag = "tracking",
-    params(("code" = String, Path, description = "方案代码：water、air、soil", example = "air"), AsOfParams),
+    params(("code" = String, Path, description = "方案代码（GET /api/v1/plans 列出全部方案）"), AsOfParams),
     responses(
         (status = 200, description = "方案的全部分工及其截至某日的状态", body = AssignmentList),
         (status = 400, description = "as_of 不是日期（invalid_as_of、invalid_query），或路径含控制字符等（invalid_path）", body = ApiError),
@@ -840,18 +863,9 @@ async fn assignments(
     Path(code): Path<String>,
     params: Result<Query<AsOfParams>, QueryRejection>,
 ) -> Result<Json<AssignmentList>, Response> {
-    caller(&state, &session, &headers, verified).await?;
+    let who = caller(&state, &session, &headers, verified).await?;
     let Query(params) = params.map_err(|r| query_rejection(&r))?;
-    let parsed = sanzhi_domain::PlanCode::parse(&code).map_err(|_| plan_not_found(&code))?;
-    if state
-        .store
-        .plan_detail(&parsed)
-        .await
-        .map_err(internal)?
-        .is_none()
-    {
-        return Err(plan_not_found(&code));
-    }
+    seen_plan(&state, &who, &code).await?;
     let (as_of, demo) = as_of_day(&state.store, params.as_of.as_deref()).await?;
     let scope = TrackScope {
         plan: Some(code.clone()),
@@ -915,7 +929,11 @@ async fn unit_overdue(
         .await
         .map_err(internal)?
         .into_iter()
-        .filter(|t| t.assessment.status == Status::Overdue)
+        // The daily list: only plans in effect (a closed plan's late work is history).
+        .filter(|t| {
+            t.assessment.status == Status::Overdue
+                && t.plan_status == sanzhi_domain::PlanStatus::Active
+        })
         .map(ApiAssignment::from)
         .collect();
     rows.sort_by_key(|r| (r.days_left.unwrap_or(0), r.assignment_id));
@@ -1215,10 +1233,7 @@ async fn push_readings(
     // buffered or parsed. Which plans the rows need is checked after parsing, below.
     let may_write = match &who {
         Caller::Token(t) => !t.plans.is_empty(),
-        Caller::User(u) => PLANS.iter().any(|plan| {
-            sanzhi_domain::authorize(Some(u), &sanzhi_domain::Action::WriteReadings { plan })
-                .is_ok()
-        }),
+        Caller::User(u) => sanzhi_domain::may_write_some_readings(Some(u)),
     };
     if !may_write {
         return Err(error(
@@ -1548,10 +1563,19 @@ async fn create_token(
             reason: "名称须为 1–60 个字符".to_owned(),
         });
     }
+    // Any stored plan (the plans table is the only list of plans).
+    let stored: Vec<String> = state
+        .store
+        .list_plans()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| p.code.as_str().to_owned())
+        .collect();
     let mut plans = Vec::new();
     for (i, plan) in req.plans.iter().enumerate() {
         let plan = plan.trim();
-        if PLANS.contains(&plan) {
+        if stored.iter().any(|s| s == plan) {
             if !plans.iter().any(|p| p == plan) {
                 plans.push(plan.to_owned());
             }
@@ -1559,7 +1583,7 @@ async fn create_token(
             problems.push(FieldError {
                 index: Some(i),
                 field: "plans".to_owned(),
-                reason: format!("方案“{plan}”无效，应为 water、air 或 soil"),
+                reason: format!("没有方案“{plan}”（方案代码见 GET /api/v1/plans）"),
             });
         }
     }

@@ -113,7 +113,7 @@ pub enum UserCommand {
         /// The name shown in reports and the audit trail (default: the username).
         #[arg(long, default_value = "")]
         name: String,
-        /// For a coordinator: water, air or soil.
+        /// For a coordinator: the code of a stored plan (water, air, soil, or an imported one).
         #[arg(long)]
         plan: Option<String>,
         /// For a reporter: the unit, e.g. 开化县政府.

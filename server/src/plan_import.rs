@@ -10,9 +10,11 @@
 //!   before it is opened. Messages never quote a cell whole (see
 //!   `sanzhi_exchange::clip_reason`).
 //! - The plan's header comes from the query: `code` (new or existing plan), `title`,
-//!   `short_name`, `doc_no` (may be empty), `owner` (a unit name or alias), `start_year`,
-//!   `end_year`, `issued_on` (empty: 1 January of the start year), `goals` (one paragraph a
-//!   line; empty keeps a stored plan's goals).
+//!   `short_name`, `short_name_en` (optional), `doc_no` (may be empty), `owner` (a unit name
+//!   or alias), `start_year`, `end_year`, `issued_on` (empty: 1 January of the start year),
+//!   `goals` (one paragraph a line; empty keeps a stored plan's goals), `status` (`draft`, the
+//!   default: a new plan is not visible to units until an admin puts it into effect; or
+//!   `active`; a plan that exists keeps its status).
 //! - `columns` (optional): a JSON object `{header → field}` for headers the reader does not
 //!   know (`number`, `action`, `task`, `item`, `lead`, `responsible`, `deadline`, `ignore`).
 //! - `unit_map` (optional): a JSON object `{unknown unit phrase → units}`, the value a unit's
@@ -66,6 +68,8 @@ pub struct PlanImportParams {
     code: String,
     title: String,
     short_name: String,
+    short_name_en: String,
+    status: String,
     doc_no: String,
     owner: String,
     start_year: String,
@@ -276,6 +280,8 @@ async fn import_plan(
         code: p.code,
         title: p.title,
         short_name: p.short_name,
+        short_name_en: p.short_name_en,
+        status: p.status,
         doc_no: p.doc_no,
         owner: p.owner,
         start_year: p.start_year,

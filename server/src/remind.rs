@@ -77,8 +77,12 @@ pub async fn digests_of(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Dig
             app::tracking::DUE_SOON_DAYS,
         )
         .await?;
-    let today = both.pop().unwrap_or_default();
-    let yesterday = both.pop().unwrap_or_default();
+    // Only the plans in effect remind anyone: a draft is not issued yet, a closed plan is over.
+    let active = |r: &sanzhi_domain::Tracked| r.plan_status == sanzhi_domain::PlanStatus::Active;
+    let mut today = both.pop().unwrap_or_default();
+    let mut yesterday = both.pop().unwrap_or_default();
+    today.retain(active);
+    yesterday.retain(active);
     let settings = store.reminder_settings().await?;
     let urges = store.urges(&UrgeScope::default()).await?;
     Ok(remind::digests(&remind::DayFacts {

@@ -55,89 +55,80 @@ pub async fn add(
         .context("保存用户失败")
 }
 
-/// The demo accounts: one per role (three coordinators, three reporters). Each start with
-/// `--demo` gives them new random passwords, returned for printing.
+/// The demo accounts: an admin, a leader, a coordinator for each stored plan (`demo-<code>`,
+/// named after the plan's office) and three unit reporters. Each start with `--demo` gives
+/// them new random passwords, returned for printing.
 pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(String, String, String)>> {
-    type Account = (
-        &'static str,
-        &'static str,
-        Role,
-        Option<&'static str>,
-        Option<&'static str>,
-    );
-    let accounts: [Account; 8] = [
-        ("demo-admin", "【演示】系统管理员", Role::Admin, None, None),
-        ("demo-leader", "【演示】市领导", Role::Leader, None, None),
-        (
-            "demo-water",
-            "【演示】市治水办",
-            Role::Coordinator,
-            Some("water"),
-            None,
-        ),
-        (
-            "demo-air",
-            "【演示】市治气办",
-            Role::Coordinator,
-            Some("air"),
-            None,
-        ),
-        (
-            "demo-soil",
-            "【演示】市治土办",
-            Role::Coordinator,
-            Some("soil"),
-            None,
-        ),
-        (
+    struct Account {
+        username: String,
+        name: String,
+        role: Role,
+        plan: Option<String>,
+        unit: Option<String>,
+        scope: Option<String>,
+    }
+    let person = |username: &str, name: &str, role, unit: Option<&str>| Account {
+        username: username.to_owned(),
+        name: name.to_owned(),
+        role,
+        plan: None,
+        unit: unit.map(str::to_owned),
+        scope: unit.map(str::to_owned),
+    };
+    let mut accounts = vec![
+        person("demo-admin", "【演示】系统管理员", Role::Admin, None),
+        person("demo-leader", "【演示】市领导", Role::Leader, None),
+    ];
+    for p in store.list_plans().await.context("读取方案失败")? {
+        accounts.push(Account {
+            username: format!("demo-{}", p.code),
+            name: format!("【演示】{}", p.owner_office),
+            role: Role::Coordinator,
+            plan: Some(p.code.as_str().to_owned()),
+            unit: None,
+            scope: Some(p.short_name.clone()),
+        });
+    }
+    accounts.extend([
+        person(
             "demo-kaihua",
             "【演示】开化县填报员",
             Role::Reporter,
-            None,
             Some("开化县政府"),
         ),
-        (
+        person(
             "demo-kecheng",
             "【演示】柯城区填报员",
             Role::Reporter,
-            None,
             Some("柯城区政府"),
         ),
-        (
+        person(
             "demo-hbj",
             "【演示】市环保局填报员",
             Role::Reporter,
-            None,
             Some("市环保局"),
         ),
-    ];
+    ]);
     let mut out = Vec::new();
-    for (username, name, role, plan, unit) in accounts {
+    for a in accounts {
         let password = random_password();
         add(
             store,
-            username,
-            name,
-            role,
-            plan.map(Into::into),
-            unit.map(Into::into),
+            &a.username,
+            &a.name,
+            a.role,
+            a.plan,
+            a.unit,
             &password,
             true,
             "sanzhi serve --demo",
         )
         .await?;
-        let plan_zh = plan.map(|p| match p {
-            "water" => "治水",
-            "air" => "治气",
-            _ => "治土",
-        });
-        let scope = plan_zh
-            .or(unit)
-            .map_or(String::new(), |s| format!(" · {s}"));
+        let scope = a.scope.map_or(String::new(), |s| format!(" · {s}"));
         out.push((
-            username.to_owned(),
+            a.username,
             password,
-            format!("{}{scope}", role.label_zh()),
+            format!("{}{scope}", a.role.label_zh()),
         ));
     }
     Ok(out)

@@ -75,7 +75,7 @@ async fn the_overview_is_server_rendered_in_chinese(app: &TestApp) {
     ] {
         assert!(html.contains(title), "{title} missing from SSR html");
     }
-    for nav in ["总览", "治水", "治气", "治土", "我的任务"] {
+    for nav in ["总览", "治水长效战", "治气攻坚战", "治土持久战", "我的任务"] {
         assert!(html.contains(&format!(">{nav}</a>")), "nav {nav}");
     }
     assert!(html.contains("市治土办"));
@@ -1389,7 +1389,7 @@ mod reviews {
             .text()
             .await
             .expect("text");
-        assert!(queue.contains("治水：2 份待签收"), "{queue}");
+        assert!(queue.contains("治水长效战：2 份待签收"), "{queue}");
         let (a, b) = (
             queue
                 .find(&format!(r#"data-report="{first}""#))
@@ -2131,6 +2131,52 @@ mod access {
         assert_eq!(same.status(), 200);
     }
 
+    /// Imports a plan `peer` (active) beside the seeded ones and makes its coordinator
+    /// `t-peer`; 开化县政府's assignment in it.
+    async fn imported_plan_with_coordinator(app: &TestApp) -> i64 {
+        let table =
+            "工作任务,责任单位,完成时限\n开展城乡河道保洁专项行动,开化县政府,2019年12月底前\n";
+        let (status, v) = import_plan_as(
+            app,
+            "t-admin",
+            table.as_bytes().to_vec(),
+            "commit=true&code=peer&title=%E5%90%8C%E6%B2%BB&short_name=%E5%90%8C%E6%B2%BB\
+             &owner=%E5%B8%82%E7%8E%AF%E4%BF%9D%E5%B1%80&start_year=2018&end_year=2020\
+             &issued_on=2018-06-01&status=active",
+        )
+        .await;
+        assert_eq!(status, 200, "{v}");
+        let r = app
+            .client_for("t-admin")
+            .await
+            .post(format!("{}/api/account_create", app.base))
+            .form(&[
+                ("form[username]", "t-peer"),
+                ("form[display_name]", "测试t-peer"),
+                ("form[role]", "coordinator"),
+                ("form[plan]", "peer"),
+                ("form[unit]", ""),
+                ("form[password]", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("account");
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+        let scope = sanzhi_store::TrackScope {
+            plan: Some("peer".into()),
+            unit: Some("开化县政府".into()),
+            ..Default::default()
+        };
+        // Assignments an import adds exist from the day of the import on.
+        let today = sanzhi_domain::report::china_day(sanzhi_domain::chrono::Utc::now());
+        app.db
+            .store
+            .tracked(&scope, today, 15)
+            .await
+            .expect("tracked")[0]
+            .assignment_id
+    }
+
     async fn assignment_of(app: &TestApp, unit: &str) -> i64 {
         let scope = sanzhi_store::TrackScope {
             plan: Some("water".into()),
@@ -2158,10 +2204,13 @@ mod access {
         Err(text)
     }
 
-    /// Every mutating call × every role (and a reporter of another unit, and anonymous).
+    /// Every mutating call × every role (and a reporter of another unit, and anonymous), with
+    /// a plan imported beside the three seeded ones and a coordinator of it (`t-peer`): its
+    /// coordinator reviews and edits it and nobody else's; an admin alone moves its lifecycle.
     async fn every_mutating_call_by_every_role(app: &TestApp) {
         let kaihua = assignment_of(app, "开化县政府").await;
         let kecheng = assignment_of(app, "柯城区政府").await;
+        let peer_kaihua = imported_plan_with_coordinator(app).await;
         let users = [
             None,
             Some("t-admin"),
@@ -2171,52 +2220,65 @@ mod access {
             Some("t-kaihua"),
             Some("t-kecheng"),
             Some("t-hbj"),
+            Some("t-peer"),
         ];
         // (call, who may: the users above in order)
-        let table: [(&str, [bool; 8]); 11] = [
+        let table: [(&str, [bool; 9]); 14] = [
             (
                 "report 开化",
-                [false, false, false, false, false, true, false, false],
+                [false, false, false, false, false, true, false, false, false],
             ),
             (
                 "report 柯城",
-                [false, false, false, false, false, false, true, false],
+                [false, false, false, false, false, false, true, false, false],
             ),
             (
                 "reading pm25 (air)",
-                [false, true, false, false, true, false, false, false],
+                [false, true, false, false, true, false, false, false, false],
             ),
             (
                 "reading NH3-N (water)",
-                [false, true, false, true, false, false, false, false],
+                [false, true, false, true, false, false, false, false, false],
             ),
             (
                 "import pm25 (air)",
-                [false, true, false, false, true, false, false, false],
+                [false, true, false, false, true, false, false, false, false],
             ),
             (
                 "review 开化's done report (water)",
-                [false, false, false, true, false, false, false, false],
+                [false, false, false, true, false, false, false, false, false],
             ),
             (
                 "create an account",
-                [false, true, false, false, false, false, false, false],
+                [false, true, false, false, false, false, false, false, false],
             ),
             (
                 "reset a password",
-                [false, true, false, false, false, false, false, false],
+                [false, true, false, false, false, false, false, false, false],
             ),
             (
                 "allow an account",
-                [false, true, false, false, false, false, false, false],
+                [false, true, false, false, false, false, false, false, false],
             ),
             (
                 "edit water (28)",
-                [false, false, false, true, false, false, false, false],
+                [false, false, false, true, false, false, false, false, false],
+            ),
+            (
+                "review 开化's done report (peer)",
+                [false, false, false, false, false, false, false, false, true],
+            ),
+            (
+                "edit peer (1)",
+                [false, false, false, false, false, false, false, false, true],
+            ),
+            (
+                "put peer into effect",
+                [false, true, false, false, false, false, false, false, false],
             ),
             (
                 "add a unit",
-                [false, true, false, false, false, false, false, false],
+                [false, true, false, false, false, false, false, false, false],
             ),
         ];
         for (call, allowed) in table {
@@ -2340,17 +2402,48 @@ mod access {
                             .send()
                             .await
                     }
-                    "review 开化's done report (water)" => {
+                    "edit peer (1)" => {
+                        client
+                            .post(format!("{}/api/item_edit", app.base))
+                            .form(&[
+                                ("form[plan]", "peer"),
+                                ("form[number]", "1"),
+                                ("form[deadlines]", "12月底前"),
+                                ("form[units]", "开化县政府"),
+                                ("form[targets]", ""),
+                                ("form[reason]", "权限测试"),
+                            ])
+                            .send()
+                            .await
+                    }
+                    "put peer into effect" => {
+                        client
+                            .post(format!("{}/api/plan_lifecycle", app.base))
+                            .form(&[("code", "peer"), ("status", "active")])
+                            .send()
+                            .await
+                    }
+                    "review 开化's done report (water)" | "review 开化's done report (peer)" => {
                         // A fresh done report for each caller, so that only the permission
                         // decides.
-                        let (a, version) = report(kaihua);
+                        let (a, version) = report(if call.contains("water") {
+                            kaihua
+                        } else {
+                            peer_kaihua
+                        });
                         let version: i32 = version.await.parse().expect("n");
+                        let on = if call.contains("water") {
+                            "2018-09-02".to_owned()
+                        } else {
+                            sanzhi_domain::report::china_day(sanzhi_domain::chrono::Utc::now())
+                                .to_string()
+                        };
                         let mut done = sanzhi_domain::NewReport::parse(
                             &sanzhi_domain::ReportForm {
                                 assignment_id: a,
                                 expected_version: version,
                                 state: "done".into(),
-                                reported_on: "2018-09-02".into(),
+                                reported_on: on,
                                 narrative: "已完成（签收权限测试）".into(),
                                 reporter: "测试t-kaihua（t-kaihua）".into(),
                                 ..Default::default()
@@ -2390,12 +2483,19 @@ mod access {
             }
         }
         // What was refused left nothing behind: one report per allowed reporter (plus the
-        // eight done reports made for the review row), one value per reading key, one review.
+        // nine done reports made for the review row), one value per reading key, one review.
         let kaihua_reports = app.db.store.reports(kaihua).await.expect("r");
-        assert_eq!(kaihua_reports.len(), 1 + 8);
+        assert_eq!(kaihua_reports.len(), 1 + 9);
         assert_eq!(
             kaihua_reports.iter().filter(|r| r.review.is_some()).count(),
             1
+        );
+        let peer_reports = app.db.store.reports(peer_kaihua).await.expect("r");
+        assert_eq!(peer_reports.len(), 9);
+        assert_eq!(
+            peer_reports.iter().filter(|r| r.review.is_some()).count(),
+            1,
+            "only t-peer's review of the imported plan's report took"
         );
         assert_eq!(app.db.store.reports(kecheng).await.expect("r").len(), 1);
         let readings = app

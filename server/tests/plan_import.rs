@@ -229,6 +229,18 @@ async fn a_new_plan_is_previewed_committed_reimported_and_edited(app: &TestApp) 
     let actions: Vec<&str> = tree.actions.iter().map(|a| a.title.as_str()).collect();
     assert_eq!(actions, ["垃圾分类行动", "垃圾执法行动"]);
     assert_eq!(tree.actions[0].tasks.len(), 2);
+    // Imported as a draft: a unit's reporter does not see it until an admin puts it into
+    // effect.
+    assert_eq!(app.get("/plans/waste").await.status(), 404, "a draft");
+    let r = app
+        .client_for("t-admin")
+        .await
+        .post(format!("{}/api/plan_lifecycle", app.base))
+        .form(&[("code", "waste"), ("status", "active")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), 200);
     let page = app.get("/plans/waste").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");

@@ -120,6 +120,7 @@ async fn no_data_without_a_session_on_any_path(app: &TestApp) {
 fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         ("/api/plans", vec![]),
+        ("/api/nav_plans", vec![]),
         ("/api/unread", vec![]),
         ("/api/inbox", vec![]),
         ("/api/inbox_read", vec![]),
@@ -172,6 +173,10 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ("from", "118"),
                 ("to", "118"),
             ],
+        ),
+        (
+            "/api/plan_lifecycle",
+            vec![("code", "water"), ("status", "closed")],
         ),
         ("/api/plan", vec![("code", "water")]),
         ("/api/plan_tree", vec![("code", "water")]),

@@ -6,19 +6,38 @@ use crate::i18n::{lang, LanguageToggle, Locale};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The navigation entries, in order: (path, label).
-pub fn nav(l: Locale) -> [(&'static str, &'static str); 9] {
+/// The navigation entries after 总览 and the plans, in order: (path, label).
+pub fn nav(l: Locale) -> [(&'static str, &'static str); 5] {
     [
-        ("/", td_string!(l, common.nav_overview)),
-        ("/plans/water", td_string!(l, common.nav_water)),
-        ("/plans/air", td_string!(l, common.nav_air)),
-        ("/plans/soil", td_string!(l, common.nav_soil)),
         ("/my", td_string!(l, common.nav_my)),
         ("/review", td_string!(l, common.nav_review)),
         ("/timeline", td_string!(l, common.nav_timeline)),
         ("/indicators", td_string!(l, common.nav_indicators)),
         ("/readings", td_string!(l, common.nav_readings)),
     ]
+}
+
+/// The plans' links: one per active plan, or one link to the list of plans when there are
+/// more than [`crate::api::NAV_PLANS_MAX`] (a province's 31 plans would crowd the bar).
+pub fn plan_links(
+    l: Locale,
+    plans: Vec<(String, sanzhi_domain::PlanLabel)>,
+) -> Vec<(String, String)> {
+    if plans.len() > crate::api::NAV_PLANS_MAX {
+        return vec![(
+            "/plans".to_owned(),
+            crate::i18n::fmt(td_string!(l, common.nav_plans_n), &[&plans.len()]),
+        )];
+    }
+    plans
+        .into_iter()
+        .map(|(code, name)| {
+            (
+                format!("/plans/{code}"),
+                name.get(l == Locale::en).to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// Marks the page hydrated: `data-hydrated="true"` on the app's root element.
@@ -44,6 +63,9 @@ pub fn Layout(
 ) -> impl IntoView {
     let as_of = crate::components::status::as_of_param();
     let l = lang();
+    // The stored plans, not a list written here: any plan an office imports and puts into
+    // effect shows up (nothing for a visitor not signed in).
+    let plans = Resource::new(|| (), |_| crate::api::nav_plans());
     view! {
         <div class="app" data-hydrated="false">
             <header class="site-header">
@@ -52,6 +74,23 @@ pub fn Layout(
                     <span class="brand-text">{td_string!(l, common.brand_text)}</span>
                 </a>
                 <nav class="site-nav" aria-label=td_string!(l, common.main_nav)>
+                    {move || {
+                        let href = keep_as_of("/", as_of.get().as_deref());
+                        view! { <A href=href exact=true>{td_string!(l, common.nav_overview)}</A> }
+                    }}
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let plans = plans.await.unwrap_or_default();
+                            let keep = as_of.get();
+                            plan_links(l, plans)
+                                .into_iter()
+                                .map(|(href, label)| {
+                                    let href = keep_as_of(&href, keep.as_deref());
+                                    view! { <A href=href exact=true>{label}</A> }
+                                })
+                                .collect_view()
+                        })}
+                    </Suspense>
                     {move || {
                         let keep = as_of.get();
                         nav(l).into_iter()

@@ -19,6 +19,7 @@ pub fn PlanCard(
     let result = load_goals.value();
     let code = plan.code.to_string();
     let href = format!("/plans/{code}");
+    let name = crate::i18n::plan_name(l, &plan);
     let on_click = move |_| {
         load_goals.dispatch(GetPlan { code: code.clone() });
     };
@@ -29,7 +30,7 @@ pub fn PlanCard(
             </h2>
             <dl class="facts">
                 <dt>{td_string!(l, overview.plan_short_name)}</dt>
-                <dd>{plan.short_name}</dd>
+                <dd>{name}</dd>
                 <dt>{td_string!(l, overview.plan_doc_no)}</dt>
                 <dd>{plan.doc_no}</dd>
                 <dt>{td_string!(l, overview.plan_lead)}</dt>

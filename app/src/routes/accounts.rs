@@ -32,6 +32,8 @@ pub fn AccountsPage() -> impl IntoView {
         move || add_unit.version().get(),
         |_| crate::tracking::list_units(),
     );
+    // Any stored plan may have coordinators (drafts too: they are prepared before going out).
+    let plans = Resource::new(|| (), |_| crate::api::list_plans());
     view! {
         <Title text=td_string!(l, accounts.title) />
         <h1>{td_string!(l, accounts.title)}</h1>
@@ -63,10 +65,19 @@ pub fn AccountsPage() -> impl IntoView {
                     {td_string!(l, accounts.plan)}
                     <select name="form[plan]">
                         <option value="">{td_string!(l, accounts.choose)}</option>
-                        {["water", "air", "soil"]
-                            .into_iter()
-                            .map(|p| view! { <option value=p>{crate::i18n::plan(l, p)}</option> })
-                            .collect_view()}
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                plans
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|p| {
+                                        let label = crate::i18n::plan_name(l, &p);
+                                        view! { <option value=p.code.as_str().to_owned()>{label}</option> }
+                                    })
+                                    .collect_view()
+                            })}
+                        </Suspense>
                     </select>
                 </label>
                 <label>

@@ -118,6 +118,7 @@ mod tests {
             plan: None,
             unit: unit.map(Into::into),
             is_demo: false,
+            plan_name: None,
         };
         let kaihua = user(Role::Reporter, Some("开化县政府"));
         assert_eq!(landing(&kaihua, "/".into()), "/my");

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod overview;
 pub mod plan;
 pub mod plan_import;
+pub mod plans;
 pub mod readings;
 pub mod reminders;
 pub mod review;

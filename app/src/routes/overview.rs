@@ -44,9 +44,18 @@ pub fn OverviewPage() -> impl IntoView {
             <h2>{td_string!(l, overview.plans_heading)}</h2>
             <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match plans.await {
+                    // The plans in effect; drafts and closed plans are on /plans.
+                    let plans = plans.await.map(|mut all| {
+                        all.retain(|p| p.status == sanzhi_domain::PlanStatus::Active);
+                        all
+                    });
+                    match plans {
                         Ok(plans) if plans.is_empty() => {
                             view! { <p class="empty">{td_string!(l, overview.no_plans)}</p> }.into_any()
+                        }
+                        // A province's many plans: one line each, not a wall of cards.
+                        Ok(plans) if plans.len() > crate::api::NAV_PLANS_MAX => {
+                            view! { <PlanLines plans /> }.into_any()
                         }
                         Ok(plans) => view! {
                             <ul class="plan-list">
@@ -59,6 +68,16 @@ pub fn OverviewPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Many plans as one compact table, with the link to all plans by status.
+#[component]
+fn PlanLines(plans: Vec<sanzhi_domain::PlanSummary>) -> impl IntoView {
+    let l = lang();
+    view! {
+        <crate::routes::plans::PlanTable rows=plans change=None />
+        <p><a href="/plans">{td_string!(l, common.plans_title)}</a></p>
     }
 }
 
@@ -171,6 +190,52 @@ fn full_href(o: &Overview, anchor: &str) -> String {
         format!("/?as_of={}&full=1#{anchor}", o.as_of)
     } else {
         format!("/?month={}&full=1#{anchor}", o.month)
+    }
+}
+
+/// Many plans' counts as one table, a row per plan (a province's 31 plans read as a list,
+/// the plans with the most overdue first); each count opens the plan's list of it.
+#[component]
+fn PlanCountsTable(plans: Vec<PlanCounts>, as_of: String) -> impl IntoView {
+    let l = lang();
+    let mut plans = plans;
+    plans.sort_by_key(|p| std::cmp::Reverse(p.now.overdue));
+    let cell = move |code: &str, statuses: &str, n: u32, class: &'static str| {
+        let href = format!("/plans/{code}?status={statuses}&as_of={as_of}");
+        view! { <td class=class><a href=href>{n}</a></td> }
+    };
+    view! {
+        <table class="grid plan-counts">
+            <thead>
+                <tr>
+                    <th>{td_string!(l, overview.col_plan)}</th>
+                    <th>{td_string!(l, overview.col_total)}</th>
+                    <th>{crate::i18n::status(l, Status::Done)}</th>
+                    <th>{td_string!(l, overview.on_track)}</th>
+                    <th>{crate::i18n::status(l, Status::DueSoon)}</th>
+                    <th>{crate::i18n::status(l, Status::Overdue)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {plans
+                    .into_iter()
+                    .map(|p| {
+                        let c = &p.now;
+                        let code = p.code.clone();
+                        view! {
+                            <tr data-plan=code.clone()>
+                                <td><a href=format!("/plans/{code}")>{p.short_name.clone()}</a></td>
+                                <td>{c.total()}</td>
+                                {cell(&code, "done,done_late", done(c), "done")}
+                                {cell(&code, "in_progress,not_started", on_track(c), "in_progress")}
+                                {cell(&code, "due_soon", c.due_soon, "due_soon")}
+                                {cell(&code, "overdue", c.overdue, "overdue")}
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -312,9 +377,16 @@ fn Page(o: Overview) -> impl IntoView {
         <BulletinBanner o=o.clone() />
         <section class="card plans-summary">
             <h2>{td_string!(l, overview.plans_progress)}</h2>
-            <div class="plan-boxes">
-                {o.plans.iter().cloned().map(|p| view! { <PlanBox p as_of=as_of.clone() /> }).collect_view()}
-            </div>
+            {if o.plans.len() > crate::api::NAV_PLANS_MAX {
+                view! { <PlanCountsTable plans=o.plans.clone() as_of=as_of.clone() /> }.into_any()
+            } else {
+                view! {
+                    <div class="plan-boxes">
+                        {o.plans.iter().cloned().map(|p| view! { <PlanBox p as_of=as_of.clone() /> }).collect_view()}
+                    </div>
+                }
+                    .into_any()
+            }}
         </section>
         <section class="card red-list" id="red-list">
             <h2>{td_string!(l, overview.red_list_heading)}</h2>

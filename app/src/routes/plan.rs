@@ -144,8 +144,23 @@ fn PlanView(
     });
     view! {
         <AsOfBar as_of=status.as_of.to_string() demo=status.demo />
-        <Title text=s.short_name.clone() />
-        <h1>{s.title}</h1>
+        <Title text=crate::i18n::plan_name(l, &s) />
+        <h1>{s.title.clone()}</h1>
+        {match s.status {
+            sanzhi_domain::PlanStatus::Active => None,
+            sanzhi_domain::PlanStatus::Draft => Some(view! {
+                <p class="plan-status-banner draft" role="status">
+                    {td_string!(l, common.plan_draft_banner)} " "
+                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
+                </p>
+            }),
+            sanzhi_domain::PlanStatus::Closed => Some(view! {
+                <p class="plan-status-banner closed" role="status">
+                    {td_string!(l, common.plan_closed_banner)} " "
+                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
+                </p>
+            }),
+        }}
         <p class="lead">
             {fmt(td_string!(l, tracking.plan_lead_line), &[&s.doc_no, &period, &s.owner_office])}
         </p>

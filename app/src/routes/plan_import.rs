@@ -131,6 +131,7 @@ struct Form {
     code: RwSignal<String>,
     title: RwSignal<String>,
     short_name: RwSignal<String>,
+    short_name_en: RwSignal<String>,
     doc_no: RwSignal<String>,
     owner: RwSignal<String>,
     start_year: RwSignal<String>,
@@ -153,6 +154,7 @@ impl Form {
             code: RwSignal::new(String::new()),
             title: RwSignal::new(String::new()),
             short_name: RwSignal::new(String::new()),
+            short_name_en: RwSignal::new(String::new()),
             doc_no: RwSignal::new(String::new()),
             owner: RwSignal::new(String::new()),
             start_year: RwSignal::new("2018".to_owned()),
@@ -173,6 +175,7 @@ impl Form {
             ("code", self.code),
             ("title", self.title),
             ("short_name", self.short_name),
+            ("short_name_en", self.short_name_en),
             ("doc_no", self.doc_no),
             ("owner", self.owner),
             ("start_year", self.start_year),
@@ -310,10 +313,12 @@ pub fn PlanImportPage() -> impl IntoView {
         <section class="card plan-import">
             <h2>{td_string!(l, import.plan_heading)}</h2>
             <p class="hint">{td_string!(l, import.columns_hint)}</p>
+            <p class="hint draft-hint">{td_string!(l, import.draft_hint)}</p>
             <div class="plan-import-form">
                 {text_field(td_string!(l, import.code), "code", form.code)}
                 {text_field(td_string!(l, import.plan_title), "title", form.title)}
                 {text_field(td_string!(l, import.short_name), "short_name", form.short_name)}
+                {text_field(td_string!(l, import.short_name_en), "short_name_en", form.short_name_en)}
                 {text_field(td_string!(l, import.doc_no), "doc_no", form.doc_no)}
                 <label>
                     {td_string!(l, import.owner)}

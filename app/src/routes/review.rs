@@ -11,15 +11,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The plan filter: (value, label).
-fn plans(l: Locale) -> [(&'static str, String); 5] {
-    [
-        ("", td_string!(l, tracking.this_plan).to_owned()),
-        ("water", crate::i18n::plan(l, "water")),
-        ("air", crate::i18n::plan(l, "air")),
-        ("soil", crate::i18n::plan(l, "soil")),
-        ("all", td_string!(l, tracking.all_plans).to_owned()),
-    ]
+/// The plan filter: (value, label): the caller's own plan, every plan they see, all plans.
+fn plans(l: Locale, stored: &[sanzhi_domain::PlanSummary]) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), td_string!(l, tracking.this_plan).to_owned())];
+    out.extend(
+        stored
+            .iter()
+            .map(|p| (p.code.as_str().to_owned(), crate::i18n::plan_name(l, p))),
+    );
+    out.push((
+        "all".to_owned(),
+        td_string!(l, tracking.all_plans).to_owned(),
+    ));
+    out
 }
 
 #[component]
@@ -51,15 +55,19 @@ pub fn ReviewPage() -> impl IntoView {
             <label>
                 {td_string!(l, tracking.filter_plan)}
                 <select name="plan">
-                    {move || {
-                        let chosen = plan.get().unwrap_or_default();
-                        plans(l)
-                            .into_iter()
-                            .map(|(v, label)| {
-                                view! { <option value=v selected=v == chosen>{label}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let chosen = plan.get().unwrap_or_default();
+                            let stored = queue.await.map(|q| q.plans).unwrap_or_default();
+                            plans(l, &stored)
+                                .into_iter()
+                                .map(|(v, label)| {
+                                    let selected = v == chosen;
+                                    view! { <option value=v selected=selected>{label}</option> }
+                                })
+                                .collect_view()
+                        })}
+                    </Suspense>
                 </select>
             </label>
             <button type="submit">{td_string!(l, common.view)}</button>
@@ -116,8 +124,8 @@ fn QueueView(
         }
     });
     let scope = match q.plan.as_deref() {
-        Some(code @ ("water" | "air" | "soil")) => crate::i18n::plan(l, code),
-        _ => td_string!(l, tracking.all_plans).to_owned(),
+        Some(code) => crate::i18n::plan_by_code(l, &q.plans, code),
+        None => td_string!(l, tracking.all_plans).to_owned(),
     };
     let heading = fmt(
         td_string!(l, tracking.queue_count),

@@ -61,19 +61,25 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// The plan a coordinator coordinates (`water`, `air`, `soil`).
+    /// The code of the plan a coordinator coordinates (any stored plan).
     pub plan: Option<String>,
     /// The unit a reporter reports for.
     pub unit: Option<String>,
     /// A demo account (created by `serve --demo`), labelled as such.
     pub is_demo: bool,
+    /// The coordinated plan's short name, as stored (read with the account).
+    #[serde(default)]
+    pub plan_name: Option<crate::PlanLabel>,
 }
 
 impl User {
     /// “张三（单位填报员 · 开化县政府）”.
     pub fn describe_zh(&self) -> String {
         let scope = match (self.role, &self.plan, &self.unit) {
-            (Role::Coordinator, Some(p), _) => format!(" · {}", plan_label(p)),
+            (Role::Coordinator, Some(p), _) => match &self.plan_name {
+                Some(name) => format!(" · {}", name.zh),
+                None => format!(" · {p}"),
+            },
             (Role::Reporter, _, Some(u)) => format!(" · {u}"),
             _ => String::new(),
         };
@@ -81,12 +87,18 @@ impl User {
     }
 }
 
-fn plan_label(code: &str) -> &str {
-    match code {
-        "water" => "治水",
-        "air" => "治气",
-        "soil" => "治土",
-        other => other,
+/// A plan as messages name it: its code (the stored plans give the names; this crate does
+/// not know them).
+fn plan_label(code: &str) -> String {
+    format!("“{code}”")
+}
+
+/// The caller's own plan as messages name it: its stored name, else its code.
+fn own_plan(user: &User) -> String {
+    match (&user.plan_name, &user.plan) {
+        (Some(name), _) => name.zh.clone(),
+        (None, Some(code)) => plan_label(code),
+        (None, None) => "未指定方案的".to_owned(),
     }
 }
 
@@ -96,7 +108,7 @@ pub struct AccountForm {
     pub username: String,
     pub display_name: String,
     pub role: String,
-    /// For a coordinator: `water`, `air` or `soil`.
+    /// For a coordinator: a stored plan's code (its existence is checked by the store).
     pub plan: String,
     /// For a reporter: the unit's name.
     pub unit: String,
@@ -136,13 +148,13 @@ impl NewAccount {
         }
         let role = Role::parse(f.role.trim())?;
         let plan = match (role, f.plan.trim()) {
-            (Role::Coordinator, p @ ("water" | "air" | "soil")) => Some(p.to_owned()),
-            (Role::Coordinator, _) => {
-                return Err(ParseError::new(
-                    "plan",
-                    "方案协调员须选择方案：治水、治气或治土",
-                ))
+            (Role::Coordinator, "") => {
+                return Err(ParseError::new("plan", "方案协调员须选择所协调的方案"))
             }
+            (Role::Coordinator, p) => match crate::PlanCode::parse(p) {
+                Ok(code) => Some(code.as_str().to_owned()),
+                Err(e) => return Err(ParseError::new("plan", e.reason)),
+            },
             _ => None,
         };
         let unit = match (role, f.unit.trim()) {
@@ -238,6 +250,8 @@ pub enum Action<'a> {
     ManageDelivery,
     /// Closing a month's 通报 (freezing its 总览).
     CloseMonth,
+    /// A plan's lifecycle (draft → active → closed).
+    ManagePlans,
 }
 
 /// Why not, in Chinese, to show as it is.
@@ -280,9 +294,9 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
                 Ok(())
             } else {
                 // The caller's own plan, and the plan of what was refused.
-                let own = plan_label(user.plan.as_deref().unwrap_or("?"));
                 no(format!(
-                    "{own}协调员只能处理本方案（{own}）的事项，不能处理{}方案的事项",
+                    "{}协调员只能处理本方案的事项，不能处理方案{}的事项",
+                    own_plan(user),
                     plan_label(plan)
                 ))
             }
@@ -301,9 +315,9 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
             if user.plan.as_deref() == Some(*plan) {
                 Ok(())
             } else {
-                let own = plan_label(user.plan.as_deref().unwrap_or("?"));
                 no(format!(
-                    "{own}协调员只能催办或设置本方案（{own}）的事项，不能处理{}方案的事项",
+                    "{}协调员只能催办或设置本方案的事项，不能处理方案{}的事项",
+                    own_plan(user),
                     plan_label(plan)
                 ))
             }
@@ -343,6 +357,11 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
         (Action::ManageDelivery, role) => {
             no(format!("{}不能管理机器人地址和消息发送", role.label_zh()))
         }
+        (Action::ManagePlans, Role::Admin) => Ok(()),
+        (Action::ManagePlans, role) => no(format!(
+            "{}不能启用或结束方案，由系统管理员操作",
+            role.label_zh()
+        )),
         (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, Role::Admin) => Ok(()),
         (Action::ManageUsers | Action::ManageUnits | Action::ReadAudit, role) => no(format!(
             "{}不能管理账号、单位或查看全部审计记录",
@@ -351,12 +370,27 @@ pub fn authorize(user: Option<&User>, action: &Action<'_>) -> Result<(), Denied>
     }
 }
 
+/// Whether a reader already allowed to read plans (signed in, or an anonymous visitor of a
+/// public 总览) sees this plan: an active or closed plan every such reader does; a draft
+/// (imported, not yet in effect) only admins and its own coordinators, who prepare it.
+pub fn may_see_plan(user: Option<&User>, code: &str, status: crate::PlanStatus) -> bool {
+    match (user, status) {
+        (_, crate::PlanStatus::Active | crate::PlanStatus::Closed) => true,
+        (None, crate::PlanStatus::Draft) => false,
+        (Some(u), crate::PlanStatus::Draft) => {
+            u.role == Role::Admin
+                || (u.role == Role::Coordinator && u.plan.as_deref() == Some(code))
+        }
+    }
+}
+
 /// Whether `user` may write the readings of at least one plan (a coordinator or an admin):
 /// asked before a file is read, when its plans are not known yet.
 pub fn may_write_some_readings(user: Option<&User>) -> bool {
-    ["water", "air", "soil"]
-        .iter()
-        .any(|plan| authorize(user, &Action::WriteReadings { plan }).is_ok())
+    user.is_some_and(|u| {
+        let own = u.plan.as_deref().unwrap_or("");
+        authorize(Some(u), &Action::WriteReadings { plan: own }).is_ok()
+    })
 }
 
 #[cfg(test)]
@@ -372,6 +406,7 @@ mod tests {
             plan: plan.map(Into::into),
             unit: unit.map(Into::into),
             is_demo: false,
+            plan_name: None,
         }
     }
 
@@ -386,8 +421,8 @@ mod tests {
         assert!(authorize(Some(&admin), &urge).is_ok());
         assert!(authorize(Some(&water), &urge).is_ok());
         let refused = authorize(Some(&air), &urge).expect_err("air");
-        assert!(refused.to_string().contains("治气协调员"), "{refused}");
-        assert!(refused.to_string().contains("治水方案"), "{refused}");
+        assert!(refused.to_string().contains("“air”协调员"), "{refused}");
+        assert!(refused.to_string().contains("方案“water”"), "{refused}");
         assert!(authorize(Some(&kaihua), &urge).is_err());
         assert!(authorize(Some(&leader), &urge).is_err());
         assert!(authorize(None, &urge).is_err());
@@ -493,7 +528,11 @@ mod tests {
 
     #[test]
     fn a_coordinator_refused_another_plan_is_told_both_plans() {
-        let water = user(Role::Coordinator, Some("water"), None);
+        let mut water = user(Role::Coordinator, Some("water"), None);
+        water.plan_name = Some(crate::PlanLabel {
+            zh: "治水长效战".into(),
+            en: None,
+        });
         for action in [
             Action::WriteReadings { plan: "air" },
             Action::Review { plan: "air" },
@@ -503,7 +542,7 @@ mod tests {
                 panic!("{action:?} allowed");
             };
             assert_eq!(
-                why, "治水协调员只能处理本方案（治水）的事项，不能处理治气方案的事项",
+                why, "治水长效战协调员只能处理本方案的事项，不能处理方案“air”的事项",
                 "{action:?}"
             );
         }
@@ -527,11 +566,23 @@ mod tests {
             (Some("water"), None, None)
         );
         type Breaker = fn(&mut AccountForm);
-        let cases: [(Breaker, &str); 6] = [
+        // Any plan code is taken (the store checks that the plan exists); a malformed one or
+        // none is not.
+        let mut imported = good.clone();
+        imported.plan = "renovation-2021".into();
+        assert_eq!(
+            NewAccount::parse(&imported)
+                .expect("any plan")
+                .plan
+                .as_deref(),
+            Some("renovation-2021")
+        );
+        let cases: [(Breaker, &str); 7] = [
             (|f| f.username = "李 四".into(), "username"),
             (|f| f.username = String::new(), "username"),
             (|f| f.role = "root".into(), "role"),
-            (|f| f.plan = "fire".into(), "plan"),
+            (|f| f.plan = "Fire!".into(), "plan"),
+            (|f| f.plan = " ".into(), "plan"),
             (|f| f.password = "short".into(), "password"),
             (
                 |f| {

@@ -27,7 +27,8 @@ pub mod unit;
 pub mod water;
 
 pub use access::{
-    authorize, Account, AccountForm, Action, AuditEntry, Denied, NewAccount, Role, User,
+    authorize, may_see_plan, may_write_some_readings, Account, AccountForm, Action, AuditEntry,
+    Denied, NewAccount, Role, User,
 };
 pub use deadline::{
     parse_deadline, Deadline, DeadlineColumns, DeadlineError, Precision, Recurrence, Within,
@@ -35,7 +36,7 @@ pub use deadline::{
 pub use edit::{target_line, ItemEdit, ItemEditForm};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
-pub use plan::{Period, PlanCode, PlanDetail, PlanSummary};
+pub use plan::{Period, PlanCode, PlanDetail, PlanLabel, PlanStatus, PlanSummary};
 pub use reading::{
     indicator, Better, IndicatorDef, NewReading, PlaceIndex, PlaceKind, Places, Reading,
     ReadingInput, ReadingKey, ReadingSource, ReadingValue, ReadingsWritten, RowProblem, CATALOGUE,

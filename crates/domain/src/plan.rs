@@ -84,6 +84,67 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// Where a plan is in its life, set by an admin.
+///
+/// - `Draft`: imported, not yet visible to units, leaders or tokens; its owner's coordinators
+///   and admins prepare it (units, deadlines, accounts) before it goes out.
+/// - `Active`: run day to day: 总览, 我的任务, reminders, 通报, reports and reviews.
+/// - `Closed`: the period is over; read-only, out of the daily views, kept for history, the
+///   timeline, replay and exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    #[default]
+    Active,
+    Closed,
+}
+
+impl PlanStatus {
+    pub const ALL: [PlanStatus; 3] = [PlanStatus::Draft, PlanStatus::Active, PlanStatus::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Active => "active",
+            PlanStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s.trim())
+            .ok_or_else(|| {
+                ParseError::new(
+                    "status",
+                    format!("方案状态“{s}”无效，应为 draft（草稿）、active（实施中）或 closed（已结束）"),
+                )
+            })
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "草稿",
+            PlanStatus::Active => "实施中",
+            PlanStatus::Closed => "已结束",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Draft",
+            PlanStatus::Active => "Active",
+            PlanStatus::Closed => "Closed",
+        }
+    }
+
+    /// Whether reports, reviews, edits and 催办 may still be written.
+    pub fn is_writable(self) -> bool {
+        !matches!(self, PlanStatus::Closed)
+    }
+}
+
 /// One plan as listed on the overview: enough to recognise it and see its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanSummary {
@@ -95,12 +156,52 @@ pub struct PlanSummary {
     pub title: String,
     /// Short name, e.g. 治水长效战.
     pub short_name: String,
+    /// The short name in English, when the plan has one (“Water campaign”).
+    #[serde(default)]
+    pub short_name_en: Option<String>,
+    #[serde(default)]
+    pub status: PlanStatus,
     /// The office that owns and maintains the plan, e.g. 市治水办.
     pub owner_office: String,
     pub period: Period,
     pub action_count: i64,
     pub task_count: i64,
     pub work_item_count: i64,
+}
+
+/// A plan's short name in both languages (`en: None`: the Chinese one is shown in English).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanLabel {
+    pub zh: String,
+    pub en: Option<String>,
+}
+
+impl PlanLabel {
+    pub fn get(&self, english: bool) -> &str {
+        match (&self.en, english) {
+            (Some(en), true) if !en.trim().is_empty() => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+impl PlanSummary {
+    /// Both names, to carry where only the name is needed.
+    pub fn label(&self) -> PlanLabel {
+        PlanLabel {
+            zh: self.short_name.clone(),
+            en: self.short_name_en.clone(),
+        }
+    }
+
+    /// The plan's short name in the reader's language: the English one when asked for and
+    /// given, else the Chinese.
+    pub fn name(&self, english: bool) -> &str {
+        match (&self.short_name_en, english) {
+            (Some(en), true) if !en.trim().is_empty() => en,
+            _ => &self.short_name,
+        }
+    }
 }
 
 /// A plan with the goals of its main text (总体要求 → 工作目标).

@@ -717,6 +717,7 @@ mod tests {
     fn tracked(id: i64, unit: &str, status: Status, due: Option<&str>, as_of: &str) -> Tracked {
         let next_due = due.map(day);
         Tracked {
+            plan_status: crate::PlanStatus::Active,
             assignment_id: id,
             plan_code: "water".into(),
             plan_short_name: "治水".into(),

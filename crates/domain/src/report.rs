@@ -519,6 +519,10 @@ pub struct Tracked {
     pub assignment_id: i64,
     pub plan_code: String,
     pub plan_short_name: String,
+    /// The plan's lifecycle now: only an active plan's work is in the daily views (总览,
+    /// 我的任务, reminders, overdue lists); a draft's or a closed plan's is read on its pages.
+    #[serde(default)]
+    pub plan_status: crate::PlanStatus,
     pub task_number: i32,
     pub item_number: i32,
     pub item_text: String,

@@ -710,6 +710,7 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
     let mut out = Vec::new();
     let (mut current_action, mut current_task) = (String::new(), String::new());
     let mut inherited = 0usize;
+    let mut lead_alone: Vec<String> = Vec::new();
     for (row, cells) in rows.iter().filter(|(r, _)| *r > header_row) {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -759,7 +760,12 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
                 reason: "工作要求为空".to_owned(),
             });
         }
-        if r.responsible.is_empty() {
+        if r.responsible.is_empty() && !r.lead.is_empty() {
+            // A 牵头单位 with no 责任/配合单位 beside it does the work itself (tables of key
+            // tasks leave 配合单位 empty where the lead acts alone).
+            r.responsible = r.lead.clone();
+            lead_alone.push(row.to_string());
+        } else if r.responsible.is_empty() {
             problems.push(RowProblem {
                 row: *row,
                 column: header_of_col(index[&PlanField::Responsible]),
@@ -776,6 +782,12 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
     if inherited > 0 {
         notes.push(format!(
             "{inherited} 个空的行动/任务单元格沿用了上一行的内容"
+        ));
+    }
+    if !lead_alone.is_empty() {
+        notes.push(format!(
+            "第 {} 行没有写责任（配合）单位：由牵头单位承担",
+            lead_alone.join("、")
         ));
     }
     if out.is_empty() && problems.is_empty() {
@@ -893,6 +905,25 @@ mod tests {
                 "第 2 行，列“责任单位”：责任单位为空",
                 "第 3 行，列“工作要求”：工作要求为空"
             ]
+        );
+    }
+
+    #[test]
+    fn a_lead_with_no_responsible_unit_does_the_work_itself() {
+        let t = read_plan_table(
+            "工作要求,牵头单位,配合单位\n做甲,市环保局,\n做乙,市环保局,市住建局\n".as_bytes(),
+            &no_map(),
+        )
+        .unwrap();
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        assert_eq!(t.rows[0].responsible, "市环保局");
+        assert_eq!(t.rows[1].responsible, "市住建局");
+        assert!(
+            t.notes
+                .iter()
+                .any(|n| n.contains("第 2 行") && n.contains("由牵头单位承担")),
+            "{:?}",
+            t.notes
         );
     }
 

@@ -17,7 +17,7 @@
 
 use crate::{PlanBody, SeedError, UnitIndex};
 use crate::{SeedAction, SeedAssignment, SeedGroup, SeedItem, SeedMilestone, SeedPlan, SeedTask};
-use sanzhi_domain::{parse_deadline, Period, PlanCode, RowProblem, UnitKind, UnitName};
+use sanzhi_domain::{parse_deadline, Period, PlanCode, PlanStatus, RowProblem, UnitKind, UnitName};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -68,6 +68,13 @@ pub struct PlanHeader {
     pub code: String,
     pub title: String,
     pub short_name: String,
+    /// The short name in English; empty: the Chinese one is shown in English pages.
+    #[serde(default)]
+    pub short_name_en: String,
+    /// `draft` (the default: not visible to units until an admin puts it into effect) or
+    /// `active`. A plan that exists already keeps its status.
+    #[serde(default)]
+    pub status: String,
     #[serde(default)]
     pub doc_no: String,
     /// The owner unit: a name, an alias, or a phrase of `unit_map`.
@@ -226,14 +233,6 @@ pub struct Assembled {
     /// Deadline phrases the grammar could not read: kept as written, undated and 待确认 on
     /// their items (never a reason to refuse the file). Row, column and why, in table order.
     pub unconfirmed: Vec<RowProblem>,
-}
-
-/// The groups of `units.toml` (“各县(市、区)政府” → the six county governments): part of the
-/// tables' vocabulary, not stored in the database.
-pub fn seed_groups() -> Vec<SeedGroup> {
-    crate::units::parse(include_str!("../../../seed/units.toml"))
-        .map(|(_, groups, _)| groups)
-        .unwrap_or_default()
 }
 
 /// A unit index from the database's units (name, kind) and aliases (alias, unit), with the
@@ -423,6 +422,20 @@ pub fn assemble(
             form(field, format!("{label}不能超过 200 个字"));
         }
     }
+    if header.short_name_en.trim().chars().count() > 200 {
+        form("short_name_en", "英文简称不能超过 200 个字符".to_owned());
+    }
+    let status = match header.status.trim() {
+        "" | "draft" => PlanStatus::Draft,
+        "active" => PlanStatus::Active,
+        other => {
+            form(
+                "status",
+                format!("导入的方案状态“{other}”无效，应为 draft（草稿）或 active（实施中）"),
+            );
+            PlanStatus::Draft
+        }
+    };
     let year = |field: &str, s: &str, form: &mut dyn FnMut(&str, String)| -> Option<i32> {
         match s.trim().trim_end_matches('年').parse::<i32>() {
             Ok(y) => Some(y),
@@ -725,6 +738,10 @@ pub fn assemble(
                 doc_no: header.doc_no.trim().to_owned(),
                 title: header.title.trim().to_owned(),
                 short_name: header.short_name.trim().to_owned(),
+                short_name_en: Some(header.short_name_en.trim())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+                status,
                 owner,
                 period,
                 issued_on,
@@ -769,6 +786,14 @@ pub fn assemble(
 mod tests {
     use super::*;
 
+    /// The groups of `units.toml` (“各县(市、区)政府” → the six county governments), as the
+    /// store seeds them into the database.
+    fn seed_groups() -> Vec<SeedGroup> {
+        crate::units::parse(include_str!("../../../seed/units.toml"))
+            .map(|(_, groups, _)| groups)
+            .unwrap_or_default()
+    }
+
     fn index() -> UnitIndex {
         let units: Vec<(String, UnitKind)> = [
             ("柯城区政府", UnitKind::CountyGovernment),
@@ -797,6 +822,7 @@ mod tests {
             end_year: "2020".into(),
             issued_on: "2019-03-01".into(),
             goals: vec![],
+            ..PlanHeader::default()
         }
     }
 

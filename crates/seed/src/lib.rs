@@ -53,6 +53,11 @@ pub struct SeedPlan {
     pub doc_no: String,
     pub title: String,
     pub short_name: String,
+    /// The short name in English (`None`: the Chinese one is shown).
+    pub short_name_en: Option<String>,
+    /// Where the plan starts its life: the seed's plans are active; an imported one is a
+    /// draft until an admin puts it into effect.
+    pub status: sanzhi_domain::PlanStatus,
     pub owner: UnitName,
     pub period: Period,
     /// The day the plan was issued: duties (recurring ones especially) run from then.
@@ -93,6 +98,8 @@ mod raw {
         pub doc_no: String,
         pub title: String,
         pub short_name: String,
+        #[serde(default)]
+        pub short_name_en: Option<String>,
         pub owner: String,
         pub start_year: i32,
         pub end_year: i32,
@@ -232,6 +239,13 @@ fn parse_with_index(
             doc_no: p.doc_no.trim().to_owned(),
             title: p.title.trim().to_owned(),
             short_name: p.short_name.trim().to_owned(),
+            short_name_en: p
+                .short_name_en
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            status: sanzhi_domain::PlanStatus::Active,
             owner,
             period,
             issued_on,

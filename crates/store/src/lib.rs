@@ -626,6 +626,18 @@ impl Store {
         dispatch!(self, list_plans())
     }
 
+    /// Moves a plan through its lifecycle (draft → active → closed, or back), audited;
+    /// `None` when no plan has this code, else the status it had.
+    pub async fn set_plan_status(
+        &self,
+        code: &PlanCode,
+        status: sanzhi_domain::PlanStatus,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<sanzhi_domain::PlanStatus>, StoreError> {
+        dispatch!(self, set_plan_status(code, status, actor, now))
+    }
+
     /// One plan with its goals, or `None` if no plan has this code.
     #[tracing::instrument(skip(self))]
     pub async fn plan_detail(&self, code: &PlanCode) -> Result<Option<PlanDetail>, StoreError> {
@@ -759,6 +771,9 @@ impl Store {
                             assignment_id: r.assignment_id,
                             plan_code: r.plan_code.clone(),
                             plan_short_name: r.plan_short_name.clone(),
+                            // The CHECK admits only the three; a stored value is one of them.
+                            plan_status: sanzhi_domain::PlanStatus::parse(&r.plan_status)
+                                .unwrap_or_default(),
                             task_number: r.task_number,
                             item_number: r.item_number,
                             item_text: r.item_text.clone(),

@@ -19,7 +19,8 @@ type Pool = sqlx::Pool<Db>;
 type Tx<'c> = sqlx::Transaction<'c, Db>;
 
 const PLAN_SELECT: &str = "
-    SELECT p.id, p.code, p.doc_no, p.title, p.short_name, u.name AS owner_office,
+    SELECT p.id, p.code, p.doc_no, p.title, p.short_name, p.short_name_en, p.status,
+           u.name AS owner_office,
            p.start_year, p.end_year, p.provenance,
            (SELECT COUNT(*) FROM actions a WHERE a.plan_id = p.id) AS action_count,
            (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count,
@@ -33,6 +34,25 @@ async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Refuses a write on a closed plan (its period is over: read-only, kept for history) in the
+/// write's own transaction; `assignment` names what is written to.
+async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreError> {
+    let plan: Option<(String, String)> = sqlx::query_as(
+        "SELECT p.short_name, p.status FROM assignments a
+         JOIN work_items w ON w.id = a.work_item_id JOIN plans p ON p.id = w.plan_id
+         WHERE a.id = $1",
+    )
+    .bind(assignment)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match plan {
+        Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => Err(
+            StoreError::Invalid(format!("方案“{name}”已结束：只读，不能再填报、签收、修改或催办")),
+        ),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
@@ -95,6 +115,47 @@ pub(crate) async fn list_plans(pool: &Pool) -> Result<Vec<PlanSummary>, StoreErr
     rows.into_iter()
         .map(|r| r.into_summary().map(|(s, _)| s))
         .collect()
+}
+
+/// Moves a plan to `status` (audited `plan.status`); `None` when no plan has this code,
+/// else the status it had.
+pub(crate) async fn set_plan_status(
+    pool: &Pool,
+    code: &PlanCode,
+    status: sanzhi_domain::PlanStatus,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<sanzhi_domain::PlanStatus>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT status FROM plans WHERE code = $1")
+        .bind(code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let before = sanzhi_domain::PlanStatus::parse(&before)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if before != status {
+        sqlx::query("UPDATE plans SET status = $1 WHERE code = $2")
+            .bind(status.as_str())
+            .bind(code.as_str())
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            actor,
+            "plan.status",
+            "plan",
+            code.as_str(),
+            Some(&to_json(&serde_json::json!({ "status": before.as_str() }))),
+            Some(&to_json(&serde_json::json!({ "status": status.as_str() }))),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(before))
 }
 
 pub(crate) async fn plan_detail(
@@ -225,8 +286,8 @@ async fn upsert_plan(
         .await?
         .ok_or_else(|| StoreError::MissingUnit(plan.owner.to_string()))?;
     let existing: Option<PlanKeyRow> = sqlx::query_as(
-        "SELECT id, doc_no, title, short_name, owner_unit_id, start_year, end_year, issued_on,
-                sort_order, provenance
+        "SELECT id, doc_no, title, short_name, short_name_en, owner_unit_id, start_year,
+                end_year, issued_on, sort_order, provenance
          FROM plans WHERE code = $1",
     )
     .bind(plan.code.as_str())
@@ -236,6 +297,7 @@ async fn upsert_plan(
         r.doc_no == plan.doc_no
             && r.title == plan.title
             && r.short_name == plan.short_name
+            && r.short_name_en == plan.short_name_en
             && r.owner_unit_id == owner_id
             && r.start_year == plan.period.start_year()
             && r.end_year == plan.period.end_year()
@@ -247,8 +309,9 @@ async fn upsert_plan(
         None => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO plans (code, doc_no, title, short_name, owner_unit_id, start_year,
-                                    end_year, sort_order, provenance, issued_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                    end_year, sort_order, provenance, issued_on, short_name_en,
+                                    status)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(plan.code.as_str())
             .bind(&plan.doc_no)
@@ -260,6 +323,8 @@ async fn upsert_plan(
             .bind(plan.sort_order)
             .bind(&plan.provenance)
             .bind(plan.issued_on)
+            .bind(&plan.short_name_en)
+            .bind(plan.status.as_str())
             .fetch_one(&mut **tx)
             .await?;
             (id, Change::Inserted)
@@ -269,7 +334,7 @@ async fn upsert_plan(
             sqlx::query(
                 "UPDATE plans SET doc_no = $1, title = $2, short_name = $3, owner_unit_id = $4,
                                   start_year = $5, end_year = $6, sort_order = $7,
-                                  provenance = $8, issued_on = $9
+                                  provenance = $8, issued_on = $9, short_name_en = $11
                  WHERE id = $10",
             )
             .bind(&plan.doc_no)
@@ -282,6 +347,7 @@ async fn upsert_plan(
             .bind(&plan.provenance)
             .bind(plan.issued_on)
             .bind(row.id)
+            .bind(&plan.short_name_en)
             .execute(&mut **tx)
             .await?;
             (row.id, Change::Updated)
@@ -1535,6 +1601,7 @@ pub(crate) async fn add_report(
             r.assignment_id
         )));
     }
+    ensure_writable(&mut tx, r.assignment_id).await?;
     // The same form sent again (a double click, a retry after a lost answer): the report
     // it made the first time, not a second one.
     if let Some(first) = submitted_before(&mut tx, r).await? {
@@ -1891,6 +1958,7 @@ async fn review_in(
     let Some(report) = report else {
         return Err(StoreError::NotFound(format!("报告 {}", r.report_id)));
     };
+    ensure_writable(tx, report.assignment_id).await?;
     if report.state != "done" {
         return Err(StoreError::Invalid(
             "report_id：只有“已完成”的报告需要签收或退回".to_owned(),
@@ -2075,6 +2143,16 @@ pub(crate) async fn edit_item(
     let Some(item) = item else {
         return Err(StoreError::NotFound(format!("工作要求 {plan} ({number})")));
     };
+    let closed: Option<String> =
+        sqlx::query_scalar("SELECT short_name FROM plans WHERE code = $1 AND status = 'closed'")
+            .bind(plan)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(name) = closed {
+        return Err(StoreError::Invalid(format!(
+            "方案“{name}”已结束：只读，不能再修改时限、责任单位或目标"
+        )));
+    }
     let phrases: Vec<String> =
         sqlx::query_scalar("SELECT phrase FROM milestones WHERE work_item_id = $1 ORDER BY seq")
             .bind(item)
@@ -2336,7 +2414,8 @@ pub(crate) async fn tracked(
     let everything = conds.is_empty();
     let sql = format!(
         "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                p.short_name AS plan_short_name, p.issued_on, p.start_year, p.end_year,
+                p.short_name AS plan_short_name, p.status AS plan_status, p.issued_on,
+                p.start_year, p.end_year,
                 t.number AS task_number, w.number AS item_number, w.body AS item_text,
                 u.name AS unit, a.via, a.added_on
          FROM assignments a
@@ -2365,7 +2444,8 @@ pub(crate) async fn tracked(
     {
         let removed_sql = format!(
             "SELECT a.assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                    p.short_name AS plan_short_name, p.issued_on, p.start_year, p.end_year,
+                    p.short_name AS plan_short_name, p.status AS plan_status, p.issued_on,
+                p.start_year, p.end_year,
                     t.number AS task_number, w.number AS item_number, w.body AS item_text,
                     u.name AS unit, a.via, a.added_on, a.removed_on
              FROM removed_assignments a
@@ -3686,14 +3766,16 @@ pub(crate) async fn audit_entries(
 macro_rules! user_columns {
     () => {
         "us.id, us.username, us.display_name, us.role, us.plan_code, un.name AS unit,
-         us.is_demo, us.password_hash, us.active"
+         us.is_demo, us.password_hash, us.active, pl.short_name AS plan_name,
+         pl.short_name_en AS plan_name_en"
     };
 }
 
 const USER_SELECT: &str = concat!(
     "SELECT ",
     user_columns!(),
-    " FROM users us LEFT JOIN units un ON un.id = us.unit_id"
+    " FROM users us LEFT JOIN units un ON un.id = us.unit_id
+      LEFT JOIN plans pl ON pl.code = us.plan_code"
 );
 
 type UserTuple = (
@@ -3706,10 +3788,12 @@ type UserTuple = (
     bool,
     String,
     bool,
+    Option<String>,
+    Option<String>,
 );
 
 fn user_of(t: UserTuple) -> Result<(sanzhi_domain::User, String, bool), StoreError> {
-    let (id, username, display_name, role, plan, unit, is_demo, hash, active) = t;
+    let (id, username, display_name, role, plan, unit, is_demo, hash, active, name, name_en) = t;
     Ok((
         sanzhi_domain::User {
             id,
@@ -3720,6 +3804,7 @@ fn user_of(t: UserTuple) -> Result<(sanzhi_domain::User, String, bool), StoreErr
             plan,
             unit,
             is_demo,
+            plan_name: name.map(|zh| sanzhi_domain::PlanLabel { zh, en: name_en }),
         },
         hash,
         active,
@@ -3745,6 +3830,16 @@ pub(crate) async fn save_user(
         ),
         None => None,
     };
+    if let Some(code) = &u.plan {
+        // Any stored plan may have coordinators: the list of plans is the plans table.
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM plans WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!("plan：没有方案“{code}”")));
+        }
+    }
     let existing: Option<(i64, bool)> =
         sqlx::query_as("SELECT id, is_demo FROM users WHERE username = $1")
             .bind(&u.username)
@@ -4139,6 +4234,7 @@ pub(crate) async fn page_viewer(
          FROM sessions s
          JOIN users us ON us.id = s.user_id
          LEFT JOIN units un ON un.id = us.unit_id
+         LEFT JOIN plans pl ON pl.code = us.plan_code
          WHERE s.id = $1 AND s.expires_at > $2 AND us.active"
     );
     type Row = (
@@ -4151,6 +4247,8 @@ pub(crate) async fn page_viewer(
         bool,
         String,
         bool,
+        Option<String>,
+        Option<String>,
         i64,
     );
     let row: Option<Row> = sqlx::query_as(sql)
@@ -4158,7 +4256,8 @@ pub(crate) async fn page_viewer(
         .bind(now)
         .fetch_optional(pool)
         .await?;
-    let Some((id, username, display_name, role, plan, unit, is_demo, hash, active, version)) = row
+    let Some((id, username, display_name, role, plan, unit, is_demo, hash, active, n, n_en, version)) =
+        row
     else {
         return Ok(None);
     };
@@ -4172,6 +4271,8 @@ pub(crate) async fn page_viewer(
         is_demo,
         hash,
         active,
+        n,
+        n_en,
     ))?;
     Ok(Some((user, version)))
 }

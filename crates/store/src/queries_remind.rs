@@ -171,6 +171,7 @@ pub(crate) async fn add_urge(
 ) -> Result<Urge, StoreError> {
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
     let mut tx = begin_write(pool).await?;
+    ensure_writable(&mut tx, assignment_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO urges (assignment_id, message, reply_by, urged_by, urged_by_name, urged_at,
              is_demo)

@@ -1,7 +1,7 @@
 //! Database rows and their conversion into domain types.
 
 use crate::StoreError;
-use sanzhi_domain::{Period, PlanCode, PlanId, PlanSummary};
+use sanzhi_domain::{Period, PlanCode, PlanId, PlanStatus, PlanSummary};
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PlanRow {
@@ -10,6 +10,8 @@ pub(crate) struct PlanRow {
     pub doc_no: String,
     pub title: String,
     pub short_name: String,
+    pub short_name_en: Option<String>,
+    pub status: String,
     pub owner_office: String,
     pub start_year: i32,
     pub end_year: i32,
@@ -24,6 +26,8 @@ impl PlanRow {
         let code = PlanCode::parse(&self.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let period = Period::new(self.start_year, self.end_year)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let status =
+            PlanStatus::parse(&self.status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok((
             PlanSummary {
                 id: PlanId(self.id),
@@ -31,6 +35,8 @@ impl PlanRow {
                 doc_no: self.doc_no,
                 title: self.title,
                 short_name: self.short_name,
+                short_name_en: self.short_name_en,
+                status,
                 owner_office: self.owner_office,
                 period,
                 action_count: self.action_count,
@@ -55,6 +61,7 @@ pub(crate) struct PlanKeyRow {
     pub doc_no: String,
     pub title: String,
     pub short_name: String,
+    pub short_name_en: Option<String>,
     pub owner_unit_id: i64,
     pub start_year: i32,
     pub end_year: i32,
@@ -363,6 +370,7 @@ pub(crate) struct TrackedRow {
     pub work_item_id: i64,
     pub plan_code: String,
     pub plan_short_name: String,
+    pub plan_status: String,
     pub issued_on: Option<chrono::NaiveDate>,
     pub start_year: i32,
     pub end_year: i32,

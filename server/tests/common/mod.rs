@@ -106,6 +106,30 @@ pub async fn import_plan_as(
     (status, json)
 }
 
+/// `s` percent-encoded for a query string (every byte but unreserved ASCII).
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Today in China time, as the server counts days.
+pub fn china_today() -> sanzhi_domain::chrono::NaiveDate {
+    sanzhi_domain::report::china_day(sanzhi_domain::chrono::Utc::now())
+}
+
+/// This year in China time.
+pub fn this_year() -> i32 {
+    use sanzhi_domain::chrono::Datelike;
+    china_today().year()
+}
+
 /// POSTs a form and reads the JSON answer, whatever the status.
 pub async fn post_json(
     client: &reqwest::Client,

@@ -1,0 +1,20 @@
+-- Any stored plan is a full plan (issue 24): a plan has a lifecycle an admin controls —
+-- draft (imported, not yet visible to units), active (run day to day), closed (period over,
+-- read-only, kept for history) — and an English short name (NULL: the Chinese one is shown).
+-- Plans that exist already are active, as they were.
+ALTER TABLE plans ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+    CHECK (status IN ('draft', 'active', 'closed'));
+ALTER TABLE plans ADD COLUMN short_name_en TEXT
+    CHECK (short_name_en IS NULL OR length(trim(short_name_en)) > 0);
+
+-- A token may be scoped to any stored plan, not to three written into a CHECK. SQLite cannot
+-- change a CHECK: the table is rebuilt, its plan now a reference to plans (code).
+CREATE TABLE api_token_plans_new (
+    token_id   INTEGER NOT NULL REFERENCES api_tokens (id),
+    plan_code  TEXT    NOT NULL REFERENCES plans (code),
+    PRIMARY KEY (token_id, plan_code)
+);
+INSERT INTO api_token_plans_new (token_id, plan_code)
+    SELECT token_id, plan_code FROM api_token_plans;
+DROP TABLE api_token_plans;
+ALTER TABLE api_token_plans_new RENAME TO api_token_plans;

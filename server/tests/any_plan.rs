@@ -1,0 +1,361 @@
+//! Any plan is a full plan (issue 24): a plan imported beside the three seeded ones goes
+//! through its lifecycle and is run like them, on SQLite and PostgreSQL, over HTTP as users and
+//! a monitoring platform use it.
+//!
+//! Imported as a draft, units, leaders and tokens do not see it; an admin makes a coordinator
+//! for it and puts it into effect; a unit reports on it, its own coordinator (not another
+//! plan's) accepts the report; a token scoped to it reads it; 总览 shows its card; its English
+//! name shows in English; closed, it leaves 总览 and refuses reports but its page stays.
+
+#[macro_use]
+mod common;
+use common::*;
+
+use serde_json::{json, Value};
+
+const CODE: &str = "peer";
+
+/// A two-row allocation table of another office's plan, as CSV.
+fn table() -> Vec<u8> {
+    let year = this_year();
+    format!(
+        "工作任务,责任单位,完成时限\n\
+         开展城乡河道保洁专项行动,开化县政府,{year}年12月底前\n\
+         建立农村生活垃圾分类台账,柯城区政府,{year}年12月底前\n"
+    )
+    .into_bytes()
+}
+
+async fn import(app: &TestApp) -> (u16, Value) {
+    let q = [
+        ("commit", "true".to_owned()),
+        ("code", CODE.to_owned()),
+        ("title", "衢州市城乡环境同治行动方案".to_owned()),
+        ("short_name", "同治行动".to_owned()),
+        ("short_name_en", "Joint campaign".to_owned()),
+        ("owner", "市环保局".to_owned()),
+        ("start_year", this_year().to_string()),
+        ("end_year", (this_year() + 1).to_string()),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", enc(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    import_plan_as(app, "t-admin", table(), &q).await
+}
+
+/// The plan codes `who` is listed.
+async fn listed(app: &TestApp, who: &str) -> Vec<String> {
+    let plans: Value = app
+        .client_for(who)
+        .await
+        .post(format!("{}/api/plans", app.base))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json");
+    plans
+        .as_array()
+        .expect("plans")
+        .iter()
+        .map(|p| p["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn post(app: &TestApp, who: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let r = app
+        .client_for(who)
+        .await
+        .post(format!("{}{path}", app.base))
+        .form(form)
+        .send()
+        .await
+        .expect("POST");
+    let status = r.status().as_u16();
+    (status, r.text().await.expect("text"))
+}
+
+async fn page(app: &TestApp, who: &str, path: &str) -> String {
+    app.client_for(who)
+        .await
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn set_status(app: &TestApp, who: &str, status: &str) -> (u16, String) {
+    post(
+        app,
+        who,
+        "/api/plan_lifecycle",
+        &[("code", CODE), ("status", status)],
+    )
+    .await
+}
+
+/// 开化县政府's assignment in the plan (from the store: its id is what a browser form holds).
+async fn kaihua_assignment(app: &TestApp) -> i64 {
+    app.db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some(CODE.into()),
+                unit: Some("开化县政府".into()),
+                item: None,
+            },
+            china_today(),
+            15,
+        )
+        .await
+        .expect("tracked")
+        .first()
+        .expect("开化县政府 has an assignment")
+        .assignment_id
+}
+
+async fn report_done(app: &TestApp, assignment: i64, version: &str) -> (u16, String) {
+    let a = assignment.to_string();
+    let day = china_today().to_string();
+    post(
+        app,
+        "t-kaihua",
+        "/api/report",
+        &[
+            ("form[assignment_id]", a.as_str()),
+            ("form[expected_version]", version),
+            ("form[state]", "done"),
+            ("form[milestone_seq]", ""),
+            ("form[reported_on]", day.as_str()),
+            ("form[achieved]", ""),
+            ("form[narrative]", "河道保洁专项行动已完成"),
+            ("form[evidence]", ""),
+            ("form[reporter]", ""),
+            ("form[corrects_id]", ""),
+        ],
+    )
+    .await
+}
+
+async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
+    let (status, v) = import(app).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["outcome"], "committed", "{v}");
+
+    // A draft: the admin sees it, a unit and a leader do not, not even by its address.
+    assert!(listed(app, "t-admin").await.contains(&CODE.to_owned()));
+    for who in ["t-kaihua", "t-leader", "t-water"] {
+        assert!(!listed(app, who).await.contains(&CODE.to_owned()), "{who}");
+        let (status, body) = post(app, who, "/api/plan", &[("code", CODE)]).await;
+        assert_eq!(status, 404, "{who}: {body}");
+    }
+    let tasks = post(
+        app,
+        "t-kaihua",
+        "/api/unit_tasks",
+        &[("unit", "开化县政府")],
+    )
+    .await;
+    assert!(
+        !tasks.1.contains("同治行动"),
+        "a draft's work is not in 我的任务"
+    );
+    let overview = page(app, "t-leader", "/").await;
+    assert!(!overview.contains("data-plan=\"peer\""), "nor in 总览");
+
+    // Its coordinator: any stored plan may have one; a plan that does not exist may not.
+    let account = |username: &'static str, plan: &'static str| {
+        [
+            ("form[username]", username),
+            ("form[display_name]", "同治办"),
+            ("form[role]", "coordinator"),
+            ("form[plan]", plan),
+            ("form[unit]", ""),
+            ("form[password]", PASSWORD),
+        ]
+    };
+    let (status, body) = post(
+        app,
+        "t-admin",
+        "/api/account_create",
+        &account("t-nosuch", "nosuch"),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("没有方案“nosuch”"), "{body}");
+    let (status, body) = post(
+        app,
+        "t-admin",
+        "/api/account_create",
+        &account("t-peer", CODE),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("同治行动"),
+        "the account names its plan: {body}"
+    );
+    // The coordinator prepares the draft: it sees it before anyone else.
+    assert!(listed(app, "t-peer").await.contains(&CODE.to_owned()));
+
+    // Only an admin puts it into effect.
+    for who in ["t-peer", "t-water", "t-leader", "t-kaihua"] {
+        let (status, body) = set_status(app, who, "active").await;
+        assert_eq!(status, 403, "{who}: {body}");
+    }
+    let (status, body) = set_status(app, "t-admin", "active").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"active\""), "{body}");
+    let audit = app
+        .db
+        .store
+        .audit_entries(&sanzhi_store::AuditFilter {
+            action: Some("plan.status".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert!(
+        audit.iter().any(|e| e.entity_key == CODE),
+        "the change is audited"
+    );
+
+    // Active: the unit sees it among its tasks, 总览 shows its card and counts.
+    assert!(listed(app, "t-kaihua").await.contains(&CODE.to_owned()));
+    let (_, tasks) = post(
+        app,
+        "t-kaihua",
+        "/api/unit_tasks",
+        &[("unit", "开化县政府")],
+    )
+    .await;
+    assert!(tasks.contains("同治行动"), "{tasks}");
+    let overview = page(app, "t-leader", "/").await;
+    assert!(
+        overview.contains("data-plan=\"peer\""),
+        "its card and counts in 总览"
+    );
+    assert!(overview.contains("/plans/peer"), "and in the navigation");
+
+    // The unit reports done; another plan's coordinator may not accept it, its own does.
+    let a = kaihua_assignment(app).await;
+    let (status, body) = report_done(app, a, "0").await;
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).expect("report");
+    let id = report["id"].as_i64().expect("id").to_string();
+    let review = [
+        ("report_id", id.as_str()),
+        ("decision", "accepted"),
+        ("reason", ""),
+    ];
+    let (status, body) = post(app, "t-water", "/api/review", &review).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = post(app, "t-peer", "/api/review", &review).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, queue) = post(app, "t-peer", "/api/review_queue", &[]).await;
+    let queue: Value = serde_json::from_str(&queue).expect("queue");
+    assert_eq!(queue["may_review"], json!([CODE]), "{queue}");
+    let now = app
+        .db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some(CODE.into()),
+                ..Default::default()
+            },
+            china_today(),
+            15,
+        )
+        .await
+        .expect("tracked");
+    let done = now.iter().find(|t| t.assignment_id == a).expect("row");
+    assert_eq!(done.assessment.status, sanzhi_domain::Status::Done);
+
+    // A monitoring platform's token may be scoped to it and reads it.
+    let admin = app.client_for("t-admin").await;
+    let issue = |plans: Value| {
+        let admin = admin.clone();
+        async move {
+            let r = admin
+                .post(format!("{}/api/v1/tokens", app.base))
+                .json(&json!({ "name": "同治平台", "plans": plans }))
+                .send()
+                .await
+                .expect("POST");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.expect("json"))
+        }
+    };
+    let (status, body) = issue(json!(["nosuch"])).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = issue(json!([CODE])).await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["token"].as_str().expect("token").to_owned();
+    let read = |path: String| {
+        let token = token.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .get(format!("{}{path}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("GET");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.expect("json"))
+        }
+    };
+    let (status, body) = read(format!("/api/v1/plans/{CODE}/assignments")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["count"], 2, "{body}");
+    let (_, plans) = read("/api/v1/plans".into()).await;
+    let peer = plans["plans"]
+        .as_array()
+        .expect("plans")
+        .iter()
+        .find(|p| p["code"] == CODE)
+        .cloned()
+        .expect("listed to the token");
+    assert_eq!(peer["status"], "active");
+    assert_eq!(peer["short_name_en"], "Joint campaign");
+
+    // Its own name in English.
+    let english = in_english(app, "t-leader", &format!("{}/plans", app.base)).await;
+    assert!(english.contains("Joint campaign"), "English name on /plans");
+
+    // Closed: read-only, out of 总览 and 我的任务, its page and history kept.
+    let (status, body) = set_status(app, "t-admin", "closed").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = report_done(app, a, "1").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("已结束"), "{body}");
+    let overview = page(app, "t-leader", "/").await;
+    assert!(
+        !overview.contains("data-plan=\"peer\""),
+        "a closed plan leaves 总览"
+    );
+    let (_, tasks) = post(
+        app,
+        "t-kaihua",
+        "/api/unit_tasks",
+        &[("unit", "开化县政府")],
+    )
+    .await;
+    assert!(!tasks.contains("同治行动"), "and 我的任务");
+    let plan_page = page(app, "t-kaihua", "/plans/peer").await;
+    assert!(
+        plan_page.contains("plan-status-banner closed"),
+        "its page says it is closed"
+    );
+    assert!(
+        listed(app, "t-kaihua").await.contains(&CODE.to_owned()),
+        "kept for history"
+    );
+}
+
+on_both_backends!(an_imported_plan_runs_like_the_seeded_ones);
