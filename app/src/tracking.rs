@@ -507,6 +507,11 @@ pub mod inner {
         let mut entries: BTreeMap<(NaiveDate, String, i32, String), TimelineEntry> =
             BTreeMap::new();
         for r in rows {
+            // A draft is not issued yet: its deadlines are not on anyone's timeline (a closed
+            // plan's stay, as history).
+            if r.plan_status == sanzhi_domain::PlanStatus::Draft {
+                continue;
+            }
             for m in &r.milestones {
                 let Some(due) = m.deadline.due_date() else {
                     continue;

@@ -140,7 +140,9 @@ test('another plan’s table: its title offered, a misspelt unit suggested, a se
   await list.locator('a[href="/plans/renovation/items/4"]').click();
   await page.waitForURL(/\/plans\/renovation\/items\/4/);
   await page.locator('.badge.unconfirmed', { hasText: '时限待确认' }).first().waitFor();
-  assert.deepEqual(problems, []);
+  // The first looks were refused (422: units to decide) as they should be; Chromium logs a
+  // refused request as a failed resource. Nothing else.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 422')), []);
   await page.close();
 });
 

@@ -333,6 +333,9 @@ pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("无法连接数据库 {}", redact_url(url)))?;
     store.migrate().await.context("数据库迁移失败")?;
+    // Reads the plans' names for messages that know only a code (a refusal names the plan of
+    // the data refused); each later listing refreshes them.
+    store.list_plans().await.context("读取方案失败")?;
     Ok(store)
 }
 

@@ -256,6 +256,10 @@ async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
     ];
     let (status, body) = post(app, "t-water", "/api/review", &review).await;
     assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("治水长效战协调员") && body.contains("不能处理同治行动的事项"),
+        "the refusal names both plans by their names: {body}"
+    );
     let (status, body) = post(app, "t-peer", "/api/review", &review).await;
     assert_eq!(status, 200, "{body}");
     let (_, queue) = post(app, "t-peer", "/api/review_queue", &[]).await;

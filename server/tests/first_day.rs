@@ -12,6 +12,8 @@ on_both_backends!(
     a_coordinator_accepts_several_reports_at_once,
     the_audit_trail_names_what_changed,
     evidence_files_go_with_a_report,
+    a_correction_names_the_report_it_corrects_from_the_history,
+    every_count_of_the_overview_links_the_list_it_counts,
 );
 
 /// 市环保局's assignment on water item `item`.
@@ -445,4 +447,110 @@ async fn evidence_files_go_with_a_report(app: &TestApp) {
         "linked from the history"
     );
     assert_eq!(app.db.store.contents().await.expect("contents").files, 1);
+}
+
+/// The report form offers the assignment's own reports to correct (no typed number), and the
+/// correction is stored against the one chosen.
+async fn a_correction_names_the_report_it_corrects_from_the_history(app: &TestApp) {
+    let first = done_report(app, 28, "九个自动站建成（待更正）").await;
+    let html = app
+        .get("/plans/water/items/28")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let select = html
+        .find(r#"<select name="form[corrects_id]""#)
+        .expect("the form offers a report to correct");
+    let options = &html[select..select + html[select..].find("</select>").expect("end")];
+    assert!(
+        options.contains(&format!(r#"value="{first}""#)) && options.contains("九个自动站建成"),
+        "the earlier report is a choice: {options}"
+    );
+    let a = hbj_assignment(app, 28).await.to_string();
+    let on = sanzhi_domain::chrono::Utc::now().date_naive().to_string();
+    let fixed: serde_json::Value = app
+        .post_form(
+            "/api/report",
+            &[
+                ("form[assignment_id]", a.as_str()),
+                ("form[expected_version]", "1"),
+                ("form[state]", "done"),
+                ("form[milestone_seq]", ""),
+                ("form[reported_on]", on.as_str()),
+                ("form[achieved]", ""),
+                ("form[narrative]", "更正：建成九个自动站并已联网"),
+                ("form[evidence]", ""),
+                ("form[reporter]", ""),
+                ("form[corrects_id]", first.as_str()),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        fixed["corrects_id"].as_i64().map(|i| i.to_string()),
+        Some(first),
+        "{fixed}"
+    );
+}
+
+/// Every count on 总览's plan boxes is a link to the plan's list of what it counts, on the
+/// same day — and the number shown is the store's own count.
+async fn every_count_of_the_overview_links_the_list_it_counts(app: &TestApp) {
+    let day = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 1, 31).expect("day");
+    let overdue = app
+        .db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some("water".into()),
+                ..Default::default()
+            },
+            day,
+            15,
+        )
+        .await
+        .expect("tracked")
+        .iter()
+        .filter(|t| t.assessment.status == sanzhi_domain::Status::Overdue)
+        .count();
+    assert!(overdue > 0, "the seed has overdue water work by then");
+    let leader = app.client_for("t-leader").await;
+    let html = leader
+        .get(format!("{}/?month=2019-01", app.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html");
+    let link =
+        |amp: &str| format!("/plans/water?status=overdue{amp}as_of=2019-01-31\">{overdue}</a>");
+    assert!(
+        html.contains(&link("&amp;")) || html.contains(&link("&")),
+        "the overdue count links its list"
+    );
+    for plan in ["water", "air", "soil"] {
+        for statuses in [
+            "done,done_late",
+            "in_progress,not_started",
+            "due_soon",
+            "overdue",
+        ] {
+            let href = format!("/plans/{plan}?status={statuses}");
+            assert!(html.contains(&href), "{href} linked from 总览");
+        }
+    }
+    let list = leader
+        .get(format!(
+            "{}/plans/water?status=overdue&as_of=2019-01-31",
+            app.base
+        ))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(list.status(), 200);
+    assert!(list.text().await.expect("html").contains("逾期"));
 }

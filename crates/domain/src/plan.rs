@@ -204,6 +204,31 @@ impl PlanSummary {
     }
 }
 
+/// Plans' short names by code, as the store last listed them: for messages that know only a
+/// plan's code (a refusal names the plan of the data refused). A display cache filled by the
+/// store, never a source of truth; a code not listed yet is shown as the code.
+static NAMES: std::sync::RwLock<std::collections::BTreeMap<String, String>> =
+    std::sync::RwLock::new(std::collections::BTreeMap::new());
+
+/// Remembers the plans' short names (the store calls this whenever it lists the plans).
+pub fn remember_names(plans: &[PlanSummary]) {
+    for p in plans {
+        remember_name(p.code.as_str(), &p.short_name);
+    }
+}
+
+/// Remembers one plan's short name.
+pub fn remember_name(code: &str, short_name: &str) {
+    if let Ok(mut names) = NAMES.write() {
+        names.insert(code.to_owned(), short_name.to_owned());
+    }
+}
+
+/// The short name of plan `code`, if the store has listed it.
+pub fn name_of(code: &str) -> Option<String> {
+    NAMES.read().ok().and_then(|n| n.get(code).cloned())
+}
+
 /// A plan with the goals of its main text (总体要求 → 工作目标).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanDetail {

@@ -623,7 +623,10 @@ impl Store {
     /// Every plan, in the order the seed gives, with its size.
     #[tracing::instrument(skip_all)]
     pub async fn list_plans(&self) -> Result<Vec<PlanSummary>, StoreError> {
-        dispatch!(self, list_plans())
+        let plans = dispatch!(self, list_plans())?;
+        // Messages that know only a plan's code name it by these (a display cache).
+        sanzhi_domain::plan::remember_names(&plans);
+        Ok(plans)
     }
 
     /// Moves a plan through its lifecycle (draft → active → closed, or back), audited;
