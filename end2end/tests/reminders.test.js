@@ -82,7 +82,9 @@ test('催办 made on the item page reaches the top of 我的任务 and is answer
     kaihua.page.locator('.task-list').evaluate((e) => e.getBoundingClientRect().top),
   ]);
   assert.ok(urgesY < listY, 'the 催办 come first');
-  const urge = top.locator('.urge', { hasText: '浏览器测试' });
+  // Found by its own message: another (demo) 催办 of the unit offers the same report, whose
+  // text quotes 浏览器测试 too.
+  const urge = top.locator('.urge', { hasText: '请本周内报送整改进展' });
   // The report just filed is offered (newest first) beside "不附报告".
   const choice = urge.locator('select[name="report_id"]');
   const options = await choice.locator('option').allInnerTexts();
@@ -92,7 +94,7 @@ test('催办 made on the item page reaches the top of 我的任务 and is answer
   await urge.locator('textarea[name="note"]').fill('已安排现场核查，周五前报送');
   await urge.getByRole('button', { name: '提交说明' }).click();
   // Answered: it leaves the open list; the item page shows the answer, linked to the report.
-  await top.locator('.urge', { hasText: '浏览器测试' }).waitFor({ state: 'detached' });
+  await top.locator('.urge', { hasText: '请本周内报送整改进展' }).waitFor({ state: 'detached' });
   await kaihua.page.goto(`${server.base}/plans/water/items/${item}?as_of=${today}`);
   await waitForHydration(kaihua.page);
   const answered = kaihua.page.locator('.urge-answer', { hasText: '已安排现场核查' });
