@@ -204,6 +204,24 @@ test('an imported plan goes into effect, gets its own coordinator who accepts a 
   await leader.page.locator('.plan-box[data-plan="waste"]').waitFor();
   assert.match(await leader.page.locator('.site-nav').innerText(), /垃圾治理/);
 
+  // The admin closes it: asked first (cancel keeps it), then read-only and out of 我的任务.
+  await page.goto(`${server.base}/plans`);
+  await waitForHydration(page);
+  const active = page.locator('section.plans-active tr[data-plan="waste"]');
+  await active.getByRole('button', { name: '结束' }).click();
+  await active.locator('.plan-confirm', { hasText: '确认结束' }).waitFor();
+  await active.getByRole('button', { name: '取消' }).click();
+  await active.locator('.plan-confirm').waitFor({ state: 'detached' });
+  await active.getByRole('button', { name: '结束' }).click();
+  await active.getByRole('button', { name: '确认' }).click();
+  await page.locator('section.plans-closed tr[data-plan="waste"]').waitFor();
+  await unit.page.goto(`${server.base}/my`);
+  await waitForHydration(unit.page);
+  assert.equal(await unit.page.locator('.task-row', { hasText: '垃圾治理 (1)' }).count(), 0);
+  await unit.page.goto(`${server.base}/plans/waste`);
+  await waitForHydration(unit.page);
+  await unit.page.locator('.plan-status-banner.closed').waitFor();
+
   for (const p of [problems, unit.problems, coord.problems, leader.problems]) assert.deepEqual(p, []);
   for (const p of [page, unit.page, coord.page, leader.page]) await p.close();
 });

@@ -81,9 +81,9 @@ fn PlanGroup(
     }
 }
 
-/// Plans one line each (name and title, office, 文号, years, size), sorted by office — a
-/// province's many plans read best by office — with the lifecycle buttons when `change` is
-/// given (admins).
+/// Plans one line each (name and title, office, 文号, years, size) — many sorted by office,
+/// as a province's plans read best — with the lifecycle buttons when `change` is given
+/// (admins).
 #[component]
 pub fn PlanTable(
     rows: Vec<PlanSummary>,
@@ -91,7 +91,10 @@ pub fn PlanTable(
 ) -> impl IntoView {
     let l = lang();
     let mut rows = rows;
-    rows.sort_by(|a, b| a.owner_office.cmp(&b.owner_office));
+    // A few plans stay in their own order; many read best grouped by office.
+    if rows.len() > crate::api::NAV_PLANS_MAX {
+        rows.sort_by(|a, b| a.owner_office.cmp(&b.owner_office));
+    }
     view! {
         <table class="grid plans-list">
             <thead>
@@ -145,6 +148,9 @@ fn moves(l: Locale, status: PlanStatus) -> Vec<(PlanStatus, &'static str)> {
     }
 }
 
+/// The lifecycle buttons of one plan. Putting a draft into effect or reopening a plan goes at
+/// once; closing it or sending it back to draft takes units' work out of their daily views, so
+/// it asks first, in the page (confirm / cancel), naming what it does.
 #[component]
 fn LifecycleButtons(
     code: String,
@@ -152,26 +158,63 @@ fn LifecycleButtons(
     change: ServerAction<SetPlanStatus>,
 ) -> impl IntoView {
     let l = lang();
-    moves(l, status)
+    // The move waiting for confirmation, if any.
+    let asking = RwSignal::new(None::<PlanStatus>);
+    let send = {
+        let code = code.clone();
+        move |to: PlanStatus| {
+            asking.set(None);
+            change.dispatch(SetPlanStatus {
+                code: code.clone(),
+                status: to.as_str().to_owned(),
+            });
+        }
+    };
+    let buttons = moves(l, status)
         .into_iter()
         .map(|(to, label)| {
-            let code = code.clone();
+            let send = send.clone();
             view! {
                 <button
                     type="button"
                     class=format!("plan-to-{}", to.as_str())
                     disabled=move || change.pending().get()
                     on:click=move |_| {
-                        change
-                            .dispatch(SetPlanStatus {
-                                code: code.clone(),
-                                status: to.as_str().to_owned(),
-                            });
+                        if matches!(to, PlanStatus::Closed | PlanStatus::Draft) {
+                            asking.set(Some(to));
+                        } else {
+                            send(to);
+                        }
                     }
                 >
                     {label}
                 </button>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        {buttons}
+        {move || {
+            let send = send.clone();
+            asking
+                .get()
+                .map(|to| {
+                    let question = match to {
+                        PlanStatus::Closed => td_string!(l, common.plan_close_confirm),
+                        _ => td_string!(l, common.plan_withdraw_confirm),
+                    };
+                    view! {
+                        <div class="plan-confirm" role="alertdialog">
+                            <p>{question}</p>
+                            <button type="button" class="confirm" on:click=move |_| send(to)>
+                                {td_string!(l, common.confirm)}
+                            </button>
+                            <button type="button" class="cancel" on:click=move |_| asking.set(None)>
+                                {td_string!(l, common.cancel)}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+    }
 }
