@@ -163,7 +163,6 @@ pub mod inner {
     use sanzhi_domain::overview::{
         changes, count_urges, rank_units, rank_units_where, red_list, supervised,
     };
-    use sanzhi_domain::PlanStatus;
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
@@ -371,13 +370,13 @@ pub mod inner {
         };
         // 总览 is a daily view: the active plans' work only (a draft is not issued yet; a
         // closed plan is over, kept on its own pages, in the timeline and in exports).
-        let active = |r: &sanzhi_domain::Tracked| r.plan_status == PlanStatus::Active;
-        before_rows.retain(active);
-        now_rows.retain(active);
+        // (A plan closed since counts on the days before it was closed.)
+        before_rows.retain(|r| r.in_daily_views(before));
+        now_rows.retain(|r| r.in_daily_views(as_of));
 
         let mut plans: Vec<PlanCounts> = Vec::new();
         for p in store.list_plans().await? {
-            if p.status != PlanStatus::Active {
+            if !p.status.daily_on(p.closed_on, as_of) {
                 continue;
             }
             let count = |rows: &[sanzhi_domain::Tracked]| {

@@ -385,7 +385,7 @@ pub mod inner {
         };
         let mut rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
         // Only active plans' work: a draft is not issued yet, a closed plan is over.
-        rows.retain(|r| r.plan_status == sanzhi_domain::PlanStatus::Active);
+        rows.retain(|r| r.in_daily_views(as_of));
         // Overdue first (the longest late first), then due soon (the nearest first), then
         // the rest in plan order.
         rows.sort_by_key(|r| {

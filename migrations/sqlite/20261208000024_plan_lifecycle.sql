@@ -6,6 +6,10 @@ ALTER TABLE plans ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
     CHECK (status IN ('draft', 'active', 'closed'));
 ALTER TABLE plans ADD COLUMN short_name_en TEXT
     CHECK (short_name_en IS NULL OR length(trim(short_name_en)) > 0);
+-- The China day a plan was closed (NULL unless closed): replays of the days before it still
+-- count the plan in 总览, 我的任务 and reminders, as it was then.
+ALTER TABLE plans ADD COLUMN closed_on TEXT
+    CHECK ((status = 'closed') = (closed_on IS NOT NULL));
 
 -- A token may be scoped to any stored plan, not to three written into a CHECK. SQLite cannot
 -- change a CHECK: the table is rebuilt, its plan now a reference to plans (code).

@@ -930,10 +930,7 @@ async fn unit_overdue(
         .map_err(internal)?
         .into_iter()
         // The daily list: only plans in effect (a closed plan's late work is history).
-        .filter(|t| {
-            t.assessment.status == Status::Overdue
-                && t.plan_status == sanzhi_domain::PlanStatus::Active
-        })
+        .filter(|t| t.assessment.status == Status::Overdue && t.in_daily_views(as_of))
         .map(ApiAssignment::from)
         .collect();
     rows.sort_by_key(|r| (r.days_left.unwrap_or(0), r.assignment_id));

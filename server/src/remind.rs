@@ -78,11 +78,10 @@ pub async fn digests_of(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Dig
         )
         .await?;
     // Only the plans in effect remind anyone: a draft is not issued yet, a closed plan is over.
-    let active = |r: &sanzhi_domain::Tracked| r.plan_status == sanzhi_domain::PlanStatus::Active;
     let mut today = both.pop().unwrap_or_default();
     let mut yesterday = both.pop().unwrap_or_default();
-    today.retain(active);
-    yesterday.retain(active);
+    today.retain(|r| r.in_daily_views(day));
+    yesterday.retain(|r| r.in_daily_views(before));
     let settings = store.reminder_settings().await?;
     let urges = store.urges(&UrgeScope::default()).await?;
     Ok(remind::digests(&remind::DayFacts {

@@ -343,6 +343,23 @@ async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
         !overview.contains("data-plan=\"peer\""),
         "a closed plan leaves 总览"
     );
+    // … from the day it was closed: a replay of the day before still counts it, as it was.
+    let yesterday = china_today().pred_opt().expect("day");
+    let before = page(app, "t-leader", &format!("/?as_of={yesterday}")).await;
+    assert!(
+        before.contains("data-plan=\"peer\""),
+        "the day before it closed"
+    );
+    let stored = app
+        .db
+        .store
+        .list_plans()
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.code.as_str() == CODE)
+        .expect("kept");
+    assert_eq!(stored.closed_on, Some(china_today()));
     let (_, tasks) = post(
         app,
         "t-kaihua",

@@ -371,6 +371,7 @@ mod tests {
     fn t(id: i64, item: i32, unit: &str, status: Status, days_left: Option<i64>) -> Tracked {
         Tracked {
             plan_status: crate::PlanStatus::Active,
+            plan_closed_on: None,
             assignment_id: id,
             plan_code: "water".into(),
             plan_short_name: "治水".into(),

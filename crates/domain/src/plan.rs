@@ -143,6 +143,18 @@ impl PlanStatus {
     pub fn is_writable(self) -> bool {
         !matches!(self, PlanStatus::Closed)
     }
+
+    /// Whether a plan in this status is in the daily views (总览, 我的任务, reminders, overdue
+    /// lists) of `day`: an active plan is; a draft is not; a closed plan only on the days before
+    /// it was closed (`closed_on`), so a replay or a month's 通报 closed later shows it as it
+    /// was.
+    pub fn daily_on(self, closed_on: Option<chrono::NaiveDate>, day: chrono::NaiveDate) -> bool {
+        match self {
+            PlanStatus::Active => true,
+            PlanStatus::Draft => false,
+            PlanStatus::Closed => closed_on.is_some_and(|closed| day < closed),
+        }
+    }
 }
 
 /// One plan as listed on the overview: enough to recognise it and see its size.
@@ -161,6 +173,9 @@ pub struct PlanSummary {
     pub short_name_en: Option<String>,
     #[serde(default)]
     pub status: PlanStatus,
+    /// The China day it was closed (only for a closed plan).
+    #[serde(default)]
+    pub closed_on: Option<chrono::NaiveDate>,
     /// The office that owns and maintains the plan, e.g. 市治水办.
     pub owner_office: String,
     pub period: Period,
@@ -242,6 +257,27 @@ pub struct PlanDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_plan_counts_in_the_days_before_it_was_closed() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2021, m, day).expect("day");
+        let closed = Some(d(1, 5));
+        assert!(PlanStatus::Active.daily_on(None, d(1, 5)));
+        assert!(!PlanStatus::Draft.daily_on(None, d(1, 5)));
+        assert!(
+            PlanStatus::Closed.daily_on(closed, d(1, 4)),
+            "the day before"
+        );
+        assert!(
+            !PlanStatus::Closed.daily_on(closed, d(1, 5)),
+            "the day it closed"
+        );
+        assert!(!PlanStatus::Closed.daily_on(None, d(1, 4)), "no day: never");
+        for s in PlanStatus::ALL {
+            assert_eq!(PlanStatus::parse(s.as_str()), Ok(s));
+        }
+        assert_eq!(PlanStatus::parse("open").unwrap_err().field, "status");
+    }
 
     #[test]
     fn plan_codes_are_url_safe_slugs() {

@@ -718,6 +718,7 @@ mod tests {
         let next_due = due.map(day);
         Tracked {
             plan_status: crate::PlanStatus::Active,
+            plan_closed_on: None,
             assignment_id: id,
             plan_code: "water".into(),
             plan_short_name: "治水".into(),

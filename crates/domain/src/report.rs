@@ -523,6 +523,9 @@ pub struct Tracked {
     /// 我的任务, reminders, overdue lists); a draft's or a closed plan's is read on its pages.
     #[serde(default)]
     pub plan_status: crate::PlanStatus,
+    /// The day the plan was closed, for a closed plan.
+    #[serde(default)]
+    pub plan_closed_on: Option<NaiveDate>,
     pub task_number: i32,
     pub item_number: i32,
     pub item_text: String,
@@ -541,6 +544,12 @@ pub struct Tracked {
 }
 
 impl Tracked {
+    /// Whether this assignment is in the daily views of `day` (see
+    /// [`crate::PlanStatus::daily_on`]).
+    pub fn in_daily_views(&self, day: NaiveDate) -> bool {
+        self.plan_status.daily_on(self.plan_closed_on, day)
+    }
+
     /// Computes the status from the item's milestones and the reports (each carrying its
     /// review as of `as_of`): done reports count only once accepted. `period` is the plan's
     /// first and last day: recurring duties count from the first, and after the last what is

@@ -777,6 +777,7 @@ impl Store {
                             // The CHECK admits only the three; a stored value is one of them.
                             plan_status: sanzhi_domain::PlanStatus::parse(&r.plan_status)
                                 .unwrap_or_default(),
+                            plan_closed_on: r.plan_closed_on,
                             task_number: r.task_number,
                             item_number: r.item_number,
                             item_text: r.item_text.clone(),

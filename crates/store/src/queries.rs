@@ -20,7 +20,7 @@ type Tx<'c> = sqlx::Transaction<'c, Db>;
 
 const PLAN_SELECT: &str = "
     SELECT p.id, p.code, p.doc_no, p.title, p.short_name, p.short_name_en, p.status,
-           u.name AS owner_office,
+           p.closed_on, u.name AS owner_office,
            p.start_year, p.end_year, p.provenance,
            (SELECT COUNT(*) FROM actions a WHERE a.plan_id = p.id) AS action_count,
            (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count,
@@ -137,8 +137,11 @@ pub(crate) async fn set_plan_status(
     let before = sanzhi_domain::PlanStatus::parse(&before)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if before != status {
-        sqlx::query("UPDATE plans SET status = $1 WHERE code = $2")
+        let closed_on = (status == sanzhi_domain::PlanStatus::Closed)
+            .then(|| sanzhi_domain::report::china_day(now));
+        sqlx::query("UPDATE plans SET status = $1, closed_on = $2 WHERE code = $3")
             .bind(status.as_str())
+            .bind(closed_on)
             .bind(code.as_str())
             .execute(&mut *tx)
             .await?;
@@ -2414,7 +2417,7 @@ pub(crate) async fn tracked(
     let everything = conds.is_empty();
     let sql = format!(
         "SELECT a.id AS assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                p.short_name AS plan_short_name, p.status AS plan_status, p.issued_on,
+                p.short_name AS plan_short_name, p.status AS plan_status, p.closed_on AS plan_closed_on, p.issued_on,
                 p.start_year, p.end_year,
                 t.number AS task_number, w.number AS item_number, w.body AS item_text,
                 u.name AS unit, a.via, a.added_on
@@ -2444,7 +2447,7 @@ pub(crate) async fn tracked(
     {
         let removed_sql = format!(
             "SELECT a.assignment_id, w.id AS work_item_id, p.code AS plan_code,
-                    p.short_name AS plan_short_name, p.status AS plan_status, p.issued_on,
+                    p.short_name AS plan_short_name, p.status AS plan_status, p.closed_on AS plan_closed_on, p.issued_on,
                 p.start_year, p.end_year,
                     t.number AS task_number, w.number AS item_number, w.body AS item_text,
                     u.name AS unit, a.via, a.added_on, a.removed_on
