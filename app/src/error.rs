@@ -79,6 +79,11 @@ impl From<sanzhi_store::StoreError> for AppError {
             tracing::warn!(error = %err, "database busy");
             return AppError::Busy;
         }
+        // A refusal the store words for the user (e.g. a write on a closed plan) is theirs to
+        // read, whichever path it took.
+        if let sanzhi_store::StoreError::Invalid(msg) = err {
+            return AppError::BadRequest(msg);
+        }
         tracing::error!(error = %err, "store error");
         AppError::Internal
     }

@@ -21,7 +21,7 @@ fn table() -> Vec<u8> {
     format!(
         "工作任务,责任单位,完成时限\n\
          开展城乡河道保洁专项行动,开化县政府,{year}年12月底前\n\
-         建立农村生活垃圾分类台账,柯城区政府,{year}年12月底前\n"
+         建立农村生活垃圾分类台账,柯城区政府,{year}年1月1日前\n"
     )
     .into_bytes()
 }
@@ -336,6 +336,52 @@ async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
     let (status, body) = set_status(app, "t-admin", "closed").await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = report_done(app, a, "1").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("已结束"), "{body}");
+    // Nor evidence files, nor 催办 (柯城's assignment fell due on 1 January: it could be pressed).
+    let jpeg: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F']
+        .into_iter()
+        .chain(std::iter::repeat_n(0u8, 200))
+        .collect();
+    let r = app
+        .client_for("t-kaihua")
+        .await
+        .post(format!(
+            "{}/api/evidence?assignment={a}&name=photo.jpg",
+            app.base
+        ))
+        .body(jpeg)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.expect("text").contains("已结束"));
+    let kecheng = app
+        .db
+        .store
+        .tracked(
+            &sanzhi_store::TrackScope {
+                plan: Some(CODE.into()),
+                unit: Some("柯城区政府".into()),
+                item: None,
+            },
+            china_today(),
+            15,
+        )
+        .await
+        .expect("tracked")[0]
+        .assignment_id
+        .to_string();
+    let (status, body) = post(
+        app,
+        "t-peer",
+        "/api/urge",
+        &[
+            ("assignment_id", kecheng.as_str()),
+            ("message", "请尽快报送"),
+        ],
+    )
+    .await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("已结束"), "{body}");
     let overview = page(app, "t-leader", "/").await;

@@ -1764,6 +1764,7 @@ pub(crate) async fn add_evidence(
         .collect::<String>();
     let size = i64::try_from(data.len()).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut tx = begin_write(pool).await?;
+    ensure_writable(&mut tx, assignment_id).await?;
     let row: FileRow = sqlx::query_as(&format!(
         "INSERT INTO report_files (assignment_id, name, content_type, size, sha256, data,
              uploaded_by, uploaded_at)
