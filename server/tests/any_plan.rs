@@ -425,4 +425,52 @@ async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
     );
 }
 
-on_both_backends!(an_imported_plan_runs_like_the_seeded_ones);
+/// Many plans (a province's) still read: past five active plans the navigation shows one link
+/// to `/plans` with their number, and 总览 lists the plans and their counts as tables.
+async fn many_plans_read_as_lists(app: &TestApp) {
+    for n in 1..=4 {
+        let q = [
+            ("commit", "true".to_owned()),
+            ("code", format!("county-{n}")),
+            ("title", format!("县级行动方案{n}")),
+            ("short_name", format!("县级方案{n}")),
+            ("owner", "市环保局".to_owned()),
+            ("start_year", this_year().to_string()),
+            ("end_year", this_year().to_string()),
+            ("status", "active".to_owned()),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+        let (status, v) = import_plan_as(app, "t-admin", table(), &q).await;
+        assert_eq!(status, 200, "{v}");
+    }
+    let html = page(app, "t-leader", "/").await;
+    let nav_at = html.find("site-nav").expect("navigation");
+    let nav = &html[nav_at..nav_at + html[nav_at..].find("</nav>").expect("end")];
+    assert!(
+        nav.contains(r#"href="/plans""#),
+        "one link to the plans: {nav}"
+    );
+    assert!(
+        nav.contains("方案（7）"),
+        "naming how many are in effect: {nav}"
+    );
+    assert!(
+        !nav.contains("/plans/water"),
+        "not one link per plan: {nav}"
+    );
+    assert!(
+        html.contains("plan-counts") && html.contains("plans-list"),
+        "总览 lists the counts and the plans as tables"
+    );
+    for n in 1..=4 {
+        assert!(html.contains(&format!("县级方案{n}")), "plan {n} listed");
+    }
+}
+
+on_both_backends!(
+    an_imported_plan_runs_like_the_seeded_ones,
+    many_plans_read_as_lists
+);
