@@ -187,6 +187,52 @@ fn grade_ii_line<'a>(l: Locale, chart: &mut SegmentedChart<'a, 'a>) -> Result<()
     Ok(())
 }
 
+/// One place's bar at segment `i` (its value to one decimal, the figure above the bar or the
+/// target mark, whichever is higher) and its target as a black mark across the segment.
+fn bar_with_target<'a>(
+    root: &DrawingArea<SVGBackend<'a>, plotters::coord::Shift>,
+    chart: &mut SegmentedChart<'a, 'a>,
+    i: u32,
+    value: Option<f64>,
+    target: Option<f64>,
+    colour: RGBColor,
+) -> Result<()> {
+    if let Some(v) = value {
+        let v = sanzhi_domain::standing::round1(v);
+        chart
+            .draw_series(
+                Histogram::vertical(chart)
+                    .style(colour.filled())
+                    .margin(10)
+                    .data([(i, v)]),
+            )
+            .map_err(err)?;
+        // Above the bar and above the target mark, whichever is higher, so that the figure
+        // never sits on the mark.
+        let top_value = target.map_or(v, |t| t.max(v));
+        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), top_value));
+        root.draw(&Text::new(
+            format!("{v:.1}"),
+            (x, y - 5),
+            (FONT, 14)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))
+        .map_err(err)?;
+    }
+    if let Some(t) = target {
+        let (x0, y) = chart.backend_coord(&(SegmentValue::Exact(i), t));
+        let (x1, _) = chart.backend_coord(&(SegmentValue::Exact(i + 1), t));
+        root.draw(&PathElement::new(
+            [(x0 + 4, y), (x1 - 4, y)],
+            INK.stroke_width(3),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// PM2.5 by area for a year (or the year so far): the mean of each area as a bar, green when
 /// at or under the area's target and red when over, grey without readings; the target of
 /// each area as a black mark across its bar; the grade II line.
@@ -244,38 +290,7 @@ pub fn pm25_vs_target_svg(
                 Some(false) => MISSED,
                 None => NO_DATA,
             };
-            if let Some(mean) = s.annual.mean {
-                chart
-                    .draw_series(
-                        Histogram::vertical(&chart)
-                            .style(colour.filled())
-                            .margin(10)
-                            .data([(i, sanzhi_domain::standing::round1(mean))]),
-                    )
-                    .map_err(err)?;
-                // Above the bar and above the target mark, whichever is higher, so that the
-                // figure never sits on the mark.
-                let top_value = s.target.map_or(mean, |t| t.max(mean));
-                let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), top_value));
-                root.draw(&Text::new(
-                    format!("{:.1}", sanzhi_domain::standing::round1(mean)),
-                    (x, y - 5),
-                    (FONT, 14)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                ))
-                .map_err(err)?;
-            }
-            if let Some(t) = s.target {
-                let (x0, y) = chart.backend_coord(&(SegmentValue::Exact(i), t));
-                let (x1, _) = chart.backend_coord(&(SegmentValue::Exact(i + 1), t));
-                root.draw(&PathElement::new(
-                    [(x0 + 4, y), (x1 - 4, y)],
-                    INK.stroke_width(3),
-                ))
-                .map_err(err)?;
-            }
+            bar_with_target(&root, &mut chart, i, s.annual.mean, s.target, colour)?;
         }
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -302,6 +317,87 @@ pub fn pm25_vs_target_svg(
             .label(td_string!(l, charts.legend_missed))
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], MISSED.filled()));
         grade_ii_line(l, &mut chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// A plan's own indicator by place for a year (or the year so far): each place's value (the
+/// mean, or the latest month, by the indicator's rule) as a bar, green when it meets the
+/// place's target and red when not, grey without a target; the target as a black mark. Every
+/// name is the plan's import's text: plotters escapes it.
+pub fn indicator_vs_target_svg(
+    l: Locale,
+    def: &sanzhi_domain::PlanIndicator,
+    standings: &[sanzhi_domain::IndicatorStanding],
+    year: i32,
+    through_month: u32,
+) -> Result<String> {
+    let drawn: Vec<&sanzhi_domain::IndicatorStanding> =
+        standings.iter().filter(|s| s.code == def.code).collect();
+    if drawn.is_empty() {
+        return Err(format!("{year} 年“{}”没有数据或目标", def.name_zh));
+    }
+    let n = u32::try_from(drawn.len()).map_err(err)?;
+    let top = drawn
+        .iter()
+        .flat_map(|s| [s.value.unwrap_or(0.0), s.target.unwrap_or(0.0)])
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.3;
+    let demo = drawn.iter().any(|s| s.any_demo);
+    let span = match def.aggregate {
+        sanzhi_domain::Aggregate::Mean => pm25_span(l, through_month),
+        sanzhi_domain::Aggregate::Latest => fmt(
+            td_string!(l, charts.span_latest),
+            &[&month_abbr(l, through_month)],
+        ),
+    };
+    let english = matches!(l, Locale::en);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                fmt(
+                    td_string!(l, charts.indicator_vs_target_title),
+                    &[
+                        &year,
+                        &def.name(english),
+                        &span,
+                        &def.unit,
+                        &demo_suffix(l, demo),
+                    ],
+                ),
+                (FONT, 20),
+            )
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
+            .map_err(err)?;
+        let labels: Vec<String> = drawn.iter().map(|s| s.place.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(drawn.len())
+            .x_label_formatter(&|x| segment_label(&labels, x))
+            .label_style((FONT, 14))
+            .y_desc(def.unit.as_str())
+            .y_labels(5)
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(err)?;
+        for (i, s) in (0u32..).zip(&drawn) {
+            let colour = match s.met {
+                Some(true) => MET,
+                Some(false) => MISSED,
+                None => NO_DATA,
+            };
+            bar_with_target(&root, &mut chart, i, s.value, s.target, colour)?;
+        }
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -883,7 +979,7 @@ mod tests {
     use sanzhi_domain::annual::AnnualMean;
     use sanzhi_domain::standing::SectionMonth;
     use sanzhi_domain::water::{classify, Parameter};
-    use sanzhi_domain::{ReadingKey, ReadingSource, StatusCounts};
+    use sanzhi_domain::{IndicatorStanding, ReadingKey, ReadingSource, StatusCounts};
 
     /// The text contents of an SVG's `<text>` elements, trimmed.
     fn texts(svg: &str) -> Vec<String> {
@@ -1171,7 +1267,62 @@ mod tests {
                 )
                 .expect("narrow vs target"),
             );
+            // A plan's own indicator: its name, unit and places come from an import's sheet.
+            let (def, standings) = own_indicator(HOSTILE);
+            check(indicator_vs_target_svg(l, &def, &standings, 2021, 12).expect("own indicator"));
         }
+    }
+
+    fn own_indicator(name: &str) -> (sanzhi_domain::PlanIndicator, Vec<IndicatorStanding>) {
+        let def = sanzhi_domain::PlanIndicator {
+            code: "peer.1".into(),
+            name_zh: name.into(),
+            name_en: Some(name.into()),
+            unit: name.into(),
+            better: sanzhi_domain::Better::Higher,
+            place_kind: sanzhi_domain::PlaceKind::Area,
+            plan: "peer".into(),
+            plan_name: String::new(),
+            aggregate: sanzhi_domain::Aggregate::Latest,
+            max_plausible: 100.0,
+        };
+        let at = |place: &str, value: Option<f64>, target: Option<f64>| IndicatorStanding {
+            code: "peer.1".into(),
+            place: place.into(),
+            year: 2021,
+            through_month: 12,
+            value,
+            month: value.map(|_| 12),
+            annual: None,
+            met: value.zip(target).map(|(v, t)| v >= t),
+            target,
+            any_demo: false,
+        };
+        (
+            def,
+            vec![
+                at(name, Some(97.0), Some(95.0)),
+                at("柯城", Some(80.0), Some(90.0)),
+                at("衢江", None, Some(90.0)),
+            ],
+        )
+    }
+
+    /// A plan's own indicator: a bar per place in the met / missed colours (grey without a
+    /// value), the figure to one decimal, the target as a mark; none without standings.
+    #[test]
+    fn a_plans_own_indicator_is_drawn_against_its_targets() {
+        let (def, standings) = own_indicator("河道保洁达标率");
+        let svg = indicator_vs_target_svg(Locale::zh, &def, &standings, 2021, 12).expect("svg");
+        for t in ["河道保洁达标率", "柯城", "衢江", "97.0", "80.0"] {
+            assert!(svg.contains(t), "{t} in the chart");
+        }
+        let colour = |c: RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        assert!(
+            svg.contains(&colour(MET)) && svg.contains(&colour(MISSED)),
+            "{svg}"
+        );
+        assert!(indicator_vs_target_svg(Locale::zh, &def, &[], 2021, 12).is_err());
     }
 
     /// The phone's drawings: 380 px wide (shown at their own size on a phone), no text smaller

@@ -34,6 +34,18 @@ pub struct IndicatorSnapshot {
     /// months to come bring.
     #[serde(default)]
     pub pm25_unreachable: usize,
+    /// The plans' own indicators with targets or readings this year, each with its chart.
+    #[serde(default)]
+    pub own: Vec<OwnIndicator>,
+}
+
+/// A plan's own indicator in one year: where each place stands, and the chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnIndicator {
+    pub def: sanzhi_domain::PlanIndicator,
+    pub standings: Vec<sanzhi_domain::IndicatorStanding>,
+    pub totals: Totals,
+    pub svg: Option<String>,
 }
 
 /// How many places there are, how many could be judged, how many met their target.
@@ -205,6 +217,39 @@ pub mod inner {
         } else {
             None
         };
+        let own_standings = sanzhi_domain::measure::plan_indicator_standings(
+            &targets.indicators,
+            &targets.plan_targets,
+            readings,
+            year,
+            through_month,
+        );
+        let own = targets
+            .indicators
+            .iter()
+            .filter_map(|d| {
+                let standings: Vec<_> = own_standings
+                    .iter()
+                    .filter(|s| s.code == d.code)
+                    .cloned()
+                    .collect();
+                if standings.is_empty() {
+                    return None;
+                }
+                let totals = Totals::of(standings.iter().map(|s| s.met));
+                let standings = super::worst_first(standings, limit, |s| s.met);
+                let svg = chart(
+                    crate::charts::indicator_vs_target_svg(l, d, &standings, year, through_month),
+                    "own",
+                );
+                Some(OwnIndicator {
+                    def: d.clone(),
+                    standings,
+                    totals,
+                    svg,
+                })
+            })
+            .collect();
         let counted: Vec<_> = readings
             .iter()
             .filter(|r| r.key.month <= through_month)
@@ -224,6 +269,7 @@ pub mod inner {
             pm25_totals,
             sections_totals,
             pm25_unreachable,
+            own,
         })
     }
 

@@ -109,7 +109,8 @@ pub async fn get_readings(
         inner::readings_page(&c.store, year, indicator, place, crate::api::today()).await?;
     // The plans the indicators belong to, that the caller may write readings of.
     let mut may_write: Vec<String> = Vec::new();
-    for plan in sanzhi_domain::CATALOGUE.iter().map(|d| d.plan) {
+    let plans: Vec<String> = page.catalogue.iter().map(|d| d.plan.clone()).collect();
+    for plan in plans.iter().map(String::as_str) {
         if !may_write.iter().any(|p| p == plan)
             && c.may(&sanzhi_domain::Action::WriteReadings { plan })
                 .is_ok()
@@ -125,7 +126,10 @@ pub async fn get_readings(
 /// indicator, place and month, which is kept in the history).
 #[server(prefix = "/api", endpoint = "save_reading")]
 pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppError> {
-    let plan = sanzhi_domain::indicator(&input.indicator).map_or("", |d| d.plan);
+    // The indicator's plan decides who may write it: the catalogue's, or a plan's own.
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let places = c.store.reading_places().await?;
+    let plan = places.indicator(&input.indicator).map_or("", |d| d.plan);
     let c = inner::writer_of(plan).await?;
     inner::save_reading(
         &c.store,
@@ -140,7 +144,7 @@ pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppErr
 pub mod inner {
     use super::*;
     use sanzhi_domain::chrono::{DateTime, Datelike, NaiveDate, Utc};
-    use sanzhi_domain::{ReadingKey, ReadingSource, CATALOGUE};
+    use sanzhi_domain::{ReadingKey, ReadingSource};
     use sanzhi_exchange::ImportProblems;
     use sanzhi_store::{ReadingFilter, Store};
     use std::collections::HashMap;
@@ -164,13 +168,26 @@ pub mod inner {
 
     pub async fn catalogue(store: &Store) -> Result<Vec<IndicatorInfo>, AppError> {
         let places = store.reading_places().await?;
-        Ok(CATALOGUE
-            .iter()
+        let better = |code: &str| {
+            sanzhi_domain::indicator(code)
+                .map(|d| d.better)
+                .or_else(|| {
+                    places
+                        .indicators
+                        .iter()
+                        .find(|d| d.code == code)
+                        .map(|d| d.better)
+                })
+                .map_or("", |b| b.label_zh())
+        };
+        Ok(places
+            .all_indicators()
+            .into_iter()
             .map(|d| IndicatorInfo {
                 code: d.code.to_owned(),
                 name: d.name_zh.to_owned(),
                 unit: d.unit.to_owned(),
-                better: d.better.label_zh().to_owned(),
+                better: better(d.code).to_owned(),
                 place_kind: d.place_kind.label_zh().to_owned(),
                 plan: d.plan.to_owned(),
                 places: places.of(d.place_kind),
@@ -191,7 +208,7 @@ pub mod inner {
         }
         let indicator = indicator.filter(|s| !s.trim().is_empty());
         if let Some(code) = &indicator {
-            if sanzhi_domain::indicator(code).is_none() && !code.ends_with('.') {
+            if store.reading_places().await?.indicator(code).is_none() && !code.ends_with('.') {
                 return Err(AppError::BadRequest(format!("indicator：没有指标“{code}”")));
             }
         }
@@ -306,7 +323,7 @@ pub mod inner {
                 }
                 if let Some(user) = &user {
                     for (_, r) in &chunk {
-                        let Some(def) = sanzhi_domain::indicator(&r.key.indicator) else {
+                        let Some(def) = places.indicator(&r.key.indicator) else {
                             continue;
                         };
                         if !allowed.contains(&def.plan) {
@@ -387,7 +404,7 @@ pub mod inner {
             let mut plans: Vec<&str> = parsed
                 .rows
                 .iter()
-                .filter_map(|(_, r)| sanzhi_domain::indicator(&r.key.indicator).map(|d| d.plan))
+                .filter_map(|(_, r)| places.indicator(&r.key.indicator).map(|d| d.plan))
                 .collect();
             plans.sort_unstable();
             plans.dedup();

@@ -412,8 +412,11 @@ pub async fn get_plan_reminders() -> Result<Vec<PlanReminders>, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let stored = c.store.reminder_settings().await?;
     let plans = c.store.list_plans().await?;
+    let english = crate::i18n::detect() == crate::i18n::Locale::en;
     Ok(plans
         .into_iter()
+        // A draft's settings only to those who may see the draft.
+        .filter(|p| sanzhi_domain::may_see_plan(Some(&c.user), p.code.as_str(), p.status))
         .map(|p| {
             let code = p.code.as_str().to_owned();
             PlanReminders {
@@ -421,7 +424,7 @@ pub async fn get_plan_reminders() -> Result<Vec<PlanReminders>, AppError> {
                 may_edit: c
                     .may(&sanzhi_domain::Action::ManageReminders { plan: &code })
                     .is_ok(),
-                plan_name: p.short_name.clone(),
+                plan_name: p.name(english).to_owned(),
                 plan: code,
             }
         })

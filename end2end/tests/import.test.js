@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PASSWORD, launchBrowser, newPage, startServer, waitForHydration } from './harness.js';
+import { workbook } from './xlsx.js';
 
 let server;
 let browser;
@@ -224,4 +225,68 @@ test('an imported plan goes into effect, gets its own coordinator who accepts a 
 
   for (const p of [problems, unit.problems, coord.problems, leader.problems]) assert.deepEqual(p, []);
   for (const p of [page, unit.page, coord.page, leader.page]) await p.close();
+});
+
+test('a plan’s workbook carries its own indicators and a new year’s PM2.5 targets: preview, confirm, judged on 指标', async () => {
+  const file = join(dir, 'river.xlsx');
+  await writeFile(
+    file,
+    workbook([
+      [
+        '分工表',
+        [
+          ['工作要求', '责任单位', '时限'],
+          ['开展城乡河道保洁专项行动', '开化县政府', '2021年12月底前'],
+        ],
+      ],
+      [
+        '指标目标',
+        [
+          ['指标', '单位', '方向', '地点', '年度', '目标值', '说明'],
+          ['PM2.5 月均浓度', '', '', '柯城', '2021', '30', '2021年空气质量目标'],
+          ['河道保洁达标率', '%', '越高越好', '全市', '2021', '95', ''],
+        ],
+      ],
+    ]),
+  );
+  const { page, problems } = await newPage(browser, server, 'e2e-admin');
+  await page.goto(`${server.base}/admin/import`);
+  await waitForHydration(page);
+  const box = page.locator('section.plan-import');
+  await box.locator('input[name="code"]').fill('river');
+  await box.locator('input[name="title"]').fill('衢州市河道保洁行动方案');
+  await box.locator('input[name="short_name"]').fill('河道保洁');
+  await box.locator('select[name="owner"] option[value="市治水办"]').waitFor({ state: 'attached' });
+  await box.locator('select[name="owner"]').selectOption('市治水办');
+  await box.locator('input[name="start_year"]').fill('2021');
+  await box.locator('input[name="end_year"]').fill('2021');
+  await box.locator('input[type=file]').setInputFiles(file);
+  await box.getByRole('button', { name: '预览' }).click();
+  const outcome = box.locator('.plan-import-outcome');
+  await outcome.waitFor();
+  const preview = await outcome.innerText();
+  assert.match(preview, /指标与目标/);
+  assert.match(preview, /新指标“河道保洁达标率”（代码 river\.1/);
+  assert.match(preview, /新增 2 条/);
+  await box.getByRole('button', { name: '确认导入' }).click();
+  await outcome.locator('.ok', { hasText: /已导入/ }).waitFor();
+
+  // Not judged while a draft; in effect, 指标 of 2021 shows the plan's indicator and targets.
+  await page.goto(`${server.base}/plans`);
+  await waitForHydration(page);
+  await page.locator('section.plans-draft tr[data-plan="river"]').getByRole('button', { name: '启用' }).click();
+  await page.locator('section.plans-active tr[data-plan="river"]').waitFor();
+  const leader = await newPage(browser, server, 'e2e-leader');
+  await leader.page.goto(`${server.base}/indicators?year=2021`);
+  await waitForHydration(leader.page);
+  const own = leader.page.locator('section.own-indicator[data-code="river.1"]');
+  await own.waitFor();
+  assert.match(await own.innerText(), /河道保洁达标率/);
+  assert.match(await own.innerText(), /河道保洁/);
+  const targets = leader.page.locator('section.plan-targets');
+  assert.match(await targets.innerText(), /柯城\s+2021\s+30\s+河道保洁/);
+  assert.equal(await leader.page.locator('select[name="year"] option[value="2021"]').count(), 1, '2021 offered');
+
+  for (const p of [problems, leader.problems]) assert.deepEqual(p, []);
+  for (const p of [page, leader.page]) await p.close();
 });

@@ -983,6 +983,16 @@ async fn indicators(
                 max_plausible: d.max_plausible,
                 places: places.of(d.place_kind),
             })
+            .chain(places.indicators.iter().map(|d| ApiIndicator {
+                code: d.code.clone(),
+                name: d.name_zh.clone(),
+                unit: d.unit.clone(),
+                better: d.better.as_str().to_owned(),
+                place_kind: place_kind(d.place_kind).to_owned(),
+                plan: d.plan.clone(),
+                max_plausible: d.max_plausible,
+                places: places.of(d.place_kind),
+            }))
             .collect(),
     }))
 }
@@ -1023,7 +1033,13 @@ async fn list_readings(
     let indicator = match params.indicator.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(prefix) if prefix.ends_with('.') => Some(prefix.to_owned()),
-        Some(code) => match sanzhi_domain::indicator(code) {
+        Some(code) => match state
+            .store
+            .reading_places()
+            .await
+            .map_err(internal)?
+            .indicator(code)
+        {
             Some(d) => Some(d.code.to_owned()),
             None => {
                 return Err(error(
@@ -1300,7 +1316,7 @@ async fn push_readings(
     // Every indicator's plan must be the caller's to write.
     let mut refused = Vec::new();
     for (index, r) in &readings {
-        let plan = sanzhi_domain::indicator(&r.key.indicator).map_or("", |d| d.plan);
+        let plan = places.indicator(&r.key.indicator).map_or("", |d| d.plan);
         let allowed = match &who {
             Caller::Token(t) => t.plans.iter().any(|p| p == plan),
             Caller::User(u) => {

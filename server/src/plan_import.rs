@@ -290,10 +290,24 @@ async fn import_plan(
         goals: p.goals.lines().map(str::to_owned).collect(),
     };
     let assembled = assemble(&header, &rows, &names, &index, &unit_map, &unassigned);
+    let measures = match plan_measures(&state, &body, header.code.trim()).await {
+        Ok(m) => m,
+        Err(Measures::Refused(r)) => {
+            return rejected(PlanImportOutcome {
+                reason: Some(r.reason),
+                unknown_headers: r.unknown_headers,
+                ..Default::default()
+            })
+        }
+        Err(Measures::Failed) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+        }
+    };
     let hint = sanzhi_seed::import::header_hint(&table.above_header);
 
     // The seed's messages quote cells too: none is sent back whole.
     let clip = |s: &str| sanzhi_exchange::clip_reason(s).into_owned();
+    let mut notes_measures: Option<String> = None;
     let mut problems = table.problems.clone();
     problems.extend(
         assembled
@@ -305,8 +319,49 @@ async fn import_plan(
                 ..p
             }),
     );
+    let measures = match measures {
+        Some(Ok((m, sheet, unknown))) => {
+            notes_measures = Some(format!(
+                "工作表“{sheet}”：{} 条指标目标{}{}",
+                m.targets.len(),
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!("；未识别的列未导入：{}", unknown.join("、"))
+                },
+                if m.indicators.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "，方案自己的指标 {} 个（{}）",
+                        m.indicators.len(),
+                        m.indicators
+                            .iter()
+                            .map(|d| format!("{} {}", d.code, d.name_zh))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                }
+            ));
+            Some(m)
+        }
+        Some(Err(sheet_problems)) => {
+            problems.extend(
+                sheet_problems
+                    .into_iter()
+                    .map(|p| sanzhi_domain::RowProblem {
+                        reason: clip(&p.reason),
+                        column: clip(&p.column),
+                        ..p
+                    }),
+            );
+            None
+        }
+        None => None,
+    };
     problems.sort_by_key(|p| p.row);
     let mut notes = table.notes.clone();
+    notes.extend(notes_measures.take());
     notes.extend(assembled.notes.iter().map(|n| clip(n)));
     let mut outcome = PlanImportOutcome {
         outcome: String::new(),
@@ -353,10 +408,11 @@ async fn import_plan(
             .collect(),
         report: None,
     };
-    let plan = match assembled.plan {
+    let mut plan = match assembled.plan {
         Some(plan) if outcome.problems.is_empty() && outcome.form_problems.is_empty() => plan,
         _ => return rejected(outcome),
     };
+    plan.measures = measures;
 
     // The database: a dry run, or the commit.
     let by = app::auth::signature(&user);
@@ -408,6 +464,56 @@ async fn import_plan(
     }
     outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
     (StatusCode::OK, Json(outcome)).into_response()
+}
+
+enum Measures {
+    Refused(sanzhi_exchange::plan_table::TableRefused),
+    Failed,
+}
+
+/// A 指标目标 sheet read: the measures, the sheet's name and the headers not read; or every
+/// problem of its rows.
+type SheetOutcome =
+    Result<(sanzhi_domain::PlanMeasures, String, Vec<String>), Vec<sanzhi_domain::RowProblem>>;
+
+/// The workbook's 指标目标 sheet checked against the places and the indicators other imports
+/// defined: `None` without such a sheet; the measures and the sheet's name, or its problems.
+async fn plan_measures(
+    state: &AppState,
+    body: &[u8],
+    plan: &str,
+) -> Result<Option<SheetOutcome>, Measures> {
+    let Some(sheet) =
+        sanzhi_exchange::target_sheet::read_target_sheet(body).map_err(Measures::Refused)?
+    else {
+        return Ok(None);
+    };
+    let failed = |e: sanzhi_store::StoreError| {
+        tracing::error!(error = %e, "plan measures");
+        Measures::Failed
+    };
+    let places = state.store.reading_places().await.map_err(failed)?;
+    let defined = state.store.plan_indicators(true).await.map_err(failed)?;
+    let header = |f| sheet.header(f);
+    // A plan code the form gets wrong is reported by the form's own check; the sheet is
+    // read with what was typed.
+    let cx = sanzhi_domain::measure::MeasureContext {
+        plan: plan.trim(),
+        sheet: &sheet.sheet,
+        places: &places,
+        defined: &defined,
+        header: &header,
+    };
+    let parsed = sanzhi_domain::measure::parse_measures(&cx, &sheet.rows);
+    let mut problems = sheet.problems.clone();
+    Ok(Some(match parsed {
+        Ok(m) if problems.is_empty() => Ok((m, sheet.sheet.clone(), sheet.unknown_headers.clone())),
+        Ok(_) => Err(problems),
+        Err(p) => {
+            problems.extend(p);
+            Err(problems)
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -273,6 +273,7 @@ pub async fn generate(
             } else {
                 vec![]
             },
+            indicators: vec![],
         };
         let city_targets = sanzhi_domain::IndicatorTargets {
             pm25: targets
@@ -298,6 +299,7 @@ pub async fn generate(
             } else {
                 vec![]
             },
+            ..Default::default()
         };
         let rows = demo::readings(&city_places, &city_targets);
         let w = store
@@ -411,12 +413,14 @@ mod tests {
             areas: vec!["柯城".into()],
             sections: vec![],
             drains: vec![],
+            indicators: vec![],
         };
         let targets = sanzhi_domain::IndicatorTargets {
             pm25: vec![],
             sections: vec![],
             drains: vec![],
             rates: vec![],
+            ..Default::default()
         };
         let mut buf = Vec::new();
         assert_eq!(

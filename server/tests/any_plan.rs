@@ -6,6 +6,10 @@
 //! for it and puts it into effect; a unit reports on it, its own coordinator (not another
 //! plan's) accepts the report; a token scoped to it reads it; 总览 shows its card; its English
 //! name shows in English; closed, it leaves 总览 and refuses reports but its page stays.
+//!
+//! Its import may carry its own indicators and targets (a workbook's 指标目标 sheet): a new
+//! year's PM2.5 targets and indicators of its own, which the standings and charts then judge,
+//! and which a token scoped to the plan pushes readings of.
 
 #[macro_use]
 mod common;
@@ -470,7 +474,340 @@ async fn many_plans_read_as_lists(app: &TestApp) {
     }
 }
 
+/// A workbook: the allocation table, and a 指标目标 sheet of these rows (indicator, code,
+/// unit, direction, place, year, target).
+fn workbook(targets: &[[&str; 7]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let table = wb.add_worksheet().set_name("分工表").expect("name");
+    let year = this_year();
+    let rows = [
+        ["工作任务", "责任单位", "完成时限"],
+        [
+            "开展城乡河道保洁专项行动",
+            "开化县政府",
+            &format!("{year}年12月底前"),
+        ],
+    ];
+    for (r, cells) in (0u32..).zip(rows) {
+        for (c, v) in (0u16..).zip(cells) {
+            table.write_string(r, c, v).expect("cell");
+        }
+    }
+    let sheet = wb.add_worksheet().set_name("指标目标").expect("name");
+    let header = ["指标", "指标代码", "单位", "方向", "地点", "年度", "目标值"];
+    for (c, v) in (0u16..).zip(header) {
+        sheet.write_string(0, c, v).expect("cell");
+    }
+    for (r, cells) in (1u32..).zip(targets) {
+        for (c, v) in (0u16..).zip(cells) {
+            if !v.is_empty() {
+                sheet.write_string(r, c, *v).expect("cell");
+            }
+        }
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+fn plan_query(code: &str, status: &str) -> String {
+    [
+        ("commit", "true".to_owned()),
+        ("code", code.to_owned()),
+        ("title", format!("衢州市{code}指标方案")),
+        ("short_name", format!("{code}方案")),
+        ("owner", "市环保局".to_owned()),
+        ("start_year", "2021".to_owned()),
+        ("end_year", (this_year() + 1).to_string()),
+        ("issued_on", "2021-01-01".to_owned()),
+        ("status", status.to_owned()),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", enc(v)))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+const TARGETS: [[&str; 7]; 4] = [
+    ["PM2.5 月均浓度", "", "", "", "柯城", "2021", "30"],
+    ["PM2.5 月均浓度", "", "", "", "衢江", "2021", "31"],
+    ["河道保洁达标率", "", "%", "越高越好", "全市", "2021", "95"],
+    [
+        "垃圾分类覆盖率",
+        "peer.waste",
+        "%",
+        "越高越好",
+        "柯城",
+        "2021",
+        "90",
+    ],
+];
+
+/// The indicators page's data for 2021, as `who` reads it.
+async fn indicators_2021(app: &TestApp, who: &str) -> Value {
+    let (status, body) = post(app, who, "/api/indicators", &[("year", "2021")]).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+async fn an_imported_plan_carries_its_own_indicators_and_targets(app: &TestApp) {
+    // A sheet with bad rows is refused, each row named, and nothing is written.
+    let bad = workbook(&[
+        ["PM2.5 月均浓度", "", "", "", "不存在区", "2021", "30"],
+        ["氨氮", "", "", "", "樟树潭", "2021", "1"],
+        ["河道保洁达标率", "", "", "越高越好", "全市", "2021", "95"],
+    ]);
+    let (status, v) = import_plan_as(app, "t-admin", bad, &plan_query(CODE, "")).await;
+    assert_eq!(status, 422, "{v}");
+    let problems: Vec<(u64, String)> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap_or(0),
+                p["column"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (2, "指标目标·地点".to_owned()),
+            (3, "指标目标·指标".to_owned()),
+            (4, "指标目标·单位".to_owned()),
+        ],
+        "{v}"
+    );
+    assert!(app
+        .db
+        .store
+        .list_plans()
+        .await
+        .expect("plans")
+        .iter()
+        .all(|p| p.code.as_str() != CODE));
+    assert!(app
+        .db
+        .store
+        .plan_indicators(true)
+        .await
+        .expect("indicators")
+        .is_empty());
+
+    // Imported as a draft: its indicators and targets are not shown yet.
+    let (status, v) =
+        import_plan_as(app, "t-admin", workbook(&TARGETS), &plan_query(CODE, "")).await;
+    assert_eq!(status, 200, "{v}");
+    let measures = v["report"]["measures"].to_string();
+    assert!(
+        measures.contains("新指标“河道保洁达标率”（代码 peer.1"),
+        "{measures}"
+    );
+    assert!(measures.contains("peer.waste"), "{measures}");
+    assert!(measures.contains("新增 4 条"), "{measures}");
+    let before = indicators_2021(app, "t-leader").await;
+    assert_eq!(
+        before["snapshot"]["own"],
+        json!([]),
+        "a draft's indicators wait"
+    );
+    assert!(
+        !before["snapshot"]["pm25"]
+            .to_string()
+            .contains("\"target\":30"),
+        "and its PM2.5 targets"
+    );
+    let (status, body) = set_status(app, "t-admin", "active").await;
+    assert_eq!(status, 200, "{body}");
+
+    // A token scoped to the plan pushes readings of its own indicators, not of PM2.5 (the air
+    // plan's).
+    let r = app
+        .client_for("t-admin")
+        .await
+        .post(format!("{}/api/v1/tokens", app.base))
+        .json(&json!({ "name": "同治监测平台", "plans": [CODE] }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), 201);
+    let token = r.json::<Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let push = |rows: Value| {
+        let token = token.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .post(format!("{}/api/v1/readings", app.base))
+                .bearer_auth(token)
+                .json(&rows)
+                .send()
+                .await
+                .expect("POST");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.expect("json"))
+        }
+    };
+    let reading = |indicator: &str, place: &str, month: u32, value: f64| json!({ "indicator": indicator, "place": place, "year": 2021, "month": month, "value": value });
+    let (status, body) = push(json!([reading("pm25", "柯城", 1, 20.0)])).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = push(json!([
+        reading("peer.1", "全市", 1, 96.0),
+        reading("peer.1", "全市", 2, 93.0),
+        reading("河道保洁达标率", "全市", 3, 97.0),
+        reading("peer.waste", "柯城", 3, 85.0),
+    ]))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // PM2.5 of 2021 from the air plan's side (its coordinator's entry form).
+    for (place, value) in [("柯城", "28"), ("衢江", "36")] {
+        let (status, body) = post(
+            app,
+            "t-air",
+            "/api/save_reading",
+            &[
+                ("input[indicator]", "pm25"),
+                ("input[place]", place),
+                ("input[year]", "2021"),
+                ("input[month]", "3"),
+                ("input[value]", value),
+                ("input[valid_days]", ""),
+                ("input[provisional]", ""),
+                ("input[note]", ""),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // A unit may not enter the plan's readings.
+    let (status, _) = post(
+        app,
+        "t-kaihua",
+        "/api/save_reading",
+        &[
+            ("input[indicator]", "peer.1"),
+            ("input[place]", "全市"),
+            ("input[year]", "2021"),
+            ("input[month]", "4"),
+            ("input[value]", "99"),
+            ("input[valid_days]", ""),
+            ("input[provisional]", ""),
+            ("input[note]", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // The standings judge them: PM2.5 of 2021 against the plan's targets, its own indicators
+    // by their latest value in their direction.
+    let now = indicators_2021(app, "t-leader").await;
+    let pm25 = now["snapshot"]["pm25"].as_array().expect("pm25");
+    let area = |name: &str| {
+        pm25.iter()
+            .find(|s| s["area"] == name)
+            .cloned()
+            .expect(name)
+    };
+    assert_eq!(
+        (
+            area("柯城")["target"].as_f64(),
+            area("柯城")["met"].as_bool()
+        ),
+        (Some(30.0), Some(true))
+    );
+    assert_eq!(
+        (
+            area("衢江")["target"].as_f64(),
+            area("衢江")["met"].as_bool()
+        ),
+        (Some(31.0), Some(false))
+    );
+    let own = now["snapshot"]["own"].as_array().expect("own");
+    assert_eq!(own.len(), 2, "{own:?}");
+    let river = &own[0]["standings"][0];
+    assert_eq!(
+        (
+            river["place"].as_str(),
+            river["value"].as_f64(),
+            river["month"].as_u64(),
+            river["met"].as_bool()
+        ),
+        (Some("全市"), Some(97.0), Some(3), Some(true)),
+        "the latest month, 97%, meets 95%"
+    );
+    assert_eq!(own[1]["standings"][0]["met"], false, "85% is under 90%");
+    assert!(
+        own[0]["svg"].as_str().is_some_and(|s| s.contains("<svg")),
+        "charted"
+    );
+    let html = page(app, "t-leader", "/indicators?year=2021").await;
+    assert!(
+        html.contains("data-code=\"peer.1\""),
+        "its section on the page"
+    );
+    assert!(html.contains("河道保洁达标率"));
+    assert!(
+        html.contains("plan-targets"),
+        "the targets the plans set, listed"
+    );
+
+    // A target another plan or a reference table already sets blocks a second plan's import.
+    let (status, v) = import_plan_as(
+        app,
+        "t-admin",
+        workbook(&[
+            ["PM2.5 月均浓度", "", "", "", "柯城", "2021", "25"],
+            ["PM2.5 月均浓度", "", "", "", "柯城", "2019", "25"],
+        ]),
+        &plan_query("rival", "active"),
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    let blocked = v["report"]["blocked"].to_string();
+    assert!(blocked.contains("已由方案“peer方案”设定"), "{blocked}");
+    assert!(blocked.contains("参考表"), "{blocked}");
+    assert!(app
+        .db
+        .store
+        .list_plans()
+        .await
+        .expect("plans")
+        .iter()
+        .all(|p| p.code.as_str() != "rival"));
+
+    // Re-imported without a 指标目标 sheet (a CSV table), the targets stay; with one, the
+    // file's targets replace the stored ones.
+    let (status, v) = import_plan_as(app, "t-admin", table(), &plan_query(CODE, "")).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        indicators_2021(app, "t-leader").await["snapshot"]["own"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let (status, v) = import_plan_as(
+        app,
+        "t-admin",
+        workbook(&TARGETS[..3]),
+        &plan_query(CODE, ""),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["report"]["measures"].to_string().contains("删除 1 条"),
+        "{v}"
+    );
+    let after = indicators_2021(app, "t-leader").await;
+    let waste = &after["snapshot"]["own"][1]["standings"][0];
+    assert_eq!(
+        waste["target"],
+        Value::Null,
+        "its target removed, its readings kept: {waste}"
+    );
+}
+
 on_both_backends!(
     an_imported_plan_runs_like_the_seeded_ones,
-    many_plans_read_as_lists
+    many_plans_read_as_lists,
+    an_imported_plan_carries_its_own_indicators_and_targets
 );

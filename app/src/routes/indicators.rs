@@ -47,12 +47,15 @@ fn Page(p: Data) -> impl IntoView {
     let s = p.snapshot.clone();
     let year = s.year;
     let area = p.area.clone();
+    let years = target_years(&p.targets);
     view! {
         <form class="filters no-print" method="get" action="/indicators">
             <label>
                 {td_string!(l, indicators.year_label)}
                 <select name="year">
-                    {(2018..=2020)
+                    {years
+                        .iter()
+                        .copied()
                         .map(|y| view! { <option value=y.to_string() selected=y == year>{year_label(l, y)}</option> })
                         .collect_view()}
                 </select>
@@ -167,23 +170,85 @@ fn Page(p: Data) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        {s.own.iter().cloned().map(|o| view! { <OwnIndicatorSection o /> }).collect_view()}
         <section class="card">
             <h2>{td_string!(l, indicators.pm25_targets_heading)}</h2>
-            <GridTable
-                class="pm25"
-                headers=vec![
-                    td_string!(l, indicators.col_area),
-                    td_string!(l, indicators.col_2018),
-                    td_string!(l, indicators.col_2019),
-                    td_string!(l, indicators.col_2020),
-                ]
-                rows=pm25_rows(&p.targets)
-                    .into_iter()
-                    .map(|(area, cells)| std::iter::once(area).chain(cells).collect())
-                    .collect()
-            />
+            {
+                let (pm25_years, rows) = pm25_rows(&p.targets);
+                view! {
+                    <table class="grid pm25">
+                        <thead>
+                            <tr>
+                                <th>{td_string!(l, indicators.col_area)}</th>
+                                {pm25_years.iter().map(|y| view! { <th>{year_label(l, *y)}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|(area, cells)| view! {
+                                    <tr>
+                                        <td>{area}</td>
+                                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+            }
             <p class="provenance">{td_string!(l, indicators.pm25_source)}</p>
+            {(!p.targets.plan_targets.is_empty()).then(|| view! {
+                <p class="provenance">{td_string!(l, indicators.pm25_plan_source)}</p>
+            })}
         </section>
+        {(!p.targets.plan_targets.is_empty()).then(|| {
+            let english = matches!(l, crate::i18n::Locale::en);
+            let name = |code: &str| -> String {
+                sanzhi_domain::indicator(code)
+                    .map(|d| d.name_zh.to_owned())
+                    .or_else(|| {
+                        p.targets
+                            .indicators
+                            .iter()
+                            .find(|d| d.code == code)
+                            .map(|d| d.name(english).to_owned())
+                    })
+                    .unwrap_or_else(|| code.to_owned())
+            };
+            let rows: Vec<Vec<String>> = p
+                .targets
+                .plan_targets
+                .iter()
+                .map(|t| {
+                    vec![
+                        name(&t.indicator),
+                        t.place.clone(),
+                        t.year.to_string(),
+                        t.raw.clone(),
+                        if t.plan_name.is_empty() { t.plan.clone() } else { t.plan_name.clone() },
+                        t.provenance.clone(),
+                    ]
+                })
+                .collect();
+            view! {
+                <section class="card plan-targets">
+                    <h2>{td_string!(l, indicators.plan_targets_heading)}</h2>
+                    <GridTable
+                        class="plan-targets"
+                        headers=vec![
+                            td_string!(l, indicators.col_indicator),
+                            td_string!(l, indicators.col_place),
+                            td_string!(l, indicators.col_year),
+                            td_string!(l, indicators.col_target),
+                            td_string!(l, indicators.col_plan),
+                            td_string!(l, indicators.col_provenance),
+                        ]
+                        rows=rows
+                    />
+                </section>
+            }
+        })}
         <section class="card">
             <h2>{td_string!(l, indicators.sections_targets_heading)}</h2>
             <GridTable
@@ -264,21 +329,109 @@ fn Page(p: Data) -> impl IntoView {
     }
 }
 
-/// One row per area with its 2018 / 2019 / 2020 cells as written (“28以下”).
-fn pm25_rows(t: &sanzhi_domain::IndicatorTargets) -> Vec<(String, Vec<String>)> {
+/// The years with PM2.5 targets (the plans' 2018–2020 and any a later plan set), and one row
+/// per area with its cell of each year as written (“28以下”).
+fn pm25_rows(t: &sanzhi_domain::IndicatorTargets) -> (Vec<i32>, Vec<(String, Vec<String>)>) {
+    let mut years: Vec<i32> = t.pm25.iter().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     for r in &t.pm25 {
         let cell = format!("{}{}", r.value, r.qualifier);
-        let idx = usize::try_from(r.year - 2018).ok().filter(|i| *i < 3);
-        let Some(idx) = idx else { continue };
+        let Some(idx) = years.iter().position(|y| *y == r.year) else {
+            continue;
+        };
         match rows.iter_mut().find(|(a, _)| *a == r.area) {
             Some((_, cells)) => cells[idx] = cell,
             None => {
-                let mut cells = vec!["—".to_owned(); 3];
+                let mut cells = vec!["—".to_owned(); years.len()];
                 cells[idx] = cell;
                 rows.push((r.area.clone(), cells));
             }
         }
     }
-    rows
+    (years, rows)
+}
+
+/// The years the page offers: the plans' 2018–2020 and every year a target is set for.
+fn target_years(t: &sanzhi_domain::IndicatorTargets) -> Vec<i32> {
+    let mut years: Vec<i32> = (2018..=2020)
+        .chain(t.pm25.iter().map(|r| r.year))
+        .chain(t.rates.iter().map(|r| r.year))
+        .chain(t.plan_targets.iter().map(|r| r.year))
+        .filter(|y| sanzhi_domain::reading::YEARS.contains(y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// A plan's own indicator: where each place stands this year, and the chart.
+#[component]
+fn OwnIndicatorSection(o: crate::indicators::OwnIndicator) -> impl IntoView {
+    let l = lang();
+    let english = matches!(l, crate::i18n::Locale::en);
+    let d = o.def.clone();
+    let name = d.name(english).to_owned();
+    let plan = if d.plan_name.is_empty() {
+        d.plan.clone()
+    } else {
+        d.plan_name.clone()
+    };
+    let better = match d.better {
+        sanzhi_domain::Better::Lower => td_string!(l, indicators.better_lower),
+        sanzhi_domain::Better::Higher => td_string!(l, indicators.better_higher),
+    };
+    let aggregate = match d.aggregate {
+        sanzhi_domain::Aggregate::Mean => td_string!(l, indicators.aggregate_mean),
+        sanzhi_domain::Aggregate::Latest => td_string!(l, indicators.aggregate_latest),
+    };
+    let summary = fmt(
+        td_string!(l, indicators.own_summary),
+        &[
+            &plan,
+            &d.unit,
+            &better,
+            &aggregate,
+            &o.totals.judged,
+            &o.totals.met,
+        ],
+    );
+    view! {
+        <section class="card own-indicator" data-code=d.code.clone()>
+            <h2>{fmt(td_string!(l, indicators.own_heading), &[&name])}</h2>
+            <p>{summary}</p>
+            {o.svg.clone().map(|svg| view! { <div class="chart own-chart" inner_html=svg></div> })}
+            <table class="grid own-standings">
+                <thead>
+                    <tr>
+                        <th>{td_string!(l, indicators.col_place)}</th>
+                        <th>{td_string!(l, indicators.col_value)}" (" {d.unit.clone()} ")"</th>
+                        <th>{td_string!(l, indicators.col_target)}</th>
+                        <th>{td_string!(l, indicators.col_met)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {o.standings
+                        .iter()
+                        .map(|s| {
+                            let value = match (s.value, s.month) {
+                                (Some(v), Some(m)) => format!("{v}（{}）", month(l, m)),
+                                (Some(v), None) => format!("{:.1}", sanzhi_domain::standing::round1(v)),
+                                _ => "—".to_owned(),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{s.place.clone()}</td>
+                                    <td>{value}</td>
+                                    <td>{s.target.map_or("—".to_owned(), |t| t.to_string())}</td>
+                                    <td><MetBadge met=s.met /></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
 }

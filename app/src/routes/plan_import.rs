@@ -84,6 +84,9 @@ pub struct ImportReportView {
     pub items: Vec<ItemChangeView>,
     pub not_in_file: Vec<i32>,
     pub blocked: Vec<String>,
+    /// What the import does with the plan's own indicators and targets.
+    #[serde(default)]
+    pub measures: Vec<String>,
     pub rows_inserted: u64,
     pub rows_updated: u64,
     pub rows_unchanged: u64,
@@ -313,6 +316,7 @@ pub fn PlanImportPage() -> impl IntoView {
         <section class="card plan-import">
             <h2>{td_string!(l, import.plan_heading)}</h2>
             <p class="hint">{td_string!(l, import.columns_hint)}</p>
+            <p class="hint">{td_string!(l, import.targets_hint)}</p>
             <p class="hint draft-hint">{td_string!(l, import.draft_hint)}</p>
             <div class="plan-import-form">
                 {text_field(td_string!(l, import.code), "code", form.code)}
@@ -683,6 +687,10 @@ fn OutcomeView(
             {report.map(|r| {
                 let changed: Vec<ItemChangeView> = r.items.iter().filter(|i| i.change != "unchanged").cloned().collect();
                 view! {
+                    {(!r.measures.is_empty()).then(|| view! {
+                        <h3>{td_string!(l, import.measures)}</h3>
+                        <ul class="measures">{r.measures.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
+                    })}
                     {(!r.plan_changes.is_empty()).then(|| view! {
                         <h3>{td_string!(l, import.plan_changes)}</h3>
                         <ul>{r.plan_changes.iter().map(|c| view! { <li>{format!("{}：{} → {}", c.field, c.before, c.after)}</li> }).collect_view()}</ul>

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod edit;
 pub mod ids;
 pub mod indicator;
+pub mod measure;
 pub mod overview;
 pub mod plan;
 pub mod reading;
@@ -36,11 +37,12 @@ pub use deadline::{
 pub use edit::{target_line, ItemEdit, ItemEditForm};
 pub use ids::{ActionId, PlanId, TaskId, UnitId, WorkItemId};
 pub use indicator::{Pollutant, WaterClass, WaterParameter};
+pub use measure::{Aggregate, IndicatorStanding, PlanIndicator, PlanMeasures, PlanTarget};
 pub use plan::{Period, PlanCode, PlanDetail, PlanLabel, PlanStatus, PlanSummary};
 pub use reading::{
-    indicator, Better, IndicatorDef, NewReading, PlaceIndex, PlaceKind, Places, Reading,
-    ReadingInput, ReadingKey, ReadingSource, ReadingValue, ReadingsWritten, RowProblem, CATALOGUE,
-    CITY,
+    indicator, Better, IndicatorDef, IndicatorRef, NewReading, PlaceIndex, PlaceKind, Places,
+    Reading, ReadingInput, ReadingKey, ReadingSource, ReadingValue, ReadingsWritten, RowProblem,
+    CATALOGUE, CITY,
 };
 pub use report::{
     check_evidence, EvidenceFile, NewReport, NewReview, PendingReview, Report, ReportForm, Review,

@@ -336,15 +336,77 @@ pub struct ReadingInput {
     pub note: String,
 }
 
-/// The places each kind of indicator may be read at (from the reference tables).
+/// The places each kind of indicator may be read at (from the reference tables), and the
+/// indicators the plans in effect define beside the catalogue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Places {
     pub areas: Vec<String>,
     pub sections: Vec<String>,
     pub drains: Vec<String>,
+    /// The plans' own indicators (not the catalogue's) that readings may be taken of.
+    #[serde(default)]
+    pub indicators: Vec<crate::measure::PlanIndicator>,
+}
+
+/// An indicator readings may be taken of: the catalogue's or a plan's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndicatorRef<'a> {
+    pub code: &'a str,
+    pub name_zh: &'a str,
+    pub unit: &'a str,
+    pub place_kind: PlaceKind,
+    /// The plan that defines it (whose coordinators enter its readings).
+    pub plan: &'a str,
+    pub max_plausible: f64,
+}
+
+impl From<&'static IndicatorDef> for IndicatorRef<'static> {
+    fn from(d: &'static IndicatorDef) -> Self {
+        IndicatorRef {
+            code: d.code,
+            name_zh: d.name_zh,
+            unit: d.unit,
+            place_kind: d.place_kind,
+            plan: d.plan,
+            max_plausible: d.max_plausible,
+        }
+    }
+}
+
+impl<'a> IndicatorRef<'a> {
+    fn of_plan(d: &'a crate::measure::PlanIndicator) -> Self {
+        IndicatorRef {
+            code: &d.code,
+            name_zh: &d.name_zh,
+            unit: &d.unit,
+            place_kind: d.place_kind,
+            plan: &d.plan,
+            max_plausible: d.max_plausible,
+        }
+    }
 }
 
 impl Places {
+    /// The indicator with this code or Chinese name: the catalogue's first, then the plans'.
+    pub fn indicator(&self, code_or_name: &str) -> Option<IndicatorRef<'_>> {
+        if let Some(d) = indicator(code_or_name) {
+            return Some(d.into());
+        }
+        let s = code_or_name.trim();
+        self.indicators
+            .iter()
+            .find(|d| d.code.eq_ignore_ascii_case(s) || d.name_zh == s)
+            .map(IndicatorRef::of_plan)
+    }
+
+    /// Every indicator readings may be taken of: the catalogue, then the plans' own.
+    pub fn all_indicators(&self) -> Vec<IndicatorRef<'_>> {
+        let catalogue = CATALOGUE.iter().map(|d| -> IndicatorRef<'_> { d.into() });
+        catalogue
+            .chain(self.indicators.iter().map(IndicatorRef::of_plan))
+            .collect()
+    }
+
     pub fn of(&self, kind: PlaceKind) -> Vec<String> {
         match kind {
             PlaceKind::Area => self.areas.clone(),
@@ -461,7 +523,7 @@ impl ReadingInput {
         places: &Places,
         index: &PlaceIndex<'_>,
     ) -> Result<NewReading, ParseError> {
-        let def = indicator(&self.indicator).ok_or_else(|| {
+        let def = places.indicator(&self.indicator).ok_or_else(|| {
             ParseError::new(
                 "indicator",
                 if self.indicator.trim().is_empty() {
@@ -556,6 +618,7 @@ mod tests {
             areas: vec!["柯城".into(), "衢州市区".into()],
             sections: vec!["铜山源水库".into()],
             drains: vec!["西排渠".into()],
+            indicators: Vec::new(),
         }
     }
 

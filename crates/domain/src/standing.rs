@@ -479,6 +479,7 @@ mod tests {
                 comparator: Direction::About,
                 raw: String::new(),
             }],
+            ..Default::default()
         }
     }
 

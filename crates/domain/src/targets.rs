@@ -50,4 +50,11 @@ pub struct IndicatorTargets {
     pub sections: Vec<SectionRow>,
     pub drains: Vec<DrainLimitRow>,
     pub rates: Vec<RateGoalRow>,
+    /// The plans' own indicators (of plans in effect or closed) …
+    #[serde(default)]
+    pub indicators: Vec<crate::measure::PlanIndicator>,
+    /// … and every target plans set, with its plan: on their own indicators, and on PM2.5 or a
+    /// soil rate (those are also in `pm25` and `rates`, beside the reference tables').
+    #[serde(default)]
+    pub plan_targets: Vec<crate::measure::PlanTarget>,
 }

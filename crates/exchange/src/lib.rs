@@ -10,6 +10,7 @@
 pub mod allocation;
 pub mod guard;
 pub mod plan_table;
+pub mod target_sheet;
 
 pub use guard::{clip_cell, clip_reason, from_spreadsheet_safe, spreadsheet_safe};
 
@@ -609,6 +610,22 @@ pub fn indicators_csv(places: &Places) -> String {
                 d.place_kind.label_zh().to_owned(),
                 places.of(d.place_kind).join("、"),
                 d.plan.to_owned(),
+                d.max_plausible.to_string(),
+            ],
+        );
+    }
+    // The plans' own indicators, after the catalogue.
+    for d in &places.indicators {
+        write_safe(
+            &mut w,
+            [
+                d.code.clone(),
+                d.name_zh.clone(),
+                d.unit.clone(),
+                d.better.label_zh().to_owned(),
+                d.place_kind.label_zh().to_owned(),
+                places.of(d.place_kind).join("、"),
+                d.plan.clone(),
                 d.max_plausible.to_string(),
             ],
         );

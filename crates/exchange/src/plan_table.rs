@@ -191,7 +191,7 @@ impl std::fmt::Display for TableRefused {
     }
 }
 
-fn refused(reason: impl Into<String>) -> TableRefused {
+pub(crate) fn refused(reason: impl Into<String>) -> TableRefused {
     TableRefused {
         reason: reason.into(),
         unknown_headers: Vec::new(),
@@ -204,17 +204,19 @@ pub const MAX_TABLE_ROWS: usize = 20_000;
 pub const MAX_TABLE_COLUMNS: usize = 64;
 
 /// A sheet as text: (row number, cells) per row, and problems found while reading it.
-struct Grid {
-    format: String,
-    rows: Vec<(u64, Vec<String>)>,
-    notes: Vec<String>,
+pub(crate) struct Grid {
+    pub(crate) format: String,
+    /// The sheet read (empty for a CSV file).
+    pub(crate) sheet: String,
+    pub(crate) rows: Vec<(u64, Vec<String>)>,
+    pub(crate) notes: Vec<String>,
     /// Problems by row and column, named once the header is known.
-    cell_problems: Vec<(u64, Col, String)>,
+    pub(crate) cell_problems: Vec<(u64, Col, String)>,
 }
 
 /// Where a problem of a sheet is, before the header names the columns.
 #[derive(Debug, Clone, Copy)]
-enum Col {
+pub(crate) enum Col {
     /// The whole row.
     Row,
     At(usize),
@@ -306,7 +308,7 @@ pub fn column_letters(mut col: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn cell_name(row: u64, col: usize) -> String {
+pub(crate) fn cell_name(row: u64, col: usize) -> String {
     format!("{}{row}", column_letters(col))
 }
 
@@ -315,21 +317,46 @@ fn cell_name(row: u64, col: usize) -> String {
 /// backwards, `B5:A1`, when overflow checks are on) — a bad file must never take a request,
 /// or the server, down.
 fn read_xlsx(bytes: &[u8]) -> Result<Grid, TableRefused> {
+    read_xlsx_sheet(bytes, Sheet::Table)?.ok_or_else(|| refused("工作簿里没有工作表"))
+}
+
+/// Which sheet of a workbook to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sheet {
+    /// The allocation table: the first sheet that is not a 指标目标 sheet.
+    Table,
+    /// The 指标目标 sheet, if the workbook has one.
+    Targets,
+}
+
+/// One sheet of an .xlsx file as a grid, guarded as [`read_xlsx`] is; `None` when the
+/// workbook has no such sheet.
+pub(crate) fn read_xlsx_sheet(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, TableRefused> {
     // A zip bomb is refused before calamine expands any of it.
     crate::guard::check_workbook(bytes).map_err(refused)?;
-    crate::contained(|| read_xlsx_unguarded(bytes)).unwrap_or_else(|why| {
+    crate::contained(|| read_xlsx_unguarded(bytes, which)).unwrap_or_else(|why| {
         Err(refused(format!(
             "无法读取 Excel 工作簿（.xlsx）：文件结构有误（{why}）"
         )))
     })
 }
 
-fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Grid, TableRefused> {
+fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, TableRefused> {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| refused(format!("无法读取 Excel 工作簿（.xlsx）：{e}")))?;
-    let Some(sheet) = book.sheet_names().first().cloned() else {
-        return Err(refused("工作簿里没有工作表"));
+    let names = book.sheet_names();
+    let targets = |n: &String| sanzhi_domain::measure::is_target_sheet(n);
+    let sheet = match which {
+        Sheet::Table if names.is_empty() => return Err(refused("工作簿里没有工作表")),
+        Sheet::Table => match names.iter().find(|n| !targets(n)) {
+            Some(n) => n.clone(),
+            None => return Err(refused("工作簿里只有指标目标工作表，没有分工表")),
+        },
+        Sheet::Targets => match names.iter().find(|n| targets(n)) {
+            Some(n) => n.clone(),
+            None => return Ok(None),
+        },
     };
     // Before anything dense is built (calamine's ranges are rows × columns), stream the
     // cells and refuse a sheet whose used area is far larger than any allocation table: a
@@ -472,12 +499,13 @@ fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Grid, TableRefused> {
             rows.push((u64::from(cr) + 1, v));
         }
     }
-    Ok(Grid {
+    Ok(Some(Grid {
         format: "xlsx".to_owned(),
+        sheet,
         rows,
         notes,
         cell_problems,
-    })
+    }))
 }
 
 fn shorten(s: &str) -> String {
@@ -533,6 +561,7 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, TableRefused> {
     }
     Ok(Grid {
         format: decoded.encoding.to_owned(),
+        sheet: String::new(),
         rows,
         notes: Vec::new(),
         cell_problems,
@@ -562,6 +591,7 @@ fn from_grid(grid: Grid, mapping: &BTreeMap<String, String>) -> Result<PlanTable
         rows,
         mut notes,
         cell_problems,
+        ..
     } = grid;
     let non_empty: Vec<&(u64, Vec<String>)> = rows
         .iter()

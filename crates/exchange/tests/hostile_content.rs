@@ -211,6 +211,7 @@ fn places() -> Places {
         areas: vec!["柯城".into()],
         sections: vec!["东迹渡".into()],
         drains: vec![],
+        indicators: vec![],
     }
 }
 
@@ -415,6 +416,19 @@ fn negative_numbers_stay_numbers_in_every_export() {
         areas: vec!["=evil".into(), "柯城".into()],
         sections: vec![],
         drains: vec![],
+        // A plan's own indicator, named by whoever wrote its import's sheet.
+        indicators: vec![sanzhi_domain::PlanIndicator {
+            code: "peer.1".into(),
+            name_zh: "=HYPERLINK(\"http://x\")".into(),
+            name_en: None,
+            unit: "+1".into(),
+            better: sanzhi_domain::Better::Higher,
+            place_kind: sanzhi_domain::PlaceKind::Area,
+            plan: "peer".into(),
+            plan_name: String::new(),
+            aggregate: sanzhi_domain::Aggregate::Latest,
+            max_plausible: 100.0,
+        }],
     };
     assert_no_formula(&sanzhi_exchange::indicators_csv(&places));
 }

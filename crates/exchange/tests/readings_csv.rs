@@ -9,6 +9,7 @@ fn places() -> Places {
         areas: vec!["柯城".into(), "衢江".into(), "衢州市区".into()],
         sections: vec!["东迹渡".into(), "铜山源水库".into()],
         drains: vec!["西排渠".into()],
+        indicators: vec![],
     }
 }
 
@@ -155,6 +156,7 @@ fn the_template_is_a_valid_file() {
         areas: vec!["柯城".into()],
         sections: vec!["东迹渡".into()],
         drains: vec![],
+        indicators: vec![],
     };
     let p = parse_readings_csv(sanzhi_exchange::template_csv().as_bytes(), &all).expect("template");
     assert_eq!(p.rows.len(), 3);

@@ -762,6 +762,7 @@ pub fn assemble(
                     items,
                     notes: Vec::new(),
                 },
+                measures: None,
             })
         }
         _ => None,

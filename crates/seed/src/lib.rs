@@ -69,6 +69,9 @@ pub struct SeedPlan {
     pub source: Option<SourceDocument>,
     /// Actions, tasks, items, … from `plans/<code>.toml`.
     pub body: PlanBody,
+    /// The plan's own indicators and the yearly targets it sets (an import's 指标目标 sheet).
+    /// `None`: the file carries none, and what an earlier import stored stays.
+    pub measures: Option<sanzhi_domain::PlanMeasures>,
 }
 
 /// Everything in `seed/`, validated and cross-checked.
@@ -254,6 +257,7 @@ fn parse_with_index(
             goals: p.goals.iter().map(|g| g.trim().to_owned()).collect(),
             source,
             body,
+            measures: None,
         });
     }
 

@@ -35,6 +35,7 @@ mod sqlite {
     include!("queries_api.rs");
     include!("queries_remind.rs");
     include!("queries_groups.rs");
+    include!("queries_measures.rs");
 
     /// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
     /// (the version it must follow) and then writes cannot take the write lock if another
@@ -99,6 +100,7 @@ mod postgres {
     include!("queries_api.rs");
     include!("queries_remind.rs");
     include!("queries_groups.rs");
+    include!("queries_measures.rs");
 
     /// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
     /// the same thing are stopped by the unique constraints the writes rely on.
@@ -1172,6 +1174,15 @@ impl Store {
     }
 
     /// Where each kind of indicator is read: the areas, sections and drains of the seed.
+    /// The indicators plans define beside the catalogue, in their order; `with_drafts`
+    /// includes those of plans not yet in effect.
+    pub async fn plan_indicators(
+        &self,
+        with_drafts: bool,
+    ) -> Result<Vec<sanzhi_domain::PlanIndicator>, StoreError> {
+        dispatch!(self, plan_indicators(with_drafts))
+    }
+
     pub async fn reading_places(&self) -> Result<sanzhi_domain::Places, StoreError> {
         dispatch!(self, reading_places())
     }
@@ -1543,6 +1554,10 @@ pub struct ImportPlanReport {
     pub not_in_file: Vec<i32>,
     /// Why the import cannot be committed (in Chinese); empty when it can.
     pub blocked: Vec<String>,
+    /// What the import does with the plan's own indicators and targets (in Chinese), when the
+    /// file carries a 指标目标 sheet.
+    #[serde(default)]
+    pub measures: Vec<String>,
     /// Database rows the upsert inserted, updated and left alone (as the seed loader counts).
     pub rows_inserted: u64,
     pub rows_updated: u64,

@@ -2873,12 +2873,38 @@ pub(crate) async fn indicator_targets(
         })
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(IndicatorTargets {
+    let mut targets = IndicatorTargets {
         pm25,
         sections,
         drains,
         rates,
-    })
+        indicators: plan_indicators(pool, false).await?,
+        plan_targets: Vec::new(),
+    };
+    // What plans set: PM2.5 and the soil rates join the reference tables' rows (the standings
+    // and charts read them there); every plan's target is also listed with its plan.
+    for t in plan_targets(pool).await? {
+        let def = sanzhi_domain::indicator(&t.indicator);
+        if t.indicator == "pm25" {
+            targets.pm25.push(Pm25TargetRow {
+                area: t.place.clone(),
+                year: t.year,
+                value: t.value,
+                qualifier: String::new(),
+                raw: t.raw.clone(),
+            });
+        } else if let Some(metric) = def.and_then(|d| d.metric) {
+            targets.rates.push(RateGoalRow {
+                metric: metric.to_owned(),
+                year: t.year,
+                percent: t.value,
+                comparator: Direction::AtLeast,
+                raw: t.raw.clone(),
+            });
+        }
+        targets.plan_targets.push(t);
+    }
+    Ok(targets)
 }
 
 // ---- Indicators and readings ----
@@ -2887,6 +2913,11 @@ pub(crate) async fn indicator_targets(
 /// (readings refer to the codes).
 async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(), StoreError> {
     for (seq, d) in (1i32..).zip(sanzhi_domain::CATALOGUE.iter()) {
+        let aggregate = if d.metric.is_some() {
+            sanzhi_domain::Aggregate::Latest
+        } else {
+            sanzhi_domain::Aggregate::Mean
+        };
         let want = (
             seq,
             d.name_zh.to_owned(),
@@ -2894,19 +2925,22 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
             d.better.as_str().to_owned(),
             place_kind_str(d.place_kind).to_owned(),
             d.plan.to_owned(),
+            aggregate.as_str().to_owned(),
         );
-        let stored: Option<(i32, String, String, String, String, String)> = sqlx::query_as(
-            "SELECT seq, name, unit, better, place_kind, plan_code FROM indicators WHERE code = $1",
-        )
-        .bind(d.code)
-        .fetch_optional(&mut **tx)
-        .await?;
+        let stored: Option<(i32, String, String, String, String, String, String)> =
+            sqlx::query_as(
+                "SELECT seq, name, unit, better, place_kind, plan_code, aggregate
+                 FROM indicators WHERE code = $1",
+            )
+            .bind(d.code)
+            .fetch_optional(&mut **tx)
+            .await?;
         let change = match stored {
             Some(s) if s == want => Change::Unchanged,
             Some(_) => {
                 sqlx::query(
                     "UPDATE indicators SET seq = $1, name = $2, unit = $3, better = $4,
-                         place_kind = $5, plan_code = $6 WHERE code = $7",
+                         place_kind = $5, plan_code = $6, aggregate = $7 WHERE code = $8",
                 )
                 .bind(want.0)
                 .bind(&want.1)
@@ -2914,6 +2948,7 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
                 .bind(&want.3)
                 .bind(&want.4)
                 .bind(&want.5)
+                .bind(&want.6)
                 .bind(d.code)
                 .execute(&mut **tx)
                 .await?;
@@ -2921,8 +2956,9 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
             }
             None => {
                 sqlx::query(
-                    "INSERT INTO indicators (code, seq, name, unit, better, place_kind, plan_code)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO indicators
+                         (code, seq, name, unit, better, place_kind, plan_code, aggregate)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(d.code)
                 .bind(want.0)
@@ -2931,6 +2967,7 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
                 .bind(&want.3)
                 .bind(&want.4)
                 .bind(&want.5)
+                .bind(&want.6)
                 .execute(&mut **tx)
                 .await?;
                 Change::Inserted
@@ -2989,6 +3026,7 @@ pub(crate) async fn reading_places(pool: &Pool) -> Result<sanzhi_domain::Places,
         areas,
         sections,
         drains,
+        indicators: plan_indicators(pool, false).await?,
     })
 }
 
@@ -4888,6 +4926,12 @@ pub(crate) async fn import_plan(
         Some(sanzhi_domain::report::china_day(now)),
     )
     .await?;
+    let mut measures = Vec::new();
+    if let Some(m) = &plan.measures {
+        let written = write_measures(&mut tx, plan.code.as_str(), m, &mut rows).await?;
+        blocked.extend(written.blocked);
+        measures = written.lines;
+    }
 
     let mut items = Vec::new();
     for it in &plan.body.items {
@@ -4943,6 +4987,7 @@ pub(crate) async fn import_plan(
         items,
         not_in_file,
         blocked,
+        measures,
         rows_inserted: rows.inserted,
         rows_updated: rows.updated,
         rows_unchanged: rows.unchanged,
