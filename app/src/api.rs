@@ -13,7 +13,7 @@ use sanzhi_domain::{ItemDetail, PlanDetail, PlanSummary, PlanTree};
 /// Today, in China Standard Time (UTC+8), the day the plans' deadlines are counted in.
 #[cfg(feature = "ssr")]
 pub fn today() -> sanzhi_domain::chrono::NaiveDate {
-    (now() + sanzhi_domain::chrono::Duration::hours(8)).date_naive()
+    sanzhi_domain::report::china_day(now())
 }
 
 #[cfg(feature = "ssr")]

@@ -32,6 +32,7 @@ pub async fn list_users() -> Result<Vec<sanzhi_domain::User>, AppError> {
 #[server(prefix = "/api", endpoint = "item_audit")]
 pub async fn get_item_audit(code: String, number: i32) -> Result<Vec<AuditEntry>, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    crate::api::inner::visible_plan(&c.store, Some(&c.user), &code).await?;
     inner::item_entries(&c.store, &code, number).await
 }
 

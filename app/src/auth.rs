@@ -52,6 +52,7 @@ pub const READING: &[&str] = &[
     "/api/units",
     "/api/unit_tasks",
     "/api/item_tracking",
+    "/api/item_page",
     "/api/plan_status",
     "/api/indicators",
     "/api/readings",

@@ -158,11 +158,11 @@ pub mod inner {
     use super::*;
     use crate::i18n::i18n::td_string;
     use crate::i18n::{fmt, Locale};
-    use crate::tracking::DUE_SOON_DAYS;
     use sanzhi_domain::chrono::Datelike;
     use sanzhi_domain::overview::{
         changes, count_urges, rank_units, rank_units_where, red_list, supervised,
     };
+    use sanzhi_domain::status::DUE_SOON_DAYS;
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
 
@@ -336,8 +336,7 @@ pub mod inner {
                 (d.year(), d.month(), Some(d))
             }
             (None, None) if store.has_demo_reports().await? => {
-                let d = NaiveDate::parse_from_str(crate::tracking::DEMO_AS_OF, "%Y-%m-%d")
-                    .map_err(|_| AppError::Internal)?;
+                let d = sanzhi_domain::report::demo_as_of();
                 (d.year(), d.month(), None)
             }
             (None, None) => (today.year(), today.month(), None),

@@ -225,7 +225,7 @@ pub async fn urge_assignment(
                 item: None,
             },
             today,
-            crate::tracking::DUE_SOON_DAYS,
+            sanzhi_domain::status::DUE_SOON_DAYS,
         )
         .await?;
     let t = tracked
@@ -304,106 +304,141 @@ pub async fn get_urges(
     #[server(default)] as_of: Option<String>,
 ) -> Result<UrgeList, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    let (as_of, _) =
-        crate::tracking::inner::resolve_as_of(&c.store, as_of.as_deref(), crate::api::today())
-            .await?;
-    let scope = sanzhi_store::UrgeScope {
-        unit: unit.clone(),
-        plan: plan.clone(),
-        item,
-        assignment: None,
+    // A plan named must be one the caller sees (a draft is 404 to a unit).
+    let plan = match plan.as_deref() {
+        Some(code) => Some(crate::api::inner::visible_plan(&c.store, Some(&c.user), code).await?),
+        None => None,
     };
-    // A replay shows the 催办 made by its day, and answers given by then.
-    let urges: Vec<Urge> = c
-        .store
-        .urges(&scope)
-        .await?
-        .into_iter()
-        .filter(|u| u.on() <= as_of)
-        .map(|mut u| {
-            if !u.answered_by(as_of) {
-                u.answer = None;
-            }
-            u
-        })
-        .collect();
-    let settings = c.store.reminder_settings().await?;
-    let urge_limit = plan
-        .as_deref()
-        .and_then(|p| settings.get(p))
-        .map_or(sanzhi_domain::remind::DEFAULT_URGE_LIMIT, |s| s.urge_limit);
-    let mut may_urge = Vec::new();
-    if let (Some(plan), Some(item)) = (plan.as_deref(), item) {
-        if c.may(&sanzhi_domain::Action::Urge { plan }).is_ok() {
-            let tracked = c
-                .store
-                .tracked(
-                    &sanzhi_store::TrackScope {
-                        plan: Some(plan.to_owned()),
-                        unit: None,
-                        item: Some(item),
-                    },
-                    crate::api::today(),
-                    crate::tracking::DUE_SOON_DAYS,
-                )
-                .await?;
-            may_urge = tracked
-                .iter()
-                .map(|t| {
-                    (
-                        t.assignment_id,
-                        t.unit.clone(),
-                        sanzhi_domain::remind::may_urge(t),
+    inner::urges_for(&c, plan.as_ref(), item, unit, as_of.as_deref()).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::*;
+
+    /// The 催办 `c` may read: of one item of `plan` (already checked visible), or of a unit,
+    /// or all; those of drafts the caller may not see are left out.
+    pub async fn urges_for(
+        c: &crate::auth::Checked,
+        plan_summary: Option<&sanzhi_domain::PlanSummary>,
+        item: Option<i32>,
+        unit: Option<String>,
+        as_of: Option<&str>,
+    ) -> Result<UrgeList, AppError> {
+        let plan: Option<String> = plan_summary.map(|p| p.code.as_str().to_owned());
+        // Drafts the caller may not see: their 催办 are not listed.
+        let drafts: Vec<String> = if plan_summary.is_some() {
+            Vec::new()
+        } else {
+            c.store
+                .list_plans()
+                .await?
+                .into_iter()
+                .filter(|p| !sanzhi_domain::may_see_plan(Some(&c.user), p.code.as_str(), p.status))
+                .map(|p| p.code.as_str().to_owned())
+                .collect()
+        };
+        let (as_of, _) =
+            crate::tracking::inner::resolve_as_of(&c.store, as_of, crate::api::today()).await?;
+        let scope = sanzhi_store::UrgeScope {
+            unit: unit.clone(),
+            plan: plan.clone(),
+            item,
+            assignment: None,
+        };
+        // A replay shows the 催办 made by its day, and answers given by then.
+        let urges: Vec<Urge> = c
+            .store
+            .urges(&scope)
+            .await?
+            .into_iter()
+            .filter(|u| u.on() <= as_of)
+            .filter(|u| !drafts.contains(&u.plan_code))
+            .map(|mut u| {
+                if !u.answered_by(as_of) {
+                    u.answer = None;
+                }
+                u
+            })
+            .collect();
+        let settings = c.store.reminder_settings().await?;
+        let urge_limit = plan
+            .as_deref()
+            .and_then(|p| settings.get(p))
+            .map_or(sanzhi_domain::remind::DEFAULT_URGE_LIMIT, |s| s.urge_limit);
+        let mut may_urge = Vec::new();
+        if let (Some(plan), Some(item)) = (plan.as_deref(), item) {
+            if c.may(&sanzhi_domain::Action::Urge { plan }).is_ok() {
+                let tracked = c
+                    .store
+                    .tracked(
+                        &sanzhi_store::TrackScope {
+                            plan: Some(plan.to_owned()),
+                            unit: None,
+                            item: Some(item),
+                        },
+                        crate::api::today(),
+                        sanzhi_domain::status::DUE_SOON_DAYS,
                     )
-                })
-                .collect();
-        }
-    }
-    let answer_unit = c.user.unit.clone().filter(|u| {
-        sanzhi_domain::authorize(
-            Some(&c.user),
-            &sanzhi_domain::Action::AnswerUrge { unit: u },
-        )
-        .is_ok()
-    });
-    // The unit's own reports it may attach to an open 催办 (read only for the unit's accounts,
-    // and only for assignments with one open).
-    let mut answer_reports = Vec::new();
-    if let Some(unit) = answer_unit.as_deref() {
-        let mut read: std::collections::HashMap<i64, Vec<sanzhi_domain::Report>> =
-            std::collections::HashMap::new();
-        for u in urges
-            .iter()
-            .filter(|u| u.answer.is_none() && u.unit == unit)
-        {
-            if let std::collections::hash_map::Entry::Vacant(e) = read.entry(u.assignment_id) {
-                e.insert(c.store.reports(u.assignment_id).await?);
-            }
-            let reports = read.get(&u.assignment_id).map_or(&[][..], Vec::as_slice);
-            answer_reports.extend(
-                reports
+                    .await?;
+                may_urge = tracked
                     .iter()
-                    .filter(|r| r.recorded_on() >= u.on() && r.recorded_on() <= as_of)
-                    .rev()
-                    .map(|r| ReportChoice {
-                        urge_id: u.id,
-                        report_id: r.id,
-                        reported_on: r.reported_on,
-                        version: r.version,
-                        state: r.state,
-                        narrative: sanzhi_domain::remind::short(&r.narrative, 30),
-                    }),
-            );
+                    .map(|t| {
+                        (
+                            t.assignment_id,
+                            t.unit.clone(),
+                            sanzhi_domain::remind::may_urge(t),
+                        )
+                    })
+                    .collect();
+            }
         }
+        let answer_unit = c.user.unit.clone().filter(|u| {
+            sanzhi_domain::authorize(
+                Some(&c.user),
+                &sanzhi_domain::Action::AnswerUrge { unit: u },
+            )
+            .is_ok()
+        });
+        // The unit's own reports it may attach to an open 催办 (read only for the unit's accounts,
+        // and only for assignments with one open).
+        let mut answer_reports = Vec::new();
+        if let Some(unit) = answer_unit.as_deref() {
+            let open: Vec<&Urge> = urges
+                .iter()
+                .filter(|u| u.answer.is_none() && u.unit == unit)
+                .collect();
+            let mut ids: Vec<i64> = open.iter().map(|u| u.assignment_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let read = c.store.reports_of_assignments(&ids).await?;
+            for u in open {
+                let reports = read.get(&u.assignment_id).map_or(&[][..], Vec::as_slice);
+                answer_reports.extend(
+                    reports
+                        .iter()
+                        .filter(|r| r.recorded_on() >= u.on() && r.recorded_on() <= as_of)
+                        .rev()
+                        .map(|r| ReportChoice {
+                            urge_id: u.id,
+                            report_id: r.id,
+                            reported_on: r.reported_on,
+                            version: r.version,
+                            state: r.state,
+                            narrative: sanzhi_domain::remind::short(&r.narrative, 30),
+                        }),
+                );
+            }
+        }
+        Ok(UrgeList {
+            urges,
+            may_urge,
+            answer_unit,
+            urge_limit,
+            as_of,
+            answer_reports,
+        })
     }
-    Ok(UrgeList {
-        urges,
-        may_urge,
-        answer_unit,
-        urge_limit,
-        as_of,
-        answer_reports,
-    })
 }
 
 /// A plan's reminder settings (anyone signed in may read them).

@@ -7,10 +7,7 @@ use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::{Report, ReportForm, Status, StatusCounts, Tracked};
 use serde::{Deserialize, Serialize};
 
-/// The as-of day the seeded demo opens on, inside 2018–2020 so that a newcomer sees a mix.
-pub const DEMO_AS_OF: &str = "2019-03-31";
-/// A milestone within this many days of the as-of day is “due soon”.
-pub const DUE_SOON_DAYS: i64 = 15;
+pub use sanzhi_domain::status::DUE_SOON_DAYS;
 
 /// A unit's list: its assignments, most urgent first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -277,30 +274,39 @@ pub async fn get_item_tracking(
 ) -> Result<ItemTracking, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let plan = crate::api::inner::visible_plan(&c.store, Some(&c.user), &code).await?;
-    // A closed plan is read-only: no report form, no review or edit controls.
-    let writable = plan.status.is_writable();
-    let me = Some(c.user).filter(|_| writable);
-    let mut t = inner::item_tracking(
-        &c.store,
-        &code,
-        number,
-        as_of.as_deref(),
-        crate::api::today(),
-    )
-    .await?;
-    t.may_review =
-        sanzhi_domain::authorize(me.as_ref(), &sanzhi_domain::Action::Review { plan: &code })
-            .is_ok();
-    t.may_edit = sanzhi_domain::authorize(
-        me.as_ref(),
-        &sanzhi_domain::Action::EditPlan { plan: &code },
-    )
-    .is_ok();
-    t.my_unit = me
-        .filter(|u| u.role == sanzhi_domain::Role::Reporter)
-        .and_then(|u| u.unit);
-    t.backdate_days = c.backdate_days;
-    Ok(t)
+    inner::item_tracking_for(&c, &plan, number, as_of.as_deref()).await
+}
+
+/// Everything the item page shows, read in one call: the item, each unit's reports, the audit
+/// entries and the 催办 — the caller checked once, the plan's visibility once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemPage {
+    pub detail: sanzhi_domain::ItemDetail,
+    pub tracking: ItemTracking,
+    pub audit: Vec<sanzhi_domain::AuditEntry>,
+    pub urges: crate::remind::UrgeList,
+}
+
+#[server(prefix = "/api", endpoint = "item_page")]
+pub async fn get_item_page(
+    code: String,
+    number: i32,
+    as_of: Option<String>,
+) -> Result<ItemPage, AppError> {
+    let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    let plan = crate::api::inner::visible_plan(&c.store, Some(&c.user), &code).await?;
+    let detail = crate::api::inner::get_item(&c.store, &code, number).await?;
+    let tracking = inner::item_tracking_for(&c, &plan, number, as_of.as_deref()).await?;
+    let audit = crate::audit::inner::item_entries(&c.store, &code, number).await?;
+    let urges =
+        crate::remind::inner::urges_for(&c, Some(&plan), Some(number), None, as_of.as_deref())
+            .await?;
+    Ok(ItemPage {
+        detail,
+        tracking,
+        audit,
+        urges,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "plan_status")]
@@ -315,21 +321,29 @@ pub async fn get_plan_status(code: String, as_of: Option<String>) -> Result<Plan
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn submit_report(form: ReportForm) -> Result<Report, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    let (plan, unit) = c
+    // The assignment read once: who may report on it, and its milestones.
+    let facts = c
         .store
-        .assignment_owner(form.assignment_id)
+        .assignment_facts(form.assignment_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
     // Only a reporter of the assignment's own unit; the reporter's name is the signed-in user.
     c.may(&sanzhi_domain::Action::Report {
-        plan: &plan,
-        unit: &unit,
+        plan: &facts.plan,
+        unit: &facts.unit,
     })?;
     let form = ReportForm {
         reporter: crate::auth::signature(&c.user),
         ..form
     };
-    inner::submit_report(&c.store, form, crate::api::now(), c.backdate_days).await
+    inner::submit_report(
+        &c.store,
+        form,
+        facts.milestones,
+        crate::api::now(),
+        c.backdate_days,
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -351,9 +365,7 @@ pub mod inner {
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
                 AppError::BadRequest(format!("as_of：“{s}”不是日期，应为 YYYY-MM-DD"))
             })?,
-            None if demo => {
-                NaiveDate::parse_from_str(DEMO_AS_OF, "%Y-%m-%d").map_err(|_| AppError::Internal)?
-            }
+            None if demo => sanzhi_domain::report::demo_as_of(),
             None => today,
         };
         Ok((day, demo))
@@ -407,6 +419,30 @@ pub mod inner {
         })
     }
 
+    /// One item's tracking as `c` sees it on `plan` (already checked visible): the report
+    /// form, review and edit controls only where the caller may use them and the plan is not
+    /// closed.
+    pub async fn item_tracking_for(
+        c: &crate::auth::Checked,
+        plan: &sanzhi_domain::PlanSummary,
+        number: i32,
+        as_of: Option<&str>,
+    ) -> Result<ItemTracking, AppError> {
+        let code = plan.code.as_str();
+        // A closed plan is read-only: no report form, no review or edit controls.
+        let me = Some(&c.user).filter(|_| plan.status.is_writable());
+        let mut t = item_tracking(&c.store, code, number, as_of, crate::api::today()).await?;
+        t.may_review =
+            sanzhi_domain::authorize(me, &sanzhi_domain::Action::Review { plan: code }).is_ok();
+        t.may_edit =
+            sanzhi_domain::authorize(me, &sanzhi_domain::Action::EditPlan { plan: code }).is_ok();
+        t.my_unit = me
+            .filter(|u| u.role == sanzhi_domain::Role::Reporter)
+            .and_then(|u| u.unit.clone());
+        t.backdate_days = c.backdate_days;
+        Ok(t)
+    }
+
     pub async fn item_tracking(
         store: &Store,
         code: &str,
@@ -421,12 +457,14 @@ pub mod inner {
             ..TrackScope::default()
         };
         let tracked = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+        let ids: Vec<i64> = tracked.iter().map(|t| t.assignment_id).collect();
+        let mut reports = store.reports_of_assignments(&ids).await?;
         let mut rows = Vec::with_capacity(tracked.len());
         for t in tracked {
             // A replay sees only the reports and decisions recorded by its day.
-            let history: Vec<Report> = store
-                .reports(t.assignment_id)
-                .await?
+            let history: Vec<Report> = reports
+                .remove(&t.assignment_id)
+                .unwrap_or_default()
                 .iter()
                 .filter_map(|r| r.as_of(as_of))
                 .collect();
@@ -555,13 +593,10 @@ pub mod inner {
     pub async fn submit_report(
         store: &Store,
         form: ReportForm,
+        milestones: usize,
         now: DateTime<Utc>,
         backdate_days: i64,
     ) -> Result<Report, AppError> {
-        let milestones = store
-            .assignment_milestone_count(form.assignment_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("分工 {}", form.assignment_id)))?;
         let report =
             NewReport::parse(&form, milestones).map_err(|e| AppError::BadRequest(e.to_string()))?;
         match store

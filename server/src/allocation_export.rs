@@ -13,14 +13,14 @@
 use app::error::AppError;
 use app::state::AppState;
 use app::tracking::PlanFilter;
-use app::tracking::DUE_SOON_DAYS;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sanzhi_domain::chrono::{Duration, NaiveDate, Utc};
+use sanzhi_domain::chrono::{NaiveDate, Utc};
+use sanzhi_domain::status::DUE_SOON_DAYS;
 use sanzhi_domain::{chinese_number, PlanCode, Report, ReportState, ReviewDecision, Tracked};
 use sanzhi_exchange::allocation::{
     allocation_xlsx, AllocationRow, AllocationSheet, AssignmentCells, LastReport,
@@ -99,7 +99,7 @@ async fn export_allocation(
         }
     };
     // Today in China Standard Time, as the tracking pages count it.
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = sanzhi_domain::report::china_day(Utc::now());
     let filter = params.filter();
     let sheet = match allocation_sheet(&state.store, &code, params.as_of.as_deref(), &filter, today)
         .await

@@ -831,7 +831,7 @@ async fn plan_items(
 
 async fn as_of_day(store: &Store, asked: Option<&str>) -> Result<(NaiveDate, bool), Response> {
     // Today in China Standard Time (UTC+8), as the pages count it.
-    let today = (Utc::now() + sanzhi_domain::chrono::Duration::hours(8)).date_naive();
+    let today = sanzhi_domain::report::china_day(Utc::now());
     app::tracking::inner::resolve_as_of(store, asked, today)
         .await
         .map_err(|e| match e {
@@ -873,7 +873,7 @@ async fn assignments(
     };
     let rows = state
         .store
-        .tracked(&scope, as_of, app::tracking::DUE_SOON_DAYS)
+        .tracked(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
         .await
         .map_err(internal)?;
     let assignments: Vec<ApiAssignment> = rows.into_iter().map(ApiAssignment::from).collect();
@@ -925,7 +925,7 @@ async fn unit_overdue(
     };
     let mut rows: Vec<ApiAssignment> = state
         .store
-        .tracked(&scope, as_of, app::tracking::DUE_SOON_DAYS)
+        .tracked(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
         .await
         .map_err(internal)?
         .into_iter()

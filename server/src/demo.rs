@@ -287,7 +287,13 @@ pub async fn load_with(store: &Store, monthly_notes: bool) -> Result<u64, StoreE
     store.clear_demo_reports().await?;
     let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2)
         .ok_or_else(|| StoreError::Corrupt("demo end date".to_owned()))?;
-    let all = store.tracked(&TrackScope::default(), last, 15).await?;
+    let all = store
+        .tracked(
+            &TrackScope::default(),
+            last,
+            sanzhi_domain::status::DUE_SOON_DAYS,
+        )
+        .await?;
     let start = NaiveDate::from_ymd_opt(2018, 6, 1)
         .ok_or_else(|| StoreError::Corrupt("demo start date".to_owned()))?;
     let mut reports: Vec<DemoReport> = Vec::new();
@@ -538,7 +544,11 @@ pub async fn load_reminders(store: &Store) -> anyhow::Result<(usize, usize, usiz
     // A report for January filed after January was closed: listed beside its 通报.
     let overdue_on = |d: NaiveDate| async move {
         store
-            .tracked(&TrackScope::default(), d, 15)
+            .tracked(
+                &TrackScope::default(),
+                d,
+                sanzhi_domain::status::DUE_SOON_DAYS,
+            )
             .await
             .map(|rows| {
                 rows.into_iter()
@@ -627,7 +637,7 @@ pub async fn load_reminders(store: &Store) -> anyhow::Result<(usize, usize, usiz
     // The digests of the demo's last week, as the scheduler would have made them.
     let mut digests = 0;
     let mut d = ymd(2019, 3, 25)?;
-    while d <= ymd(2019, 3, 31)? {
+    while d <= sanzhi_domain::report::demo_as_of() {
         let made = crate::remind::make_day(store, d, "demo", true, false, at(d, 8)?).await?;
         digests += made.written.map_or(0, |w| w.digests);
         d = d.succ_opt().context("day")?;

@@ -74,7 +74,7 @@ pub async fn digests_of(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Dig
         .tracked_on_days(
             &TrackScope::default(),
             &[before, day],
-            app::tracking::DUE_SOON_DAYS,
+            sanzhi_domain::status::DUE_SOON_DAYS,
         )
         .await?;
     // Only the plans in effect remind anyone: a draft is not issued yet, a closed plan is over.

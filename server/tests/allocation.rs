@@ -89,7 +89,7 @@ async fn tracked(app: &TestApp, as_of: NaiveDate) -> Vec<sanzhi_domain::Tracked>
     };
     app.db
         .store
-        .tracked(&scope, as_of, app::tracking::DUE_SOON_DAYS)
+        .tracked(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
         .await
         .expect("tracked")
 }

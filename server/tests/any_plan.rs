@@ -157,7 +157,36 @@ async fn an_imported_plan_runs_like_the_seeded_ones(app: &TestApp) {
         assert!(!listed(app, who).await.contains(&CODE.to_owned()), "{who}");
         let (status, body) = post(app, who, "/api/plan", &[("code", CODE)]).await;
         assert_eq!(status, 404, "{who}: {body}");
+        // Nor its item's page, audit entries or 催办, asked for by name.
+        let item = [("code", CODE), ("number", "1")];
+        for path in ["/api/item_page", "/api/item_audit", "/api/item_tracking"] {
+            let (status, body) = post(app, who, path, &item).await;
+            assert_eq!(status, 404, "{who} {path}: {body}");
+        }
+        let (status, body) = post(app, who, "/api/urges", &[("plan", CODE)]).await;
+        assert_eq!(status, 404, "{who} /api/urges: {body}");
     }
+    // The admin reads the draft's item page in one call: the item, its tracking, its audit
+    // entries and its 催办.
+    let (status, body) = post(
+        app,
+        "t-admin",
+        "/api/item_page",
+        &[("code", CODE), ("number", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let item_page: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(item_page["detail"]["item"]["number"], 1, "{body}");
+    assert_eq!(
+        item_page["tracking"]["rows"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
+    assert!(
+        item_page["audit"].is_array() && item_page["urges"]["urges"].is_array(),
+        "{body}"
+    );
     let tasks = post(
         app,
         "t-kaihua",

@@ -188,6 +188,7 @@ fn sample_calls() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
             "/api/item_tracking",
             vec![("code", "water"), ("number", "28")],
         ),
+        ("/api/item_page", vec![("code", "water"), ("number", "28")]),
         ("/api/plan_status", vec![("code", "water")]),
         ("/api/indicators", vec![]),
         ("/api/readings", vec![]),

@@ -1,7 +1,6 @@
 //! `/plans/:code/items/:number` — one work item in full: text, where it sits, who leads,
 //! every responsible unit, deadlines, targets, and the notes on the source.
 
-use crate::api::get_item;
 use crate::components::error_box::ErrorBox;
 use crate::components::grid::GridTable;
 use crate::components::milestones::MilestoneList;
@@ -12,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::i18n::td_string;
 use crate::i18n::{date, fmt, lang, report_state, Locale};
 use crate::routes::my_tasks::{days_text, unit_kind};
-use crate::tracking::{get_item_tracking, ItemTracking};
+use crate::tracking::ItemTracking;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -93,11 +92,9 @@ pub fn ItemPage() -> impl IntoView {
             let number: i32 = number
                 .parse()
                 .map_err(|_| AppError::BadRequest(format!("number：“{number}”不是工作要求编号")))?;
-            let detail = get_item(code.clone(), number).await?;
-            let tracking = get_item_tracking(code.clone(), number, as_of.clone()).await?;
-            let audit = crate::audit::get_item_audit(code.clone(), number).await?;
-            let urges = crate::remind::get_urges(Some(code), Some(number), None, as_of).await?;
-            Ok::<_, AppError>((detail, tracking, audit, urges))
+            // One call: the item, its tracking, audit entries and 催办 together.
+            let p = crate::tracking::get_item_page(code, number, as_of).await?;
+            Ok::<_, AppError>((p.detail, p.tracking, p.audit, p.urges))
         },
     );
     view! {

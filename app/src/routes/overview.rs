@@ -161,11 +161,7 @@ fn print_day() -> String {
     #[allow(clippy::cast_possible_truncation)]
     let ms = now as i64;
     sanzhi_domain::chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            (t + sanzhi_domain::chrono::Duration::hours(8))
-                .date_naive()
-                .to_string()
-        })
+        .map(|t| sanzhi_domain::report::china_day(t).to_string())
         .unwrap_or_default()
 }
 

@@ -8,6 +8,12 @@ use serde::{Deserialize, Serialize};
 /// filing), unless the server is configured otherwise (`reports.backdate_days`).
 pub const DEFAULT_BACKDATE_DAYS: i64 = 7;
 
+/// The day the seeded demo opens on, inside 2018–2020 so that a newcomer sees a mix of done,
+/// overdue and due-soon work (the demo's data is made around it).
+pub fn demo_as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2019, 3, 31).unwrap_or_default()
+}
+
 /// The day (China time, UTC+8) of a moment: the day a report or review was recorded.
 pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()

@@ -159,6 +159,10 @@ pub struct Assessment {
     pub met_on_time: u32,
 }
 
+/// A milestone within this many days of the as-of day is “due soon” (every page, the
+/// reminders, the API and the demo use this one figure).
+pub const DUE_SOON_DAYS: i64 = 15;
+
 /// Computes an assignment's status on `as_of` from the item's milestones and the reports
 /// (any order; those after `as_of` are ignored). `start` is when duties begin (the plan's
 /// issue date): recurring periods are counted from it.

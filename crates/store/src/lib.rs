@@ -709,6 +709,15 @@ impl Store {
         dispatch!(self, reports(assignment_id))
     }
 
+    /// Every report on each of the assignments, oldest first (each id is a key, with no
+    /// reports if it has none): one read for a whole item page.
+    pub async fn reports_of_assignments(
+        &self,
+        assignment_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<Report>>, StoreError> {
+        dispatch!(self, reports_of_assignments(assignment_ids))
+    }
+
     /// The assignments in `scope`, each with its status on `as_of` computed from the item's
     /// milestones and the reports made up to that day.
     #[tracing::instrument(skip(self))]
@@ -807,15 +816,6 @@ impl Store {
     /// Every unit with its kind, county governments first.
     pub async fn units(&self) -> Result<Vec<(String, UnitKind)>, StoreError> {
         dispatch!(self, units())
-    }
-
-    /// How many milestones the item of an assignment has; `None` if there is no such
-    /// assignment.
-    pub async fn assignment_milestone_count(
-        &self,
-        assignment_id: i64,
-    ) -> Result<Option<usize>, StoreError> {
-        dispatch!(self, assignment_milestone_count(assignment_id))
     }
 
     /// Records a coordinator's decision on a done report (with its audit entry).
@@ -1416,6 +1416,15 @@ impl Store {
         dispatch!(self, assignment_owner(assignment_id))
     }
 
+    /// An assignment's plan, unit and milestone count in one read (`None`: no such
+    /// assignment).
+    pub async fn assignment_facts(
+        &self,
+        assignment_id: i64,
+    ) -> Result<Option<AssignmentFacts>, StoreError> {
+        dispatch!(self, assignment_facts(assignment_id))
+    }
+
     /// How many plans are stored (used to decide whether a first start must seed).
     pub async fn plan_count(&self) -> Result<i64, StoreError> {
         dispatch!(self, plan_count())
@@ -1537,6 +1546,15 @@ pub struct ImportItemChange {
     pub fields: Vec<String>,
     pub before: Option<ImportItemState>,
     pub after: ImportItemState,
+}
+
+/// An assignment's plan and unit, and its item's number of milestones: what a report on it is
+/// checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentFacts {
+    pub plan: String,
+    pub unit: String,
+    pub milestones: usize,
 }
 
 /// What importing one plan does (or did, when `committed`).

@@ -39,6 +39,11 @@ async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
 /// Refuses a write on a closed plan (its period is over: read-only, kept for history) in the
 /// write's own transaction; `assignment` names what is written to.
 async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreError> {
+    writable_assignment(tx, assignment).await.map(|_| ())
+}
+
+/// [`ensure_writable`] that also says whether the assignment exists (`None`: it does not).
+async fn writable_assignment(tx: &mut Tx<'_>, assignment: i64) -> Result<Option<()>, StoreError> {
     let plan: Option<(String, String)> = sqlx::query_as(
         "SELECT p.short_name, p.status FROM assignments a
          JOIN work_items w ON w.id = a.work_item_id JOIN plans p ON p.id = w.plan_id
@@ -51,7 +56,8 @@ async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreEr
         Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => Err(
             StoreError::Invalid(format!("方案“{name}”已结束：只读，不能再填报、签收、修改或催办")),
         ),
-        _ => Ok(()),
+        Some(_) => Ok(Some(())),
+        None => Ok(None),
     }
 }
 
@@ -1594,17 +1600,16 @@ pub(crate) async fn add_report(
     backdate_days: i64,
 ) -> Result<Result<sanzhi_domain::Report, Option<sanzhi_domain::Report>>, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM assignments WHERE id = $1")
-        .bind(r.assignment_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
-        return Err(StoreError::NotFound(format!(
-            "assignment {}",
-            r.assignment_id
-        )));
+    // The assignment exists and its plan takes reports: one read, in the write's transaction.
+    match writable_assignment(&mut tx, r.assignment_id).await? {
+        Some(()) => {}
+        None => {
+            return Err(StoreError::NotFound(format!(
+                "assignment {}",
+                r.assignment_id
+            )))
+        }
     }
-    ensure_writable(&mut tx, r.assignment_id).await?;
     // The same form sent again (a double click, a retry after a lost answer): the report
     // it made the first time, not a second one.
     if let Some(first) = submitted_before(&mut tx, r).await? {
@@ -1894,6 +1899,44 @@ pub(crate) async fn reports(
             Ok(report)
         })
         .collect()
+}
+
+/// Every report on each of `assignment_ids`, oldest first, with its review: two queries for
+/// the lot (an item page reads all its assignments' reports at once).
+pub(crate) async fn reports_of_assignments(
+    pool: &Pool,
+    assignment_ids: &[i64],
+) -> Result<HashMap<i64, Vec<sanzhi_domain::Report>>, StoreError> {
+    let mut out: HashMap<i64, Vec<sanzhi_domain::Report>> =
+        assignment_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if assignment_ids.is_empty() {
+        return Ok(out);
+    }
+    // Integers only: the list is written into the statement.
+    let list = assignment_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows: Vec<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id IN ({list})
+         ORDER BY assignment_id, version"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let reviews: Vec<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM report_reviews
+         WHERE report_id IN (SELECT id FROM progress_reports WHERE assignment_id IN ({list}))"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut reviews = reviews_by_report(reviews)?;
+    for r in rows {
+        let mut report = r.into_report()?;
+        report.review = reviews.remove(&report.id);
+        out.entry(report.assignment_id).or_default().push(report);
+    }
+    Ok(out)
 }
 
 const REVIEW_COLUMNS: &str = "id, report_id, decision, reason, reviewer, reviewed_on, is_demo,
@@ -2684,25 +2727,6 @@ pub(crate) async fn units(pool: &Pool) -> Result<Vec<(String, UnitKind)>, StoreE
             Ok((n, kind))
         })
         .collect()
-}
-
-pub(crate) async fn assignment_milestone_count(
-    pool: &Pool,
-    assignment_id: i64,
-) -> Result<Option<usize>, StoreError> {
-    let item: Option<i64> =
-        sqlx::query_scalar("SELECT work_item_id FROM assignments WHERE id = $1")
-            .bind(assignment_id)
-            .fetch_optional(pool)
-            .await?;
-    let Some(item) = item else {
-        return Ok(None);
-    };
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM milestones WHERE work_item_id = $1")
-        .bind(item)
-        .fetch_one(pool)
-        .await?;
-    Ok(Some(usize::try_from(n).unwrap_or(0)))
 }
 
 /// Appends many demo reports in one transaction, numbering versions after what is stored.
@@ -4493,6 +4517,31 @@ pub(crate) async fn item_audit_entries(
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(audit_entry_of).collect())
+}
+
+/// What a report on an assignment is checked against, read at once: its plan and unit (who
+/// may report) and how many milestones its item has (which one a report may name).
+pub(crate) async fn assignment_facts(
+    pool: &Pool,
+    assignment_id: i64,
+) -> Result<Option<crate::AssignmentFacts>, StoreError> {
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT p.code, u.name,
+                (SELECT COUNT(*) FROM milestones m WHERE m.work_item_id = a.work_item_id)
+         FROM assignments a
+         JOIN units u ON u.id = a.unit_id
+         JOIN work_items w ON w.id = a.work_item_id
+         JOIN plans p ON p.id = w.plan_id
+         WHERE a.id = $1",
+    )
+    .bind(assignment_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(plan, unit, n)| crate::AssignmentFacts {
+        plan,
+        unit,
+        milestones: usize::try_from(n).unwrap_or(0),
+    }))
 }
 
 pub(crate) async fn assignment_owner(
