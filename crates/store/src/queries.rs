@@ -4548,16 +4548,9 @@ pub(crate) async fn assignment_owner(
     pool: &Pool,
     assignment_id: i64,
 ) -> Result<Option<(String, String)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT p.code, u.name FROM assignments a
-         JOIN units u ON u.id = a.unit_id
-         JOIN work_items w ON w.id = a.work_item_id
-         JOIN plans p ON p.id = w.plan_id
-         WHERE a.id = $1",
-    )
-    .bind(assignment_id)
-    .fetch_optional(pool)
-    .await?)
+    Ok(assignment_facts(pool, assignment_id)
+        .await?
+        .map(|f| (f.plan, f.unit)))
 }
 
 // ---- Plan import (an allocation table → one plan) ----
