@@ -1,13 +1,17 @@
 //! Sanzhi's storage: one [`Store`] over an embedded SQLite file or a PostgreSQL server.
 //!
-//! Both backends are first-class. The queries are written once, in `queries.rs`, and compiled
-//! for each backend (`sqlite` and `postgres` modules below include it with their own `Db`
-//! type), so the two cannot drift apart; each backend has its own migration folder under
-//! `migrations/`. Placeholders are `$1, $2, …` and must appear in ascending order in the SQL
+//! Both backends are first-class. The queries are written once, in `queries.rs` and the
+//! `queries_*.rs` beside it (API tokens, reminders, unit groups, a plan's indicators), and
+//! compiled for each backend: `sqlite.rs` and `postgres.rs` each declare those files as
+//! modules of their own, with their own `Db` type and transaction helpers, so the two cannot
+//! drift apart; each backend has its own migration folder under `migrations/`. Placeholders are `$1, $2, …` and must appear in ascending order in the SQL
 //! text: SQLite numbers `$N` parameters by first appearance, PostgreSQL by their digits.
 //!
 //! Rows are converted to domain types by hand (`rows.rs`): the database layout is not the
 //! wire format.
+
+// Each backend declares the same query files as its modules: that is the design.
+#![allow(clippy::duplicate_mod)]
 
 pub mod backup;
 mod rows;
@@ -28,116 +32,9 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
-mod sqlite {
-    //! The queries, compiled for SQLite.
-    type Db = sqlx::Sqlite;
-    include!("queries.rs");
-    include!("queries_api.rs");
-    include!("queries_remind.rs");
-    include!("queries_groups.rs");
-    include!("queries_measures.rs");
+mod sqlite;
 
-    /// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
-    /// (the version it must follow) and then writes cannot take the write lock if another
-    /// connection committed in between, and fails at once with "database is locked" — no
-    /// busy timeout helps. `BEGIN IMMEDIATE` takes the write lock first, waiting for it up to
-    /// the busy timeout, so writers queue instead of failing.
-    async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-        pool.begin_with("BEGIN IMMEDIATE").await
-    }
-
-    /// [`begin_write`] on a connection already taken from the pool.
-    async fn begin_write_on(
-        conn: &mut sqlx::pool::PoolConnection<Db>,
-    ) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
-        sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE").await
-    }
-
-    /// SQLite's write transactions already run one at a time (`BEGIN IMMEDIATE`).
-    async fn lock_key(_tx: &mut sqlx::Transaction<'_, Db>, _key: &str) -> Result<(), sqlx::Error> {
-        Ok(())
-    }
-
-    /// SQLite's own checks of the file: page structure and indexes, then foreign keys.
-    async fn engine_check(pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
-        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(pool)
-            .await?;
-        problems.retain(|p| p != "ok");
-        let orphans: Vec<(String, Option<i64>, String)> =
-            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
-                .fetch_all(pool)
-                .await?;
-        for (table, rowid, parent) in orphans {
-            let row = rowid.map_or_else(|| "某".to_owned(), |r| r.to_string());
-            problems.push(format!("{table} 第 {row} 行引用的 {parent} 不存在"));
-        }
-        Ok(problems)
-    }
-
-    /// SQLite's page cache is 2 MB per connection by default: a million-row write spilled
-    /// its pages into the WAL and read them back for every index insert. A bulk write's
-    /// connection gets up to 128 MB for its transaction and is set back afterwards (a
-    /// smaller cache frees the pages above it), so reading connections stay small.
-    async fn bulk_cache(
-        conn: &mut sqlx::pool::PoolConnection<Db>,
-        bulk: bool,
-    ) -> Result<(), crate::StoreError> {
-        let sql = if bulk {
-            "PRAGMA cache_size = -131072"
-        } else {
-            "PRAGMA cache_size = -2000"
-        };
-        sqlx::query(sql).execute(&mut **conn).await?;
-        Ok(())
-    }
-}
-
-mod postgres {
-    //! The queries, compiled for PostgreSQL.
-    type Db = sqlx::Postgres;
-    include!("queries.rs");
-    include!("queries_api.rs");
-    include!("queries_remind.rs");
-    include!("queries_groups.rs");
-    include!("queries_measures.rs");
-
-    /// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
-    /// the same thing are stopped by the unique constraints the writes rely on.
-    async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-        pool.begin().await
-    }
-
-    /// [`begin_write`] on a connection already taken from the pool.
-    async fn begin_write_on(
-        conn: &mut sqlx::pool::PoolConnection<Db>,
-    ) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
-        sqlx::Connection::begin(&mut **conn).await
-    }
-
-    /// Serialises the transactions that count and record sign-in attempts under `key`.
-    async fn lock_key(tx: &mut sqlx::Transaction<'_, Db>, key: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
-            .bind(key)
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
-    }
-
-    /// PostgreSQL keeps its own pages consistent (WAL replay, constraints enforced on
-    /// every write): there is no whole-database check to run from here.
-    async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
-        Ok(Vec::new())
-    }
-
-    /// PostgreSQL's shared buffers serve every connection: nothing to change per write.
-    async fn bulk_cache(
-        _conn: &mut sqlx::pool::PoolConnection<Db>,
-        _bulk: bool,
-    ) -> Result<(), crate::StoreError> {
-        Ok(())
-    }
-}
+mod postgres;
 
 /// The key that serialises the writes deciding who the first admin is (PostgreSQL; SQLite's
 /// write transactions run one at a time anyway).

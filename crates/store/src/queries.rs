@@ -1,22 +1,25 @@
-// The store's queries, written once and compiled per backend: `lib.rs` includes this file
-// into `mod sqlite` and `mod postgres`, each defining `type Db`. Keep placeholders in
-// ascending order of first appearance (see the note in lib.rs).
+//! The store's queries, written once and compiled per backend: `sqlite.rs` and `postgres.rs`
+//! each declare this file (and the other `queries_*.rs`) as a module of theirs, defining
+//! `type Db` and the transaction helpers it sees through `use super::*`. Keep placeholders in
+//! ascending order of first appearance (see the note in lib.rs).
 
-use crate::rows::{
-    ItemRow, KeyedRow, MilestoneRow, MILESTONE_COLUMNS, MILESTONE_COLUMNS_M, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
-    TaskRow, TrackedRow, UnitRow,
+use super::*;
+
+pub(super) use crate::rows::{
+    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
+    TaskRow, TrackedRow, UnitRow, MILESTONE_COLUMNS, MILESTONE_COLUMNS_M,
 };
-use crate::{Change, SeedReport, StoreError, TrackScope};
-use sanzhi_domain::{
+pub(super) use crate::{Change, SeedReport, StoreError, TrackScope};
+pub(super) use sanzhi_domain::{
     ActionId, ActionNode, AssignmentView, Direction, ItemDetail, ItemSummary, Milestone, NoteKind,
     PlanCode, PlanDetail, PlanSummary, PlanTree, SourceNote, Target, TaskId, TaskNode, UnitKind,
     WorkItemId,
 };
-use sanzhi_seed::{PlanBody, SeedBundle, SeedPlan, SeedUnit};
-use std::collections::HashMap;
+pub(super) use sanzhi_seed::{PlanBody, SeedBundle, SeedPlan, SeedUnit};
+pub(super) use std::collections::HashMap;
 
-type Pool = sqlx::Pool<Db>;
-type Tx<'c> = sqlx::Transaction<'c, Db>;
+pub(super) type Pool = sqlx::Pool<Db>;
+pub(super) type Tx<'c> = sqlx::Transaction<'c, Db>;
 
 const PLAN_SELECT: &str = "
     SELECT p.id, p.code, p.doc_no, p.title, p.short_name, p.short_name_en, p.status,
@@ -38,7 +41,7 @@ async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
 
 /// Refuses a write on a closed plan (its period is over: read-only, kept for history) in the
 /// write's own transaction; `assignment` names what is written to.
-async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreError> {
+pub(super) async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreError> {
     writable_assignment(tx, assignment).await.map(|_| ())
 }
 
@@ -53,9 +56,11 @@ async fn writable_assignment(tx: &mut Tx<'_>, assignment: i64) -> Result<Option<
     .fetch_optional(&mut **tx)
     .await?;
     match plan {
-        Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => Err(
-            StoreError::Invalid(format!("方案“{name}”已结束：只读，不能再填报、签收、修改或催办")),
-        ),
+        Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => {
+            Err(StoreError::Invalid(format!(
+                "方案“{name}”已结束：只读，不能再填报、签收、修改或催办"
+            )))
+        }
         Some(_) => Ok(Some(())),
         None => Ok(None),
     }
@@ -753,9 +758,9 @@ async fn load_body(
         // Milestones and targets: ordered lists, rewritten when they differ.
         let want_ms: Vec<MilestoneRow> =
             it.milestones.iter().map(MilestoneRow::from_seed).collect();
-        let stored_ms: Vec<MilestoneRow> = sqlx::query_as(
-            &format!("SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"),
-        )
+        let stored_ms: Vec<MilestoneRow> = sqlx::query_as(&format!(
+            "SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"
+        ))
         .bind(id)
         .fetch_all(&mut **tx)
         .await?;
@@ -1733,8 +1738,7 @@ pub(crate) async fn add_report(
     }
 }
 
-const FILE_COLUMNS: &str =
-    "id, assignment_id, report_id, name, content_type, size, uploaded_by";
+const FILE_COLUMNS: &str = "id, assignment_id, report_id, name, content_type, size, uploaded_by";
 
 type FileRow = (i64, i64, Option<i64>, String, String, i64, String);
 
@@ -1837,13 +1841,12 @@ pub(crate) async fn evidence_file(
     id: i64,
 ) -> Result<Option<(sanzhi_domain::EvidenceFile, Vec<u8>)>, StoreError> {
     type WithData = (i64, i64, Option<i64>, String, String, i64, String, Vec<u8>);
-    let row: Option<WithData> =
-        sqlx::query_as(&format!(
-            "SELECT {FILE_COLUMNS}, data FROM report_files WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<WithData> = sqlx::query_as(&format!(
+        "SELECT {FILE_COLUMNS}, data FROM report_files WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(|(id, a, r, name, ty, size, by, data)| {
         (evidence_of((id, a, r, name, ty, size, by)), data)
     }))
@@ -2226,11 +2229,9 @@ pub(crate) async fn edit_item(
     });
 
     // The deadlines as they were, kept for replays of the days before this edit.
-    let old: Vec<MilestoneRow> = sqlx::query_as(
-        &format!(
-            "SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"
-        ),
-    )
+    let old: Vec<MilestoneRow> = sqlx::query_as(&format!(
+        "SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"
+    ))
     .bind(item)
     .fetch_all(&mut *tx)
     .await?;
@@ -2246,7 +2247,13 @@ pub(crate) async fn edit_item(
         .execute(&mut *tx)
         .await?;
     for (seq, m) in (1i32..).zip(&edit.milestones) {
-        insert_milestone(&mut tx, item, seq, &MilestoneRow::of(&m.phrase, &m.deadline)).await?;
+        insert_milestone(
+            &mut tx,
+            item,
+            seq,
+            &MilestoneRow::of(&m.phrase, &m.deadline),
+        )
+        .await?;
     }
     // A target's note (how table and main text differ on its figure) stays with the same
     // figure: kept when metric, value and year are unchanged, dropped with a changed figure.
@@ -2951,14 +2958,13 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
             d.plan.to_owned(),
             aggregate.as_str().to_owned(),
         );
-        let stored: Option<(i32, String, String, String, String, String, String)> =
-            sqlx::query_as(
-                "SELECT seq, name, unit, better, place_kind, plan_code, aggregate
+        let stored: Option<(i32, String, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, name, unit, better, place_kind, plan_code, aggregate
                  FROM indicators WHERE code = $1",
-            )
-            .bind(d.code)
-            .fetch_optional(&mut **tx)
-            .await?;
+        )
+        .bind(d.code)
+        .fetch_optional(&mut **tx)
+        .await?;
         let change = match stored {
             Some(s) if s == want => Change::Unchanged,
             Some(_) => {
@@ -3002,7 +3008,7 @@ async fn sync_indicators(tx: &mut Tx<'_>, report: &mut SeedReport) -> Result<(),
     Ok(())
 }
 
-fn place_kind_str(k: sanzhi_domain::PlaceKind) -> &'static str {
+pub(super) fn place_kind_str(k: sanzhi_domain::PlaceKind) -> &'static str {
     use sanzhi_domain::PlaceKind;
     match k {
         PlaceKind::Area => "area",
@@ -3676,7 +3682,7 @@ pub(crate) async fn reading_counts(pool: &Pool) -> Result<(i64, i64), StoreError
 
 // ---- Audit trail ----
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
@@ -3686,7 +3692,7 @@ fn reading_key(k: &sanzhi_domain::ReadingKey) -> String {
 
 /// Appends one audit row inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
-async fn audit(
+pub(super) async fn audit(
     tx: &mut Tx<'_>,
     actor: &str,
     action: &str,
@@ -4322,8 +4328,20 @@ pub(crate) async fn page_viewer(
         .bind(now)
         .fetch_optional(pool)
         .await?;
-    let Some((id, username, display_name, role, plan, unit, is_demo, hash, active, n, n_en, version)) =
-        row
+    let Some((
+        id,
+        username,
+        display_name,
+        role,
+        plan,
+        unit,
+        is_demo,
+        hash,
+        active,
+        n,
+        n_en,
+        version,
+    )) = row
     else {
         return Ok(None);
     };
@@ -4596,9 +4614,9 @@ async fn import_item_states(
         .fetch_all(&mut **tx)
         .await?;
         units.sort();
-        let milestones: Vec<MilestoneRow> = sqlx::query_as(
-            &format!("SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"),
-        )
+        let milestones: Vec<MilestoneRow> = sqlx::query_as(&format!(
+            "SELECT {MILESTONE_COLUMNS} FROM milestones WHERE work_item_id = $1 ORDER BY seq"
+        ))
         .bind(id)
         .fetch_all(&mut **tx)
         .await?;

@@ -1,5 +1,7 @@
-// Queries of the JSON API (tokens), written once and compiled per backend like queries.rs
-// (this file is included after it, into the same modules).
+//! Queries of the JSON API (tokens), written once and compiled per backend like queries.rs
+//! (a module of each backend's, beside it).
+
+use super::*;
 
 /// A token's columns as read (its plans come from `api_token_plans`): id, name, created_by,
 /// created_at, revoked_at, expires_at, last_used_at.
@@ -210,14 +212,13 @@ pub(crate) async fn api_token_revoke(
     if before.revoked_at.is_some() {
         return Ok(Some(before));
     }
-    let revoked = sqlx::query(
-        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let revoked =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if revoked == 0 {
         // Revoked meanwhile by another request: answer with the stored row, audit nothing.
         drop(tx);

@@ -1,6 +1,8 @@
-// Unit groups (issue 23): a phrase of the allocation tables that stands for a set of units
-// (“各县(市、区)政府”, “市级有关部门”). Stored, edited by admins (audited), and saved from a plan
-// import's preview. Written once and compiled per backend like queries.rs (included after it).
+//! Unit groups (issue 23): a phrase of the allocation tables that stands for a set of units
+//! (“各县(市、区)政府”, “市级有关部门”). Stored, edited by admins (audited), and saved from a plan
+//! import's preview. Written once and compiled per backend like queries.rs (a module of each backend's, beside it).
+
+use super::*;
 
 /// (phrase, provenance, updated by, updated at, member name or NULL for an empty group).
 type GroupRow = (
@@ -42,7 +44,7 @@ pub(crate) async fn unit_groups(pool: &Pool) -> Result<Vec<crate::UnitGroup>, St
 
 /// The seed's groups, each added once: a group an admin has edited (or deleted and made
 /// again) is never overwritten. A group naming a unit that does not exist is skipped.
-async fn seed_unit_groups(
+pub(super) async fn seed_unit_groups(
     tx: &mut Tx<'_>,
     groups: &[sanzhi_seed::SeedGroup],
     unit_ids: &HashMap<String, i64>,
@@ -157,9 +159,7 @@ pub(crate) async fn save_unit_group(
         .fetch_optional(&mut *tx)
         .await?;
     let before: Option<Vec<String>> = match existing {
-        Some(id) => Some(
-            group_members(&mut tx, id).await?,
-        ),
+        Some(id) => Some(group_members(&mut tx, id).await?),
         None => None,
     };
     let provenance = if note.trim().is_empty() {

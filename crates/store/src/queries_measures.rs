@@ -1,6 +1,8 @@
-// Indicators and targets of any plan (issue 24, part 3): a plan's import may define its own
-// indicators and set yearly targets per place, on them or on the catalogue's. Written once and
-// compiled per backend like queries.rs (included after it).
+//! Indicators and targets of any plan (issue 24, part 3): a plan's import may define its own
+//! indicators and set yearly targets per place, on them or on the catalogue's. Written once and
+//! compiled per backend like queries.rs (a module of each backend's, beside it).
+
+use super::*;
 
 /// (code, name, name_en, unit, better, place_kind, plan_code, aggregate, max_plausible,
 /// plan's short name).
@@ -118,16 +120,16 @@ type IndicatorColumns = (
 
 /// What writing a plan's measures did, and what stops it.
 #[derive(Default)]
-struct MeasuresWritten {
-    lines: Vec<String>,
-    blocked: Vec<String>,
+pub(super) struct MeasuresWritten {
+    pub(super) lines: Vec<String>,
+    pub(super) blocked: Vec<String>,
 }
 
 /// Writes `measures` for `plan` in the import's transaction: its own indicators upserted
 /// (never deleted: readings refer to them), its targets replaced by the file's. A target
 /// another plan or a reference table already sets, or an indicator code another plan owns,
 /// blocks the import.
-async fn write_measures(
+pub(super) async fn write_measures(
     tx: &mut Tx<'_>,
     plan: &str,
     measures: &sanzhi_domain::PlanMeasures,

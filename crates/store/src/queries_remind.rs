@@ -1,6 +1,8 @@
-// Queries of reminders (issue 22): plan settings, 催办 and answers, the day's digests and
-// their outbox, unit webhooks and e-mail addresses. Written once and compiled per backend like
-// queries.rs (this file is included after it, into the same modules).
+//! Queries of reminders (issue 22): plan settings, 催办 and answers, the day's digests and
+//! their outbox, unit webhooks and e-mail addresses. Written once and compiled per backend like
+//! queries.rs (a module of each backend's, beside it).
+
+use super::*;
 
 use sanzhi_domain::remind::{Digest, DigestLine, ReminderSettings, Urge, UrgeAnswer};
 
@@ -27,7 +29,8 @@ pub(crate) async fn set_reminder_settings(
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let limit = i32::try_from(settings.urge_limit).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let limit =
+        i32::try_from(settings.urge_limit).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut tx = begin_write(pool).await?;
     let before: Option<(String, i32)> =
         sqlx::query_as("SELECT lead_days, urge_limit FROM plan_reminders WHERE plan_code = $1")
@@ -48,7 +51,8 @@ pub(crate) async fn set_reminder_settings(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let before = before.map(|(d, l)| serde_json::json!({"lead_days": d, "urge_limit": l}).to_string());
+    let before =
+        before.map(|(d, l)| serde_json::json!({"lead_days": d, "urge_limit": l}).to_string());
     let after = serde_json::json!({"lead_days": settings.lead_days_text(), "urge_limit": limit})
         .to_string();
     audit(
@@ -97,7 +101,22 @@ const URGE_SELECT: &str = "
     LEFT JOIN urge_answers a ON a.urge_id = g.id";
 
 fn urge_of(t: UrgeTuple) -> Urge {
-    let (id, assignment_id, plan_code, item_number, unit, message, reply_by, by, at, is_demo, note, report_id, answered_by, answered_at) = t;
+    let (
+        id,
+        assignment_id,
+        plan_code,
+        item_number,
+        unit,
+        message,
+        reply_by,
+        by,
+        at,
+        is_demo,
+        note,
+        report_id,
+        answered_by,
+        answered_at,
+    ) = t;
     let answer = match (answered_by, answered_at) {
         (Some(by), Some(at)) => Some(UrgeAnswer {
             note: note.unwrap_or_default(),
@@ -186,8 +205,8 @@ pub(crate) async fn add_urge(
     .bind(is_demo)
     .fetch_one(&mut *tx)
     .await?;
-    let after = serde_json::json!({"urge": id, "message": message, "reply_by": reply_by})
-        .to_string();
+    let after =
+        serde_json::json!({"urge": id, "message": message, "reply_by": reply_by}).to_string();
     audit(
         &mut tx,
         by,
@@ -251,8 +270,7 @@ pub(crate) async fn answer_urge(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let after = serde_json::json!({"urge": urge_id, "note": note, "report": report_id})
-        .to_string();
+    let after = serde_json::json!({"urge": urge_id, "note": note, "report": report_id}).to_string();
     audit(
         &mut tx,
         by,
@@ -274,15 +292,18 @@ pub(crate) async fn reminder_day_done(
     pool: &Pool,
     day: chrono::NaiveDate,
 ) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar("SELECT CAST(count(*) AS BIGINT) FROM reminder_days WHERE day = $1")
-        .bind(day)
-        .fetch_one(pool)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT CAST(count(*) AS BIGINT) FROM reminder_days WHERE day = $1")
+            .bind(day)
+            .fetch_one(pool)
+            .await?;
     Ok(n > 0)
 }
 
 /// The last day whose digests were made.
-pub(crate) async fn last_reminder_day(pool: &Pool) -> Result<Option<chrono::NaiveDate>, StoreError> {
+pub(crate) async fn last_reminder_day(
+    pool: &Pool,
+) -> Result<Option<chrono::NaiveDate>, StoreError> {
     Ok(sqlx::query_scalar("SELECT max(day) FROM reminder_days")
         .fetch_one(pool)
         .await?)
@@ -316,28 +337,29 @@ pub(crate) async fn write_digests(
     if claimed == 0 {
         return Ok(None);
     }
-    let units: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    let units: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM units")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
     let emails: Vec<(i64, String)> = sqlx::query_as(
         "SELECT DISTINCT unit_id, email FROM users
          WHERE active AND unit_id IS NOT NULL AND email IS NOT NULL AND email <> ''",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let hooks: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT unit_id, id FROM unit_hooks WHERE active")
-            .fetch_all(&mut *tx)
-            .await?;
+    let hooks: Vec<(i64, i64)> = sqlx::query_as("SELECT unit_id, id FROM unit_hooks WHERE active")
+        .fetch_all(&mut *tx)
+        .await?;
     let epoch = now.timestamp();
     let mut written = crate::DayWritten::default();
     for d in digests {
         let Some(unit_id) = units.get(&d.unit) else {
             continue;
         };
-        let lines = serde_json::to_string(&d.lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let lines =
+            serde_json::to_string(&d.lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO digests (unit_id, day, title, lines, created_at, is_demo)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -492,7 +514,21 @@ const OUTBOX_SELECT: &str = "
     JOIN units u ON u.id = d.unit_id";
 
 fn outbox_of(t: OutboxTuple) -> crate::OutboxRow {
-    let (id, digest_id, channel, target, hook_id, status, attempts, next_attempt_at, last_error, sent_at, created_at, unit, day) = t;
+    let (
+        id,
+        digest_id,
+        channel,
+        target,
+        hook_id,
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        sent_at,
+        created_at,
+        unit,
+        day,
+    ) = t;
     crate::OutboxRow {
         id,
         digest_id,
@@ -614,11 +650,7 @@ pub(crate) async fn outbox_failed(
 }
 
 /// An admin sends a failed message again (from `now`, Unix seconds). `false`: not failed.
-pub(crate) async fn outbox_retry(
-    pool: &Pool,
-    id: i64,
-    now: i64,
-) -> Result<bool, StoreError> {
+pub(crate) async fn outbox_retry(pool: &Pool, id: i64, now: i64) -> Result<bool, StoreError> {
     Ok(sqlx::query(
         "UPDATE outbox SET status = 'pending', next_attempt_at = $1, lease_until = NULL
          WHERE id = $2 AND status = 'failed'",
@@ -731,7 +763,17 @@ pub(crate) async fn add_unit_hook(
         "url": sanzhi_domain::remind::mask_url(url), "signed": secret.is_some(),
     })
     .to_string();
-    audit(&mut tx, actor, "hook.add", "unit", unit, None, Some(&after), now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "hook.add",
+        "unit",
+        unit,
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(crate::HookRecord {
         id,
@@ -773,7 +815,17 @@ pub(crate) async fn stop_unit_hook(
     .await?;
     let before = serde_json::json!({"hook": id, "active": true}).to_string();
     let after = serde_json::json!({"hook": id, "active": false}).to_string();
-    audit(&mut tx, actor, "hook.stop", "unit", &unit, Some(&before), Some(&after), now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "hook.stop",
+        "unit",
+        &unit,
+        Some(&before),
+        Some(&after),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -802,18 +854,27 @@ pub(crate) async fn set_email(
         .await?;
     let b = serde_json::json!({ "email": before }).to_string();
     let a = serde_json::json!({ "email": email }).to_string();
-    audit(&mut tx, actor, "user.email", "user", username, Some(&b), Some(&a), now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "user.email",
+        "user",
+        username,
+        Some(&b),
+        Some(&a),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
 
 /// Every account's e-mail address, by username (accounts without one are left out).
 pub(crate) async fn emails(pool: &Pool) -> Result<HashMap<String, String>, StoreError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT username, email FROM users WHERE email IS NOT NULL AND email <> ''",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT username, email FROM users WHERE email IS NOT NULL AND email <> ''")
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -887,8 +948,17 @@ pub(crate) async fn close_month(
         "month": b.month, "doc_no": b.doc_no, "data_version": b.data_version,
     })
     .to_string();
-    audit(&mut tx, b.closed_by, "bulletin.close", "bulletin", b.month, None, Some(&after), now)
-        .await?;
+    audit(
+        &mut tx,
+        b.closed_by,
+        "bulletin.close",
+        "bulletin",
+        b.month,
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(bulletin_of(row)))
 }
@@ -939,9 +1009,8 @@ pub(crate) async fn entries_after(
     after: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<sanzhi_domain::overview::LateEntry>, StoreError> {
     use sanzhi_domain::overview::LateEntry;
-    let reports: Vec<LateRow> =
-        sqlx::query_as(
-            "SELECT p.code, p.short_name, w.number, u.name, r.state, r.reported_on, r.reporter,
+    let reports: Vec<LateRow> = sqlx::query_as(
+        "SELECT p.code, p.short_name, w.number, u.name, r.state, r.reported_on, r.reporter,
                     r.created_at
              FROM progress_reports r
              JOIN assignments a ON a.id = r.assignment_id
@@ -949,14 +1018,13 @@ pub(crate) async fn entries_after(
              JOIN plans p ON p.id = w.plan_id
              JOIN units u ON u.id = a.unit_id
              WHERE r.reported_on <= $1 AND r.created_at > $2",
-        )
-        .bind(until)
-        .bind(after)
-        .fetch_all(pool)
-        .await?;
-    let reviews: Vec<LateRow> =
-        sqlx::query_as(
-            "SELECT p.code, p.short_name, w.number, u.name, v.decision, v.reviewed_on, v.reviewer,
+    )
+    .bind(until)
+    .bind(after)
+    .fetch_all(pool)
+    .await?;
+    let reviews: Vec<LateRow> = sqlx::query_as(
+        "SELECT p.code, p.short_name, w.number, u.name, v.decision, v.reviewed_on, v.reviewer,
                     v.created_at
              FROM report_reviews v
              JOIN progress_reports r ON r.id = v.report_id
@@ -965,12 +1033,20 @@ pub(crate) async fn entries_after(
              JOIN plans p ON p.id = w.plan_id
              JOIN units u ON u.id = a.unit_id
              WHERE v.reviewed_on <= $1 AND v.created_at > $2",
-        )
-        .bind(until)
-        .bind(after)
-        .fetch_all(pool)
-        .await?;
-    type ReadingRow = (String, String, i32, i32, f64, String, chrono::DateTime<chrono::Utc>);
+    )
+    .bind(until)
+    .bind(after)
+    .fetch_all(pool)
+    .await?;
+    type ReadingRow = (
+        String,
+        String,
+        i32,
+        i32,
+        f64,
+        String,
+        chrono::DateTime<chrono::Utc>,
+    );
     let readings: Vec<ReadingRow> = sqlx::query_as(
         "SELECT r.indicator, r.place, r.year, r.month, r.value, r.recorded_by, r.recorded_at
          FROM readings r
@@ -983,7 +1059,8 @@ pub(crate) async fn entries_after(
     .await?;
     let mut out: Vec<LateEntry> = Vec::new();
     for (code, plan, n, unit, state, on, by, at) in reports {
-        let state = sanzhi_domain::ReportState::parse(&state).map_or(state.clone(), |s| s.label_zh().to_owned());
+        let state = sanzhi_domain::ReportState::parse(&state)
+            .map_or(state.clone(), |s| s.label_zh().to_owned());
         out.push(LateEntry {
             kind: "report".into(),
             what: format!("{plan} ({n}) {unit}：{state}报告（报告日 {on}）"),

@@ -1,0 +1,55 @@
+//! The queries, compiled for PostgreSQL.
+type Db = sqlx::Postgres;
+// The queries, written once for both backends: each file is a module of this one and sees
+// its `Db` (and the helpers below) through `use super::*`; their functions are this module's.
+#[path = "queries.rs"]
+mod queries;
+#[path = "queries_api.rs"]
+mod queries_api;
+#[path = "queries_groups.rs"]
+mod queries_groups;
+#[path = "queries_measures.rs"]
+mod queries_measures;
+#[path = "queries_remind.rs"]
+mod queries_remind;
+pub(crate) use queries::*;
+pub(crate) use queries_api::*;
+pub(crate) use queries_groups::*;
+pub(crate) use queries_measures::*;
+pub(crate) use queries_remind::*;
+
+/// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
+/// the same thing are stopped by the unique constraints the writes rely on.
+async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    pool.begin().await
+}
+
+/// [`begin_write`] on a connection already taken from the pool.
+async fn begin_write_on(
+    conn: &mut sqlx::pool::PoolConnection<Db>,
+) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+    sqlx::Connection::begin(&mut **conn).await
+}
+
+/// Serialises the transactions that count and record sign-in attempts under `key`.
+async fn lock_key(tx: &mut sqlx::Transaction<'_, Db>, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// PostgreSQL keeps its own pages consistent (WAL replay, constraints enforced on
+/// every write): there is no whole-database check to run from here.
+async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
+    Ok(Vec::new())
+}
+
+/// PostgreSQL's shared buffers serve every connection: nothing to change per write.
+async fn bulk_cache(
+    _conn: &mut sqlx::pool::PoolConnection<Db>,
+    _bulk: bool,
+) -> Result<(), crate::StoreError> {
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! The queries, compiled for SQLite.
+type Db = sqlx::Sqlite;
+// The queries, written once for both backends: each file is a module of this one and sees
+// its `Db` (and the helpers below) through `use super::*`; their functions are this module's.
+#[path = "queries.rs"]
+mod queries;
+#[path = "queries_api.rs"]
+mod queries_api;
+#[path = "queries_groups.rs"]
+mod queries_groups;
+#[path = "queries_measures.rs"]
+mod queries_measures;
+#[path = "queries_remind.rs"]
+mod queries_remind;
+pub(crate) use queries::*;
+pub(crate) use queries_api::*;
+pub(crate) use queries_groups::*;
+pub(crate) use queries_measures::*;
+pub(crate) use queries_remind::*;
+
+/// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
+/// (the version it must follow) and then writes cannot take the write lock if another
+/// connection committed in between, and fails at once with "database is locked" — no
+/// busy timeout helps. `BEGIN IMMEDIATE` takes the write lock first, waiting for it up to
+/// the busy timeout, so writers queue instead of failing.
+async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// [`begin_write`] on a connection already taken from the pool.
+async fn begin_write_on(
+    conn: &mut sqlx::pool::PoolConnection<Db>,
+) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+    sqlx::Connection::begin_with(&mut **conn, "BEGIN IMMEDIATE").await
+}
+
+/// SQLite's write transactions already run one at a time (`BEGIN IMMEDIATE`).
+async fn lock_key(_tx: &mut sqlx::Transaction<'_, Db>, _key: &str) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
+/// SQLite's own checks of the file: page structure and indexes, then foreign keys.
+async fn engine_check(pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
+    let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(pool)
+        .await?;
+    problems.retain(|p| p != "ok");
+    let orphans: Vec<(String, Option<i64>, String)> =
+        sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+            .fetch_all(pool)
+            .await?;
+    for (table, rowid, parent) in orphans {
+        let row = rowid.map_or_else(|| "某".to_owned(), |r| r.to_string());
+        problems.push(format!("{table} 第 {row} 行引用的 {parent} 不存在"));
+    }
+    Ok(problems)
+}
+
+/// SQLite's page cache is 2 MB per connection by default: a million-row write spilled
+/// its pages into the WAL and read them back for every index insert. A bulk write's
+/// connection gets up to 128 MB for its transaction and is set back afterwards (a
+/// smaller cache frees the pages above it), so reading connections stay small.
+async fn bulk_cache(
+    conn: &mut sqlx::pool::PoolConnection<Db>,
+    bulk: bool,
+) -> Result<(), crate::StoreError> {
+    let sql = if bulk {
+        "PRAGMA cache_size = -131072"
+    } else {
+        "PRAGMA cache_size = -2000"
+    };
+    sqlx::query(sql).execute(&mut **conn).await?;
+    Ok(())
+}
