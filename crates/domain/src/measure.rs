@@ -699,10 +699,13 @@ mod tests {
         let m = parse(&[
             row(2, "PM2.5 月均浓度", "柯城", "2021", "33"),
             row(3, "pm25", "衢江", "2021年", "34.5"),
+            // This year's plan sets this year's targets.
+            row(4, "pm25", "柯城", "2026", "29"),
         ])
         .unwrap();
         assert!(m.indicators.is_empty(), "PM2.5 is the catalogue's");
-        assert_eq!(m.targets.len(), 2);
+        assert_eq!(m.targets.len(), 3);
+        assert_eq!(m.targets[2].year, 2026);
         assert_eq!(m.targets[0].indicator, "pm25");
         assert_eq!(m.targets[1].year, 2021);
         assert_eq!(m.targets[1].value, 34.5);

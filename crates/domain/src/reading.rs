@@ -464,9 +464,10 @@ impl PlaceIndex<'_> {
     }
 }
 
-/// Readings are accepted for these years (the plans run 2018–2020; the years around them
-/// give the baseline and the follow-up).
-pub const YEARS: std::ops::RangeInclusive<i32> = 2015..=2025;
+/// Readings (and the targets a plan sets) are accepted for these years: the seeded plans run
+/// 2018–2020, the years before give the baseline, and plans imported later (the next
+/// three-year plans) run on past today (2026 was refused while this ended at 2025).
+pub const YEARS: std::ops::RangeInclusive<i32> = 2015..=2035;
 
 fn days_in_month(year: i32, month: u32) -> u32 {
     use chrono::{Datelike, NaiveDate};
