@@ -103,8 +103,8 @@ async fn refused_callers_are_answered_before_their_upload_is_read(app: &TestApp)
         app.db
             .store
             .readings(&sanzhi_store::ReadingFilter {
-                from_year: 2015,
-                to_year: 2025,
+                from_year: *sanzhi_domain::reading::YEARS.start(),
+                to_year: *sanzhi_domain::reading::YEARS.end(),
                 indicator: None,
                 place: None,
             })

@@ -34,12 +34,12 @@ async fn the_indicators_page_has_a_chart_and_the_targets(app: &TestApp) {
     assert!(html.contains("铜山源水库") && html.contains("（水库）"));
     assert!(html.contains("Ⅲ类"));
     let bad = app
-        .get("/indicators?year=2030")
+        .get("/indicators?year=2040")
         .await
         .text()
         .await
         .expect("text");
-    assert!(bad.contains("year：2030 超出范围"), "{bad}");
+    assert!(bad.contains("year：2040 超出范围"), "{bad}");
 }
 
 async fn healthz_reports_the_database(app: &TestApp) {

@@ -40,7 +40,10 @@ async fn import_as(
 async fn stored(app: &TestApp) -> Vec<sanzhi_domain::Reading> {
     app.db
         .store
-        .readings(&ReadingFilter::years(2015, 2025))
+        .readings(&ReadingFilter::years(
+            *sanzhi_domain::reading::YEARS.start(),
+            *sanzhi_domain::reading::YEARS.end(),
+        ))
         .await
         .expect("readings")
 }
