@@ -117,19 +117,7 @@ pub fn pm25_targets_svg(l: Locale, rows: &[Pm25TargetRow], year: i32) -> Result<
             .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let labels: Vec<String> = bars.iter().map(|r| r.area.clone()).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(bars.len())
-            .x_label_formatter(&|x| segment_label(&labels, x))
-            .label_style((FONT, 14))
-            .y_desc("µg/m³")
-            // Five value lines, faint; no minor lines (they made a dense grid).
-            .y_labels(5)
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(err)?;
+        place_mesh(&mut chart, &labels, "µg/m³")?;
         chart
             .draw_series(
                 Histogram::vertical(&chart)
@@ -185,6 +173,23 @@ fn grade_ii_line<'a>(l: Locale, chart: &mut SegmentedChart<'a, 'a>) -> Result<()
         .draw()
         .map_err(err)?;
     Ok(())
+}
+
+/// The mesh of a bar chart by place: each place's name under its bar, the unit, five faint
+/// value lines and no minor lines (they made a dense grid).
+fn place_mesh<'a>(chart: &mut SegmentedChart<'a, 'a>, labels: &[String], unit: &str) -> Result<()> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(labels.len())
+        .x_label_formatter(&|x| segment_label(labels, x))
+        .label_style((FONT, 14))
+        .y_desc(unit)
+        .y_labels(5)
+        .bold_line_style(INK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(err)
 }
 
 /// One place's bar at segment `i` (its value to one decimal, the figure above the bar or the
@@ -271,19 +276,7 @@ pub fn pm25_vs_target_svg(
             .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let labels: Vec<String> = standings.iter().map(|s| s.area.clone()).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(standings.len())
-            .x_label_formatter(&|x| segment_label(&labels, x))
-            .label_style((FONT, 14))
-            .y_desc("µg/m³")
-            // Five value lines, faint; no minor lines (they made a dense grid).
-            .y_labels(5)
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(err)?;
+        place_mesh(&mut chart, &labels, "µg/m³")?;
         for (i, s) in (0u32..).zip(standings) {
             let colour = match s.met {
                 Some(true) => MET,
@@ -378,18 +371,7 @@ pub fn indicator_vs_target_svg(
             .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0f64..top)
             .map_err(err)?;
         let labels: Vec<String> = drawn.iter().map(|s| s.place.clone()).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(drawn.len())
-            .x_label_formatter(&|x| segment_label(&labels, x))
-            .label_style((FONT, 14))
-            .y_desc(def.unit.as_str())
-            .y_labels(5)
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(err)?;
+        place_mesh(&mut chart, &labels, def.unit.as_str())?;
         for (i, s) in (0u32..).zip(&drawn) {
             let colour = match s.met {
                 Some(true) => MET,

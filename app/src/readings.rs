@@ -130,9 +130,10 @@ pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppErr
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let places = c.store.reading_places().await?;
     let plan = places.indicator(&input.indicator).map_or("", |d| d.plan);
-    let c = inner::writer_of(plan).await?;
+    inner::may_write(&c, plan)?;
     inner::save_reading(
         &c.store,
+        &places,
         input,
         &crate::auth::signature(&c.user),
         crate::api::now(),
@@ -149,10 +150,9 @@ pub mod inner {
     use sanzhi_store::{ReadingFilter, Store};
     use std::collections::HashMap;
 
-    /// The signed-in user if they may write readings of `plan` (`""`: the plan is not known
-    /// yet — then any coordinator or admin passes, and the input's own check follows).
-    pub async fn writer_of(plan: &str) -> Result<crate::auth::Checked, AppError> {
-        let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
+    /// Whether `c` may write readings of `plan` (`""`: the plan is not known yet — then any
+    /// coordinator or admin passes, and the input's own check follows).
+    pub fn may_write(c: &crate::auth::Checked, plan: &str) -> Result<(), AppError> {
         if plan.is_empty() {
             if !sanzhi_domain::access::may_write_some_readings(Some(&c.user)) {
                 return Err(AppError::Forbidden(format!(
@@ -163,36 +163,24 @@ pub mod inner {
         } else {
             c.may(&sanzhi_domain::Action::WriteReadings { plan })?;
         }
-        Ok(c)
+        Ok(())
     }
 
-    pub async fn catalogue(store: &Store) -> Result<Vec<IndicatorInfo>, AppError> {
-        let places = store.reading_places().await?;
-        let better = |code: &str| {
-            sanzhi_domain::indicator(code)
-                .map(|d| d.better)
-                .or_else(|| {
-                    places
-                        .indicators
-                        .iter()
-                        .find(|d| d.code == code)
-                        .map(|d| d.better)
-                })
-                .map_or("", |b| b.label_zh())
-        };
-        Ok(places
+    /// Every indicator readings may be taken of, with its places.
+    pub fn catalogue(places: &sanzhi_domain::Places) -> Vec<IndicatorInfo> {
+        places
             .all_indicators()
             .into_iter()
             .map(|d| IndicatorInfo {
                 code: d.code.to_owned(),
                 name: d.name_zh.to_owned(),
                 unit: d.unit.to_owned(),
-                better: better(d.code).to_owned(),
+                better: d.better.label_zh().to_owned(),
                 place_kind: d.place_kind.label_zh().to_owned(),
                 plan: d.plan.to_owned(),
                 places: places.of(d.place_kind),
             })
-            .collect())
+            .collect()
     }
 
     pub async fn readings_page(
@@ -207,8 +195,9 @@ pub mod inner {
             return Err(AppError::BadRequest(format!("year：{year} 超出范围")));
         }
         let indicator = indicator.filter(|s| !s.trim().is_empty());
+        let places = store.reading_places().await?;
         if let Some(code) = &indicator {
-            if store.reading_places().await?.indicator(code).is_none() && !code.ends_with('.') {
+            if places.indicator(code).is_none() && !code.ends_with('.') {
                 return Err(AppError::BadRequest(format!("indicator：没有指标“{code}”")));
             }
         }
@@ -224,7 +213,7 @@ pub mod inner {
         rows.truncate(LIST_LIMIT);
         let (total, demo) = store.reading_counts().await?;
         Ok(ReadingsPage {
-            catalogue: catalogue(store).await?,
+            catalogue: catalogue(&places),
             year,
             indicator,
             place,
@@ -249,14 +238,14 @@ pub mod inner {
 
     pub async fn save_reading(
         store: &Store,
+        places: &sanzhi_domain::Places,
         input: ReadingInput,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ReadingsWritten, AppError> {
         let by = recorder(by)?;
-        let places = store.reading_places().await?;
         let reading = input
-            .parse(&places)
+            .parse(places)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(store
             .write_readings(&[reading], ReadingSource::Entered, &by, now)

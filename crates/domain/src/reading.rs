@@ -354,6 +354,7 @@ pub struct IndicatorRef<'a> {
     pub code: &'a str,
     pub name_zh: &'a str,
     pub unit: &'a str,
+    pub better: Better,
     pub place_kind: PlaceKind,
     /// The plan that defines it (whose coordinators enter its readings).
     pub plan: &'a str,
@@ -366,6 +367,7 @@ impl From<&'static IndicatorDef> for IndicatorRef<'static> {
             code: d.code,
             name_zh: d.name_zh,
             unit: d.unit,
+            better: d.better,
             place_kind: d.place_kind,
             plan: d.plan,
             max_plausible: d.max_plausible,
@@ -379,6 +381,7 @@ impl<'a> IndicatorRef<'a> {
             code: &d.code,
             name_zh: &d.name_zh,
             unit: &d.unit,
+            better: d.better,
             place_kind: d.place_kind,
             plan: &d.plan,
             max_plausible: d.max_plausible,
