@@ -225,7 +225,14 @@ pub mod inner {
                 "new_password：新密码不能与当前密码相同".to_owned(),
             ));
         }
-        let Some((_, hash, true)) = store.user_credentials(&user.username).await? else {
+        let Some(sanzhi_store::Credentials {
+            password_hash: hash,
+            ..
+        }) = store
+            .user_credentials(&user.username)
+            .await?
+            .filter(|c| c.active)
+        else {
             return Err(AppError::Forbidden("账号已停用".to_owned()));
         };
         let given = current.to_owned();

@@ -484,8 +484,8 @@ pub mod inner {
         let found = store.user_credentials(username).await?;
         let password = password.to_owned();
         let ok = match &found {
-            Some((_, hash, true)) => {
-                let hash = hash.clone();
+            Some(c) if c.active => {
+                let hash = c.password_hash.clone();
                 tokio::task::spawn_blocking(move || verify_password(&password, &hash))
                     .await
                     .unwrap_or(false)
@@ -498,10 +498,10 @@ pub mod inner {
         };
         let why = match &found {
             None => "no_such_account",
-            Some((_, _, false)) => "account_stopped",
+            Some(c) if !c.active => "account_stopped",
             Some(_) => "wrong_password",
         };
-        let Some((user, _, true)) = found.filter(|_| ok) else {
+        let Some(sanzhi_store::Credentials { user, .. }) = found.filter(|c| ok && c.active) else {
             tracing::warn!(
                 security = "login_failed",
                 user = %username,

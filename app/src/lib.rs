@@ -19,6 +19,7 @@ pub mod editing;
 pub mod error;
 pub mod i18n;
 pub mod indicators;
+pub mod labels;
 pub mod overview;
 pub mod readings;
 pub mod remind;

@@ -396,8 +396,12 @@ pub mod inner {
         }
         let kinds = store.units().await?;
         let is_county = |unit: &str| {
-            kinds.iter().any(|(n, k)| {
-                n == unit && matches!(k, UnitKind::CountyGovernment | UnitKind::ManagementZone)
+            kinds.iter().any(|u| {
+                u.name == unit
+                    && matches!(
+                        u.kind,
+                        UnitKind::CountyGovernment | UnitKind::ManagementZone
+                    )
             })
         };
         let urges = store.urges(&sanzhi_store::UrgeScope::default()).await?;
@@ -417,7 +421,7 @@ pub mod inner {
         counties.drain(..counties_skipped);
         let ranking_title = fmt(
             td_string!(l, charts.ranking_title),
-            &[&crate::components::indicator_views::month_year(l, year, m)],
+            &[&crate::labels::month_year(l, year, m)],
         );
         let ranking_svg = crate::charts::unit_ranking_svg(l, &units, &ranking_title, 5).ok();
         let ranking_svg_narrow =

@@ -129,11 +129,10 @@ pub async fn save_reading(input: ReadingInput) -> Result<ReadingsWritten, AppErr
     // The indicator's plan decides who may write it: the catalogue's, or a plan's own.
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
     let places = c.store.reading_places().await?;
-    let plan = places.indicator(&input.indicator).map_or("", |d| d.plan);
-    inner::may_write(&c, plan)?;
     inner::save_reading(
         &c.store,
         &places,
+        sanzhi_domain::ReadingsWriter::User(&c.user),
         input,
         &crate::auth::signature(&c.user),
         crate::api::now(),
@@ -150,20 +149,17 @@ pub mod inner {
     use sanzhi_store::{ReadingFilter, Store};
     use std::collections::HashMap;
 
-    /// Whether `c` may write readings of `plan` (`""`: the plan is not known yet — then any
-    /// coordinator or admin passes, and the input's own check follows).
-    pub fn may_write(c: &crate::auth::Checked, plan: &str) -> Result<(), AppError> {
-        if plan.is_empty() {
-            if !sanzhi_domain::access::may_write_some_readings(Some(&c.user)) {
-                return Err(AppError::Forbidden(format!(
-                    "{}不能录入或导入读数",
-                    c.user.role.label_zh()
-                )));
-            }
-        } else {
-            c.may(&sanzhi_domain::Action::WriteReadings { plan })?;
+    /// Refuses a writer who may write readings of no plan at all.
+    pub fn refuse_non_writer(writer: &sanzhi_domain::ReadingsWriter<'_>) -> Result<(), AppError> {
+        if writer.may_write_some() {
+            return Ok(());
         }
-        Ok(())
+        Err(AppError::Forbidden(match writer {
+            sanzhi_domain::ReadingsWriter::User(u) => {
+                format!("{}不能录入或导入读数", u.role.label_zh())
+            }
+            sanzhi_domain::ReadingsWriter::Token { .. } => "此 API 令牌只能读取".to_owned(),
+        }))
     }
 
     /// Every indicator readings may be taken of, with its places.
@@ -211,7 +207,7 @@ pub mod inner {
             .await?;
         let matched = rows.len();
         rows.truncate(LIST_LIMIT);
-        let (total, demo) = store.reading_counts().await?;
+        let sanzhi_domain::reading::ReadingCounts { total, demo } = store.reading_counts().await?;
         Ok(ReadingsPage {
             catalogue: catalogue(&places),
             year,
@@ -236,17 +232,24 @@ pub mod inner {
         Ok(by.to_owned())
     }
 
+    /// One reading of the entry form, checked as a batch of one: the writer may write readings
+    /// at all (before the input is read), the row's own rules, then the indicator's plan.
     pub async fn save_reading(
         store: &Store,
         places: &sanzhi_domain::Places,
+        writer: sanzhi_domain::ReadingsWriter<'_>,
         input: ReadingInput,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ReadingsWritten, AppError> {
+        refuse_non_writer(&writer)?;
         let by = recorder(by)?;
         let reading = input
             .parse(places)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        sanzhi_domain::reading::BatchCheck::new(places, Some(writer))
+            .may_write(&reading.key)
+            .map_err(|(_, denied)| denied)?;
         Ok(store
             .write_readings(&[reading], ReadingSource::Entered, &by, now)
             .await?)
@@ -304,26 +307,19 @@ pub mod inner {
                 .map_err(|e| Stop::File(ImportProblems::File(e.0)))?;
             let mut parser =
                 sanzhi_exchange::ReadingsParser::new(&decoded.text, &places).map_err(Stop::File)?;
-            let mut allowed: Vec<&str> = Vec::new();
+            let mut batch = sanzhi_domain::reading::BatchCheck::new(
+                &places,
+                user.as_ref().map(sanzhi_domain::ReadingsWriter::User),
+            );
             loop {
                 let chunk = parser.next_chunk(5_000).map_err(Stop::File)?;
                 if chunk.is_empty() {
                     break;
                 }
-                if let Some(user) = &user {
-                    for (_, r) in &chunk {
-                        let Some(def) = places.indicator(&r.key.indicator) else {
-                            continue;
-                        };
-                        if !allowed.contains(&def.plan) {
-                            sanzhi_domain::authorize(
-                                Some(user),
-                                &sanzhi_domain::Action::WriteReadings { plan: def.plan },
-                            )
-                            .map_err(|e| Stop::Refused(e.into()))?;
-                            allowed.push(def.plan);
-                        }
-                    }
+                for (_, r) in &chunk {
+                    batch
+                        .may_write(&r.key)
+                        .map_err(|(_, denied)| Stop::Refused(denied.into()))?;
                 }
                 let rows = chunk.into_iter().map(|(_, r)| r).collect();
                 if sender.blocking_send(ReadingBatch::Rows(rows)).is_err() {
@@ -389,20 +385,12 @@ pub mod inner {
             Ok(p) => p,
             Err(problems) => return Ok(rejected(problems)),
         };
-        if let Some(user) = user {
-            let mut plans: Vec<&str> = parsed
-                .rows
-                .iter()
-                .filter_map(|(_, r)| places.indicator(&r.key.indicator).map(|d| d.plan))
-                .collect();
-            plans.sort_unstable();
-            plans.dedup();
-            for plan in plans {
-                sanzhi_domain::authorize(
-                    Some(user),
-                    &sanzhi_domain::Action::WriteReadings { plan },
-                )?;
-            }
+        let mut batch = sanzhi_domain::reading::BatchCheck::new(
+            &places,
+            user.map(sanzhi_domain::ReadingsWriter::User),
+        );
+        for (_, r) in &parsed.rows {
+            batch.may_write(&r.key).map_err(|(_, denied)| denied)?;
         }
         // Preview: compare with what is stored for the years in the file.
         let (from, to) = parsed

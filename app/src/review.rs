@@ -30,7 +30,7 @@ pub async fn review_report(
     #[server(default)] accept_claimed_day: Option<bool>,
 ) -> Result<Review, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    let (plan, _, _) = c
+    let sanzhi_store::ReportOwner { plan, .. } = c
         .store
         .report_owner(report_id)
         .await?
@@ -74,7 +74,7 @@ pub async fn review_bulk(#[server(default)] report_ids: Vec<i64>) -> Result<Vec<
     let today = crate::api::today();
     let mut reviews = Vec::with_capacity(ids.len());
     for id in ids {
-        let (plan, _, _) = c
+        let sanzhi_store::ReportOwner { plan, .. } = c
             .store
             .report_owner(id)
             .await?

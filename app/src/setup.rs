@@ -26,8 +26,8 @@ pub struct FirstStepsFacts {
     pub plans: Vec<(String, String, String, i64)>,
     /// (role, accounts) for every role, demo accounts not counted.
     pub accounts: Vec<(sanzhi_domain::Role, usize)>,
-    /// (all readings, demo readings).
-    pub readings: (i64, i64),
+    /// All readings and the demo ones among them.
+    pub readings: sanzhi_domain::reading::ReadingCounts,
 }
 
 /// Whether the first admin is still to be made (the sign-in page then says where the setup

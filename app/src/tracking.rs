@@ -376,7 +376,7 @@ pub mod inner {
             .units()
             .await?
             .into_iter()
-            .map(|(name, kind)| (name, kind.label_zh().to_owned()))
+            .map(|u| (u.name, u.kind.label_zh().to_owned()))
             .collect())
     }
 
@@ -388,7 +388,7 @@ pub mod inner {
     ) -> Result<UnitTasks, AppError> {
         let (as_of, demo) = resolve_as_of(store, as_of, today).await?;
         let unit = unit.trim();
-        if !store.units().await?.iter().any(|(n, _)| n == unit) {
+        if !store.units().await?.iter().any(|u| u.name == unit) {
             return Err(AppError::NotFound(format!("单位“{unit}”")));
         }
         let scope = TrackScope {

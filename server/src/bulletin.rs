@@ -154,8 +154,28 @@ fn figure(doc: Docx, svg: Option<&str>, n: &mut usize, caption: &str) -> Result<
 pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
     let b = o.bulletin.as_ref().ok_or("the month is not closed")?;
     let (year, month) = app::overview::parse_month(&o.month).ok_or("month")?;
-    let mut doc = Docx::new();
     let mut figures = 0;
+    let doc = title_part(o, b, year, month);
+    let doc = progress_part(doc, o);
+    let doc = red_list_part(doc, o);
+    let doc = supervised_part(doc, o);
+    let doc = counties_part(doc, o, &mut figures)?;
+    let doc = indicators_part(doc, o, &mut figures)?;
+    let mut doc = corrections_part(doc, o);
+    doc = doc.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
+        &format!("{} 于 {} 关闭本月通报", b.closed_by, b.closed_at),
+        28,
+    )));
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| format!("docx: {e}"))?;
+    Ok(out.into_inner())
+}
+
+/// The title, the 文号, the demo notice, the days compared.
+fn title_part(o: &Overview, b: &app::overview::BulletinInfo, year: i32, month: u32) -> Docx {
+    let mut doc = Docx::new();
     doc = doc.add_paragraph(
         Paragraph::new().align(AlignmentType::Center).add_run(
             Run::new()
@@ -183,6 +203,11 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
         o.as_of.format("%Y年%-m月%-d日"),
         o.before.format("%Y年%-m月%-d日")
     )));
+    doc
+}
+
+/// 一、总体进展: each plan's counts now and the overdue at the end of last month.
+fn progress_part(mut doc: Docx, o: &Overview) -> Docx {
     doc = doc.add_paragraph(heading("一、总体进展"));
     for p in &o.plans {
         let c = &p.now;
@@ -200,6 +225,11 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
             b4.overdue,
         )));
     }
+    doc
+}
+
+/// 二、逾期事项（红榜）.
+fn red_list_part(mut doc: Docx, o: &Overview) -> Docx {
     doc = doc.add_paragraph(heading("二、逾期事项（红榜）"));
     if o.red_list.is_empty() {
         doc = doc.add_paragraph(para("本月没有逾期事项。"));
@@ -231,6 +261,11 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
                 .collect(),
         ));
     }
+    doc
+}
+
+/// 三、督办事项: overdue after repeated 催办.
+fn supervised_part(mut doc: Docx, o: &Overview) -> Docx {
     doc = doc.add_paragraph(heading("三、督办事项"));
     if o.supervised.is_empty() {
         doc = doc.add_paragraph(para("本月没有经多次催办仍逾期的事项。"));
@@ -251,6 +286,11 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
                 .collect(),
         ));
     }
+    doc
+}
+
+/// 四、各县（市、区）按时完成情况, with the ranking chart.
+fn counties_part(mut doc: Docx, o: &Overview, figures: &mut usize) -> Result<Docx, String> {
     doc = doc.add_paragraph(heading("四、各县（市、区）按时完成情况"));
     doc = doc.add_table(table(
         &[
@@ -283,12 +323,12 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
             })
             .collect(),
     ));
-    doc = figure(
-        doc,
-        o.ranking_svg.as_deref(),
-        &mut figures,
-        "各单位按时完成率",
-    )?;
+    doc = figure(doc, o.ranking_svg.as_deref(), figures, "各单位按时完成率")?;
+    Ok(doc)
+}
+
+/// 五、环境质量指标: PM2.5 by area against its target, the sections' classes.
+fn indicators_part(mut doc: Docx, o: &Overview, figures: &mut usize) -> Result<Docx, String> {
     doc = doc.add_paragraph(heading("五、环境质量指标"));
     let ind = &o.indicators;
     if ind.readings == 0 {
@@ -332,16 +372,21 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
         doc = figure(
             doc,
             ind.pm25_svg.as_deref(),
-            &mut figures,
+            figures,
             "各地 PM2.5 年均浓度与年度目标",
         )?;
         doc = figure(
             doc,
             ind.matrix_svg.as_deref(),
-            &mut figures,
+            figures,
             "水十条断面逐月水质类别",
         )?;
     }
+    Ok(doc)
+}
+
+/// 六、通报后更正: what was recorded for the month after it closed.
+fn corrections_part(mut doc: Docx, o: &Overview) -> Docx {
     if !o.corrections.is_empty() {
         doc = doc.add_paragraph(heading("六、通报后更正"));
         doc = doc.add_paragraph(para(
@@ -352,13 +397,5 @@ pub fn bulletin_docx(o: &Overview) -> Result<Vec<u8>, String> {
             doc = doc.add_paragraph(para(&format!("{}（{}，{when}）", c.what, c.by)));
         }
     }
-    doc = doc.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
-        &format!("{} 于 {} 关闭本月通报", b.closed_by, b.closed_at),
-        28,
-    )));
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| format!("docx: {e}"))?;
-    Ok(out.into_inner())
+    doc
 }

@@ -56,8 +56,8 @@ async fn upload(
     if let Err(e) = sanzhi_domain::authorize(
         Some(&user),
         &sanzhi_domain::Action::Report {
-            plan: &owner.0,
-            unit: &owner.1,
+            plan: &owner.plan,
+            unit: &owner.unit,
         },
     ) {
         return refusal(AppError::Forbidden(e.to_string()));
@@ -107,7 +107,7 @@ async fn download(
         Ok(u) => u,
         Err(refused) => return refused,
     };
-    let (file, data) = match state.store.evidence_file(id).await {
+    let sanzhi_store::StoredFile { file, data } = match state.store.evidence_file(id).await {
         Ok(Some(f)) => f,
         Ok(None) => return refusal(AppError::NotFound(format!("文件 #{id}"))),
         Err(e) => return refusal(e.into()),

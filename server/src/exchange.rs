@@ -114,7 +114,7 @@ async fn import_readings(
         Ok(u) => u,
         Err(refused) => return refused,
     };
-    if !sanzhi_domain::access::may_write_some_readings(Some(&user)) {
+    if !sanzhi_domain::ReadingsWriter::User(&user).may_write_some() {
         return error(
             StatusCode::FORBIDDEN,
             AppError::Forbidden("只有方案协调员或系统管理员可以导入读数".to_owned()),

@@ -95,11 +95,11 @@ pub async fn gate(
                 .page_viewer(&id, sanzhi_domain::chrono::Utc::now())
                 .await
             {
-                Ok(Some((user, version))) => {
+                Ok(Some(viewer)) => {
                     req.extensions_mut()
-                        .insert(crate::page_cache::GatedUser(user));
+                        .insert(crate::page_cache::GatedUser(viewer.user));
                     req.extensions_mut()
-                        .insert(crate::page_cache::SeenVersion(version));
+                        .insert(crate::page_cache::SeenVersion(viewer.data_version));
                     return next.run(req).await;
                 }
                 Ok(None) => {}

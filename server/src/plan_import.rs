@@ -33,14 +33,14 @@
 
 use crate::exchange::{read_upload, UploadError};
 use app::error::AppError;
-use app::routes::plan_import::{ColumnView, FormProblem, PlanImportOutcome, UnknownUnitView};
 use app::state::AppState;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use sanzhi_exchange::plan_table::{read_plan_table, split_list, PlanField};
+use sanzhi_domain::plan_import::{ColumnView, FormProblem, PlanImportOutcome, UnknownUnitView};
+use sanzhi_exchange::plan_table::{read_plan_table, split_list, PlanField, PlanTable};
 use sanzhi_seed::import::{assemble, ColumnNames, ImportRow, PlanHeader};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -128,80 +128,156 @@ async fn import_plan(
     // before the caller is checked.
     request: Request,
 ) -> Response {
-    let user = match crate::exchange::caller(&state, &session, sanzhi_domain::Action::Read).await {
+    match import(&state, &session, query, request).await {
+        Ok(answer) | Err(answer) => answer,
+    }
+}
+
+/// The import in its steps; `Err` is an answer that ends it early (a refusal, a rejected
+/// file, a failure).
+async fn import(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    query: Result<Query<PlanImportParams>, axum::extract::rejection::QueryRejection>,
+    request: Request,
+) -> Result<Response, Response> {
+    let user = match crate::exchange::caller(state, session, sanzhi_domain::Action::Read).await {
         Ok(u) => u,
-        Err(refused) => return refused,
+        Err(refused) => return Err(refused),
     };
     if let Err(denied) = sanzhi_domain::authorize(Some(&user), &sanzhi_domain::Action::ManageUnits)
     {
-        return error(
+        return Err(error(
             StatusCode::FORBIDDEN,
             AppError::Forbidden(format!("只有系统管理员可以导入方案（{denied}）")),
-        );
+        ));
     }
-    let Query(p) = match query {
-        Ok(q) => q,
-        Err(rejection) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                AppError::BadRequest(format!("query：查询参数无效（{}）", rejection.body_text())),
-            )
+    let Query(p) = query.map_err(|rejection| {
+        error(
+            StatusCode::BAD_REQUEST,
+            AppError::BadRequest(format!("query：查询参数无效（{}）", rejection.body_text())),
+        )
+    })?;
+    let body = read_table(request, state.upload_limit).await?;
+    let form = Mappings::of(&p).map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
+
+    // The file.
+    let table = read_plan_table(&body, &form.columns).map_err(|refused| {
+        rejected(PlanImportOutcome {
+            reason: Some(refused.reason),
+            unknown_headers: refused.unknown_headers,
+            ..Default::default()
+        })
+    })?;
+    let (names, rows) = table_rows(&table);
+    let index = unit_index(state).await?;
+    let header = plan_header(&p);
+    let mut assembled = assemble(
+        &header,
+        &rows,
+        &names,
+        &index,
+        &form.unit_map,
+        &form.unassigned,
+    );
+    let measures = match plan_measures(state, &body, header.code.trim()).await {
+        Ok(m) => m,
+        Err(Measures::Refused(r)) => {
+            return Err(rejected(PlanImportOutcome {
+                reason: Some(r.reason),
+                unknown_headers: r.unknown_headers,
+                ..Default::default()
+            }))
         }
+        Err(Measures::Failed) => return Err(internal("plan measures")),
     };
-    let body = match read_upload(request, table_limit(state.upload_limit)).await {
-        Ok(b) => b,
+    let plan = assembled.plan.take();
+    let (mut outcome, measures) = outcome_of(&table, assembled, measures);
+    let mut plan = match plan {
+        Some(plan) if outcome.problems.is_empty() && outcome.form_problems.is_empty() => plan,
+        _ => return Err(rejected(outcome)),
+    };
+    plan.measures = measures;
+
+    // The database: a dry run, or the commit.
+    let by = app::auth::signature(&user);
+    let now = sanzhi_domain::chrono::Utc::now();
+    let report = state
+        .store
+        .import_plan(&plan, p.commit, &by, now)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "import plan");
+            error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+        })?;
+    let blocked = !report.blocked.is_empty();
+    outcome.report = Some(report);
+    if blocked {
+        return Err(rejected(outcome));
+    }
+    // The phrases the user asked to keep as groups, once the plan is in.
+    if p.commit {
+        let saved = save_groups(state, &form, &index, &plan.code, &by, now).await?;
+        outcome.notes.extend(saved);
+    }
+    outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
+    Ok((StatusCode::OK, Json(outcome)).into_response())
+}
+
+/// A failure the user cannot act on: logged, answered with 500.
+fn internal(what: &str) -> Response {
+    tracing::error!("{what} failed");
+    error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+}
+
+/// The uploaded table, read only now that the caller is known; over the limit is 413.
+async fn read_table(request: Request, upload_limit: usize) -> Result<Vec<u8>, Response> {
+    match read_upload(request, table_limit(upload_limit)).await {
+        Ok(b) => Ok(b.to_vec()),
         Err(UploadError::TooLarge) => {
-            let mb = table_limit(state.upload_limit) as f64 / (1024.0 * 1024.0);
-            return error(
+            let mb = table_limit(upload_limit) as f64 / (1024.0 * 1024.0);
+            Err(error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 AppError::BadRequest(format!(
                     "file：分工表文件超过上限 {mb:.0} MB（一份分工表通常不足 1 MB），请检查是否选错了文件"
                 )),
-            );
+            ))
         }
-        Err(UploadError::Unreadable(rejection)) => {
-            return error(
-                rejection.status(),
-                AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
-            )
-        }
-    };
-    let columns_map = match map_param("columns", &p.columns) {
-        Ok(m) => m,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    let unit_map = match map_param("unit_map", &p.unit_map) {
-        Ok(m) => m,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    let unassigned = match list_param("unassigned", &p.unassigned) {
-        Ok(l) => l,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    let save_groups = match list_param("save_groups", &p.save_groups) {
-        Ok(l) => l,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    if let Some(g) = save_groups.iter().find(|g| !unit_map.contains_key(*g)) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            AppError::BadRequest(format!(
-                "save_groups：“{g}”没有在 unit_map 中对应到单位，不能存为单位组"
-            )),
-        );
+        Err(UploadError::Unreadable(rejection)) => Err(error(
+            rejection.status(),
+            AppError::BadRequest(format!("file：无法读取上传的文件（{rejection}）")),
+        )),
     }
+}
 
-    // The file.
-    let table = match read_plan_table(&body, &columns_map) {
-        Ok(t) => t,
-        Err(refused) => {
-            return rejected(PlanImportOutcome {
-                reason: Some(refused.reason),
-                unknown_headers: refused.unknown_headers,
-                ..Default::default()
-            })
+/// The form's mappings: unknown headers to fields, unknown unit phrases to units, phrases
+/// kept without units, phrases to save as unit groups.
+struct Mappings {
+    columns: BTreeMap<String, String>,
+    unit_map: BTreeMap<String, String>,
+    unassigned: std::collections::BTreeSet<String>,
+    save_groups: std::collections::BTreeSet<String>,
+}
+
+impl Mappings {
+    fn of(p: &PlanImportParams) -> Result<Mappings, AppError> {
+        let m = Mappings {
+            columns: map_param("columns", &p.columns)?,
+            unit_map: map_param("unit_map", &p.unit_map)?,
+            unassigned: list_param("unassigned", &p.unassigned)?,
+            save_groups: list_param("save_groups", &p.save_groups)?,
+        };
+        if let Some(g) = m.save_groups.iter().find(|g| !m.unit_map.contains_key(*g)) {
+            return Err(AppError::BadRequest(format!(
+                "save_groups：“{g}”没有在 unit_map 中对应到单位，不能存为单位组"
+            )));
         }
-    };
+        Ok(m)
+    }
+}
+
+/// The table's rows as the assembly reads them, and the headers its messages name.
+fn table_rows(table: &PlanTable) -> (ColumnNames, Vec<ImportRow>) {
     let header_of = |f: PlanField| {
         table
             .columns
@@ -233,19 +309,23 @@ async fn import_plan(
         })
         .collect();
 
-    // The units: the database's names, aliases and unit groups.
-    let units = match state.store.units().await {
-        Ok(u) => u,
+    (names, rows)
+}
+
+/// The units an import resolves phrases to: the database's names, aliases and unit groups.
+async fn unit_index(state: &AppState) -> Result<sanzhi_seed::UnitIndex, Response> {
+    let units: Vec<(String, sanzhi_domain::UnitKind)> = match state.store.units().await {
+        Ok(u) => u.into_iter().map(|u| (u.name, u.kind)).collect(),
         Err(e) => {
             tracing::error!(error = %e, "units");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal));
         }
     };
-    let aliases = match state.store.unit_aliases().await {
-        Ok(a) => a,
+    let aliases: Vec<(String, String)> = match state.store.unit_aliases().await {
+        Ok(a) => a.into_iter().map(|a| (a.alias, a.unit)).collect(),
         Err(e) => {
             tracing::error!(error = %e, "unit aliases");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal));
         }
     };
     let groups: Vec<sanzhi_seed::SeedGroup> = match state.store.unit_groups().await {
@@ -266,43 +346,43 @@ async fn import_plan(
             .collect(),
         Err(e) => {
             tracing::error!(error = %e, "unit groups");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal));
         }
     };
-    let index = match sanzhi_seed::import::unit_index(&units, &aliases, &groups) {
-        Ok(i) => i,
+    match sanzhi_seed::import::unit_index(&units, &aliases, &groups) {
+        Ok(i) => Ok(i),
         Err(e) => {
             tracing::error!(error = %e, "unit index");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
+            Err(error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal))
         }
-    };
-    let header = PlanHeader {
-        code: p.code,
-        title: p.title,
-        short_name: p.short_name,
-        short_name_en: p.short_name_en,
-        status: p.status,
-        doc_no: p.doc_no,
-        owner: p.owner,
-        start_year: p.start_year,
-        end_year: p.end_year,
-        issued_on: p.issued_on,
+    }
+}
+
+/// The plan's header as the form gives it.
+fn plan_header(p: &PlanImportParams) -> PlanHeader {
+    PlanHeader {
+        code: p.code.clone(),
+        title: p.title.clone(),
+        short_name: p.short_name.clone(),
+        short_name_en: p.short_name_en.clone(),
+        status: p.status.clone(),
+        doc_no: p.doc_no.clone(),
+        owner: p.owner.clone(),
+        start_year: p.start_year.clone(),
+        end_year: p.end_year.clone(),
+        issued_on: p.issued_on.clone(),
         goals: p.goals.lines().map(str::to_owned).collect(),
-    };
-    let assembled = assemble(&header, &rows, &names, &index, &unit_map, &unassigned);
-    let measures = match plan_measures(&state, &body, header.code.trim()).await {
-        Ok(m) => m,
-        Err(Measures::Refused(r)) => {
-            return rejected(PlanImportOutcome {
-                reason: Some(r.reason),
-                unknown_headers: r.unknown_headers,
-                ..Default::default()
-            })
-        }
-        Err(Measures::Failed) => {
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
-        }
-    };
+    }
+}
+
+/// What the answer says of the file: its problems (row, column, reason — never a cell
+/// whole), the form's, the unknown units and headers, the notes; and the targets sheet's
+/// measures when they were read without a problem.
+fn outcome_of(
+    table: &PlanTable,
+    assembled: sanzhi_seed::import::Assembled,
+    measures: Option<SheetOutcome>,
+) -> (PlanImportOutcome, Option<sanzhi_domain::PlanMeasures>) {
     let hint = sanzhi_seed::import::header_hint(&table.above_header);
 
     // The seed's messages quote cells too: none is sent back whole.
@@ -363,7 +443,7 @@ async fn import_plan(
     let mut notes = table.notes.clone();
     notes.extend(notes_measures.take());
     notes.extend(assembled.notes.iter().map(|n| clip(n)));
-    let mut outcome = PlanImportOutcome {
+    let outcome = PlanImportOutcome {
         outcome: String::new(),
         format: table.format.clone(),
         reason: None,
@@ -408,62 +488,47 @@ async fn import_plan(
             .collect(),
         report: None,
     };
-    let mut plan = match assembled.plan {
-        Some(plan) if outcome.problems.is_empty() && outcome.form_problems.is_empty() => plan,
-        _ => return rejected(outcome),
-    };
-    plan.measures = measures;
+    (outcome, measures)
+}
 
-    // The database: a dry run, or the commit.
-    let by = app::auth::signature(&user);
-    let now = sanzhi_domain::chrono::Utc::now();
-    let report = match state.store.import_plan(&plan, p.commit, &by, now).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "import plan");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
-        }
-    };
-    let blocked = !report.blocked.is_empty();
-    outcome.report = serde_json::to_value(&report)
-        .ok()
-        .and_then(|v| serde_json::from_value(v).ok());
-    if blocked {
-        return rejected(outcome);
-    }
-    // The phrases the user asked to keep as groups, once the plan is in.
-    if p.commit {
-        for phrase in &save_groups {
-            let members = sanzhi_seed::import::split_units(&unit_map[phrase]);
-            // A member may itself be a group: saved as the units it stands for.
-            let mut units: Vec<String> = Vec::new();
-            for m in members {
-                match index.expand(&m) {
-                    Ok(found) => units.extend(found.into_iter().map(|(u, _)| u.to_string())),
-                    Err(_) => units.push(m),
-                }
+/// Saves the phrases of `save_groups` as unit groups (after a committed import); what was
+/// saved, or why not, as notes for the answer.
+async fn save_groups(
+    state: &AppState,
+    form: &Mappings,
+    index: &sanzhi_seed::UnitIndex,
+    plan: &sanzhi_domain::PlanCode,
+    by: &str,
+    now: sanzhi_domain::chrono::DateTime<sanzhi_domain::chrono::Utc>,
+) -> Result<Vec<String>, Response> {
+    let mut notes = Vec::new();
+    for phrase in &form.save_groups {
+        let members = sanzhi_seed::import::split_units(&form.unit_map[phrase]);
+        // A member may itself be a group: saved as the units it stands for.
+        let mut units: Vec<String> = Vec::new();
+        for m in members {
+            match index.expand(&m) {
+                Ok(found) => units.extend(found.into_iter().map(|(u, _)| u.to_string())),
+                Err(_) => units.push(m),
             }
-            let note = format!("导入方案 {} 时由 {by} 存为单位组", plan.code);
-            match state
-                .store
-                .save_unit_group(phrase, &units, &note, &by, now)
-                .await
-            {
-                Ok(_) => outcome
-                    .notes
-                    .push(format!("“{phrase}”已存为单位组（{}）", units.join("、"))),
-                Err(sanzhi_store::StoreError::Invalid(why)) => outcome
-                    .notes
-                    .push(format!("“{phrase}”未能存为单位组：{why}")),
-                Err(e) => {
-                    tracing::error!(error = %e, "save unit group");
-                    return error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal);
-                }
+        }
+        let note = format!("导入方案 {plan} 时由 {by} 存为单位组");
+        match state
+            .store
+            .save_unit_group(phrase, &units, &note, by, now)
+            .await
+        {
+            Ok(_) => notes.push(format!("“{phrase}”已存为单位组（{}）", units.join("、"))),
+            Err(sanzhi_store::StoreError::Invalid(why)) => {
+                notes.push(format!("“{phrase}”未能存为单位组：{why}"))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "save unit group");
+                return Err(error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal));
             }
         }
     }
-    outcome.outcome = if p.commit { "committed" } else { "preview" }.to_owned();
-    (StatusCode::OK, Json(outcome)).into_response()
+    Ok(notes)
 }
 
 enum Measures {

@@ -43,7 +43,7 @@ impl tower_sessions::SessionStore for DbSessionStore {
             .await
             .map_err(backend)?
         {
-            Some((data, _)) => serde_json::from_str(&data)
+            Some(stored) => serde_json::from_str(&stored.data)
                 .map(Some)
                 .map_err(|e| Error::Decode(e.to_string())),
             None => Ok(None),

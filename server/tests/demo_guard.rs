@@ -82,12 +82,12 @@ async fn demo_hashes(url: &str) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
     for u in store.users().await.expect("users") {
         if u.is_demo {
-            let (_, hash, active) = store
+            let c = store
                 .user_credentials(&u.username)
                 .await
                 .expect("credentials")
                 .expect("account");
-            out.push((u.username, hash, active));
+            out.push((u.username, c.password_hash, c.active));
         }
     }
     store.close().await;

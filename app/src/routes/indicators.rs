@@ -92,116 +92,10 @@ fn Page(p: Data) -> impl IntoView {
             }}
         </section>
         <MatrixSection snapshot=s.clone() />
-        <section class="card">
-            <h2>{td_string!(l, indicators.drains_heading)}</h2>
-            {if s.drains.is_empty() {
-                view! { <p class="empty">{td_string!(l, indicators.no_drain_readings)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid drains-now">
-                        <thead>
-                            <tr>
-                                <th>{td_string!(l, indicators.col_drain)}</th>
-                                <th>{td_string!(l, indicators.col_indicator)}</th>
-                                <th>{td_string!(l, indicators.col_month)}</th>
-                                <th>{td_string!(l, indicators.col_reading_mg_l)}</th>
-                                <th>{td_string!(l, indicators.col_limit)}</th>
-                                <th>{td_string!(l, indicators.col_met)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {s.drains
-                                .iter()
-                                .map(|d| {
-                                    view! {
-                                        <tr>
-                                            <td>{d.drain.clone()}</td>
-                                            <td>{d.parameter.as_str()}</td>
-                                            <td>{month(l, d.month)}</td>
-                                            <td>{d.value.to_string()}</td>
-                                            <td>{d.limit.map_or("—".to_owned(), |v| v.to_string())}</td>
-                                            <td><MetBadge met=d.met /></td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                }
-                    .into_any()
-            }}
-        </section>
-        <section class="card">
-            <h2>{td_string!(l, indicators.soil_heading)}</h2>
-            <table class="grid rates-now">
-                <thead>
-                    <tr>
-                        <th>{td_string!(l, indicators.col_indicator)}</th>
-                        <th>{td_string!(l, indicators.col_latest_reading)}</th>
-                        <th>{fmt(td_string!(l, indicators.col_year_target), &[&year])}</th>
-                        <th>{td_string!(l, indicators.col_met)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {s.rates
-                        .iter()
-                        .map(|r| {
-                            view! {
-                                <tr>
-                                    <td>{r.metric.clone()}</td>
-                                    <td>
-                                        {match (r.value, r.month) {
-                                            (Some(v), Some(m)) => fmt(td_string!(l, indicators.reading_with_month), &[&v, &month(l, m)]),
-                                            _ => "—".to_owned(),
-                                        }}
-                                    </td>
-                                    <td>
-                                        {r.goal
-                                            .as_ref()
-                                            .map_or(td_string!(l, indicators.no_target_this_year).to_owned(), |g| {
-                                                fmt(td_string!(l, indicators.rate_goal), &[&direction(l, g.comparator), &g.percent])
-                                            })}
-                                    </td>
-                                    <td><MetBadge met=r.met /></td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </section>
+        <DrainsSection p=p.clone() />
+        <SoilSection p=p.clone() />
         {s.own.iter().cloned().map(|o| view! { <OwnIndicatorSection o /> }).collect_view()}
-        <section class="card">
-            <h2>{td_string!(l, indicators.pm25_targets_heading)}</h2>
-            {
-                let (pm25_years, rows) = pm25_rows(&p.targets);
-                view! {
-                    <table class="grid pm25">
-                        <thead>
-                            <tr>
-                                <th>{td_string!(l, indicators.col_area)}</th>
-                                {pm25_years.iter().map(|y| view! { <th>{year_label(l, *y)}</th> }).collect_view()}
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|(area, cells)| view! {
-                                    <tr>
-                                        <td>{area}</td>
-                                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                }
-            }
-            <p class="provenance">{td_string!(l, indicators.pm25_source)}</p>
-            {(!p.targets.plan_targets.is_empty()).then(|| view! {
-                <p class="provenance">{td_string!(l, indicators.pm25_plan_source)}</p>
-            })}
-        </section>
+        <Pm25TargetsTable p=p.clone() />
         {(!p.targets.plan_targets.is_empty()).then(|| {
             let english = matches!(l, crate::i18n::Locale::en);
             let name = |code: &str| -> String {
@@ -249,6 +143,153 @@ fn Page(p: Data) -> impl IntoView {
                 </section>
             }
         })}
+        <SectionTargetsTable p=p.clone() />
+        <DrainTargetsTable p=p.clone() />
+        <SoilTargetsTable p=p.clone() />
+    }
+}
+
+/// The drains: each month's readings against their limits.
+#[component]
+fn DrainsSection(p: Data) -> impl IntoView {
+    let l = lang();
+    let s = p.snapshot.clone();
+    view! {
+        <section class="card">
+            <h2>{td_string!(l, indicators.drains_heading)}</h2>
+            {if s.drains.is_empty() {
+                view! { <p class="empty">{td_string!(l, indicators.no_drain_readings)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid drains-now">
+                        <thead>
+                            <tr>
+                                <th>{td_string!(l, indicators.col_drain)}</th>
+                                <th>{td_string!(l, indicators.col_indicator)}</th>
+                                <th>{td_string!(l, indicators.col_month)}</th>
+                                <th>{td_string!(l, indicators.col_reading_mg_l)}</th>
+                                <th>{td_string!(l, indicators.col_limit)}</th>
+                                <th>{td_string!(l, indicators.col_met)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {s.drains
+                                .iter()
+                                .map(|d| {
+                                    view! {
+                                        <tr>
+                                            <td>{d.drain.clone()}</td>
+                                            <td>{d.parameter.as_str()}</td>
+                                            <td>{month(l, d.month)}</td>
+                                            <td>{d.value.to_string()}</td>
+                                            <td>{d.limit.map_or("—".to_owned(), |v| v.to_string())}</td>
+                                            <td><MetBadge met=d.met /></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The soil and waste rates: the latest reading against the year's goal.
+#[component]
+fn SoilSection(p: Data) -> impl IntoView {
+    let l = lang();
+    let s = p.snapshot.clone();
+    let year = p.snapshot.year;
+    view! {
+        <section class="card">
+            <h2>{td_string!(l, indicators.soil_heading)}</h2>
+            <table class="grid rates-now">
+                <thead>
+                    <tr>
+                        <th>{td_string!(l, indicators.col_indicator)}</th>
+                        <th>{td_string!(l, indicators.col_latest_reading)}</th>
+                        <th>{fmt(td_string!(l, indicators.col_year_target), &[&year])}</th>
+                        <th>{td_string!(l, indicators.col_met)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {s.rates
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <td>{r.metric.clone()}</td>
+                                    <td>
+                                        {match (r.value, r.month) {
+                                            (Some(v), Some(m)) => fmt(td_string!(l, indicators.reading_with_month), &[&v, &month(l, m)]),
+                                            _ => "—".to_owned(),
+                                        }}
+                                    </td>
+                                    <td>
+                                        {r.goal
+                                            .as_ref()
+                                            .map_or(td_string!(l, indicators.no_target_this_year).to_owned(), |g| {
+                                                fmt(td_string!(l, indicators.rate_goal), &[&direction(l, g.comparator), &g.percent])
+                                            })}
+                                    </td>
+                                    <td><MetBadge met=r.met /></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The PM2.5 targets by area and year (附件2).
+#[component]
+fn Pm25TargetsTable(p: Data) -> impl IntoView {
+    let l = lang();
+    view! {
+        <section class="card">
+            <h2>{td_string!(l, indicators.pm25_targets_heading)}</h2>
+            {
+                let (pm25_years, rows) = pm25_rows(&p.targets);
+                view! {
+                    <table class="grid pm25">
+                        <thead>
+                            <tr>
+                                <th>{td_string!(l, indicators.col_area)}</th>
+                                {pm25_years.iter().map(|y| view! { <th>{year_label(l, *y)}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|(area, cells)| view! {
+                                    <tr>
+                                        <td>{area}</td>
+                                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+            }
+            <p class="provenance">{td_string!(l, indicators.pm25_source)}</p>
+            {(!p.targets.plan_targets.is_empty()).then(|| view! {
+                <p class="provenance">{td_string!(l, indicators.pm25_plan_source)}</p>
+            })}
+        </section>
+    }
+}
+
+/// The 水十条 sections and their target classes.
+#[component]
+fn SectionTargetsTable(p: Data) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card">
             <h2>{td_string!(l, indicators.sections_targets_heading)}</h2>
             <GridTable
@@ -276,6 +317,14 @@ fn Page(p: Data) -> impl IntoView {
                     .collect()
             />
         </section>
+    }
+}
+
+/// The drains' limits.
+#[component]
+fn DrainTargetsTable(p: Data) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card">
             <h2>{td_string!(l, indicators.drain_targets_heading)}</h2>
             <GridTable
@@ -301,6 +350,14 @@ fn Page(p: Data) -> impl IntoView {
                     .collect()
             />
         </section>
+    }
+}
+
+/// The rates' goals by year.
+#[component]
+fn SoilTargetsTable(p: Data) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card">
             <h2>{td_string!(l, indicators.soil_targets_heading)}</h2>
             <GridTable

@@ -217,44 +217,132 @@ fn ItemView(
                 view! { <ReportFormView rows=form_rows milestones=form_milestones reports=correctable as_of=as_of.clone() backdate_days=t.backdate_days submit /> }
             })}
 
-        {(!d.notes.is_empty())
+        {(!d.notes.is_empty()).then(|| view! { <SourceNotes notes=d.notes /> })}
+
+        <section class="card tracking">
+            <h2>{fmt(td_string!(l, tracking.progress_heading), &[&date(l, t.as_of)])}</h2>
+            <AssignmentStatusTable rows=t.rows.iter().map(|(r, _)| r.clone()).collect() />
+            <h3>{td_string!(l, tracking.history_heading)}</h3>
+            <ReportHistory history may_review review last_reviewed page_day files=t.files.clone() />
+        </section>
+
+        {(!reporting)
             .then(|| {
                 view! {
-                    <section class="card notes">
-                        <h2>{td_string!(l, tracking.notes_heading)}</h2>
-                        <ul>
-                            {d
-                                .notes
-                                .into_iter()
-                                .map(|n| {
-                                    let (kind, other) = match n.kind {
-                                        NoteKind::Correction => (
-                                            td_string!(l, tracking.note_kind_correction),
-                                            td_string!(l, tracking.note_correction_says),
-                                        ),
-                                        NoteKind::Discrepancy => (
-                                            td_string!(l, tracking.note_kind_discrepancy),
-                                            td_string!(l, tracking.note_discrepancy_says),
-                                        ),
-                                    };
-                                    view! {
-                                        <li class=format!("note note-{}", n.kind.as_str())>
-                                            <strong>{kind}</strong>
-                                            {fmt(td_string!(l, tracking.note_field), &[&n.field])}
-                                            <span>{fmt(td_string!(l, tracking.note_table_says), &[&n.table_says])}</span>
-                                            <span>{fmt(other, &[&n.other_says])}</span>
-                                            <p>{n.note}</p>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
+                    <section class="card report-form-note">
+                        <p class="muted">{td_string!(l, tracking.report_form_note)}</p>
                     </section>
                 }
             })}
 
-        <section class="card tracking">
-            <h2>{fmt(td_string!(l, tracking.progress_heading), &[&date(l, t.as_of)])}</h2>
+        <UnitsCard lead_text=d.lead_text responsible_text=d.item.responsible_text assignments=d.assignments />
+
+        <section class="card">
+            <h2>{td_string!(l, tracking.deadline)}</h2>
+            <MilestoneList milestones=d.item.milestones />
+        </section>
+
+        {(!d.targets.is_empty())
+            .then(|| view! { <TargetsCard targets=d.targets sources=target_sources /> })}
+
+        <section class="card">
+            <h2>{fmt(td_string!(l, tracking.task_heading), &[&d.task_number, &d.task_title])}</h2>
+            {d
+                .task_paragraph
+                .lines()
+                .map(|line| view! { <p class="paragraph">{line.to_owned()}</p> })
+                .collect_view()}
+        </section>
+    }
+}
+
+/// Who leads the item and who is responsible, as the table says and as assigned.
+#[component]
+fn UnitsCard(
+    lead_text: String,
+    responsible_text: String,
+    assignments: Vec<sanzhi_domain::AssignmentView>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
+        <section class="card">
+            <h2>{td_string!(l, tracking.units_heading)}</h2>
+            <dl class="facts">
+                <dt>{td_string!(l, tracking.lead_unit)}</dt>
+                <dd>
+                    {if lead_text.is_empty() {
+                        td_string!(l, tracking.not_listed).to_owned()
+                    } else {
+                        lead_text
+                    }}
+                </dd>
+                <dt>{td_string!(l, tracking.responsible_unit_source)}</dt>
+                <dd>
+                    {if responsible_text.is_empty() {
+                        td_string!(l, tracking.not_listed).to_owned()
+                    } else {
+                        responsible_text
+                    }}
+                </dd>
+            </dl>
+            <GridTable
+                class="assignments"
+                headers=vec![
+                    td_string!(l, tracking.responsible_unit),
+                    td_string!(l, tracking.unit_kind),
+                    td_string!(l, tracking.via),
+                ]
+                rows=assignments
+                    .into_iter()
+                    .map(|a| vec![a.unit, unit_kind(l, a.unit_kind).to_owned(), a.via])
+                    .collect()
+            />
+        </section>
+    }
+}
+
+/// The notes on where the source was corrected or disagrees with itself.
+#[component]
+fn SourceNotes(notes: Vec<sanzhi_domain::SourceNote>) -> impl IntoView {
+    let l = lang();
+    view! {
+        <section class="card notes">
+            <h2>{td_string!(l, tracking.notes_heading)}</h2>
+            <ul>
+                {notes
+                    .into_iter()
+                    .map(|n| {
+                        let (kind, other) = match n.kind {
+                            NoteKind::Correction => (
+                                td_string!(l, tracking.note_kind_correction),
+                                td_string!(l, tracking.note_correction_says),
+                            ),
+                            NoteKind::Discrepancy => (
+                                td_string!(l, tracking.note_kind_discrepancy),
+                                td_string!(l, tracking.note_discrepancy_says),
+                            ),
+                        };
+                        view! {
+                            <li class=format!("note note-{}", n.kind.as_str())>
+                                <strong>{kind}</strong>
+                                {fmt(td_string!(l, tracking.note_field), &[&n.field])}
+                                <span>{fmt(td_string!(l, tracking.note_table_says), &[&n.table_says])}</span>
+                                <span>{fmt(other, &[&n.other_says])}</span>
+                                <p>{n.note}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Each responsible unit's status on the page's day, with its last report.
+#[component]
+fn AssignmentStatusTable(rows: Vec<sanzhi_domain::Tracked>) -> impl IntoView {
+    let l = lang();
+    view! {
             <table class="grid assignment-status">
                 <thead>
                     <tr>
@@ -265,10 +353,9 @@ fn ItemView(
                     </tr>
                 </thead>
                 <tbody>
-                    {t
-                        .rows
+                    {rows
                         .iter()
-                        .map(|(r, _)| {
+                        .map(|r| {
                             let a = r.assessment.clone();
                             view! {
                                 <tr data-unit=r.unit.clone()>
@@ -306,7 +393,21 @@ fn ItemView(
                         .collect_view()}
                 </tbody>
             </table>
-            <h3>{td_string!(l, tracking.history_heading)}</h3>
+    }
+}
+
+/// Every report on the item, oldest first, with the review controls of a coordinator.
+#[component]
+fn ReportHistory(
+    history: Vec<(String, sanzhi_domain::Report)>,
+    may_review: bool,
+    review: ServerAction<crate::review::ReviewReport>,
+    last_reviewed: RwSignal<Option<i64>>,
+    page_day: sanzhi_domain::chrono::NaiveDate,
+    files: Vec<sanzhi_domain::EvidenceFile>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
             <ol class="history">
                 {history
                     .into_iter()
@@ -337,7 +438,7 @@ fn ItemView(
                                     .corrects_id
                                     .map(|c| view! { <span>{fmt(td_string!(l, tracking.corrects_report), &[&c])}</span> })}
                                 <p>{x.narrative}</p>
-                                <EvidenceList files=t.files.iter().filter(|f| f.report_id == Some(x.id)).cloned().collect() />
+                                <EvidenceList files=files.iter().filter(|f| f.report_id == Some(x.id)).cloned().collect() />
                                 <span class="muted">
                                     {fmt(
                                         td_string!(l, tracking.reporter_line),
@@ -354,110 +455,55 @@ fn ItemView(
                     })
                     .collect_view()}
             </ol>
-        </section>
+    }
+}
 
-        {(!reporting)
-            .then(|| {
-                view! {
-                    <section class="card report-form-note">
-                        <p class="muted">{td_string!(l, tracking.report_form_note)}</p>
-                    </section>
-                }
-            })}
-
+/// The item's quantified targets, each linked to the lines its quote is from.
+#[component]
+fn TargetsCard(
+    targets: Vec<sanzhi_domain::Target>,
+    sources: Vec<Option<sanzhi_domain::SourceRef>>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card">
-            <h2>{td_string!(l, tracking.units_heading)}</h2>
-            <dl class="facts">
-                <dt>{td_string!(l, tracking.lead_unit)}</dt>
-                <dd>
-                    {if d.lead_text.is_empty() {
-                        td_string!(l, tracking.not_listed).to_owned()
-                    } else {
-                        d.lead_text
-                    }}
-                </dd>
-                <dt>{td_string!(l, tracking.responsible_unit_source)}</dt>
-                <dd>
-                    {if d.item.responsible_text.is_empty() {
-                        td_string!(l, tracking.not_listed).to_owned()
-                    } else {
-                        d.item.responsible_text
-                    }}
-                </dd>
-            </dl>
-            <GridTable
-                class="assignments"
-                headers=vec![
-                    td_string!(l, tracking.responsible_unit),
-                    td_string!(l, tracking.unit_kind),
-                    td_string!(l, tracking.via),
-                ]
-                rows=d
-                    .assignments
-                    .into_iter()
-                    .map(|a| vec![a.unit, unit_kind(l, a.unit_kind).to_owned(), a.via])
-                    .collect()
-            />
-        </section>
-
-        <section class="card">
-            <h2>{td_string!(l, tracking.deadline)}</h2>
-            <MilestoneList milestones=d.item.milestones />
-        </section>
-
-        {(!d.targets.is_empty())
-            .then(|| {
-                view! {
-                    <section class="card">
-                        <h2>{td_string!(l, tracking.targets_heading)}</h2>
-                        <table class="grid targets">
-                            <thead>
+            <h2>{td_string!(l, tracking.targets_heading)}</h2>
+            <table class="grid targets">
+                <thead>
+                    <tr>
+                        <th>{td_string!(l, tracking.target_metric)}</th>
+                        <th>{td_string!(l, tracking.target_goal)}</th>
+                        <th>{td_string!(l, tracking.target_year)}</th>
+                        <th>{td_string!(l, tracking.target_quote)}</th>
+                        <th>{td_string!(l, tracking.target_note)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {targets
+                        .into_iter()
+                        .zip(sources)
+                        .map(|(t, source)| {
+                            view! {
                                 <tr>
-                                    <th>{td_string!(l, tracking.target_metric)}</th>
-                                    <th>{td_string!(l, tracking.target_goal)}</th>
-                                    <th>{td_string!(l, tracking.target_year)}</th>
-                                    <th>{td_string!(l, tracking.target_quote)}</th>
-                                    <th>{td_string!(l, tracking.target_note)}</th>
+                                    <td>{t.metric}</td>
+                                    <td>
+                                        {fmt(
+                                            td_string!(l, tracking.target_value),
+                                            &[&direction(l, t.direction), &t.value, &t.unit],
+                                        )}
+                                    </td>
+                                    <td>{t.year}</td>
+                                    <td>
+                                        {t.quote}
+                                        {source.map(|r| view! { <br /> <SourceLink r /> })}
+                                    </td>
+                                    <td>{t.note.unwrap_or_default()}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {d
-                                    .targets
-                                    .into_iter()
-                                    .zip(target_sources)
-                                    .map(|(t, source)| {
-                                        view! {
-                                            <tr>
-                                                <td>{t.metric}</td>
-                                                <td>
-                                                    {fmt(
-                                                        td_string!(l, tracking.target_value),
-                                                        &[&direction(l, t.direction), &t.value, &t.unit],
-                                                    )}
-                                                </td>
-                                                <td>{t.year}</td>
-                                                <td>
-                                                    {t.quote}
-                                                    {source.map(|r| view! { <br /> <SourceLink r /> })}
-                                                </td>
-                                                <td>{t.note.unwrap_or_default()}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </section>
-                }
-            })}
-
-        <section class="card">
-            <h2>{fmt(td_string!(l, tracking.task_heading), &[&d.task_number, &d.task_title])}</h2>
-            {d
-                .task_paragraph
-                .lines()
-                .map(|line| view! { <p class="paragraph">{line.to_owned()}</p> })
-                .collect_view()}
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }

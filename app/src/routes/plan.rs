@@ -12,7 +12,9 @@ use crate::tracking::{get_plan_status, ItemStatus, PlanFilter as Filters, PlanSt
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use sanzhi_domain::{chinese_number, ItemSummary, PlanTree, Status, StatusCounts, TaskNode};
+use sanzhi_domain::{
+    chinese_number, ActionNode, ItemSummary, PlanTree, Status, StatusCounts, TaskNode,
+};
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
@@ -146,21 +148,7 @@ fn PlanView(
         <AsOfBar as_of=status.as_of.to_string() demo=status.demo />
         <Title text=crate::i18n::plan_name(l, &s) />
         <h1>{s.title.clone()}</h1>
-        {match s.status {
-            sanzhi_domain::PlanStatus::Active => None,
-            sanzhi_domain::PlanStatus::Draft => Some(view! {
-                <p class="plan-status-banner draft" role="status">
-                    {td_string!(l, common.plan_draft_banner)} " "
-                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
-                </p>
-            }),
-            sanzhi_domain::PlanStatus::Closed => Some(view! {
-                <p class="plan-status-banner closed" role="status">
-                    {td_string!(l, common.plan_closed_banner)} " "
-                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
-                </p>
-            }),
-        }}
+        <PlanStatusBanner status=s.status />
         <p class="lead">
             {fmt(td_string!(l, tracking.plan_lead_line), &[&s.doc_no, &period, &s.owner_office])}
         </p>
@@ -179,6 +167,97 @@ fn PlanView(
         </p>
         {unconfirmed_view}
         <StatusStrip counts=status.total.clone() />
+        <PlanFilterForm filters=filters.clone() keep=keep.clone() action_options units />
+        <p class="export-links">
+            <a class="button-link" href=export_href download="" title=export_hint>
+                {td_string!(l, tracking.export_allocation)}
+            </a>
+        </p>
+        {filtering
+            .then(|| {
+                view! {
+                    <p class="muted filter-result">
+                        {fmt(td_string!(l, tracking.filter_result), &[&shown])}
+                    </p>
+                }
+            })}
+        <PlanActions actions=tree.actions filters=filters.clone() by_item=by_item.clone() code=code.clone() keep=keep.clone() />
+    }
+}
+
+/// The plan's actions, tasks and items that the filters keep, each with its roll-up.
+#[component]
+fn PlanActions(
+    actions: Vec<ActionNode>,
+    filters: Filters,
+    by_item: std::collections::HashMap<i32, ItemStatus>,
+    code: String,
+    keep: Option<String>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
+        <div class="plan-tree">
+            {actions
+                .into_iter()
+                .filter_map(|a| {
+                    let code = code.clone();
+                    let seq = a.seq;
+                    let tasks: Vec<TaskNode> = a
+                        .tasks
+                        .into_iter()
+                        .map(|mut t| {
+                            t.items.retain(|i| filters.matches(seq, i, by_item.get(&i.number)));
+                            t
+                        })
+                        .filter(|t| !t.items.is_empty())
+                        .collect();
+                    if tasks.is_empty() {
+                        return None;
+                    }
+                    let by_item = by_item.clone();
+                    let keep = keep.clone();
+                    let action_counts = sum_counts(
+                        tasks
+                            .iter()
+                            .flat_map(|t| &t.items)
+                            .map(|i| by_item.get(&i.number).map(|s| &s.counts)),
+                    );
+                    Some(view! {
+                        <section class="action" data-action=a.seq>
+                            <h2>{format!("({}){}", chinese_number(a.seq), a.title)}</h2>
+                            <p class="rollup">{rollup_text(l, &action_counts)}</p>
+                            {tasks
+                                .into_iter()
+                                .map(|t| {
+                                    view! {
+                                        <TaskView
+                                            task=t
+                                            code=code.clone()
+                                            by_item=by_item.clone()
+                                            keep=keep.clone()
+                                        />
+                                    }
+                                })
+                                .collect_view()}
+                        </section>
+                    })
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// The filters of the plan page: action, unit, status, due between two days (a GET form, so
+/// a filtered page has its own address).
+#[component]
+fn PlanFilterForm(
+    filters: Filters,
+    keep: Option<String>,
+    action_options: Vec<(i32, String)>,
+    units: Vec<String>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
         <form method="get" class="filters">
             {keep.clone().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
             <label>
@@ -236,68 +315,29 @@ fn PlanView(
             </label>
             <button type="submit">{td_string!(l, tracking.filter_submit)}</button>
         </form>
-        <p class="export-links">
-            <a class="button-link" href=export_href download="" title=export_hint>
-                {td_string!(l, tracking.export_allocation)}
-            </a>
-        </p>
-        {filtering
-            .then(|| {
-                view! {
-                    <p class="muted filter-result">
-                        {fmt(td_string!(l, tracking.filter_result), &[&shown])}
-                    </p>
-                }
-            })}
-        <div class="plan-tree">
-            {tree
-                .actions
-                .into_iter()
-                .filter_map(|a| {
-                    let code = code.clone();
-                    let seq = a.seq;
-                    let tasks: Vec<TaskNode> = a
-                        .tasks
-                        .into_iter()
-                        .map(|mut t| {
-                            t.items.retain(|i| filters.matches(seq, i, by_item.get(&i.number)));
-                            t
-                        })
-                        .filter(|t| !t.items.is_empty())
-                        .collect();
-                    if tasks.is_empty() {
-                        return None;
-                    }
-                    let by_item = by_item.clone();
-                    let keep = keep.clone();
-                    let action_counts = sum_counts(
-                        tasks
-                            .iter()
-                            .flat_map(|t| &t.items)
-                            .map(|i| by_item.get(&i.number).map(|s| &s.counts)),
-                    );
-                    Some(view! {
-                        <section class="action" data-action=a.seq>
-                            <h2>{format!("({}){}", chinese_number(a.seq), a.title)}</h2>
-                            <p class="rollup">{rollup_text(l, &action_counts)}</p>
-                            {tasks
-                                .into_iter()
-                                .map(|t| {
-                                    view! {
-                                        <TaskView
-                                            task=t
-                                            code=code.clone()
-                                            by_item=by_item.clone()
-                                            keep=keep.clone()
-                                        />
-                                    }
-                                })
-                                .collect_view()}
-                        </section>
-                    })
-                })
-                .collect_view()}
-        </div>
+    }
+}
+
+/// A draft's or a closed plan's banner (none for a plan in effect).
+#[component]
+fn PlanStatusBanner(status: sanzhi_domain::PlanStatus) -> impl IntoView {
+    let l = lang();
+    view! {
+        {match status {
+            sanzhi_domain::PlanStatus::Active => None,
+            sanzhi_domain::PlanStatus::Draft => Some(view! {
+                <p class="plan-status-banner draft" role="status">
+                    {td_string!(l, common.plan_draft_banner)} " "
+                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
+                </p>
+            }),
+            sanzhi_domain::PlanStatus::Closed => Some(view! {
+                <p class="plan-status-banner closed" role="status">
+                    {td_string!(l, common.plan_closed_banner)} " "
+                    <a href="/plans">{td_string!(l, common.plans_title)}</a>
+                </p>
+            }),
+        }}
     }
 }
 

@@ -146,7 +146,7 @@ fn Steps(facts: crate::setup::FirstStepsFacts) -> impl IntoView {
                 <p class="muted">
                     {fmt(
                         td_string!(l, admin.first_steps_readings_now),
-                        &[&facts.readings.0, &facts.readings.1],
+                        &[&facts.readings.total, &facts.readings.demo],
                     )}
                 </p>
                 <p>

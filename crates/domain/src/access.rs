@@ -393,9 +393,56 @@ pub fn may_write_some_readings(user: Option<&User>) -> bool {
     })
 }
 
+/// Who writes readings: a signed-in user, or an API token issued for some plans. The entry
+/// form, the CSV import and the API push all ask it the same two questions.
+#[derive(Debug, Clone, Copy)]
+pub enum ReadingsWriter<'a> {
+    User(&'a User),
+    Token { plans: &'a [String] },
+}
+
+impl ReadingsWriter<'_> {
+    /// Whether it may write readings of some plan: asked before a file or a body is read.
+    pub fn may_write_some(&self) -> bool {
+        match self {
+            ReadingsWriter::User(u) => may_write_some_readings(Some(u)),
+            ReadingsWriter::Token { plans } => !plans.is_empty(),
+        }
+    }
+
+    /// Whether it may write readings of the indicators of `plan`.
+    pub fn may_write(&self, plan: &str) -> Result<(), Denied> {
+        match self {
+            ReadingsWriter::User(u) => authorize(Some(u), &Action::WriteReadings { plan }),
+            ReadingsWriter::Token { plans } if plans.iter().any(|p| p == plan) => Ok(()),
+            ReadingsWriter::Token { .. } => Err(Denied::Forbidden(format!(
+                "此 API 令牌不能写入方案“{plan}”的读数"
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_writes_readings_of_its_own_plans_only() {
+        let plans = vec!["water".to_owned()];
+        let token = ReadingsWriter::Token { plans: &plans };
+        assert!(token.may_write_some());
+        assert!(token.may_write("water").is_ok());
+        assert!(matches!(token.may_write("air"), Err(Denied::Forbidden(_))));
+        let read_only = ReadingsWriter::Token { plans: &[] };
+        assert!(!read_only.may_write_some());
+        let coordinator = user(Role::Coordinator, Some("air"), None);
+        let by_user = ReadingsWriter::User(&coordinator);
+        assert!(by_user.may_write_some());
+        assert!(by_user.may_write("air").is_ok());
+        assert!(by_user.may_write("water").is_err());
+        let reporter = user(Role::Reporter, None, Some("开化县政府"));
+        assert!(!ReadingsWriter::User(&reporter).may_write_some());
+    }
 
     fn user(role: Role, plan: Option<&str>, unit: Option<&str>) -> User {
         User {

@@ -142,26 +142,184 @@ pub fn field_label_zh(key: &str) -> Option<&'static str> {
     })
 }
 
-/// What an action code means, in Chinese; `None` for one this table does not know.
+/// What a write did, as the audit trail records it. The action's code and the kind of object
+/// it is about (`entity`) go together: a writer names the action, never the two strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    ReportAdd,
+    ReportAccept,
+    ReportReturn,
+    ReportFile,
+    ReadingAdd,
+    ReadingReplace,
+    ItemEdit,
+    PlanImport,
+    PlanStatus,
+    PlanReminders,
+    UnitAdd,
+    UnitGroupSave,
+    UnitGroupDelete,
+    UrgeAdd,
+    UrgeAnswer,
+    HookAdd,
+    HookStop,
+    BulletinClose,
+    UserAdd,
+    UserSetup,
+    UserResetPassword,
+    UserActivate,
+    UserDeactivate,
+    UserResetDemo,
+    UserEmail,
+    LoginFailure,
+    ApiTokenIssue,
+    ApiTokenRevoke,
+}
+
+impl AuditAction {
+    /// Every action, in the order above.
+    pub const ALL: [AuditAction; 28] = [
+        AuditAction::ReportAdd,
+        AuditAction::ReportAccept,
+        AuditAction::ReportReturn,
+        AuditAction::ReportFile,
+        AuditAction::ReadingAdd,
+        AuditAction::ReadingReplace,
+        AuditAction::ItemEdit,
+        AuditAction::PlanImport,
+        AuditAction::PlanStatus,
+        AuditAction::PlanReminders,
+        AuditAction::UnitAdd,
+        AuditAction::UnitGroupSave,
+        AuditAction::UnitGroupDelete,
+        AuditAction::UrgeAdd,
+        AuditAction::UrgeAnswer,
+        AuditAction::HookAdd,
+        AuditAction::HookStop,
+        AuditAction::BulletinClose,
+        AuditAction::UserAdd,
+        AuditAction::UserSetup,
+        AuditAction::UserResetPassword,
+        AuditAction::UserActivate,
+        AuditAction::UserDeactivate,
+        AuditAction::UserResetDemo,
+        AuditAction::UserEmail,
+        AuditAction::LoginFailure,
+        AuditAction::ApiTokenIssue,
+        AuditAction::ApiTokenRevoke,
+    ];
+
+    /// The code stored in `audit_log.action` (what filters and the API use).
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::ReportAdd => "report.add",
+            AuditAction::ReportAccept => "report.accept",
+            AuditAction::ReportReturn => "report.return",
+            AuditAction::ReportFile => "report.file",
+            AuditAction::ReadingAdd => "reading.add",
+            AuditAction::ReadingReplace => "reading.replace",
+            AuditAction::ItemEdit => "item.edit",
+            AuditAction::PlanImport => "plan.import",
+            AuditAction::PlanStatus => "plan.status",
+            AuditAction::PlanReminders => "plan.reminders",
+            AuditAction::UnitAdd => "unit.add",
+            AuditAction::UnitGroupSave => "unit_group.save",
+            AuditAction::UnitGroupDelete => "unit_group.delete",
+            AuditAction::UrgeAdd => "urge.add",
+            AuditAction::UrgeAnswer => "urge.answer",
+            AuditAction::HookAdd => "hook.add",
+            AuditAction::HookStop => "hook.stop",
+            AuditAction::BulletinClose => "bulletin.close",
+            AuditAction::UserAdd => "user.add",
+            AuditAction::UserSetup => "user.setup",
+            AuditAction::UserResetPassword => "user.reset_password",
+            AuditAction::UserActivate => "user.activate",
+            AuditAction::UserDeactivate => "user.deactivate",
+            AuditAction::UserResetDemo => "user.reset_demo",
+            AuditAction::UserEmail => "user.email",
+            AuditAction::LoginFailure => "login.failure",
+            AuditAction::ApiTokenIssue => "api_token.issue",
+            AuditAction::ApiTokenRevoke => "api_token.revoke",
+        }
+    }
+
+    /// The kind of object the entry is about (`audit_log.entity`); its key is that object's.
+    pub fn entity(self) -> &'static str {
+        match self {
+            AuditAction::ReportAdd => "assignment",
+            AuditAction::ReportAccept => "assignment",
+            AuditAction::ReportReturn => "assignment",
+            AuditAction::ReportFile => "assignment",
+            AuditAction::ReadingAdd => "readings",
+            AuditAction::ReadingReplace => "reading",
+            AuditAction::ItemEdit => "work_item",
+            AuditAction::PlanImport => "plan",
+            AuditAction::PlanStatus => "plan",
+            AuditAction::PlanReminders => "plan",
+            AuditAction::UnitAdd => "unit",
+            AuditAction::UnitGroupSave => "unit_group",
+            AuditAction::UnitGroupDelete => "unit_group",
+            AuditAction::UrgeAdd => "assignment",
+            AuditAction::UrgeAnswer => "assignment",
+            AuditAction::HookAdd => "unit",
+            AuditAction::HookStop => "unit",
+            AuditAction::BulletinClose => "bulletin",
+            AuditAction::UserAdd => "user",
+            AuditAction::UserSetup => "user",
+            AuditAction::UserResetPassword => "user",
+            AuditAction::UserActivate => "user",
+            AuditAction::UserDeactivate => "user",
+            AuditAction::UserResetDemo => "user",
+            AuditAction::UserEmail => "user",
+            AuditAction::LoginFailure => "user",
+            AuditAction::ApiTokenIssue => "api_token",
+            AuditAction::ApiTokenRevoke => "api_token",
+        }
+    }
+
+    /// What the action means, in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AuditAction::ReportAdd => "提交进展报告",
+            AuditAction::ReportAccept => "签收",
+            AuditAction::ReportReturn => "退回",
+            AuditAction::ReportFile => "上传佐证材料",
+            AuditAction::ReadingAdd => "新增读数",
+            AuditAction::ReadingReplace => "替换读数",
+            AuditAction::ItemEdit => "调整事项",
+            AuditAction::PlanImport => "导入方案",
+            AuditAction::PlanStatus => "变更方案状态",
+            AuditAction::PlanReminders => "设置提醒",
+            AuditAction::UnitAdd => "新增单位",
+            AuditAction::UnitGroupSave => "保存单位组",
+            AuditAction::UnitGroupDelete => "删除单位组",
+            AuditAction::UrgeAdd => "催办",
+            AuditAction::UrgeAnswer => "答复催办",
+            AuditAction::HookAdd => "添加推送地址",
+            AuditAction::HookStop => "停用推送地址",
+            AuditAction::BulletinClose => "印发月度通报",
+            AuditAction::UserAdd => "新增账号",
+            AuditAction::UserSetup => "创建首个管理员",
+            AuditAction::UserResetPassword => "设置新密码",
+            AuditAction::UserActivate => "启用账号",
+            AuditAction::UserDeactivate => "停用账号",
+            AuditAction::UserResetDemo => "重置演示账号",
+            AuditAction::UserEmail => "设置邮箱",
+            AuditAction::LoginFailure => "登录失败",
+            AuditAction::ApiTokenIssue => "签发接口令牌",
+            AuditAction::ApiTokenRevoke => "吊销接口令牌",
+        }
+    }
+
+    /// The action of a stored code; `None` for a code no writer uses.
+    pub fn parse(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// What an action code means, in Chinese; `None` for one no writer uses.
 pub fn action_label_zh(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "report.add" => "提交进展报告",
-        "report.accept" => "签收",
-        "report.return" => "退回",
-        "reading.add" => "新增读数",
-        "reading.replace" => "替换读数",
-        "item.edit" => "调整事项",
-        "plan.import" => "导入方案",
-        "unit.add" => "新增单位",
-        "user.add" => "新增账号",
-        "user.setup" => "创建首个管理员",
-        "user.reset_password" => "设置新密码",
-        "user.activate" => "启用账号",
-        "user.deactivate" => "停用账号",
-        "user.reset_demo" => "重置演示账号",
-        "login.failure" => "登录失败",
-        _ => return None,
-    })
+    AuditAction::parse(action).map(AuditAction::label_zh)
 }
 
 /// An RFC 3339 instant as China time, `2026-12-06 13:05:22`; the text itself when it does
@@ -227,6 +385,19 @@ mod tests {
         assert_eq!(china_time("2019-01-02T20:00:00Z"), "2019-01-03 04:00:00");
         assert_eq!(china_time("not a time"), "not a time");
         assert_eq!(action_label_zh("report.return"), Some("退回"));
+        assert_eq!(action_label_zh("no.such"), None);
         assert_eq!(action_label_zh("x.y"), None);
+    }
+
+    #[test]
+    fn every_action_has_its_own_code_an_entity_and_a_label() {
+        let mut codes = std::collections::HashSet::new();
+        for a in AuditAction::ALL {
+            assert!(codes.insert(a.code()), "{a:?} repeats a code");
+            assert_eq!(AuditAction::parse(a.code()), Some(a));
+            assert!(!a.entity().is_empty() && !a.label_zh().is_empty());
+            // The code says which family it is in: the audit page filters by that prefix.
+            assert!(a.code().contains('.'), "{a:?}");
+        }
     }
 }

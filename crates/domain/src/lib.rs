@@ -16,6 +16,7 @@ pub mod indicator;
 pub mod measure;
 pub mod overview;
 pub mod plan;
+pub mod plan_import;
 pub mod reading;
 pub mod remind;
 pub mod report;
@@ -29,7 +30,7 @@ pub mod water;
 
 pub use access::{
     authorize, may_see_plan, may_write_some_readings, Account, AccountForm, Action, AuditEntry,
-    Denied, NewAccount, Role, User,
+    Denied, NewAccount, ReadingsWriter, Role, User,
 };
 pub use deadline::{
     parse_deadline, Deadline, DeadlineColumns, DeadlineError, Precision, Recurrence, Within,

@@ -292,6 +292,64 @@ impl From<&Reading> for ReadingValue {
     }
 }
 
+/// The checks of a batch of readings beyond each row's own rules ([`ReadingInput::parse`]),
+/// the same whichever way the batch comes — the entry form, a CSV import, an API push: one
+/// value per indicator, place and month, and only indicators of plans the writer may write
+/// (each plan asked once).
+pub struct BatchCheck<'a> {
+    places: &'a Places,
+    writer: Option<crate::access::ReadingsWriter<'a>>,
+    seen: rustc_hash::FxHashMap<ReadingKey, u64>,
+    allowed: Vec<&'a str>,
+}
+
+impl<'a> BatchCheck<'a> {
+    /// `writer`: `None` only for trusted callers (tests of the file rules), whose batches may
+    /// be of any plan.
+    pub fn new(places: &'a Places, writer: Option<crate::access::ReadingsWriter<'a>>) -> Self {
+        BatchCheck {
+            places,
+            writer,
+            seen: rustc_hash::FxHashMap::default(),
+            allowed: Vec::new(),
+        }
+    }
+
+    /// The row (as the caller numbers them) that already gave `key`; `None` for the first.
+    pub fn repeated(&mut self, key: &ReadingKey, row: u64) -> Option<u64> {
+        match self.seen.get(key) {
+            Some(&first) => Some(first),
+            None => {
+                self.seen.insert(key.clone(), row);
+                None
+            }
+        }
+    }
+
+    /// Whether the writer may write a reading of `key`'s indicator: the refusal names the
+    /// indicator's plan. An indicator not in the catalogue is left to the row's own check.
+    pub fn may_write(&mut self, key: &ReadingKey) -> Result<(), (String, crate::access::Denied)> {
+        let (Some(writer), Some(def)) = (self.writer, self.places.indicator(&key.indicator)) else {
+            return Ok(());
+        };
+        if self.allowed.contains(&def.plan) {
+            return Ok(());
+        }
+        writer
+            .may_write(def.plan)
+            .map_err(|denied| (def.plan.to_owned(), denied))?;
+        self.allowed.push(def.plan);
+        Ok(())
+    }
+}
+
+/// How many readings are stored, and how many of them are generated demo data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingCounts {
+    pub total: i64,
+    pub demo: i64,
+}
+
 /// What a write of readings did: new keys, replaced values, identical values left alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingsWritten {

@@ -3,153 +3,12 @@
 
 use crate::units::UnitIndex;
 use crate::{invalid, require_text, SeedError};
-use sanzhi_domain::{parse_deadline, Deadline, Direction, NoteKind, UnitName};
+use sanzhi_domain::{parse_deadline, Direction, NoteKind, UnitName};
+use sanzhi_model::{
+    squeeze, PlanBody, SeedAction, SeedAssignment, SeedItem, SeedMilestone, SeedNote, SeedTarget,
+    SeedTask, SourceDocument, SourceLines,
+};
 use std::collections::BTreeSet;
-
-/// Everything below a plan, validated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanBody {
-    /// The year of the allocation table: deadline phrases without a year fall in it.
-    pub table_year: i32,
-    /// Unit phrases the table header binds to every item (the soil table), as written.
-    pub table_responsible: Vec<String>,
-    pub actions: Vec<SeedAction>,
-    pub tasks: Vec<SeedTask>,
-    pub items: Vec<SeedItem>,
-    pub notes: Vec<SeedNote>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedAction {
-    pub seq: i32,
-    pub title: String,
-    pub provenance: String,
-    /// The lines of the plan's source document the title is on.
-    pub source_lines: Option<SourceLines>,
-}
-
-/// Lines `from..=to` (1-based) of the plan's source document (`seed/source/`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SourceLines {
-    pub from: i32,
-    pub to: i32,
-}
-
-impl SourceLines {
-    /// `"118"` or `"42-44"`.
-    pub fn parse(s: &str) -> Option<SourceLines> {
-        let (a, b) = s.trim().split_once('-').unwrap_or((s.trim(), s.trim()));
-        let from: i32 = a.trim().parse().ok()?;
-        let to: i32 = b.trim().parse().ok()?;
-        (from >= 1 && to >= from && to - from <= 60).then_some(SourceLines { from, to })
-    }
-}
-
-/// A plan's source document: its file name under `seed/source/` and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceDocument {
-    pub name: String,
-    pub text: String,
-}
-
-impl SourceDocument {
-    /// Lines `from..=to`, squeezed (see [`squeeze`]), or `None` when they are not there.
-    pub fn squeezed(&self, lines: SourceLines) -> Option<String> {
-        let all: Vec<&str> = self.text.lines().collect();
-        let from = usize::try_from(lines.from).ok()?;
-        let to = usize::try_from(lines.to).ok()?;
-        (to <= all.len()).then(|| squeeze(&all[from - 1..to].join("")))
-    }
-}
-
-/// Text as compared with the source: without whitespace, the PDF's `<p>` marks, and a
-/// trailing full stop.
-pub fn squeeze(s: &str) -> String {
-    let s: String = s
-        .replace("<p>", "")
-        .replace("</p>", "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    s.trim_end_matches('。').to_owned()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedTask {
-    pub number: i32,
-    /// The action's `seq`.
-    pub action: i32,
-    pub title: String,
-    pub paragraph: String,
-    pub provenance: String,
-    /// The lines of the source's main text the paragraph is on.
-    pub source_lines: Option<SourceLines>,
-}
-
-/// A numbered work item with its units resolved and its deadlines read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedItem {
-    pub number: i32,
-    /// The task's `number`.
-    pub task: i32,
-    pub text: String,
-    /// 牵头单位 as written in the table.
-    pub lead_text: Vec<String>,
-    /// 责任单位 as written in the table.
-    pub responsible_text: Vec<String>,
-    /// Lead units, canonical names, in table order, without repeats.
-    pub leads: Vec<UnitName>,
-    /// One per responsible unit after group phrases are expanded, in table order.
-    pub assignments: Vec<SeedAssignment>,
-    pub milestones: Vec<SeedMilestone>,
-    pub targets: Vec<SeedTarget>,
-    pub provenance: String,
-    /// The lines of the source's allocation table the item is on.
-    pub source_lines: Option<SourceLines>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedAssignment {
-    pub unit: UnitName,
-    /// The phrase that produced it: the unit's own name, a group phrase, or an alias.
-    pub via: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedMilestone {
-    /// The phrase as written.
-    pub phrase: String,
-    pub deadline: Deadline,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedTarget {
-    pub metric: String,
-    pub value: f64,
-    pub unit: String,
-    pub direction: Direction,
-    pub year: i32,
-    /// The words the target was read from: the item's text, or (when the main text, the
-    /// authority, gives another figure) the task's main-text paragraph.
-    pub quote: String,
-    /// Where the figure differs between the table and the main text, or comes from one only.
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedNote {
-    pub kind: NoteKind,
-    pub item: Option<i32>,
-    pub task: Option<i32>,
-    /// An action's `seq` (a note on an action's title).
-    pub action: Option<i32>,
-    pub field: String,
-    pub table_says: String,
-    /// What the main text says (discrepancy) or what it was corrected to (correction).
-    pub other_says: String,
-    /// Why, in Chinese.
-    pub note: String,
-}
 
 mod raw {
     use serde::Deserialize;
@@ -265,8 +124,45 @@ pub(crate) fn parse(
     units: &UnitIndex,
     source: Option<&SourceDocument>,
 ) -> Result<PlanBody, SeedError> {
-    // `source_lines` must name lines of the plan's source document that hold `wanted`.
-    let lines_of = |record: &str, given: &Option<String>, wanted: &str| {
+    let f: raw::File = crate::from_toml(file, text)?;
+    let cx = BodyFile {
+        file,
+        units,
+        source,
+    };
+    cx.check_header(&f, code)?;
+    let actions = cx.actions(&f)?;
+    let tasks = cx.tasks(&f, &actions)?;
+    let mut items = cx.items(&f, &tasks)?;
+    cx.targets(&f, &tasks, &mut items)?;
+    let notes = cx.notes(&f, &actions, &tasks, &items)?;
+    Ok(PlanBody {
+        table_year: f.table_year,
+        table_responsible: f.table_responsible,
+        actions,
+        tasks,
+        items,
+        notes,
+    })
+}
+
+/// A plan file as it is read: its name (for messages), the units its phrases resolve to,
+/// and the plan's source document its `source_lines` point into.
+struct BodyFile<'a> {
+    file: &'a str,
+    units: &'a UnitIndex,
+    source: Option<&'a SourceDocument>,
+}
+
+impl BodyFile<'_> {
+    /// `source_lines` must name lines of the plan's source document that hold `wanted`.
+    fn lines_of(
+        &self,
+        record: &str,
+        given: &Option<String>,
+        wanted: &str,
+    ) -> Result<Option<SourceLines>, SeedError> {
+        let (file, source) = (self.file, self.source);
         let Some(given) = given else {
             return Ok(None);
         };
@@ -303,273 +199,314 @@ pub(crate) fn parse(
             ));
         }
         Ok(Some(lines))
-    };
-    let f: raw::File = crate::from_toml(file, text)?;
-    let header = "文件头";
-    if f.plan != code {
-        return Err(invalid(
-            file,
-            header,
-            "plan",
-            format!("应为“{code}”，实为“{}”", f.plan),
-        ));
-    }
-    if !(1949..=2100).contains(&f.table_year) {
-        return Err(invalid(file, header, "table_year", "年份超出 1949–2100"));
-    }
-    if !f.table_responsible.is_empty() {
-        let prov = f
-            .table_responsible_provenance
-            .as_deref()
-            .unwrap_or_default();
-        require_text(file, header, "table_responsible_provenance", prov)?;
-        for phrase in &f.table_responsible {
-            units
-                .expand(phrase)
-                .map_err(|reason| invalid(file, header, "table_responsible", reason))?;
-        }
     }
 
-    let mut actions = Vec::new();
-    for (i, a) in f.action.iter().enumerate() {
-        let record = format!("第 {} 条 [[action]] (seq = {})", i + 1, a.seq);
-        require_text(file, &record, "title", &a.title)?;
-        require_text(file, &record, "provenance", &a.provenance)?;
-        let source_lines = lines_of(&record, &a.source_lines, &a.title)?;
-        actions.push(SeedAction {
-            seq: a.seq,
-            title: a.title.trim().to_owned(),
-            provenance: a.provenance.trim().to_owned(),
-            source_lines,
-        });
-    }
-    check_numbering(file, "action", "seq", actions.iter().map(|a| a.seq))?;
-    let action_seqs: BTreeSet<i32> = actions.iter().map(|a| a.seq).collect();
-
-    let mut tasks = Vec::new();
-    for (i, t) in f.task.iter().enumerate() {
-        let record = format!("第 {} 条 [[task]] (number = {})", i + 1, t.number);
-        require_text(file, &record, "title", &t.title)?;
-        require_text(file, &record, "paragraph", &t.paragraph)?;
-        require_text(file, &record, "provenance", &t.provenance)?;
-        if !action_seqs.contains(&t.action) {
+    /// The file is the plan's, its table year plausible, its table-wide units known.
+    fn check_header(&self, f: &raw::File, code: &str) -> Result<(), SeedError> {
+        let (file, units) = (self.file, self.units);
+        let header = "文件头";
+        if f.plan != code {
             return Err(invalid(
                 file,
-                &record,
-                "action",
-                format!("行动 {} 不存在", t.action),
+                header,
+                "plan",
+                format!("应为“{code}”，实为“{}”", f.plan),
             ));
         }
-        let source_lines = lines_of(&record, &t.source_lines, &t.paragraph)?;
-        tasks.push(SeedTask {
-            number: t.number,
-            action: t.action,
-            title: t.title.trim().to_owned(),
-            paragraph: t.paragraph.trim().to_owned(),
-            provenance: t.provenance.trim().to_owned(),
-            source_lines,
-        });
+        if !(1949..=2100).contains(&f.table_year) {
+            return Err(invalid(file, header, "table_year", "年份超出 1949–2100"));
+        }
+        if !f.table_responsible.is_empty() {
+            let prov = f
+                .table_responsible_provenance
+                .as_deref()
+                .unwrap_or_default();
+            require_text(file, header, "table_responsible_provenance", prov)?;
+            for phrase in &f.table_responsible {
+                units
+                    .expand(phrase)
+                    .map_err(|reason| invalid(file, header, "table_responsible", reason))?;
+            }
+        }
+        Ok(())
     }
-    check_numbering(file, "task", "number", tasks.iter().map(|t| t.number))?;
-    let task_numbers: BTreeSet<i32> = tasks.iter().map(|t| t.number).collect();
 
-    let mut items = Vec::new();
-    for (i, it) in f.item.iter().enumerate() {
-        let record = format!("第 {} 条 [[item]] (number = {})", i + 1, it.number);
-        require_text(file, &record, "text", &it.text)?;
-        require_text(file, &record, "provenance", &it.provenance)?;
-        if !task_numbers.contains(&it.task) {
-            return Err(invalid(
-                file,
-                &record,
-                "task",
-                format!("任务 {} 不存在", it.task),
-            ));
+    /// The actions, numbered 1, 2, 3, ….
+    fn actions(&self, f: &raw::File) -> Result<Vec<SeedAction>, SeedError> {
+        let file = self.file;
+        let lines_of = |r: &str, g: &Option<String>, w: &str| self.lines_of(r, g, w);
+        let mut actions = Vec::new();
+        for (i, a) in f.action.iter().enumerate() {
+            let record = format!("第 {} 条 [[action]] (seq = {})", i + 1, a.seq);
+            require_text(file, &record, "title", &a.title)?;
+            require_text(file, &record, "provenance", &a.provenance)?;
+            let source_lines = lines_of(&record, &a.source_lines, &a.title)?;
+            actions.push(SeedAction {
+                seq: a.seq,
+                title: a.title.trim().to_owned(),
+                provenance: a.provenance.trim().to_owned(),
+                source_lines,
+            });
         }
-        let mut leads: Vec<UnitName> = Vec::new();
-        for phrase in &it.lead {
-            for (unit, _) in units
-                .expand(phrase)
-                .map_err(|reason| invalid(file, &record, "lead", reason))?
-            {
-                if !leads.contains(&unit) {
-                    leads.push(unit);
-                }
-            }
-        }
-        let mut assignments: Vec<SeedAssignment> = Vec::new();
-        for phrase in it.responsible.iter().chain(&f.table_responsible) {
-            for (unit, via) in units
-                .expand(phrase)
-                .map_err(|reason| invalid(file, &record, "responsible", reason))?
-            {
-                if !assignments.iter().any(|a| a.unit == unit) {
-                    assignments.push(SeedAssignment { unit, via });
-                }
-            }
-        }
-        let mut milestones = Vec::new();
-        for phrase in &it.deadlines {
-            if !it.text.contains(phrase.as_str()) {
+        check_numbering(file, "action", "seq", actions.iter().map(|a| a.seq))?;
+        Ok(actions)
+    }
+
+    /// The tasks, numbered 1, 2, 3, …, each under an action.
+    fn tasks(&self, f: &raw::File, actions: &[SeedAction]) -> Result<Vec<SeedTask>, SeedError> {
+        let file = self.file;
+        let lines_of = |r: &str, g: &Option<String>, w: &str| self.lines_of(r, g, w);
+        let action_seqs: BTreeSet<i32> = actions.iter().map(|a| a.seq).collect();
+
+        let mut tasks = Vec::new();
+        for (i, t) in f.task.iter().enumerate() {
+            let record = format!("第 {} 条 [[task]] (number = {})", i + 1, t.number);
+            require_text(file, &record, "title", &t.title)?;
+            require_text(file, &record, "paragraph", &t.paragraph)?;
+            require_text(file, &record, "provenance", &t.provenance)?;
+            if !action_seqs.contains(&t.action) {
                 return Err(invalid(
                     file,
                     &record,
-                    "deadlines",
-                    format!("时限“{phrase}”不在工作要求原文中"),
+                    "action",
+                    format!("行动 {} 不存在", t.action),
                 ));
             }
-            let deadline = parse_deadline(phrase, f.table_year)
-                .map_err(|e| invalid(file, &record, "deadlines", e.to_string()))?;
-            milestones.push(SeedMilestone {
-                phrase: phrase.clone(),
-                deadline,
+            let source_lines = lines_of(&record, &t.source_lines, &t.paragraph)?;
+            tasks.push(SeedTask {
+                number: t.number,
+                action: t.action,
+                title: t.title.trim().to_owned(),
+                paragraph: t.paragraph.trim().to_owned(),
+                provenance: t.provenance.trim().to_owned(),
+                source_lines,
             });
         }
-        let source_lines = lines_of(&record, &it.source_lines, &it.text)?;
-        items.push(SeedItem {
-            number: it.number,
-            task: it.task,
-            text: it.text.trim().to_owned(),
-            lead_text: it.lead.clone(),
-            responsible_text: it.responsible.clone(),
-            leads,
-            assignments,
-            milestones,
-            targets: Vec::new(),
-            provenance: it.provenance.trim().to_owned(),
-            source_lines,
-        });
-    }
-    check_numbering(file, "item", "number", items.iter().map(|i| i.number))?;
-
-    for (i, t) in f.target.iter().enumerate() {
-        let record = format!("第 {} 条 [[target]] (item = {})", i + 1, t.item);
-        let Some(item) = items.iter_mut().find(|it| it.number == t.item) else {
-            return Err(invalid(
-                file,
-                &record,
-                "item",
-                format!("工作要求 ({}) 不存在", t.item),
-            ));
-        };
-        require_text(file, &record, "metric", &t.metric)?;
-        require_text(file, &record, "unit", &t.unit)?;
-        let direction = Direction::parse(&t.direction)
-            .map_err(|e| invalid(file, &record, e.field, e.reason))?;
-        if !t.value.is_finite() {
-            return Err(invalid(file, &record, "value", "不是有限数值"));
-        }
-        let note = t
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned);
-        // The quote is the item's own words, or — where the main text (the authority) gives
-        // another figure — the words of the task's main-text paragraph, with a note saying so.
-        let paragraph = tasks
-            .iter()
-            .find(|task| task.number == item.task)
-            .map(|task| task.paragraph.as_str())
-            .unwrap_or_default();
-        let in_item = item.text.contains(t.quote.as_str());
-        if t.quote.trim().is_empty() || !(in_item || paragraph.contains(t.quote.as_str())) {
-            return Err(invalid(
-                file,
-                &record,
-                "quote",
-                format!(
-                    "引文“{}”不在工作要求 ({}) 原文中，也不在其任务的正文段落中",
-                    t.quote, t.item
-                ),
-            ));
-        }
-        if !in_item && note.is_none() {
-            return Err(invalid(
-                file,
-                &record,
-                "note",
-                "引文取自正文而非分工表，须用 note 说明两者的差异",
-            ));
-        }
-        item.targets.push(SeedTarget {
-            metric: t.metric.trim().to_owned(),
-            value: t.value,
-            unit: t.unit.trim().to_owned(),
-            direction,
-            year: t.year,
-            quote: t.quote.clone(),
-            note,
-        });
+        check_numbering(file, "task", "number", tasks.iter().map(|t| t.number))?;
+        Ok(tasks)
     }
 
-    let item_numbers: BTreeSet<i32> = items.iter().map(|i| i.number).collect();
-    let mut notes = Vec::new();
-    let check_ref = |record: &str, item: Option<i32>, task: Option<i32>, action: Option<i32>| {
-        let named = [item, task, action].iter().filter(|r| r.is_some()).count();
-        if named != 1 {
-            return Err(invalid(
-                file,
-                record,
-                "item",
-                "须指明 item、task 或 action 之一",
-            ));
+    /// The work items, numbered 1, 2, 3, …, each under a task, with units and deadlines.
+    fn items(&self, f: &raw::File, tasks: &[SeedTask]) -> Result<Vec<SeedItem>, SeedError> {
+        let (file, units) = (self.file, self.units);
+        let lines_of = |r: &str, g: &Option<String>, w: &str| self.lines_of(r, g, w);
+        let task_numbers: BTreeSet<i32> = tasks.iter().map(|t| t.number).collect();
+
+        let mut items = Vec::new();
+        for (i, it) in f.item.iter().enumerate() {
+            let record = format!("第 {} 条 [[item]] (number = {})", i + 1, it.number);
+            require_text(file, &record, "text", &it.text)?;
+            require_text(file, &record, "provenance", &it.provenance)?;
+            if !task_numbers.contains(&it.task) {
+                return Err(invalid(
+                    file,
+                    &record,
+                    "task",
+                    format!("任务 {} 不存在", it.task),
+                ));
+            }
+            let mut leads: Vec<UnitName> = Vec::new();
+            for phrase in &it.lead {
+                for (unit, _) in units
+                    .expand(phrase)
+                    .map_err(|reason| invalid(file, &record, "lead", reason))?
+                {
+                    if !leads.contains(&unit) {
+                        leads.push(unit);
+                    }
+                }
+            }
+            let mut assignments: Vec<SeedAssignment> = Vec::new();
+            for phrase in it.responsible.iter().chain(&f.table_responsible) {
+                for (unit, via) in units
+                    .expand(phrase)
+                    .map_err(|reason| invalid(file, &record, "responsible", reason))?
+                {
+                    if !assignments.iter().any(|a| a.unit == unit) {
+                        assignments.push(SeedAssignment { unit, via });
+                    }
+                }
+            }
+            let mut milestones = Vec::new();
+            for phrase in &it.deadlines {
+                if !it.text.contains(phrase.as_str()) {
+                    return Err(invalid(
+                        file,
+                        &record,
+                        "deadlines",
+                        format!("时限“{phrase}”不在工作要求原文中"),
+                    ));
+                }
+                let deadline = parse_deadline(phrase, f.table_year)
+                    .map_err(|e| invalid(file, &record, "deadlines", e.to_string()))?;
+                milestones.push(SeedMilestone {
+                    phrase: phrase.clone(),
+                    deadline,
+                });
+            }
+            let source_lines = lines_of(&record, &it.source_lines, &it.text)?;
+            items.push(SeedItem {
+                number: it.number,
+                task: it.task,
+                text: it.text.trim().to_owned(),
+                lead_text: it.lead.clone(),
+                responsible_text: it.responsible.clone(),
+                leads,
+                assignments,
+                milestones,
+                targets: Vec::new(),
+                provenance: it.provenance.trim().to_owned(),
+                source_lines,
+            });
         }
-        if let Some(n) = action.filter(|n| !action_seqs.contains(n)) {
-            return Err(invalid(file, record, "action", format!("行动 {n} 不存在")));
-        }
-        if let Some(n) = item.filter(|n| !item_numbers.contains(n)) {
-            return Err(invalid(
-                file,
-                record,
-                "item",
-                format!("工作要求 ({n}) 不存在"),
-            ));
-        }
-        if let Some(n) = task.filter(|n| !task_numbers.contains(n)) {
-            return Err(invalid(file, record, "task", format!("任务 {n} 不存在")));
+        check_numbering(file, "item", "number", items.iter().map(|i| i.number))?;
+        Ok(items)
+    }
+
+    /// The targets, each on its item, quoting the item's words or its task's paragraph.
+    fn targets(
+        &self,
+        f: &raw::File,
+        tasks: &[SeedTask],
+        items: &mut [SeedItem],
+    ) -> Result<(), SeedError> {
+        let file = self.file;
+        for (i, t) in f.target.iter().enumerate() {
+            let record = format!("第 {} 条 [[target]] (item = {})", i + 1, t.item);
+            let Some(item) = items.iter_mut().find(|it| it.number == t.item) else {
+                return Err(invalid(
+                    file,
+                    &record,
+                    "item",
+                    format!("工作要求 ({}) 不存在", t.item),
+                ));
+            };
+            require_text(file, &record, "metric", &t.metric)?;
+            require_text(file, &record, "unit", &t.unit)?;
+            let direction = Direction::parse(&t.direction)
+                .map_err(|e| invalid(file, &record, e.field, e.reason))?;
+            if !t.value.is_finite() {
+                return Err(invalid(file, &record, "value", "不是有限数值"));
+            }
+            let note = t
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned);
+            // The quote is the item's own words, or — where the main text (the authority) gives
+            // another figure — the words of the task's main-text paragraph, with a note saying so.
+            let paragraph = tasks
+                .iter()
+                .find(|task| task.number == item.task)
+                .map(|task| task.paragraph.as_str())
+                .unwrap_or_default();
+            let in_item = item.text.contains(t.quote.as_str());
+            if t.quote.trim().is_empty() || !(in_item || paragraph.contains(t.quote.as_str())) {
+                return Err(invalid(
+                    file,
+                    &record,
+                    "quote",
+                    format!(
+                        "引文“{}”不在工作要求 ({}) 原文中，也不在其任务的正文段落中",
+                        t.quote, t.item
+                    ),
+                ));
+            }
+            if !in_item && note.is_none() {
+                return Err(invalid(
+                    file,
+                    &record,
+                    "note",
+                    "引文取自正文而非分工表，须用 note 说明两者的差异",
+                ));
+            }
+            item.targets.push(SeedTarget {
+                metric: t.metric.trim().to_owned(),
+                value: t.value,
+                unit: t.unit.trim().to_owned(),
+                direction,
+                year: t.year,
+                quote: t.quote.clone(),
+                note,
+            });
         }
         Ok(())
-    };
-    for (i, c) in f.correction.iter().enumerate() {
-        let record = format!("第 {} 条 [[correction]]", i + 1);
-        check_ref(&record, c.item, c.task, c.action)?;
-        require_text(file, &record, "reason", &c.reason)?;
-        notes.push(SeedNote {
-            kind: NoteKind::Correction,
-            item: c.item,
-            task: c.task,
-            action: c.action,
-            field: c.field.clone(),
-            table_says: c.table_says.clone(),
-            other_says: c.corrected_to.clone(),
-            note: c.reason.clone(),
-        });
-    }
-    for (i, d) in f.discrepancy.iter().enumerate() {
-        let record = format!("第 {} 条 [[discrepancy]]", i + 1);
-        check_ref(&record, d.item, d.task, d.action)?;
-        require_text(file, &record, "note", &d.note)?;
-        notes.push(SeedNote {
-            kind: NoteKind::Discrepancy,
-            item: d.item,
-            task: d.task,
-            action: d.action,
-            field: d.field.clone(),
-            table_says: d.table_says.clone(),
-            other_says: d.main_text_says.clone(),
-            note: d.note.clone(),
-        });
     }
 
-    Ok(PlanBody {
-        table_year: f.table_year,
-        table_responsible: f.table_responsible,
-        actions,
-        tasks,
-        items,
-        notes,
-    })
+    /// The notes on where the source was corrected or disagrees with itself, each on one
+    /// item, task or action.
+    fn notes(
+        &self,
+        f: &raw::File,
+        actions: &[SeedAction],
+        tasks: &[SeedTask],
+        items: &[SeedItem],
+    ) -> Result<Vec<SeedNote>, SeedError> {
+        let file = self.file;
+        let action_seqs: BTreeSet<i32> = actions.iter().map(|a| a.seq).collect();
+        let task_numbers: BTreeSet<i32> = tasks.iter().map(|t| t.number).collect();
+        let item_numbers: BTreeSet<i32> = items.iter().map(|i| i.number).collect();
+        let mut notes = Vec::new();
+        let check_ref =
+            |record: &str, item: Option<i32>, task: Option<i32>, action: Option<i32>| {
+                let named = [item, task, action].iter().filter(|r| r.is_some()).count();
+                if named != 1 {
+                    return Err(invalid(
+                        file,
+                        record,
+                        "item",
+                        "须指明 item、task 或 action 之一",
+                    ));
+                }
+                if let Some(n) = action.filter(|n| !action_seqs.contains(n)) {
+                    return Err(invalid(file, record, "action", format!("行动 {n} 不存在")));
+                }
+                if let Some(n) = item.filter(|n| !item_numbers.contains(n)) {
+                    return Err(invalid(
+                        file,
+                        record,
+                        "item",
+                        format!("工作要求 ({n}) 不存在"),
+                    ));
+                }
+                if let Some(n) = task.filter(|n| !task_numbers.contains(n)) {
+                    return Err(invalid(file, record, "task", format!("任务 {n} 不存在")));
+                }
+                Ok(())
+            };
+        for (i, c) in f.correction.iter().enumerate() {
+            let record = format!("第 {} 条 [[correction]]", i + 1);
+            check_ref(&record, c.item, c.task, c.action)?;
+            require_text(file, &record, "reason", &c.reason)?;
+            notes.push(SeedNote {
+                kind: NoteKind::Correction,
+                item: c.item,
+                task: c.task,
+                action: c.action,
+                field: c.field.clone(),
+                table_says: c.table_says.clone(),
+                other_says: c.corrected_to.clone(),
+                note: c.reason.clone(),
+            });
+        }
+        for (i, d) in f.discrepancy.iter().enumerate() {
+            let record = format!("第 {} 条 [[discrepancy]]", i + 1);
+            check_ref(&record, d.item, d.task, d.action)?;
+            require_text(file, &record, "note", &d.note)?;
+            notes.push(SeedNote {
+                kind: NoteKind::Discrepancy,
+                item: d.item,
+                task: d.task,
+                action: d.action,
+                field: d.field.clone(),
+                table_says: d.table_says.clone(),
+                other_says: d.main_text_says.clone(),
+                note: d.note.clone(),
+            });
+        }
+        Ok(notes)
+    }
 }
 
 /// Numbers must run 1, 2, 3, … without gaps or repeats, in file order.

@@ -5,7 +5,7 @@
 //! resolve). Any problem is reported as a [`SeedError`] naming the file, the record and the
 //! field, so a person can fix the line; nothing is loaded until the whole bundle is valid.
 
-use sanzhi_domain::{ParseError, Period, PlanCode, UnitName};
+use sanzhi_domain::{ParseError, Period, PlanCode};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,11 +15,14 @@ pub mod import;
 pub mod reference;
 mod units;
 
-pub use body::{
-    squeeze, PlanBody, SeedAction, SeedAssignment, SeedItem, SeedMilestone, SeedNote, SeedTarget,
-    SeedTask, SourceDocument, SourceLines,
+// The plan write model the seed is read into (its own crate: the store writes it without
+// depending on TOML or CSV).
+pub use sanzhi_model::{
+    squeeze, PlanBody, SeedAction, SeedAssignment, SeedBundle, SeedItem, SeedMilestone, SeedNote,
+    SeedPlan, SeedTarget, SeedTask, SourceDocument, SourceLines,
 };
-pub use units::{SeedGroup, SeedUnit, UnitIndex};
+pub use sanzhi_model::{SeedGroup, SeedUnit};
+pub use units::UnitIndex;
 
 /// The file names inside `seed/`, in load order.
 pub const UNITS_FILE: &str = "units.toml";
@@ -44,44 +47,6 @@ pub enum SeedError {
         field: String,
         reason: String,
     },
-}
-
-/// A plan as the seed describes it. `owner` is the canonical name of an existing unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedPlan {
-    pub code: PlanCode,
-    pub doc_no: String,
-    pub title: String,
-    pub short_name: String,
-    /// The short name in English (`None`: the Chinese one is shown).
-    pub short_name_en: Option<String>,
-    /// Where the plan starts its life: the seed's plans are active; an imported one is a
-    /// draft until an admin puts it into effect.
-    pub status: sanzhi_domain::PlanStatus,
-    pub owner: UnitName,
-    pub period: Period,
-    /// The day the plan was issued: duties (recurring ones especially) run from then.
-    pub issued_on: chrono::NaiveDate,
-    pub sort_order: i32,
-    pub provenance: String,
-    pub goals: Vec<String>,
-    /// The document the plan was taken from (`source/<name>`), when the seed has it.
-    pub source: Option<SourceDocument>,
-    /// Actions, tasks, items, … from `plans/<code>.toml`.
-    pub body: PlanBody,
-    /// The plan's own indicators and the yearly targets it sets (an import's 指标目标 sheet).
-    /// `None`: the file carries none, and what an earlier import stored stays.
-    pub measures: Option<sanzhi_domain::PlanMeasures>,
-}
-
-/// Everything in `seed/`, validated and cross-checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeedBundle {
-    pub units: Vec<SeedUnit>,
-    pub groups: Vec<SeedGroup>,
-    pub plans: Vec<SeedPlan>,
-    /// PM2.5 targets, sections, drain limits, rates, enterprises, stations.
-    pub reference: reference::Reference,
 }
 
 mod raw {
@@ -224,7 +189,7 @@ fn parse_with_index(
                     format!("“{name}”应为 {SOURCE_DIR}/ 中的文件名"),
                 ))
             }
-            Some(name) => Some(body::SourceDocument {
+            Some(name) => Some(SourceDocument {
                 name: name.to_owned(),
                 text: source_file(name)?,
             }),

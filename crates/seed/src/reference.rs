@@ -3,125 +3,16 @@
 use crate::units::UnitIndex;
 use crate::{invalid, require_text, SeedError};
 use chrono::NaiveDate;
-use sanzhi_domain::{Direction, ParseError, Pollutant, UnitName, WaterClass, WaterParameter};
+use sanzhi_domain::{Direction, ParseError, Pollutant, WaterClass, WaterParameter};
+
+pub use sanzhi_model::reference::{
+    DrainLimit, DrainRelativeLimit, EmissionCut, Enterprise, Pm25Target, RateGoal, Reference,
+    Station, WaterSection, YearlyGoal,
+};
 
 pub const INDICATORS_FILE: &str = "indicators.toml";
 pub const ENTERPRISES_FILE: &str = "enterprises.csv";
 pub const STATIONS_FILE: &str = "stations.toml";
-
-/// Everything outside the allocation tables that the charts and lists compute with.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Reference {
-    pub pm25_targets: Vec<Pm25Target>,
-    pub emission_cuts: Vec<EmissionCut>,
-    pub water_sections: Vec<WaterSection>,
-    pub drain_limits: Vec<DrainLimit>,
-    pub drain_relative_limits: Vec<DrainRelativeLimit>,
-    pub rate_goals: Vec<RateGoal>,
-    pub yearly_goals: Vec<YearlyGoal>,
-    pub enterprises: Vec<Enterprise>,
-    pub stations: Vec<Station>,
-}
-
-/// A PM2.5 annual-mean target (µg/m³): per county from 附件2, and for 衢州市区 from the text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pm25Target {
-    /// The area as written (“柯城”, “衢州市区”).
-    pub area: String,
-    /// The unit answerable for the area, when the area is one (“柯城” → 柯城区政府).
-    pub unit: Option<UnitName>,
-    pub year: i32,
-    pub value: f64,
-    /// “以下” (開化 “28以下”, 市区 “控制在40…以下”) or empty.
-    pub qualifier: String,
-    pub raw: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmissionCut {
-    pub area: String,
-    pub unit: Option<UnitName>,
-    pub pollutant: Pollutant,
-    /// Reduction by 2020 against 2015, in percent; `None` where the table says “—”.
-    pub percent: Option<f64>,
-    pub raw: String,
-    pub note: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct WaterSection {
-    pub name: String,
-    pub target_class: WaterClass,
-    pub reservoir: bool,
-    /// How the allocation table writes the name, when it differs (下董).
-    pub table_name: Option<String>,
-    pub note: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DrainLimit {
-    pub drain: String,
-    pub parameter: WaterParameter,
-    pub limit_mg_l: f64,
-    pub effective_from: NaiveDate,
-    pub raw: String,
-    pub note: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DrainRelativeLimit {
-    pub drain: String,
-    pub area: String,
-    pub parameters: Vec<WaterParameter>,
-    pub effective_from: NaiveDate,
-    pub raw: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RateGoal {
-    pub metric: String,
-    pub year: i32,
-    pub percent: f64,
-    pub comparator: Direction,
-    pub raw: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct YearlyGoal {
-    /// The plan's code.
-    pub plan: String,
-    pub task: Option<i32>,
-    pub year: i32,
-    pub text: String,
-    pub span: String,
-    pub note: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Enterprise {
-    pub seq: i32,
-    pub town: String,
-    pub name: String,
-    pub responsible: UnitName,
-    pub responsible_text: String,
-    pub provenance: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Station {
-    pub seq: i32,
-    pub area: String,
-    pub unit: Option<UnitName>,
-    pub name: String,
-    pub provenance: String,
-}
 
 mod raw {
     use serde::Deserialize;
@@ -306,11 +197,24 @@ pub(crate) fn parse(
     units: &UnitIndex,
     plans: &[&str],
 ) -> Result<Reference, SeedError> {
-    let f = INDICATORS_FILE;
-    let ind: raw::Indicators = crate::from_toml(f, indicators)?;
+    let ind: raw::Indicators = crate::from_toml(INDICATORS_FILE, indicators)?;
     let mut out = Reference::default();
-    let bad = |record: &str, e: ParseError| invalid(f, record, e.field, e.reason);
+    air_tables(&ind, units, &mut out)?;
+    water_tables(&ind, &mut out)?;
+    goal_tables(&ind, plans, &mut out)?;
+    parse_enterprises(enterprises, units, &mut out)?;
+    parse_stations(stations, units, &mut out)?;
+    Ok(out)
+}
 
+/// `indicators.toml`: the PM2.5 targets (by county, and for 衢州市区) and the emission cuts.
+fn air_tables(
+    ind: &raw::Indicators,
+    units: &UnitIndex,
+    out: &mut Reference,
+) -> Result<(), SeedError> {
+    let f = INDICATORS_FILE;
+    let bad = |record: &str, e: ParseError| invalid(f, record, e.field, e.reason);
     for (i, r) in ind.pm25_target.iter().enumerate() {
         let record = format!("第 {} 条 [[pm25_target]] ({} {})", i + 1, r.area, r.year);
         require_text(f, &record, "raw", &r.raw)?;
@@ -371,6 +275,13 @@ pub(crate) fn parse(
             provenance: r.provenance.clone(),
         });
     }
+    Ok(())
+}
+
+/// `indicators.toml`: the 水十条 sections, the drains' limits and their relative limits.
+fn water_tables(ind: &raw::Indicators, out: &mut Reference) -> Result<(), SeedError> {
+    let f = INDICATORS_FILE;
+    let bad = |record: &str, e: ParseError| invalid(f, record, e.field, e.reason);
     for (i, r) in ind.water_section.iter().enumerate() {
         let record = format!("第 {} 条 [[water_section]] ({})", i + 1, r.name);
         require_text(f, &record, "name", &r.name)?;
@@ -424,6 +335,17 @@ pub(crate) fn parse(
             provenance: r.provenance.clone(),
         });
     }
+    Ok(())
+}
+
+/// `indicators.toml`: the rates' goals and the plans' yearly goals.
+fn goal_tables(
+    ind: &raw::Indicators,
+    plans: &[&str],
+    out: &mut Reference,
+) -> Result<(), SeedError> {
+    let f = INDICATORS_FILE;
+    let bad = |record: &str, e: ParseError| invalid(f, record, e.field, e.reason);
     for (i, r) in ind.rate_goal.iter().enumerate() {
         let record = format!("第 {} 条 [[rate_goal]] ({} {})", i + 1, r.metric, r.year);
         let comparator = Direction::parse(&r.comparator)
@@ -463,6 +385,15 @@ pub(crate) fn parse(
         });
     }
 
+    Ok(())
+}
+
+/// `enterprises.csv`: the enterprises the plans name, in order, each with its answerable unit.
+fn parse_enterprises(
+    enterprises: &str,
+    units: &UnitIndex,
+    out: &mut Reference,
+) -> Result<(), SeedError> {
     let f = ENTERPRISES_FILE;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -498,6 +429,11 @@ pub(crate) fn parse(
         });
     }
 
+    Ok(())
+}
+
+/// `stations.toml`: the monitoring stations, in order.
+fn parse_stations(stations: &str, units: &UnitIndex, out: &mut Reference) -> Result<(), SeedError> {
     let f = STATIONS_FILE;
     let st: raw::Stations = crate::from_toml(f, stations)?;
     for (i, r) in st.station.into_iter().enumerate() {
@@ -514,5 +450,5 @@ pub(crate) fn parse(
             provenance: r.provenance,
         });
     }
-    Ok(out)
+    Ok(())
 }

@@ -2,25 +2,8 @@
 
 use crate::{invalid, require_text, SeedError, UNITS_FILE};
 use sanzhi_domain::{ParseError, UnitKind, UnitName};
+use sanzhi_model::{SeedGroup, SeedUnit};
 use std::collections::BTreeMap;
-
-/// A unit as the seed describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedUnit {
-    pub name: UnitName,
-    pub kind: UnitKind,
-    pub aliases: Vec<UnitName>,
-    pub provenance: String,
-}
-
-/// A phrase of the tables that means several units (“各县(市、区)政府”).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedGroup {
-    pub phrase: String,
-    /// Canonical unit names.
-    pub members: Vec<UnitName>,
-    pub provenance: String,
-}
 
 mod raw {
     use serde::Deserialize;

@@ -1,22 +1,9 @@
 //! The queries, compiled for PostgreSQL.
 type Db = sqlx::Postgres;
-// The queries, written once for both backends: each file is a module of this one and sees
-// its `Db` (and the helpers below) through `use super::*`; their functions are this module's.
+// The queries, written once for both backends (see queries.rs).
 #[path = "queries.rs"]
 mod queries;
-#[path = "queries_api.rs"]
-mod queries_api;
-#[path = "queries_groups.rs"]
-mod queries_groups;
-#[path = "queries_measures.rs"]
-mod queries_measures;
-#[path = "queries_remind.rs"]
-mod queries_remind;
 pub(crate) use queries::*;
-pub(crate) use queries_api::*;
-pub(crate) use queries_groups::*;
-pub(crate) use queries_measures::*;
-pub(crate) use queries_remind::*;
 
 /// A write transaction: PostgreSQL locks rows as they are written; concurrent writers of
 /// the same thing are stopped by the unique constraints the writes rely on.

@@ -119,7 +119,7 @@ pub(crate) const MILESTONE_COLUMNS_M: &str = "m.phrase, m.kind, m.due_date, m.da
      m.recurrence, m.event, m.within_n, m.within_unit";
 
 impl MilestoneRow {
-    pub(crate) fn from_seed(m: &sanzhi_seed::SeedMilestone) -> Self {
+    pub(crate) fn from_seed(m: &sanzhi_model::SeedMilestone) -> Self {
         Self::of(&m.phrase, &m.deadline)
     }
 
@@ -167,7 +167,7 @@ pub(crate) struct TargetRow {
 }
 
 impl TargetRow {
-    pub(crate) fn from_seed(t: &sanzhi_seed::SeedTarget) -> Self {
+    pub(crate) fn from_seed(t: &sanzhi_model::SeedTarget) -> Self {
         TargetRow {
             metric: t.metric.clone(),
             value: t.value,

@@ -1,22 +1,9 @@
 //! The queries, compiled for SQLite.
 type Db = sqlx::Sqlite;
-// The queries, written once for both backends: each file is a module of this one and sees
-// its `Db` (and the helpers below) through `use super::*`; their functions are this module's.
+// The queries, written once for both backends (see queries.rs).
 #[path = "queries.rs"]
 mod queries;
-#[path = "queries_api.rs"]
-mod queries_api;
-#[path = "queries_groups.rs"]
-mod queries_groups;
-#[path = "queries_measures.rs"]
-mod queries_measures;
-#[path = "queries_remind.rs"]
-mod queries_remind;
 pub(crate) use queries::*;
-pub(crate) use queries_api::*;
-pub(crate) use queries_groups::*;
-pub(crate) use queries_measures::*;
-pub(crate) use queries_remind::*;
 
 /// A write transaction. SQLite's plain `BEGIN` is deferred: a transaction that reads
 /// (the version it must follow) and then writes cannot take the write lock if another

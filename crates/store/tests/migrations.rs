@@ -78,7 +78,7 @@ async fn snapshot(store: &Store) -> Value {
         .user_credentials("fixture-admin")
         .await
         .expect("credentials")
-        .map(|(u, hash, active)| json!({"user": u, "hash": hash, "active": active}));
+        .map(|c| json!({"user": c.user, "hash": c.password_hash, "active": c.active}));
     let plans = store.list_plans().await.expect("plans");
     json!({
         "contents": {

@@ -1,6 +1,7 @@
 //! The store's behaviour, run against both backends: every test here runs once on a fresh
 //! SQLite file and once on a fresh PostgreSQL database.
 
+use sanzhi_domain::reading::ReadingCounts;
 use sanzhi_domain::PlanCode;
 use sanzhi_seed::SeedBundle;
 use sanzhi_store::testing::TestDb;
@@ -529,7 +530,10 @@ async fn a_session_gives_its_user_and_the_data_version_in_one_read(db: &TestDb) 
         .expect("save");
 
     let version = store.data_version().await.expect("version");
-    let (seen, v) = store
+    let sanzhi_store::PageViewer {
+        user: seen,
+        data_version: v,
+    } = store
         .page_viewer("s1", now)
         .await
         .expect("read")
@@ -546,11 +550,12 @@ async fn a_session_gives_its_user_and_the_data_version_in_one_read(db: &TestDb) 
 
     // A write moves the version the same read gives.
     store.load_seed(&shipped_seed()).await.expect("seed");
-    let (_, after) = store
+    let after = store
         .page_viewer("s1", now)
         .await
         .expect("read")
-        .expect("live");
+        .expect("live")
+        .data_version;
     assert!(after > v, "{v} → {after}");
     assert_eq!(after, store.data_version().await.expect("version"));
 
@@ -1705,7 +1710,10 @@ mod readings {
             places.areas
         );
         assert!(places.drains.contains(&"西排渠".to_owned()));
-        assert_eq!(store.reading_counts().await.expect("counts"), (0, 0));
+        assert_eq!(
+            store.reading_counts().await.expect("counts"),
+            ReadingCounts { total: 0, demo: 0 }
+        );
     }
 
     async fn sqlx_count(store: &Store, sql: &str) -> i64 {
@@ -1974,7 +1982,10 @@ mod readings {
             .write_readings(&batch, ReadingSource::Imported, "测试", now())
             .await
             .is_err());
-        assert_eq!(store.reading_counts().await.expect("counts"), (0, 0));
+        assert_eq!(
+            store.reading_counts().await.expect("counts"),
+            ReadingCounts { total: 0, demo: 0 }
+        );
     }
 
     async fn demo_readings_are_replaced_by_real_ones_and_cleared_alone(db: &TestDb) {
@@ -1987,14 +1998,20 @@ mod readings {
             .write_readings(&demo, ReadingSource::Demo, "演示数据生成器", now())
             .await
             .expect("demo");
-        assert_eq!(store.reading_counts().await.expect("counts"), (2, 2));
+        assert_eq!(
+            store.reading_counts().await.expect("counts"),
+            ReadingCounts { total: 2, demo: 2 }
+        );
         // A real January value with the same number replaces the demo row: it is no longer demo.
         let w = store
             .write_readings(&demo[..1], ReadingSource::Imported, "环保局", now())
             .await
             .expect("real");
         assert_eq!(w.replaced, 1);
-        assert_eq!(store.reading_counts().await.expect("counts"), (2, 1));
+        assert_eq!(
+            store.reading_counts().await.expect("counts"),
+            ReadingCounts { total: 2, demo: 1 }
+        );
         assert_eq!(store.clear_demo_readings().await.expect("clear"), 1);
         let left = store
             .readings(&ReadingFilter::years(2018, 2018))

@@ -586,7 +586,7 @@ async fn every_mutating_call_by_every_role(app: &TestApp) {
         .await
         .expect("units")
         .into_iter()
-        .map(|(n, _)| n)
+        .map(|u| u.name)
         .filter(|n| n.starts_with("权限测试单位"))
         .collect();
     assert_eq!(units, ["权限测试单位-t-admin"]);

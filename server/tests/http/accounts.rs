@@ -39,10 +39,10 @@ async fn an_admin_adds_a_unit_that_can_then_be_used(app: &TestApp) {
         );
     }
     let units = app.db.store.units().await.expect("units");
-    assert!(units.iter().any(|(n, _)| n == "市数据管理局"));
+    assert!(units.iter().any(|u| u.name == "市数据管理局"));
     assert!(!units
         .iter()
-        .any(|(n, _)| n == "新单位" || n == "另一新单位"));
+        .any(|u| u.name == "新单位" || u.name == "另一新单位"));
     // A reporter can be bound to it, and a coordinator can assign work to it by an alias.
     let made = post_json(
         &admin,

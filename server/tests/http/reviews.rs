@@ -90,7 +90,7 @@ async fn a_coordinator_accepts_or_returns_and_the_unit_sees_it_first(app: &TestA
                 .await
                 .expect("o")
                 .expect("owner")
-                .2
+                .assignment_id
         )
         .await
         .expect("r")[0]

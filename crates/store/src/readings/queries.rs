@@ -1,0 +1,215 @@
+//! Monitoring readings and their places: reading them back, counting, clearing the demo ones.
+//!
+//! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
+//! module of theirs (see queries.rs).
+
+use super::*;
+
+pub(super) fn place_kind_str(k: sanzhi_domain::PlaceKind) -> &'static str {
+    use sanzhi_domain::PlaceKind;
+    match k {
+        PlaceKind::Area => "area",
+        PlaceKind::Section => "section",
+        PlaceKind::Drain => "drain",
+        PlaceKind::City => "city",
+    }
+}
+
+pub(crate) async fn reading_places(pool: &Pool) -> Result<sanzhi_domain::Places, StoreError> {
+    let ordered = |rows: Vec<(String,)>| {
+        let mut out: Vec<String> = Vec::new();
+        for (name,) in rows {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    let areas = ordered(
+        sqlx::query_as("SELECT area FROM pm25_targets ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    let sections = ordered(
+        sqlx::query_as("SELECT name FROM water_sections ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    let mut drains = ordered(
+        sqlx::query_as("SELECT drain FROM drain_limits ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    );
+    for d in ordered(
+        sqlx::query_as("SELECT drain FROM drain_relative_limits ORDER BY seq")
+            .fetch_all(pool)
+            .await?,
+    ) {
+        if !drains.contains(&d) {
+            drains.push(d);
+        }
+    }
+    Ok(sanzhi_domain::Places {
+        areas,
+        sections,
+        drains,
+        indicators: plan_indicators(pool, false).await?,
+    })
+}
+
+pub(super) const READING_COLUMNS: &str =
+    "id, indicator, place, year, month, value, valid_days, provisional,
+    source, is_demo, note, recorded_by, recorded_at";
+
+pub(super) type ReadingTuple = (
+    i64,
+    String,
+    String,
+    i32,
+    i32,
+    f64,
+    Option<i32>,
+    bool,
+    String,
+    bool,
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
+fn stored_key(
+    indicator: String,
+    place: String,
+    year: i32,
+    month: i32,
+) -> Result<sanzhi_domain::ReadingKey, StoreError> {
+    Ok(sanzhi_domain::ReadingKey {
+        indicator,
+        place,
+        year,
+        month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+pub(super) fn reading_of(t: ReadingTuple) -> Result<sanzhi_domain::Reading, StoreError> {
+    let (
+        id,
+        indicator,
+        place,
+        year,
+        month,
+        value,
+        valid_days,
+        provisional,
+        source,
+        is_demo,
+        note,
+        recorded_by,
+        recorded_at,
+    ) = t;
+    Ok(sanzhi_domain::Reading {
+        id,
+        key: stored_key(indicator, place, year, month)?,
+        value,
+        valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+        provisional,
+        source: sanzhi_domain::ReadingSource::parse(&source)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        is_demo,
+        note,
+        recorded_by,
+        recorded_at: recorded_at.to_rfc3339(),
+    })
+}
+
+/// `columns` of the readings `filter` selects, in indicator, place, period order.
+async fn filtered_readings<T>(
+    pool: &Pool,
+    columns: &str,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    let sql = format!(
+        "SELECT {columns} FROM readings
+         WHERE year BETWEEN $1 AND $2
+           AND ($3 = '' OR indicator = $3 OR indicator LIKE $4)
+           AND ($5 = '' OR place = $5)
+         ORDER BY indicator, place, year, month"
+    );
+    let prefix = filter.indicator.clone().unwrap_or_default();
+    Ok(sqlx::query_as(&sql)
+        .bind(filter.from_year)
+        .bind(filter.to_year)
+        .bind(&prefix)
+        .bind(format!("{prefix}%"))
+        .bind(filter.place.clone().unwrap_or_default())
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Readings of the years `from..=to`, optionally of one indicator (code prefix, e.g. `water.`)
+/// and one place, in indicator, place, period order.
+pub(crate) async fn readings(
+    pool: &Pool,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<sanzhi_domain::Reading>, StoreError> {
+    let rows: Vec<ReadingTuple> = filtered_readings(pool, READING_COLUMNS, filter).await?;
+    rows.into_iter().map(reading_of).collect()
+}
+
+/// [`readings`] without who recorded them: what standings read (a year of them for the
+/// overview).
+pub(crate) async fn reading_values(
+    pool: &Pool,
+    filter: &crate::ReadingFilter,
+) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
+    type ValueRow = (String, String, i32, i32, f64, Option<i32>, bool, bool);
+    let rows: Vec<ValueRow> = filtered_readings(
+        pool,
+        "indicator, place, year, month, value, valid_days, provisional, is_demo",
+        filter,
+    )
+    .await?;
+    rows.into_iter()
+        .map(
+            |(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
+                Ok(sanzhi_domain::ReadingValue {
+                    key: stored_key(indicator, place, year, month)?,
+                    value,
+                    valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+                    provisional,
+                    is_demo,
+                })
+            },
+        )
+        .collect()
+}
+
+pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("DELETE FROM reading_history WHERE is_demo")
+        .execute(&mut *tx)
+        .await?;
+    let n = sqlx::query("DELETE FROM readings WHERE is_demo")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n > 0 {
+        bump_data_version(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub(crate) async fn reading_counts(
+    pool: &Pool,
+) -> Result<sanzhi_domain::reading::ReadingCounts, StoreError> {
+    let (total, demo) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0) FROM readings",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(sanzhi_domain::reading::ReadingCounts { total, demo })
+}

@@ -1,0 +1,135 @@
+//! What every query file shares: the pool and transaction types, the imports, the data
+//! version, the checks a write makes of the assignment it writes to, and small SQL builders.
+//!
+//! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
+//! module of theirs (see queries.rs).
+
+use super::*;
+
+pub(super) use crate::rows::{
+    ItemRow, KeyedRow, MilestoneRow, NoteRow, PlanKeyRow, PlanRow, ReportRow, ReviewRow, TargetRow,
+    TaskRow, TrackedRow, UnitRow, MILESTONE_COLUMNS, MILESTONE_COLUMNS_M,
+};
+pub(super) use crate::{Change, SeedReport, StoreError, TrackScope};
+pub(super) use sanzhi_domain::audit_view::AuditAction;
+pub(super) use sanzhi_domain::{
+    ActionId, ActionNode, AssignmentView, Direction, ItemDetail, ItemSummary, Milestone, NoteKind,
+    PlanCode, PlanDetail, PlanSummary, PlanTree, SourceNote, Target, TaskId, TaskNode, UnitKind,
+    WorkItemId,
+};
+pub(super) use sanzhi_model::{PlanBody, SeedBundle, SeedPlan, SeedUnit};
+pub(super) use std::collections::HashMap;
+
+pub(crate) type Pool = sqlx::Pool<Db>;
+
+pub(crate) type Tx<'c> = sqlx::Transaction<'c, Db>;
+
+/// Moves the data version on, for writes no trigger sees (readings on SQLite; see migration 9).
+pub(super) async fn bump_data_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Refuses a write on a closed plan (its period is over: read-only, kept for history) in the
+/// write's own transaction; `assignment` names what is written to.
+pub(super) async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<(), StoreError> {
+    writable_assignment(tx, assignment).await.map(|_| ())
+}
+
+/// [`ensure_writable`] that also says whether the assignment exists (`None`: it does not).
+pub(super) async fn writable_assignment(
+    tx: &mut Tx<'_>,
+    assignment: i64,
+) -> Result<Option<()>, StoreError> {
+    let plan: Option<(String, String)> = sqlx::query_as(
+        "SELECT p.short_name, p.status FROM assignments a
+         JOIN work_items w ON w.id = a.work_item_id JOIN plans p ON p.id = w.plan_id
+         WHERE a.id = $1",
+    )
+    .bind(assignment)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match plan {
+        Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => {
+            Err(StoreError::Invalid(format!(
+                "方案“{name}”已结束：只读，不能再填报、签收、修改或催办"
+            )))
+        }
+        Some(_) => Ok(Some(())),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT n FROM data_version WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// What is wrong with the stored data, in words (empty: nothing found): the engine's own
+/// check (SQLite) and the invariants every write keeps — report versions without gaps, a
+/// data version row, applied migrations.
+pub(crate) async fn integrity_problems(pool: &Pool) -> Result<Vec<String>, StoreError> {
+    let mut problems = engine_check(pool).await?;
+    let gaps: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT assignment_id, CAST(count(*) AS BIGINT), CAST(max(version) AS BIGINT)
+         FROM progress_reports GROUP BY assignment_id HAVING count(*) <> max(version)",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (a, n, max) in gaps {
+        problems.push(format!("分工 {a} 的报告有缺号：{n} 份，最高版本 {max}"));
+    }
+    let versions: i64 = sqlx::query_scalar("SELECT CAST(count(*) AS BIGINT) FROM data_version")
+        .fetch_one(pool)
+        .await?;
+    if versions != 1 {
+        problems.push(format!("data_version 应有 1 行，实有 {versions} 行"));
+    }
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT CAST(count(*) AS BIGINT) FROM _sqlx_migrations WHERE NOT success",
+    )
+    .fetch_one(pool)
+    .await?;
+    if failed > 0 {
+        problems.push(format!("{failed} 个数据库迁移未成功完成"));
+    }
+    Ok(problems)
+}
+
+pub(crate) async fn ping(pool: &Pool) -> Result<(), StoreError> {
+    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(pool).await?;
+    if one == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!("SELECT 1 returned {one}")))
+    }
+}
+
+/// `col IN (?, ?, …)` over `ids`, numbering parameters from `first`.
+pub(super) fn in_list(col: &str, ids: &[i64], first: usize) -> String {
+    let ps: Vec<String> = (0..ids.len()).map(|i| param(first + i)).collect();
+    format!("{col} IN ({})", ps.join(", "))
+}
+
+/// Ids per statement when a query names its rows by id.
+pub(super) const ID_CHUNK: usize = 500;
+
+/// The `n`th bound parameter (from 1) of a statement built at run time. SQLite gets plain `?`:
+/// sqlx looks a `$n` up by name, and SQLite's name lookup walks every name of the statement,
+/// which made a 6,000-parameter insert spend most of its time there.
+pub(super) fn param(n: usize) -> String {
+    if <Db as sqlx::Database>::NAME == "SQLite" {
+        "?".to_owned()
+    } else {
+        format!("${n}")
+    }
+}
+
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
