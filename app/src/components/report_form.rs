@@ -36,7 +36,6 @@ pub fn ReportFormView(
     submit: ServerAction<SubmitReport>,
 ) -> impl IntoView {
     let l = lang();
-    let result = submit.value();
     let pending = submit.pending();
     // One key per form instance: sent twice (a double click, a retry), the server answers
     // with the report the first send made. The page shows a new form after each report. The
@@ -68,64 +67,7 @@ pub fn ReportFormView(
             uploads.set(Vec::new());
         }
     };
-    let file_ids = move || {
-        uploads.with(|u| {
-            u.iter()
-                .filter_map(|x| match &x.result {
-                    Some(Ok(f)) => Some(f.id.to_string()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-    };
     let busy = move || pending.get() || uploads.with(|u| u.iter().any(|x| x.result.is_none()));
-    let file_input = NodeRef::<leptos::html::Input>::new();
-    let on_files = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(input) = file_input.get_untracked() else {
-                return;
-            };
-            let Some(list) = input.files() else {
-                return;
-            };
-            let assignment = selected.get_untracked();
-            for i in 0..list.length() {
-                let Some(file) = list.get(i) else {
-                    continue;
-                };
-                let name = file.name();
-                let slot = uploads.with_untracked(Vec::len);
-                uploads.update(|u| {
-                    u.push(Upload {
-                        name: name.clone(),
-                        fraction: 0.0,
-                        result: None,
-                    })
-                });
-                let url = format!(
-                    "/api/evidence?assignment={assignment}&name={}",
-                    crate::url::query_value(&name)
-                );
-                crate::upload::post_file(
-                    &url,
-                    &file,
-                    move |f| uploads.update(|u| u[slot].fraction = f),
-                    move |status, text| {
-                        let answer = crate::components::upload_progress::read_answer::<
-                            sanzhi_domain::EvidenceFile,
-                        >(l, status, &text);
-                        uploads.update(|u| u[slot].result = Some(answer));
-                    },
-                );
-            }
-            // The same file may be chosen again after a refusal.
-            input.set_value("");
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (file_input, uploads);
-    };
     view! {
         <section class="card report-form" id="report-form">
             <h2>{td_string!(l, tracking.report_form_heading)}</h2>
@@ -184,6 +126,86 @@ pub fn ReportFormView(
                 </label>
                 // The server signs the report with the signed-in user's name.
                 <input type="hidden" name="form[reporter]" value="signed-in user" />
+                <EvidenceUpload selected uploads />
+                <CorrectsSelect reports selected />
+                <button type="submit" disabled=busy aria-busy=move || busy().to_string()>
+                    {move || {
+                        if pending.get() {
+                            td_string!(l, tracking.submitting)
+                        } else {
+                            td_string!(l, tracking.submit_report)
+                        }
+                    }}
+                </button>
+            </ActionForm>
+            <ReportResult submit page_day />
+        </section>
+    }
+}
+
+/// Evidence files: each goes up as soon as it is chosen (with progress), kept for the chosen
+/// assignment; the form sends the ids of those that arrived.
+#[component]
+fn EvidenceUpload(selected: RwSignal<i64>, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
+    let l = lang();
+    let file_ids = move || {
+        uploads.with(|u| {
+            u.iter()
+                .filter_map(|x| match &x.result {
+                    Some(Ok(f)) => Some(f.id.to_string()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    };
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let on_files = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(input) = file_input.get_untracked() else {
+                return;
+            };
+            let Some(list) = input.files() else {
+                return;
+            };
+            let assignment = selected.get_untracked();
+            for i in 0..list.length() {
+                let Some(file) = list.get(i) else {
+                    continue;
+                };
+                let name = file.name();
+                let slot = uploads.with_untracked(Vec::len);
+                uploads.update(|u| {
+                    u.push(Upload {
+                        name: name.clone(),
+                        fraction: 0.0,
+                        result: None,
+                    })
+                });
+                let url = format!(
+                    "/api/evidence?assignment={assignment}&name={}",
+                    crate::url::query_value(&name)
+                );
+                crate::upload::post_file(
+                    &url,
+                    &file,
+                    move |f| uploads.update(|u| u[slot].fraction = f),
+                    move |status, text| {
+                        let answer = crate::components::upload_progress::read_answer::<
+                            sanzhi_domain::EvidenceFile,
+                        >(l, status, &text);
+                        uploads.update(|u| u[slot].result = Some(answer));
+                    },
+                );
+            }
+            // The same file may be chosen again after a refusal.
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (file_input, uploads, selected);
+    };
+    view! {
                 <div class="wide evidence-upload">
                     <label>
                         {td_string!(l, tracking.files_label)}
@@ -220,6 +242,14 @@ pub fn ReportFormView(
                         }}
                     </ul>
                 </div>
+    }
+}
+
+/// The report a correction corrects: the reports of the chosen assignment, newest first.
+#[component]
+fn CorrectsSelect(reports: Vec<Report>, selected: RwSignal<i64>) -> impl IntoView {
+    let l = lang();
+    view! {
                 <label>
                     {td_string!(l, tracking.corrects_label)}
                     // The reports of the assignment chosen above, newest first.
@@ -245,16 +275,16 @@ pub fn ReportFormView(
                         }}
                     </select>
                 </label>
-                <button type="submit" disabled=busy aria-busy=move || busy().to_string()>
-                    {move || {
-                        if pending.get() {
-                            td_string!(l, tracking.submitting)
-                        } else {
-                            td_string!(l, tracking.submit_report)
-                        }
-                    }}
-                </button>
-            </ActionForm>
+    }
+}
+
+/// What the last send answered: the report made, the newer report it conflicts with, or the
+/// error.
+#[component]
+fn ReportResult(submit: ServerAction<SubmitReport>, page_day: Option<NaiveDate>) -> impl IntoView {
+    let l = lang();
+    let result = submit.value();
+    view! {
             <div class="report-result" aria-live="polite">
                 {move || {
                     result
@@ -310,7 +340,6 @@ pub fn ReportFormView(
                         })
                 }}
             </div>
-        </section>
     }
 }
 

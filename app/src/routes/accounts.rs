@@ -41,6 +41,33 @@ pub fn AccountsPage() -> impl IntoView {
             {td_string!(l, accounts.intro)} " "
             <a href="/first-steps">{td_string!(l, admin.first_steps_title)}</a>
         </p>
+        <NewAccountForm create plans units />
+        <UnitsAdmin add_unit units />
+        <UnitGroups />
+        <section class="card">
+            <h2>{td_string!(l, accounts.list)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok((rows, emails)) => view! { <AccountTable rows changed emails /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <crate::tokens::ApiTokensSection />
+    }
+}
+
+/// The form that creates an account (role, plan or unit, a first password).
+#[component]
+fn NewAccountForm(
+    create: ServerAction<CreateAccount>,
+    plans: Resource<Result<Vec<sanzhi_domain::PlanSummary>, crate::error::AppError>>,
+    units: Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card account-form">
             <h2>{td_string!(l, accounts.new_account)}</h2>
             <ActionForm action=create>
@@ -134,6 +161,17 @@ pub fn AccountsPage() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// The units: a form that adds one (with aliases), and the list.
+#[component]
+fn UnitsAdmin(
+    add_unit: ServerAction<AddUnit>,
+    units: Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
+) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card units-admin">
             <h2>{td_string!(l, accounts.units_title)}</h2>
             <p class="muted">{td_string!(l, accounts.units_intro)}</p>
@@ -201,19 +239,6 @@ pub fn AccountsPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-        <UnitGroups />
-        <section class="card">
-            <h2>{td_string!(l, accounts.list)}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match accounts.await {
-                        Ok((rows, emails)) => view! { <AccountTable rows changed emails /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-        <crate::tokens::ApiTokensSection />
     }
 }
 

@@ -82,16 +82,6 @@ fn Page(
     import: ImportState,
 ) -> impl IntoView {
     let l = lang();
-    let qs = query_string(p.year, &p.indicator, &p.place);
-    let name_of = {
-        let cat = p.catalogue.clone();
-        move |code: &str| {
-            cat.iter().find(|c| c.code == code).map_or_else(
-                || code.to_owned(),
-                |c| fmt(td_string!(l, readings.name_with_unit), &[&c.name, &c.unit]),
-            )
-        }
-    };
     let all_places: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for c in &p.catalogue {
@@ -103,13 +93,47 @@ fn Page(
         }
         v
     };
-    let shown = p.rows.len();
+    view! {
+        <ReadingsFilter p=p.clone() places=all_places.clone() />
+        <p class="counts">
+            {fmt(td_string!(l, readings.counts), &[&p.total, &p.demo])}
+        </p>
+        {(p.demo > 0).then(|| view! {
+            <p class="demo-banner" role="note">{td_string!(l, readings.demo_banner)}</p>
+        })}
+        {if p.may_write.is_empty() {
+            // Shown only what the caller may do: a leader or a unit reads, it does not enter.
+            view! { <p class="muted read-only-note">{td_string!(l, readings.read_only)}</p> }.into_any()
+        } else {
+            let catalogue: Vec<_> = p
+                .catalogue
+                .iter()
+                .filter(|c| p.may_write.contains(&c.plan))
+                .cloned()
+                .collect();
+            view! {
+                <div class="two-col">
+                    <EntryForm catalogue places=all_places.clone() year=p.year save />
+                    <ImportBox imported state=import />
+                </div>
+            }
+                .into_any()
+        }}
+        <ReadingsTable p />
+    }
+}
+
+/// The filters of the list (year, indicator, place) and the export of what they select.
+#[component]
+fn ReadingsFilter(p: Data, places: Vec<String>) -> impl IntoView {
+    let l = lang();
+    let qs = query_string(p.year, &p.indicator, &p.place);
     view! {
         <form class="filters" method="get" action="/readings">
             <label>
                 {td_string!(l, readings.year)}
                 <select name="year">
-                    {(2015..=2025)
+                    {sanzhi_domain::reading::YEARS
                         .map(|y| view! { <option value=y.to_string() selected=y == p.year>{fmt(td_string!(l, readings.year_option), &[&y])}</option> })
                         .collect_view()}
                 </select>
@@ -137,7 +161,7 @@ fn Page(
                 {td_string!(l, readings.place)}
                 <select name="place">
                     <option value="">{td_string!(l, readings.all)}</option>
-                    {all_places
+                    {places
                         .iter()
                         .map(|pl| view! { <option value=pl.clone() selected=p.place.as_deref() == Some(pl.as_str())>{pl.clone()}</option> })
                         .collect_view()}
@@ -148,30 +172,24 @@ fn Page(
                 {td_string!(l, readings.export_csv)}
             </a>
         </form>
-        <p class="counts">
-            {fmt(td_string!(l, readings.counts), &[&p.total, &p.demo])}
-        </p>
-        {(p.demo > 0).then(|| view! {
-            <p class="demo-banner" role="note">{td_string!(l, readings.demo_banner)}</p>
-        })}
-        {if p.may_write.is_empty() {
-            // Shown only what the caller may do: a leader or a unit reads, it does not enter.
-            view! { <p class="muted read-only-note">{td_string!(l, readings.read_only)}</p> }.into_any()
-        } else {
-            let catalogue: Vec<_> = p
-                .catalogue
-                .iter()
-                .filter(|c| p.may_write.contains(&c.plan))
-                .cloned()
-                .collect();
-            view! {
-                <div class="two-col">
-                    <EntryForm catalogue places=all_places.clone() year=p.year save />
-                    <ImportBox imported state=import />
-                </div>
-            }
-                .into_any()
-        }}
+    }
+}
+
+/// The readings the filters select (at most [`LIST_LIMIT`]), each with its source.
+#[component]
+fn ReadingsTable(p: Data) -> impl IntoView {
+    let l = lang();
+    let name_of = {
+        let cat = p.catalogue.clone();
+        move |code: &str| {
+            cat.iter().find(|c| c.code == code).map_or_else(
+                || code.to_owned(),
+                |c| fmt(td_string!(l, readings.name_with_unit), &[&c.name, &c.unit]),
+            )
+        }
+    };
+    let shown = p.rows.len();
+    view! {
         <section class="card">
             <h2>{fmt(td_string!(l, readings.list_heading), &[&p.year, &p.matched])}</h2>
             {(p.matched > shown).then(|| view! {

@@ -165,6 +165,8 @@ fn DeliveryView(
     retry: ServerAction<RetryMessage>,
 ) -> impl IntoView {
     let l = lang();
+    // Built first: the hooks below take parts of `d`.
+    let outbox = view! { <OutboxSection d=d.clone() retry /> };
     view! {
         <section class="card hooks">
             <h2>{td_string!(l, remind.hooks)}</h2>
@@ -226,6 +228,15 @@ fn DeliveryView(
                 <button type="submit">{td_string!(l, remind.hook_add)}</button>
             </ActionForm>
         </section>
+        {outbox}
+    }
+}
+
+/// The outbox: what was sent to whom and how it went, with a retry for a failed message.
+#[component]
+fn OutboxSection(d: Delivery, retry: ServerAction<RetryMessage>) -> impl IntoView {
+    let l = lang();
+    view! {
         <section class="card outbox">
             <h2>{td_string!(l, remind.outbox)}</h2>
             <p class="muted">

@@ -141,86 +141,97 @@ fn QueueView(
                 .rows
                 .into_iter()
                 .map(|p| {
-                    let href = format!("/plans/{}/items/{}", p.plan_code, p.item_number);
-                    let r = p.report;
-                    let late = r.late_filed.then(|| (r.reported_on, r.recorded_on()));
-                    let late_note = view! { <LateFiledNote report=r.clone() /> };
-                    let controls = may_review
-                        .contains(&p.plan_code)
-                        .then(|| view! { <ReviewControls report_id=r.id action last late /> });
-                    let id = r.id;
-                    let tick = may_review
-                        .contains(&p.plan_code)
-                        .then(|| {
-                            view! {
-                                <label class="tick no-print">
-                                    <input
-                                        type="checkbox"
-                                        name="report_ids"
-                                        value=id.to_string()
-                                        prop:checked=move || ticked.with(|t| t.contains(&id))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            ticked.update(|t| {
-                                                t.retain(|x| *x != id);
-                                                if on {
-                                                    t.push(id);
-                                                }
-                                            });
-                                        }
-                                    />
-                                    {td_string!(l, tracking.tick_for_bulk)}
-                                </label>
-                            }
-                        });
-                    view! {
-                        <li class=if r.is_demo { "pending demo" } else { "pending" } data-report=r.id>
-                            <div class="task-head">
-                                {tick}
-                                <a href=href>{format!("{} ({})", p.plan_short_name, p.item_number)}</a>
-                                <strong>{p.unit}</strong>
-                                <span class="when">{fmt(td_string!(l, tracking.reported_on_line), &[&date(l, r.reported_on)])}</span>
-                                {late_note}
-                                {r
-                                    .milestone_seq
-                                    .map(|m| view! { <span>{fmt(td_string!(l, tracking.completes_milestone), &[&m])}</span> })}
-                            </div>
-                            <p class="task-text">{p.item_text}</p>
-                            <p class="narrative">{r.narrative}</p>
-                            {(!r.evidence.is_empty())
-                                .then(|| {
-                                    view! {
-                                        <ul class="evidence">
-                                            {r
-                                                .evidence
-                                                .into_iter()
-                                                .map(|e| {
-                                                    view! {
-                                                        <li>
-                                                            <a href=e.clone() rel="noopener noreferrer" target="_blank">{e.clone()}</a>
-                                                        </li>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    }
-                                })}
-                            <span class="muted">
-                                {fmt(
-                                    td_string!(l, tracking.reporter_line),
-                                    &[
-                                        &r.reporter,
-                                        &r.id,
-                                        &if r.is_demo { td_string!(l, tracking.demo_data_suffix) } else { "" },
-                                    ],
-                                )}
-                            </span>
-                            {controls}
-                        </li>
-                    }
+                    let can_review = may_review.contains(&p.plan_code);
+                    view! { <QueueEntry p can_review action last ticked /> }
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// One report waiting for review: the item, the unit, the report, and (for a coordinator of
+/// its plan) the controls and the tick for a bulk 签收.
+#[component]
+fn QueueEntry(
+    p: sanzhi_domain::PendingReview,
+    can_review: bool,
+    action: ServerAction<ReviewReport>,
+    last: RwSignal<Option<i64>>,
+    ticked: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    let l = lang();
+    let href = format!("/plans/{}/items/{}", p.plan_code, p.item_number);
+    let r = p.report;
+    let late = r.late_filed.then(|| (r.reported_on, r.recorded_on()));
+    let late_note = view! { <LateFiledNote report=r.clone() /> };
+    let controls = can_review.then(|| view! { <ReviewControls report_id=r.id action last late /> });
+    let id = r.id;
+    let tick = can_review.then(|| {
+        view! {
+            <label class="tick no-print">
+                <input
+                    type="checkbox"
+                    name="report_ids"
+                    value=id.to_string()
+                    prop:checked=move || ticked.with(|t| t.contains(&id))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ticked.update(|t| {
+                            t.retain(|x| *x != id);
+                            if on {
+                                t.push(id);
+                            }
+                        });
+                    }
+                />
+                {td_string!(l, tracking.tick_for_bulk)}
+            </label>
+        }
+    });
+    view! {
+        <li class=if r.is_demo { "pending demo" } else { "pending" } data-report=r.id>
+            <div class="task-head">
+                {tick}
+                <a href=href>{format!("{} ({})", p.plan_short_name, p.item_number)}</a>
+                <strong>{p.unit}</strong>
+                <span class="when">{fmt(td_string!(l, tracking.reported_on_line), &[&date(l, r.reported_on)])}</span>
+                {late_note}
+                {r
+                    .milestone_seq
+                    .map(|m| view! { <span>{fmt(td_string!(l, tracking.completes_milestone), &[&m])}</span> })}
+            </div>
+            <p class="task-text">{p.item_text}</p>
+            <p class="narrative">{r.narrative}</p>
+            {(!r.evidence.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="evidence">
+                            {r
+                                .evidence
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <li>
+                                            <a href=e.clone() rel="noopener noreferrer" target="_blank">{e.clone()}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            <span class="muted">
+                {fmt(
+                    td_string!(l, tracking.reporter_line),
+                    &[
+                        &r.reporter,
+                        &r.id,
+                        &if r.is_demo { td_string!(l, tracking.demo_data_suffix) } else { "" },
+                    ],
+                )}
+            </span>
+            {controls}
+        </li>
     }
 }
 

@@ -228,45 +228,78 @@ pub fn allocation_xlsx(sheet: &AllocationSheet) -> Result<Vec<u8>, FileProblem> 
 }
 
 fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxError> {
-    let last_col = u16::try_from(HEADERS.len() - 1).unwrap_or(u16::MAX);
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Left)
-        .set_align(FormatAlign::VerticalCenter);
-    let note = if sheet.demo {
-        Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::Left)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_font_color(Color::RGB(0x9C_0006))
+    let f = Formats::new(sheet.demo);
+    write_head(ws, sheet, &f)?;
+    let mut row = HEADER_ROW;
+    for r in &sheet.rows {
+        row += 1;
+        write_row(ws, row, r, &f)?;
+    }
+    set_print(ws, sheet, row)
+}
+
+/// The cell formats of the sheet.
+struct Formats {
+    title: Format,
+    note: Format,
+    header: Format,
+    cell: Format,
+    centred: Format,
+    number: Format,
+    date: Format,
+}
+
+impl Formats {
+    fn new(demo: bool) -> Formats {
+        let title = Format::new()
             .set_bold()
-    } else {
-        Format::new()
-            .set_text_wrap()
+            .set_font_size(14)
             .set_align(FormatAlign::Left)
+            .set_align(FormatAlign::VerticalCenter);
+        let note = if demo {
+            Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_font_color(Color::RGB(0x9C_0006))
+                .set_bold()
+        } else {
+            Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_font_color(Color::RGB(0x59_5959))
+        };
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter)
-            .set_font_color(Color::RGB(0x59_5959))
-    };
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color(Color::RGB(0xDD_EBF7))
-        .set_border(FormatBorder::Thin);
-    let cell = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin);
-    let centred = cell.clone().set_align(FormatAlign::Center);
-    let number = cell.clone().set_num_format("General");
-    let date = cell
-        .clone()
-        .set_num_format("yyyy-mm-dd")
-        .set_align(FormatAlign::Center);
+            .set_background_color(Color::RGB(0xDD_EBF7))
+            .set_border(FormatBorder::Thin);
+        let cell = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin);
+        let centred = cell.clone().set_align(FormatAlign::Center);
+        let number = cell.clone().set_num_format("General");
+        let date = cell
+            .clone()
+            .set_num_format("yyyy-mm-dd")
+            .set_align(FormatAlign::Center);
+        Formats {
+            title,
+            note,
+            header,
+            cell,
+            centred,
+            number,
+            date,
+        }
+    }
+
     // Each status its colour, as on the pages: 逾期 red, 即将到期 yellow, done green.
-    let status_format = |label: &str| -> Format {
+    fn status(&self, label: &str) -> Format {
         let (fill, font) = match sanzhi_domain::Status::ALL
             .into_iter()
             .find(|s| s.label_zh() == label)
@@ -276,92 +309,111 @@ fn write_sheet(ws: &mut Worksheet, sheet: &AllocationSheet) -> Result<(), XlsxEr
             Some(sanzhi_domain::Status::DueSoon) => (0xFF_EB9C, 0x9C_5700),
             Some(sanzhi_domain::Status::Done) => (0xC6_EFCE, 0x00_6100),
             Some(sanzhi_domain::Status::DoneLate) => (0xE2_EFDA, 0x37_5623),
-            _ => return centred.clone(),
+            _ => return self.centred.clone(),
         };
-        centred
+        self.centred
             .clone()
             .set_background_color(Color::RGB(fill))
             .set_font_color(Color::RGB(font))
             .set_bold()
-    };
+    }
+}
 
+/// The title, the note (demo data said in red), the header row.
+fn write_head(ws: &mut Worksheet, sheet: &AllocationSheet, f: &Formats) -> Result<(), XlsxError> {
+    let last_col = u16::try_from(HEADERS.len() - 1).unwrap_or(u16::MAX);
+    let (title, note, header) = (&f.title, &f.note, &f.header);
     ws.set_name(sheet.sheet_name())?;
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &sheet.title(), &title)?;
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &sheet.title(), title)?;
     ws.set_row_height(TITLE_ROW, 24)?;
-    ws.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, &sheet.note(), &note)?;
+    ws.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, &sheet.note(), note)?;
     ws.set_row_height(NOTE_ROW, if sheet.demo { 32 } else { 18 })?;
     for (col, (h, w)) in HEADERS.iter().zip(WIDTHS).enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
-        ws.write_string_with_format(HEADER_ROW, col, *h, &header)?;
+        ws.write_string_with_format(HEADER_ROW, col, *h, header)?;
         ws.set_column_width(col, w)?;
     }
     ws.set_row_height(HEADER_ROW, 30)?;
 
-    let mut row = HEADER_ROW;
-    for r in &sheet.rows {
-        row += 1;
-        let texts = [
-            &r.action,
-            &r.task,
-            &String::new(),
-            &r.item_text,
-            &r.leads,
-            &r.responsible,
-            &r.deadline_phrases,
-            &r.deadline_dates,
-        ];
-        // Tall enough for its longest wrapped cell, so that the printout shows all of it.
-        let mut lines = texts
-            .iter()
-            .zip(WIDTHS)
-            .map(|(t, w)| wrapped_lines(t, w))
-            .max()
-            .unwrap_or(1);
-        for (col, t) in texts.into_iter().enumerate() {
-            let col = u16::try_from(col).unwrap_or(u16::MAX);
-            if col == 2 {
-                ws.write_number_with_format(row, col, r.item_number, &centred)?;
-            } else {
-                ws.write_string_with_format(row, col, clip(t), &cell)?;
-            }
+    Ok(())
+}
+
+/// One row: the item and, when it has one, its assignment's status, last report and next
+/// deadline; tall enough for its longest wrapped cell, so that the printout shows all of it.
+fn write_row(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &AllocationRow,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let (cell, centred, number, date) = (&f.cell, &f.centred, &f.number, &f.date);
+    let texts = [
+        &r.action,
+        &r.task,
+        &String::new(),
+        &r.item_text,
+        &r.leads,
+        &r.responsible,
+        &r.deadline_phrases,
+        &r.deadline_dates,
+    ];
+    // Tall enough for its longest wrapped cell, so that the printout shows all of it.
+    let mut lines = texts
+        .iter()
+        .zip(WIDTHS)
+        .map(|(t, w)| wrapped_lines(t, w))
+        .max()
+        .unwrap_or(1);
+    for (col, t) in texts.into_iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        if col == 2 {
+            ws.write_number_with_format(row, col, r.item_number, centred)?;
+        } else {
+            ws.write_string_with_format(row, col, clip(t), cell)?;
         }
-        match &r.assignment {
-            Some(a) => {
-                ws.write_string_with_format(row, 8, clip(&a.unit), &cell)?;
-                ws.write_string_with_format(row, 9, clip(&a.status), &status_format(&a.status))?;
-                match a.next_due {
-                    Some(d) => ws.write_datetime_with_format(row, 12, &excel_date(d)?, &date)?,
-                    None => ws.write_blank(row, 12, &date)?,
-                };
-                match &a.last_report {
-                    Some(rep) => {
-                        let text = rep.cell_text();
-                        lines = lines.max(wrapped_lines(&text, WIDTHS[10]));
-                        ws.write_string_with_format(row, 10, clip(&text), &cell)?;
-                        match rep.achieved {
-                            Some(q) => ws.write_number_with_format(row, 11, q, &number)?,
-                            None => ws.write_blank(row, 11, &number)?,
-                        };
-                        ws.write_datetime_with_format(row, 13, &excel_date(rep.on)?, &date)?;
-                    }
-                    None => {
-                        ws.write_blank(row, 10, &cell)?;
-                        ws.write_blank(row, 11, &number)?;
-                        ws.write_blank(row, 13, &date)?;
-                    }
-                }
-            }
-            None => {
-                for col in 8..=13 {
-                    ws.write_blank(row, col, &cell)?;
-                }
-            }
-        }
-        ws.set_row_height(row, row_points(lines))?;
     }
+    match &r.assignment {
+        Some(a) => {
+            ws.write_string_with_format(row, 8, clip(&a.unit), cell)?;
+            ws.write_string_with_format(row, 9, clip(&a.status), &f.status(&a.status))?;
+            match a.next_due {
+                Some(d) => ws.write_datetime_with_format(row, 12, &excel_date(d)?, date)?,
+                None => ws.write_blank(row, 12, date)?,
+            };
+            match &a.last_report {
+                Some(rep) => {
+                    let text = rep.cell_text();
+                    lines = lines.max(wrapped_lines(&text, WIDTHS[10]));
+                    ws.write_string_with_format(row, 10, clip(&text), cell)?;
+                    match rep.achieved {
+                        Some(q) => ws.write_number_with_format(row, 11, q, number)?,
+                        None => ws.write_blank(row, 11, number)?,
+                    };
+                    ws.write_datetime_with_format(row, 13, &excel_date(rep.on)?, date)?;
+                }
+                None => {
+                    ws.write_blank(row, 10, cell)?;
+                    ws.write_blank(row, 11, number)?;
+                    ws.write_blank(row, 13, date)?;
+                }
+            }
+        }
+        None => {
+            for col in 8..=13 {
+                ws.write_blank(row, col, cell)?;
+            }
+        }
+    }
+    ws.set_row_height(row, row_points(lines))?;
+    Ok(())
+}
+
+/// Frozen and filtered header; printed on A4 landscape, as wide as the page, the header row
+/// on every page, page x / y.
+fn set_print(ws: &mut Worksheet, sheet: &AllocationSheet, last_row: u32) -> Result<(), XlsxError> {
+    let last_col = u16::try_from(HEADERS.len() - 1).unwrap_or(u16::MAX);
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.autofilter(HEADER_ROW, 0, row, last_col)?;
-    // Printed: A4 landscape, as wide as the page, the header row on every page, page x / y.
+    ws.autofilter(HEADER_ROW, 0, last_row, last_col)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     ws.set_paper_size(9);
     ws.set_landscape();

@@ -15,7 +15,7 @@ pub struct PushReading {
     /// A place of the indicator's kind (see `/api/v1/indicators`).
     #[schema(min_length = 1)]
     pub place: String,
-    #[schema(minimum = 2015, maximum = 2025)]
+    #[schema(minimum = 2015, maximum = 2035)]
     pub year: i32,
     #[schema(minimum = 1, maximum = 12)]
     pub month: u32,

@@ -231,8 +231,8 @@ pub struct AsOfParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReadingParams {
-    /// One year (2015–2025); default every year.
-    #[param(minimum = 2015, maximum = 2025)]
+    /// One year (2015–2035, `sanzhi_domain::reading::YEARS`); default every year.
+    #[param(minimum = 2015, maximum = 2035)]
     pub year: Option<i32>,
     /// An indicator code, or a code prefix ending in `.` (`water.`).
     pub indicator: Option<String>,

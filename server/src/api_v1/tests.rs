@@ -50,3 +50,22 @@ fn a_row_with_wrong_types_names_every_field() {
     assert_eq!(fields, ["colour", "indicator", "month", "value", "year"]);
     assert!(problems.iter().all(|p| p.index == Some(4)));
 }
+
+#[test]
+fn the_documented_years_are_the_years_readings_take() {
+    let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
+    let years = sanzhi_domain::reading::YEARS;
+    let (start, end) = (f64::from(*years.start()), f64::from(*years.end()));
+    let push = &doc["components"]["schemas"]["PushReading"]["properties"]["year"];
+    assert_eq!(push["minimum"].as_f64(), Some(start), "{push}");
+    assert_eq!(push["maximum"].as_f64(), Some(end), "{push}");
+    let list = doc["paths"]["/api/v1/readings"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "year")
+        .expect("year")["schema"]
+        .clone();
+    assert_eq!(list["minimum"].as_f64(), Some(start), "{list}");
+    assert_eq!(list["maximum"].as_f64(), Some(end), "{list}");
+}

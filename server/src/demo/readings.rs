@@ -19,28 +19,49 @@ pub fn readings(
     places: &sanzhi_domain::Places,
     targets: &sanzhi_domain::IndicatorTargets,
 ) -> Vec<sanzhi_domain::NewReading> {
-    use sanzhi_domain::water::Parameter;
-    use sanzhi_domain::{NewReading, ReadingKey};
+    let mut out = pm25_readings(places, targets);
+    out.extend(section_readings(targets));
+    out.extend(drain_readings(targets));
+    out.extend(rate_readings(targets));
+    out
+}
+
+/// One demo reading; its note says 【演示】.
+fn demo_reading(
+    indicator: &str,
+    place: &str,
+    year: i32,
+    month: u32,
+    value: f64,
+    valid_days: Option<u32>,
+) -> sanzhi_domain::NewReading {
+    sanzhi_domain::NewReading {
+        key: sanzhi_domain::ReadingKey {
+            indicator: indicator.to_owned(),
+            place: place.to_owned(),
+            year,
+            month,
+        },
+        value,
+        valid_days,
+        provisional: false,
+        note: "【演示】演示数据生成器生成，非真实监测值".to_owned(),
+    }
+}
+
+/// PM2.5 by area with a winter peak around each area's target (some areas above it), and now
+/// and then a month with too few valid days.
+fn pm25_readings(
+    places: &sanzhi_domain::Places,
+    targets: &sanzhi_domain::IndicatorTargets,
+) -> Vec<sanzhi_domain::NewReading> {
     const SEASON: [f64; 12] = [
         1.45, 1.3, 1.1, 0.95, 0.85, 0.7, 0.6, 0.62, 0.75, 0.9, 1.15, 1.4,
     ];
-    let note = "【演示】演示数据生成器生成，非真实监测值".to_owned();
     let mut out = Vec::new();
-    let mut push =
-        |indicator: &str, place: &str, year: i32, month: u32, value: f64, days: Option<u32>| {
-            out.push(NewReading {
-                key: ReadingKey {
-                    indicator: indicator.to_owned(),
-                    place: place.to_owned(),
-                    year,
-                    month,
-                },
-                value,
-                valid_days: days,
-                provisional: false,
-                note: note.clone(),
-            });
-        };
+    let mut push = |indicator: &str, place: &str, year: i32, month: u32, value: f64, days| {
+        out.push(demo_reading(indicator, place, year, month, value, days));
+    };
     for area in &places.areas {
         let mut bias_rng = Rng::for_key(&format!("pm25-bias/{area}"));
         let bias = bias_rng.between(0.9, 1.12);
@@ -68,6 +89,16 @@ pub fn readings(
             }
         }
     }
+    out
+}
+
+/// The six parameters of each section, mostly within its target class, now and then not.
+fn section_readings(targets: &sanzhi_domain::IndicatorTargets) -> Vec<sanzhi_domain::NewReading> {
+    use sanzhi_domain::water::Parameter;
+    let mut out = Vec::new();
+    let mut push = |indicator: &str, place: &str, year: i32, month: u32, value: f64, days| {
+        out.push(demo_reading(indicator, place, year, month, value, days));
+    };
     for s in &targets.sections {
         let limit_of = |p: Parameter| p.limit_for(s.target_class, s.reservoir).unwrap_or(1.0);
         for year in READING_YEARS {
@@ -93,6 +124,15 @@ pub fn readings(
             }
         }
     }
+    out
+}
+
+/// Each drain around the limit in force that month.
+fn drain_readings(targets: &sanzhi_domain::IndicatorTargets) -> Vec<sanzhi_domain::NewReading> {
+    let mut out = Vec::new();
+    let mut push = |indicator: &str, place: &str, year: i32, month: u32, value: f64, days| {
+        out.push(demo_reading(indicator, place, year, month, value, days));
+    };
     let mut drains: Vec<(String, sanzhi_domain::WaterParameter)> = Vec::new();
     for l in &targets.drains {
         if !drains.contains(&(l.drain.clone(), l.parameter)) {
@@ -126,6 +166,15 @@ pub fn readings(
             }
         }
     }
+    out
+}
+
+/// The soil and waste rates around their goals, twice a year.
+fn rate_readings(targets: &sanzhi_domain::IndicatorTargets) -> Vec<sanzhi_domain::NewReading> {
+    let mut out = Vec::new();
+    let mut push = |indicator: &str, place: &str, year: i32, month: u32, value: f64, days| {
+        out.push(demo_reading(indicator, place, year, month, value, days));
+    };
     for d in sanzhi_domain::CATALOGUE
         .iter()
         .filter(|d| d.metric.is_some())

@@ -14,9 +14,9 @@
 //! then what bounds it (`前`/`以前`/`之前` = by, `起`/`开始`/`以后` = from). Numbers may be
 //! Arabic, full-width or Chinese (`十二月`).
 //!
-//! Files: `parse.rs` reads a phrase into a [`Deadline`]; this file has the types.
+//! Files: `parse/` reads a phrase into a [`Deadline`]; this file has the types.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod parse;

@@ -51,43 +51,13 @@ pub(crate) fn read_xlsx_sheet(bytes: &[u8], which: Sheet) -> Result<Option<Grid>
 }
 
 fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, TableRefused> {
-    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| refused(format!("无法读取 Excel 工作簿（.xlsx）：{e}")))?;
-    let names = book.sheet_names();
-    let targets = |n: &String| sanzhi_domain::measure::is_target_sheet(n);
-    let sheet = match which {
-        Sheet::Table if names.is_empty() => return Err(refused("工作簿里没有工作表")),
-        Sheet::Table => match names.iter().find(|n| !targets(n)) {
-            Some(n) => n.clone(),
-            None => return Err(refused("工作簿里只有指标目标工作表，没有分工表")),
-        },
-        Sheet::Targets => match names.iter().find(|n| targets(n)) {
-            Some(n) => n.clone(),
-            None => return Ok(None),
-        },
+    let Some(sheet) = choose_sheet(&book.sheet_names(), which)? else {
+        return Ok(None);
     };
-    // Before anything dense is built (calamine's ranges are rows × columns), stream the
-    // cells and refuse a sheet whose used area is far larger than any allocation table: a
-    // tiny file can name a cell at XFD1048576.
-    {
-        let mut reader = book
-            .worksheet_cells_reader(&sheet)
-            .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?;
-        while let Some(cell) = reader
-            .next_cell()
-            .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?
-        {
-            let (r, c) = cell.get_position();
-            if r as usize > MAX_TABLE_ROWS + 100 || c as usize >= MAX_TABLE_COLUMNS {
-                return Err(refused(format!(
-                    "工作表“{sheet}”在第 {} 行第 {} 列仍有内容，超出分工表的范围（至多 {MAX_TABLE_ROWS} 行、{MAX_TABLE_COLUMNS} 列），请删去多余的单元格",
-                    r + 1,
-                    c + 1
-                )));
-            }
-        }
-    }
+    check_extent(&mut book, &sheet)?;
     let range = book
         .worksheet_range(&sheet)
         .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?;
@@ -97,10 +67,73 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
     let merged = book
         .merge_cells_by_sheet_name(&sheet)
         .map_err(|e| refused(format!("无法读取工作表“{sheet}”的合并单元格：{e}")))?;
-
     let mut notes = Vec::new();
     let mut cell_problems = Vec::new();
-    // Absolute (0-based row, col) → text.
+    let mut cells = cell_texts(&range, &mut cell_problems);
+    formula_problems(&formulas, &mut cell_problems);
+    fill_merged(&merged, &mut cells, &mut notes, &mut cell_problems);
+    Ok(Some(Grid {
+        format: "xlsx".to_owned(),
+        sheet,
+        rows: grid_rows(cells),
+        notes,
+        cell_problems,
+    }))
+}
+
+/// A problem of one cell: its row (as a spreadsheet numbers it), its column, the reason.
+type CellProblem = (u64, Col, String);
+
+/// The sheet to read: the allocation table (the first sheet that is not a 指标目标 sheet), or
+/// the targets sheet (`None` when the workbook has none).
+fn choose_sheet(names: &[String], which: Sheet) -> Result<Option<String>, TableRefused> {
+    let targets = |n: &String| sanzhi_domain::measure::is_target_sheet(n);
+    Ok(match which {
+        Sheet::Table if names.is_empty() => return Err(refused("工作簿里没有工作表")),
+        Sheet::Table => match names.iter().find(|n| !targets(n)) {
+            Some(n) => Some(n.clone()),
+            None => return Err(refused("工作簿里只有指标目标工作表，没有分工表")),
+        },
+        Sheet::Targets => match names.iter().find(|n| targets(n)) {
+            Some(n) => Some(n.clone()),
+            None => return Ok(None),
+        },
+    })
+}
+
+/// Before anything dense is built (calamine's ranges are rows × columns), streams the cells
+/// and refuses a sheet whose used area is far larger than any allocation table: a tiny file
+/// can name a cell at XFD1048576.
+fn check_extent<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<R>,
+    sheet: &str,
+) -> Result<(), TableRefused> {
+    let mut reader = book
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| refused(format!("无法读取工作表“{sheet}”：{e}")))?
+    {
+        let (r, c) = cell.get_position();
+        if r as usize > MAX_TABLE_ROWS + 100 || c as usize >= MAX_TABLE_COLUMNS {
+            return Err(refused(format!(
+                "工作表“{sheet}”在第 {} 行第 {} 列仍有内容，超出分工表的范围（至多 {MAX_TABLE_ROWS} 行、{MAX_TABLE_COLUMNS} 列），请删去多余的单元格",
+                r + 1,
+                c + 1
+            )));
+        }
+    }
+
+    Ok(())
+}
+
+/// Absolute (0-based row, col) → the cell's text; error values are problems of their cell.
+fn cell_texts(
+    range: &calamine::Range<calamine::Data>,
+    cell_problems: &mut Vec<CellProblem>,
+) -> BTreeMap<(u32, u32), String> {
+    use calamine::Data;
     let mut cells: BTreeMap<(u32, u32), String> = BTreeMap::new();
     if let Some((r0, c0)) = range.start() {
         for (i, row) in range.rows().enumerate() {
@@ -138,6 +171,11 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
             }
         }
     }
+    cells
+}
+
+/// A formula is a problem of its cell: the import reads values only.
+fn formula_problems(formulas: &calamine::Range<String>, cell_problems: &mut Vec<CellProblem>) {
     if let Some((r0, c0)) = formulas.start() {
         for (i, row) in formulas.rows().enumerate() {
             for (j, f) in row.iter().enumerate() {
@@ -157,8 +195,17 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
             }
         }
     }
-    let mut filled = 0usize;
-    for m in &merged {
+}
+
+/// A region merged down one column is filled into every row it covers (noted); one merged
+/// across columns is a problem (its column cannot be told).
+fn fill_merged(
+    merged: &[calamine::Dimensions],
+    cells: &mut BTreeMap<(u32, u32), String>,
+    notes: &mut Vec<String>,
+    cell_problems: &mut Vec<CellProblem>,
+) {
+    for m in merged {
         let (sr, sc) = m.start;
         let (er, ec) = m.end;
         if ec > sc {
@@ -179,7 +226,6 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
             for r in sr + 1..=er {
                 cells.insert((r, sc), value.clone());
             }
-            filled += 1;
             notes.push(format!(
                 "合并单元格 {}:{} 的内容“{}”已填入其覆盖的第 {}–{} 行",
                 cell_name(u64::from(sr) + 1, sc as usize),
@@ -190,7 +236,10 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
             ));
         }
     }
-    let _ = filled;
+}
+
+/// The cells as rows (spreadsheet row number, a text per column), in order.
+fn grid_rows(cells: BTreeMap<(u32, u32), String>) -> Vec<(u64, Vec<String>)> {
     let max_col = cells.keys().map(|(_, c)| *c as usize).max();
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     if let Some(max_col) = max_col {
@@ -208,13 +257,7 @@ fn read_xlsx_unguarded(bytes: &[u8], which: Sheet) -> Result<Option<Grid>, Table
             rows.push((u64::from(cr) + 1, v));
         }
     }
-    Ok(Some(Grid {
-        format: "xlsx".to_owned(),
-        sheet,
-        rows,
-        notes,
-        cell_problems,
-    }))
+    rows
 }
 
 fn shorten(s: &str) -> String {

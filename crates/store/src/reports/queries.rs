@@ -67,20 +67,7 @@ pub(crate) async fn add_report(
     if current != r.expected_version {
         return Ok(Err(newest.map(ReportRow::into_report).transpose()?));
     }
-    if let Some(c) = r.corrects_id {
-        let same: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM progress_reports WHERE id = $1 AND assignment_id = $2",
-        )
-        .bind(c)
-        .bind(r.assignment_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if same.is_none() {
-            return Err(StoreError::Invalid(format!(
-                "corrects_id：报告 {c} 不属于该分工"
-            )));
-        }
-    }
+    check_corrects(&mut tx, r).await?;
     let recorded_on = sanzhi_domain::report::china_day(now);
     let previous = previous_report_days(&mut tx, r.assignment_id, r.is_demo).await?;
     let late_filed = sanzhi_domain::report::check_report_day(
@@ -127,26 +114,7 @@ pub(crate) async fn add_report(
                 now,
             )
             .await?;
-            // The evidence uploaded with the form belongs to this report from now on: a file
-            // that is not this assignment's, or is already another report's, refuses the
-            // whole report.
-            for file in &r.files {
-                let bound = sqlx::query(
-                    "UPDATE report_files SET report_id = $1
-                     WHERE id = $2 AND assignment_id = $3 AND report_id IS NULL",
-                )
-                .bind(report.id)
-                .bind(file)
-                .bind(r.assignment_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if bound != 1 {
-                    return Err(StoreError::Invalid(format!(
-                        "files：文件 #{file} 不是为该分工上传的，或已附在其他报告上"
-                    )));
-                }
-            }
+            bind_files(&mut tx, r, report.id).await?;
             tx.commit().await?;
             Ok(Ok(row.into_report()?))
         }
@@ -171,6 +139,52 @@ pub(crate) async fn add_report(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A correction corrects a report of the same assignment.
+async fn check_corrects(tx: &mut Tx<'_>, r: &sanzhi_domain::NewReport) -> Result<(), StoreError> {
+    if let Some(c) = r.corrects_id {
+        let same: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM progress_reports WHERE id = $1 AND assignment_id = $2",
+        )
+        .bind(c)
+        .bind(r.assignment_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if same.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "corrects_id：报告 {c} 不属于该分工"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The evidence uploaded with the form belongs to the report from now on: a file that is not
+/// this assignment's, or is already another report's, refuses the whole report.
+async fn bind_files(
+    tx: &mut Tx<'_>,
+    r: &sanzhi_domain::NewReport,
+    report_id: i64,
+) -> Result<(), StoreError> {
+    for file in &r.files {
+        let bound = sqlx::query(
+            "UPDATE report_files SET report_id = $1
+             WHERE id = $2 AND assignment_id = $3 AND report_id IS NULL",
+        )
+        .bind(report_id)
+        .bind(file)
+        .bind(r.assignment_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if bound != 1 {
+            return Err(StoreError::Invalid(format!(
+                "files：文件 #{file} 不是为该分工上传的，或已附在其他报告上"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The report an earlier send of the same form (its `submission_key`) made, if any; a key

@@ -1,7 +1,13 @@
 //! Reading a deadline phrase of the allocation tables (“6月底前”, “每季度”, “长期坚持”) into a
 //! [`Deadline`]: a small cursor over the phrase, the event and recurrence words it knows.
+//!
+//! Files: `cursor.rs` reads the date part of a phrase; this file has the grammar's words.
 
 use super::*;
+
+mod cursor;
+
+use cursor::*;
 
 /// Reads one deadline phrase. `plan_year` is the year of the document the phrase is in; it
 /// is used when the phrase names no year (“6月底前” in a 2018 table is 2018-06-30).
@@ -25,7 +31,15 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         }
         s = rest;
     }
+    match word_deadline(s) {
+        Some(d) => Ok(d),
+        None => dated(s, plan_year, &err),
+    }
+}
 
+/// A phrase that says its deadline in words, not a date: a recurring duty, one waiting on a
+/// higher level, one bound to a recurring document or to an event, a continuous one.
+fn word_deadline(s: &str) -> Option<Deadline> {
     // Recurring duties.
     for (word, every) in [
         ("每周", Recurrence::Weekly),
@@ -48,23 +62,23 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
     ] {
         // “每年6月底前” is still a yearly duty; the day within the period is in the phrase.
         if s.starts_with(word) {
-            return Ok(Deadline::Recurring { every, from: None });
+            return Some(Deadline::Recurring { every, from: None });
         }
     }
 
     // Waiting on a higher level: “按省里统一部署”, “待国家标准出台后”, “视上级要求”.
     if let Some(on) = contingent(s) {
-        return Ok(Deadline::Contingent { on });
+        return Some(Deadline::Contingent { on });
     }
 
     // Bound to a recurring document or meeting: “半年总结时”, “年终考核前”.
     if let Some(every) = recurring_document(s) {
-        return Ok(Deadline::Recurring { every, from: None });
+        return Some(Deadline::Recurring { every, from: None });
     }
 
     // After an event, within a time: “文件印发后5个工作日内”, “会议召开后及时报送”.
     if let Some(d) = after_event(s) {
-        return Ok(d);
+        return Some(d);
     }
 
     // Continuous duties: no date at all.
@@ -81,18 +95,27 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
         "全过程",
     ];
     if CONTINUOUS.iter().any(|w| s.starts_with(w)) {
-        return Ok(Deadline::Continuous);
+        return Some(Deadline::Continuous);
     }
+    None
+}
 
+/// A phrase with a date: a year, a part of it (a month, ten days, a quarter, a half, the
+/// year's end), and what the date bounds (by it, from it).
+fn dated(
+    s: &str,
+    plan_year: i32,
+    err: &dyn Fn(&str) -> DeadlineError,
+) -> Result<Deadline, DeadlineError> {
     let mut cur = Cursor::new(s);
     let year = cur.year(plan_year);
     let Some(part) = cur.part_of_year() else {
         return match year {
             // “2018年” alone: within that year.
-            Some(y) if bound_by(cur.rest()) => by(end_of_year(y), Precision::Year, &err),
-            Some(y) if bound_from(cur.rest()) => from(ymd(y, 1, 1), Precision::Year, &err),
-            Some(y) if cur.rest().is_empty() => by(end_of_year(y), Precision::Year, &err),
-            _ => event_or_err(s, &err),
+            Some(y) if bound_by(cur.rest()) => by(end_of_year(y), Precision::Year, err),
+            Some(y) if bound_from(cur.rest()) => from(ymd(y, 1, 1), Precision::Year, err),
+            Some(y) if cur.rest().is_empty() => by(end_of_year(y), Precision::Year, err),
+            _ => event_or_err(s, err),
         };
     };
     let y = year.unwrap_or(plan_year);
@@ -100,6 +123,16 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
     if !TAILS.contains(&rest) {
         return Err(err(&format!("日期后面的“{rest}”无法识别")));
     }
+    part_deadline(part, y, rest, err)
+}
+
+/// The deadline a part of year `y` gives, with what follows it (`rest`: 前, 底前, 起, …).
+fn part_deadline(
+    part: Part,
+    y: i32,
+    rest: &str,
+    err: &dyn Fn(&str) -> DeadlineError,
+) -> Result<Deadline, DeadlineError> {
     match part {
         Part::Month { month, day, end } => {
             let start = ymd(y, month, day.unwrap_or(1)).ok_or_else(|| err("日期不存在"))?;
@@ -109,19 +142,19 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
                 } else {
                     Precision::Month
                 };
-                return from(Some(start), p, &err);
+                return from(Some(start), p, err);
             }
             if let Some(d) = day {
-                return by(ymd(y, month, d), Precision::Day, &err);
+                return by(ymd(y, month, d), Precision::Day, err);
             }
             // “6月前” is before June; “6月底前”, “6月份”, “6月” are by the end of June.
             if !end
                 && (rest.starts_with('前') || rest.starts_with("以前") || rest.starts_with("之前"))
             {
                 let due = ymd(y, month, 1).and_then(|d| d.pred_opt());
-                return by(due, Precision::Month, &err);
+                return by(due, Precision::Month, err);
             }
-            by(end_of_month(y, month), Precision::Month, &err)
+            by(end_of_month(y, month), Precision::Month, err)
         }
         Part::TenDays { month, which } => {
             let due = match which {
@@ -129,14 +162,14 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
                 1 => ymd(y, month, 20),
                 _ => end_of_month(y, month),
             };
-            by(due, Precision::TenDays, &err)
+            by(due, Precision::TenDays, err)
         }
-        Part::EarlyMonth { month } => by(ymd(y, month, 10), Precision::TenDays, &err),
+        Part::EarlyMonth { month } => by(ymd(y, month, 10), Precision::TenDays, err),
         Part::Quarter(q) => {
             if bound_from(rest) {
-                return from(ymd(y, q * 3 - 2, 1), Precision::Quarter, &err);
+                return from(ymd(y, q * 3 - 2, 1), Precision::Quarter, err);
             }
-            by(end_of_month(y, q * 3), Precision::Quarter, &err)
+            by(end_of_month(y, q * 3), Precision::Quarter, err)
         }
         Part::Half(h) => {
             if bound_from(rest) {
@@ -146,9 +179,9 @@ pub fn parse_deadline(phrase: &str, plan_year: i32) -> Result<Deadline, Deadline
                     &err,
                 );
             }
-            by(end_of_month(y, h * 6), Precision::HalfYear, &err)
+            by(end_of_month(y, h * 6), Precision::HalfYear, err)
         }
-        Part::YearEnd => by(end_of_year(y), Precision::Year, &err),
+        Part::YearEnd => by(end_of_year(y), Precision::Year, err),
     }
 }
 
@@ -377,224 +410,4 @@ fn normalise(s: &str) -> String {
             _ => c,
         })
         .collect()
-}
-
-enum Part {
-    /// A month, possibly with a day; `end` when the phrase says 底/末 (“6月底”).
-    Month {
-        month: u32,
-        day: Option<u32>,
-        end: bool,
-    },
-    /// 上旬 (0), 中旬 (1), 下旬 (2) of a month.
-    TenDays {
-        month: u32,
-        which: u8,
-    },
-    /// “6月初”.
-    EarlyMonth {
-        month: u32,
-    },
-    Quarter(u32),
-    /// 上半年 (1) or 下半年 (2).
-    Half(u32),
-    YearEnd,
-}
-
-struct Cursor<'a> {
-    s: &'a str,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(s: &'a str) -> Self {
-        Cursor { s }
-    }
-
-    fn rest(&self) -> &'a str {
-        self.s
-    }
-
-    fn eat(&mut self, word: &str) -> bool {
-        match self.s.strip_prefix(word) {
-            Some(r) => {
-                self.s = r;
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn eat_any(&mut self, words: &[&str]) -> bool {
-        words.iter().any(|w| self.eat(w))
-    }
-
-    /// A number in Arabic or Chinese digits, not consumed unless followed by `unit`.
-    fn number_before(&mut self, unit: char) -> Option<u32> {
-        let end = self.s.find(unit)?;
-        let n = parse_number(&self.s[..end])?;
-        self.s = &self.s[end + unit.len_utf8()..];
-        Some(n)
-    }
-
-    /// `2019年`, `二〇一九年`, `明年`, `今年`, `当年`, `本年`; `2018—2020年` gives its last year.
-    fn year(&mut self, plan_year: i32) -> Option<i32> {
-        self.eat_any(&["到", "至", "于", "在", "从", "自"]);
-        if self.eat_any(&["今年", "当年", "本年", "年内"]) {
-            if self.s.is_empty() || self.s.starts_with('内') {
-                // “年内” / “今年内”: by the end of the year.
-                self.s = "底前";
-            }
-            return Some(plan_year);
-        }
-        if self.eat("明年") {
-            return Some(plan_year + 1);
-        }
-        if self.eat("全年") {
-            self.s = "底前";
-            return Some(plan_year);
-        }
-        if let Some(y) = self.five_year_plan() {
-            return Some(y);
-        }
-        let end = self.s.find('年')?;
-        let head = &self.s[..end];
-        let last = head.rsplit(['—', '-', '–', '~', '至', '到']).next()?;
-        let year = parse_year(last)?;
-        self.s = &self.s[end + '年'.len_utf8()..];
-        // “2018年度”: the year as a whole.
-        self.eat("度");
-        Some(year)
-    }
-
-    /// “十三五期间”, ““十三五”末”: a five-year plan period, by its last year.
-    fn five_year_plan(&mut self) -> Option<i32> {
-        let end = self.s.find('五')?;
-        let n = parse_number(self.s[..end].trim_start_matches(['“', '"']))?;
-        // From the third plan (1966–1970) on, periods run back to back; the 30th ends in
-        // 2100 (a larger number is no plan, and would overflow: found by fuzzing).
-        if !(3..=30).contains(&n) {
-            return None;
-        }
-        let last = 1966 + 5 * (i32::try_from(n).ok()? - 3) + 4;
-        let tail = self.s[end + '五'.len_utf8()..].trim_start_matches(['”', '"']);
-        let tail = ["期间", "时期", "内", "末"]
-            .iter()
-            .find_map(|w| tail.strip_prefix(w))
-            .unwrap_or(tail);
-        if !TAILS.contains(&tail) {
-            return None;
-        }
-        self.s = "";
-        Some(last)
-    }
-
-    fn part_of_year(&mut self) -> Option<Part> {
-        if self.eat_any(&["年底", "年末", "年终", "底前", "底"]) {
-            return Some(Part::YearEnd);
-        }
-        if self.eat("上半年") {
-            return Some(Part::Half(1));
-        }
-        if self.eat("下半年") {
-            return Some(Part::Half(2));
-        }
-        self.eat("第");
-        let save = self.s;
-        if let Some(q) = self.number_before('季') {
-            if (1..=4).contains(&q) {
-                self.eat("度");
-                self.eat_any(&["末", "底"]);
-                return Some(Part::Quarter(q));
-            }
-            self.s = save;
-        }
-        let month = self.number_before('月').filter(|m| (1..=12).contains(m));
-        let Some(month) = month else {
-            self.s = save;
-            return None;
-        };
-        self.eat("份");
-        if self.eat("上旬") {
-            return Some(Part::TenDays { month, which: 0 });
-        }
-        if self.eat("中旬") {
-            return Some(Part::TenDays { month, which: 1 });
-        }
-        if self.eat("下旬") {
-            return Some(Part::TenDays { month, which: 2 });
-        }
-        if self.eat("初") {
-            return Some(Part::EarlyMonth { month });
-        }
-        if self.eat("中") {
-            return Some(Part::Month {
-                month,
-                day: Some(15),
-                end: false,
-            });
-        }
-        let save = self.s;
-        let day = self
-            .number_before('日')
-            .or_else(|| self.number_before('号'))
-            .filter(|d| (1..=31).contains(d));
-        let mut end = false;
-        if day.is_none() {
-            self.s = save;
-            end = self.eat_any(&["底", "末"]);
-        }
-        Some(Part::Month { month, day, end })
-    }
-}
-
-/// `12`, `十二`, `二十`, `三十一`, `两`.
-fn parse_number(s: &str) -> Option<u32> {
-    if s.is_empty() {
-        return None;
-    }
-    if s.chars().all(|c| c.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    let digit = |c: char| -> Option<u32> {
-        Some(match c {
-            '〇' | '零' => 0,
-            '一' => 1,
-            '二' | '两' => 2,
-            '三' => 3,
-            '四' => 4,
-            '五' => 5,
-            '六' => 6,
-            '七' => 7,
-            '八' => 8,
-            '九' => 9,
-            _ => return None,
-        })
-    };
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        ['十', d] => Some(10 + digit(*d)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
-        [d] => digit(*d),
-        _ => None,
-    }
-}
-
-/// `2019` or `二〇一九`.
-fn parse_year(s: &str) -> Option<i32> {
-    let digits: Option<String> = s
-        .chars()
-        .map(|c| match c {
-            '0'..='9' => Some(c),
-            _ => parse_number(&c.to_string()).and_then(|d| char::from_digit(d, 10)),
-        })
-        .collect();
-    let y: i32 = digits?.parse().ok()?;
-    (1949..=2100).contains(&y).then_some(y)
-}
-
-/// The year a date falls in, for callers that group milestones by year.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
 }
