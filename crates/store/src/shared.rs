@@ -2,7 +2,7 @@
 //! version, the checks a write makes of the assignment it writes to, and small SQL builders.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! Sessions and the sign-in throttle (attempts per key, failures audited).
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

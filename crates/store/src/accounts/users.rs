@@ -1,7 +1,7 @@
 //! User accounts, the first admin's setup token, passwords and deactivation.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! The audit trail: the entry every write appends, and reading entries back.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! Unit groups: a phrase of the allocation tables that stands for a set of units.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! Plan import: an allocation table becomes one plan, matched against what is stored.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

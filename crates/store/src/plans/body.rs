@@ -3,7 +3,7 @@
 //! source notes — for the seed and for a plan import alike.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 use sanzhi_model::SeedItem;

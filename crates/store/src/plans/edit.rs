@@ -1,7 +1,7 @@
 //! A coordinator's edits of a plan: its status, an item's deadlines / units / targets, a new unit.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

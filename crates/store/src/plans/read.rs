@@ -1,7 +1,7 @@
 //! Reading plans: the list, a plan's detail and tree, one item's detail, the units.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

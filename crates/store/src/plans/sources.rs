@@ -1,7 +1,7 @@
 //! The plans' source documents and where each action, task and item is in them.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! The closed monthly 通报 and the entries recorded after it closed.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! The day's digests and each unit's inbox (read marks per user).
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 use sanzhi_domain::remind::{Digest, DigestLine};

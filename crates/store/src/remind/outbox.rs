@@ -1,7 +1,7 @@
 //! The outbox of notifications (claimed, sent, failed, retried), unit webhooks and e-mail addresses.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 use sanzhi_domain::remind::{Digest, DigestLine};

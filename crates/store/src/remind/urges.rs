@@ -1,7 +1,7 @@
 //! Reminder settings per plan, 催办 and their answers, and which reminder days have run.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 use sanzhi_domain::remind::{ReminderSettings, Urge, UrgeAnswer};

@@ -1,7 +1,7 @@
 //! Generated demo reports (labelled `is_demo`): inserted in bulk, found, removed.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

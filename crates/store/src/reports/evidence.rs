@@ -1,7 +1,7 @@
 //! Evidence files uploaded for an assignment and bound to its reports.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 

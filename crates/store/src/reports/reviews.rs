@@ -1,7 +1,7 @@
 //! Coordinators' reviews of done reports, one or a batch, and the queue of those pending.
 //!
 //! Written once, compiled per backend: `sqlite.rs` and `postgres.rs` each declare this file as a
-//! module of theirs (see queries.rs).
+//! module of theirs (see `src/queries.rs`).
 
 use super::*;
 
