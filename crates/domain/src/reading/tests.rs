@@ -106,3 +106,41 @@ fn each_bad_field_is_named() {
     let e = input("pm25", "柯城", "abc").parse(&p).expect_err("text");
     assert_eq!(e.reason, "数值“abc”不是数字");
 }
+
+#[test]
+fn a_batch_checks_each_key_once_and_each_plan_once_for_its_writer() {
+    let places = places();
+    let key = |indicator: &str, place: &str, month: u32| ReadingKey {
+        indicator: indicator.into(),
+        place: place.into(),
+        year: 2019,
+        month,
+    };
+    let plans = vec!["water".to_owned()];
+    let mut batch = BatchCheck::new(
+        &places,
+        Some(crate::access::ReadingsWriter::Token { plans: &plans }),
+    );
+    // One value per indicator, place and month: the second names the first's row.
+    assert_eq!(batch.repeated(&key("water.nh3n", "铜山源水库", 1), 2), None);
+    assert_eq!(batch.repeated(&key("water.nh3n", "铜山源水库", 2), 3), None);
+    assert_eq!(
+        batch.repeated(&key("water.nh3n", "铜山源水库", 1), 7),
+        Some(2)
+    );
+    // The writer's plans: a water indicator passes (twice), PM2.5 (the air plan's) does not
+    // and the refusal names its plan; an indicator not in the catalogue is the row's problem.
+    assert!(batch.may_write(&key("water.nh3n", "铜山源水库", 1)).is_ok());
+    assert!(batch
+        .may_write(&key("water.codmn", "铜山源水库", 1))
+        .is_ok());
+    let refused = batch.may_write(&key("pm25", "柯城", 1));
+    assert!(
+        matches!(&refused, Err((plan, crate::access::Denied::Forbidden(_))) if plan == "air"),
+        "{refused:?}"
+    );
+    assert!(batch.may_write(&key("no.such", "柯城", 1)).is_ok());
+    // A trusted caller (no writer) may write any plan's readings.
+    let mut trusted = BatchCheck::new(&places, None);
+    assert!(trusted.may_write(&key("pm25", "柯城", 1)).is_ok());
+}
