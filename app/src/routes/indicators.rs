@@ -43,6 +43,8 @@ pub fn IndicatorsPage() -> impl IntoView {
 
 #[component]
 fn Page(p: Data) -> impl IntoView {
+    // Shared by the sections (each would otherwise get a copy of the whole page's data).
+    let p = std::sync::Arc::new(p);
     let l = lang();
     let s = p.snapshot.clone();
     let year = s.year;
@@ -151,7 +153,7 @@ fn Page(p: Data) -> impl IntoView {
 
 /// The drains: each month's readings against their limits.
 #[component]
-fn DrainsSection(p: Data) -> impl IntoView {
+fn DrainsSection(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     let s = p.snapshot.clone();
     view! {
@@ -199,7 +201,7 @@ fn DrainsSection(p: Data) -> impl IntoView {
 
 /// The soil and waste rates: the latest reading against the year's goal.
 #[component]
-fn SoilSection(p: Data) -> impl IntoView {
+fn SoilSection(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     let s = p.snapshot.clone();
     let year = p.snapshot.year;
@@ -248,7 +250,7 @@ fn SoilSection(p: Data) -> impl IntoView {
 
 /// The PM2.5 targets by area and year (附件2).
 #[component]
-fn Pm25TargetsTable(p: Data) -> impl IntoView {
+fn Pm25TargetsTable(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     view! {
         <section class="card">
@@ -287,7 +289,7 @@ fn Pm25TargetsTable(p: Data) -> impl IntoView {
 
 /// The 水十条 sections and their target classes.
 #[component]
-fn SectionTargetsTable(p: Data) -> impl IntoView {
+fn SectionTargetsTable(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     view! {
         <section class="card">
@@ -322,7 +324,7 @@ fn SectionTargetsTable(p: Data) -> impl IntoView {
 
 /// The drains' limits.
 #[component]
-fn DrainTargetsTable(p: Data) -> impl IntoView {
+fn DrainTargetsTable(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     view! {
         <section class="card">
@@ -355,7 +357,7 @@ fn DrainTargetsTable(p: Data) -> impl IntoView {
 
 /// The rates' goals by year.
 #[component]
-fn SoilTargetsTable(p: Data) -> impl IntoView {
+fn SoilTargetsTable(p: std::sync::Arc<Data>) -> impl IntoView {
     let l = lang();
     view! {
         <section class="card">

@@ -267,6 +267,8 @@ fn PlanBox(p: PlanCounts, as_of: String) -> impl IntoView {
 
 #[component]
 fn Page(o: Overview) -> impl IntoView {
+    // Shared by the sections (each would otherwise get a copy of the whole overview).
+    let o = std::sync::Arc::new(o);
     let l = lang();
     let (y, m) = parse_month(&o.month).unwrap_or((2018, 1));
     let as_of = o.as_of.to_string();
@@ -326,7 +328,7 @@ fn Page(o: Overview) -> impl IntoView {
         {o.demo.then(|| view! {
             <p class="demo-banner" role="note">{td_string!(l, overview.demo_banner)}</p>
         })}
-        <BulletinBanner o=o.clone() />
+        <BulletinBanner o=(*o).clone() />
         <section class="card plans-summary">
             <h2>{td_string!(l, overview.plans_progress)}</h2>
             {if o.plans.len() > crate::api::NAV_PLANS_MAX {

@@ -56,7 +56,7 @@ fn change_cell(l: Locale, u: &UnitRank) -> String {
 
 /// The red list: overdue items, the longest first (the first few, or all on the full page).
 #[component]
-pub(super) fn RedListSection(o: Overview) -> impl IntoView {
+pub(super) fn RedListSection(o: std::sync::Arc<Overview>) -> impl IntoView {
     let l = lang();
     let as_of = o.as_of.to_string();
     view! {
@@ -127,7 +127,7 @@ pub(super) fn RedListSection(o: Overview) -> impl IntoView {
 
 /// 督办: items still overdue after repeated 催办.
 #[component]
-pub(super) fn SupervisedSection(o: Overview) -> impl IntoView {
+pub(super) fn SupervisedSection(o: std::sync::Arc<Overview>) -> impl IntoView {
     let l = lang();
     let as_of = o.as_of.to_string();
     view! {
@@ -179,7 +179,7 @@ pub(super) fn SupervisedSection(o: Overview) -> impl IntoView {
 
 /// The units ranked by on-time completion, and the counties' table.
 #[component]
-pub(super) fn RankingSection(o: Overview) -> impl IntoView {
+pub(super) fn RankingSection(o: std::sync::Arc<Overview>) -> impl IntoView {
     let l = lang();
     let as_of = o.as_of.to_string();
     view! {
@@ -255,7 +255,7 @@ pub(super) fn RankingSection(o: Overview) -> impl IntoView {
 
 /// The indicators in two sentences: PM2.5 areas and 水十条 sections meeting their targets.
 #[component]
-pub(super) fn IndicatorsSummary(o: Overview) -> impl IntoView {
+pub(super) fn IndicatorsSummary(o: std::sync::Arc<Overview>) -> impl IntoView {
     let l = lang();
     let (pm_met, pm_n) = o.indicators.pm25_met();
     let (sec_met, sec_n) = o.indicators.sections_met();
@@ -290,7 +290,7 @@ pub(super) fn IndicatorsSummary(o: Overview) -> impl IntoView {
 
 /// What changed since the month before: each assignment whose status moved.
 #[component]
-pub(super) fn ChangesSection(o: Overview) -> impl IntoView {
+pub(super) fn ChangesSection(o: std::sync::Arc<Overview>) -> impl IntoView {
     let l = lang();
     let as_of = o.as_of.to_string();
     view! {
