@@ -1,10 +1,11 @@
-//! Computed pages kept between requests, keyed by [`Store::data_version`]: an entry is used
-//! only while the database's version is the one it was computed at, so a report, review,
-//! reading or plan edit committed by any app server is seen at the next request. Misses of one
+//! Computed pages kept between requests, keyed by the versions ([`Store::versions`]) of the
+//! areas they show ([`Shows`]): an entry is used only while those are the ones it was
+//! computed at, so a report, review, reading or plan edit committed by any app server is seen
+//! at the next request — and a reading does not recompute what shows only reports. Misses of one
 //! cache are computed one at a time (the others wait and take the result), so a burst of
 //! requests after a change computes the page once, not once per request.
 
-use sanzhi_store::Store;
+use sanzhi_store::{Store, Versions};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
@@ -18,9 +19,30 @@ pub struct VersionedCache<K, V> {
     computing: tokio::sync::Mutex<()>,
 }
 
+/// What a cached value shows, so which versions it is keyed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// The structure, the tracking and the readings.
+    Everything,
+    /// The structure and the tracking (statuses, reports, 催办).
+    Tracking,
+    /// The structure and the readings.
+    Readings,
+}
+
+impl Shows {
+    fn version(self, v: Versions) -> [i64; 3] {
+        match self {
+            Shows::Everything => [v.structure, v.tracking, v.readings],
+            Shows::Tracking => [v.structure, v.tracking, 0],
+            Shows::Readings => [v.structure, 0, v.readings],
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entry<V> {
-    version: i64,
+    version: [i64; 3],
     used: u64,
     value: Arc<V>,
 }
@@ -35,7 +57,7 @@ impl<K, V> Default for VersionedCache<K, V> {
 }
 
 impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
-    fn lookup(&self, key: &K, version: i64) -> Option<Arc<V>> {
+    fn lookup(&self, key: &K, version: [i64; 3]) -> Option<Arc<V>> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let next = entries.values().map(|e| e.used).max().unwrap_or(0) + 1;
         let e = entries.get_mut(key).filter(|e| e.version == version)?;
@@ -43,10 +65,13 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
         Some(e.value.clone())
     }
 
-    fn store(&self, key: K, version: i64, value: Arc<V>) {
+    fn store(&self, key: K, version: [i64; 3], value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        // Entries of older versions are dead: drop them; then the least recently used.
-        entries.retain(|_, e| e.version >= version);
+        // Entries of older versions (every part at most this one's, one part less) are dead:
+        // drop them; then the least recently used.
+        entries.retain(|_, e| {
+            e.version == version || e.version.iter().zip(&version).any(|(old, new)| old > new)
+        });
         if entries.len() >= CAPACITY && !entries.contains_key(&key) {
             if let Some(oldest) = entries
                 .iter()
@@ -70,19 +95,25 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
     /// The value of `key` at the database's current version, computed by `compute` when the
     /// cache has none. `compute` reads the database after the version was read, so what it
     /// returns is at least as new as the version it is stored under.
-    pub async fn get<E, F, Fut>(&self, store: &Store, key: K, compute: F) -> Result<Arc<V>, E>
+    pub async fn get<E, F, Fut>(
+        &self,
+        store: &Store,
+        shows: Shows,
+        key: K,
+        compute: F,
+    ) -> Result<Arc<V>, E>
     where
         E: From<sanzhi_store::StoreError>,
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<V, E>>,
     {
-        let version = store.data_version().await?;
+        let version = shows.version(store.versions().await?);
         if let Some(v) = self.lookup(&key, version) {
             return Ok(v);
         }
         let _one_at_a_time = self.computing.lock().await;
         // Someone may have computed it while this request waited.
-        let version = store.data_version().await?;
+        let version = shows.version(store.versions().await?);
         if let Some(v) = self.lookup(&key, version) {
             return Ok(v);
         }
@@ -121,18 +152,25 @@ pub fn page_not_kept() {
     }
 }
 
+/// 总览's key: (year, month, replayed day, everything listed, language).
+pub type OverviewKey = (
+    i32,
+    u32,
+    Option<sanzhi_domain::chrono::NaiveDate>,
+    bool,
+    &'static str,
+);
+
 /// The caches an app server keeps.
 #[derive(Debug, Default)]
 pub struct Caches {
-    /// 总览 by (year, month, replayed day, everything listed, language).
-    pub overview: VersionedCache<
-        (
-            i32,
-            u32,
-            Option<sanzhi_domain::chrono::NaiveDate>,
-            bool,
-            &'static str,
-        ),
-        crate::overview::Overview,
-    >,
+    /// 总览 as shown: its two parts put together.
+    pub overview: VersionedCache<OverviewKey, crate::overview::Overview>,
+    /// 总览's statuses, ranking, red list and changes (its indicators left empty): computed
+    /// again only when the structure or the tracking changed.
+    pub overview_tracking: VersionedCache<OverviewKey, crate::overview::Overview>,
+    /// 总览's indicators of (year, month, language): computed again only when the structure
+    /// or the readings changed.
+    pub overview_indicators:
+        VersionedCache<(i32, u32, &'static str), crate::overview::OverviewIndicators>,
 }

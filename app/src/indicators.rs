@@ -9,7 +9,7 @@ use sanzhi_domain::IndicatorTargets;
 use serde::{Deserialize, Serialize};
 
 /// Where the indicators stand in one year, up to one month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorSnapshot {
     pub year: i32,
     /// The months counted: January … `through_month`.

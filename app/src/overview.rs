@@ -20,6 +20,14 @@ pub struct PlanCounts {
     pub before: StatusCounts,
 }
 
+/// What 总览 shows of the readings (kept apart: a reading recomputes only this).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverviewIndicators {
+    pub indicators: IndicatorSnapshot,
+    pub pm25_before: (usize, usize),
+    pub sections_before: (usize, usize),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     /// “2018-12”.
@@ -156,6 +164,7 @@ pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::*;
+    use crate::cache::Shows;
     use crate::i18n::i18n::td_string;
     use crate::i18n::{fmt, Locale};
     use sanzhi_domain::chrono::Datelike;
@@ -180,14 +189,38 @@ pub mod inner {
         if let Some(kept) = kept_overview(store, year, m, day, full).await? {
             return Ok(std::sync::Arc::new(kept));
         }
+        let lang = leptos_i18n::Locale::as_str(l);
+        let key = (year, m, day, full, lang);
+        // Each part is computed again only when what it shows changed: a report recomputes
+        // the statuses (from the kept facts), a reading the indicators.
         caches
             .overview
-            .get(
-                store,
-                (year, m, day, full, leptos_i18n::Locale::as_str(l)),
-                || compute(l, store, year, m, day, full),
-            )
+            .get(store, Shows::Everything, key, || async move {
+                let tracking = caches
+                    .overview_tracking
+                    .get(store, Shows::Tracking, key, || {
+                        compute_tracking(l, store, year, m, day, full)
+                    })
+                    .await?;
+                let indicators = caches
+                    .overview_indicators
+                    .get(store, Shows::Readings, (year, m, lang), || {
+                        compute_indicators(l, store, year, m)
+                    })
+                    .await?;
+                Ok::<_, AppError>(with_indicators(&tracking, &indicators))
+            })
             .await
+    }
+
+    /// 总览 from its two parts.
+    fn with_indicators(tracking: &Overview, part: &OverviewIndicators) -> Overview {
+        Overview {
+            indicators: part.indicators.clone(),
+            pm25_before: part.pm25_before,
+            sections_before: part.sections_before,
+            ..tracking.clone()
+        }
     }
 
     /// The 通报 of a closed month as it was kept, with what came after it — unless a day
@@ -353,6 +386,47 @@ pub mod inner {
         day: Option<NaiveDate>,
         full: bool,
     ) -> Result<Overview, AppError> {
+        let tracking = compute_tracking(l, store, year, m, day, full).await?;
+        let indicators = compute_indicators(l, store, year, m).await?;
+        Ok(with_indicators(&tracking, &indicators))
+    }
+
+    /// Where the indicators stand in `year` through month `m`, and the month before's met
+    /// counts: what 总览 shows of the readings.
+    async fn compute_indicators(
+        l: Locale,
+        store: &Store,
+        year: i32,
+        m: u32,
+    ) -> Result<OverviewIndicators, AppError> {
+        let targets = store.indicator_targets().await?;
+        // The year's readings, read once for this month and the month before.
+        let readings = store
+            .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
+            .await?;
+        let indicators =
+            crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;
+        let (pm25_before, sections_before) = if m > 1 {
+            crate::indicators::inner::met_counts_of(&readings, &targets, year, m - 1)
+        } else {
+            ((0, 0), (0, 0))
+        };
+        Ok(OverviewIndicators {
+            indicators,
+            pm25_before,
+            sections_before,
+        })
+    }
+
+    /// 总览 without its indicators: what the reports, reviews and 催办 give.
+    async fn compute_tracking(
+        l: Locale,
+        store: &Store,
+        year: i32,
+        m: u32,
+        day: Option<NaiveDate>,
+        full: bool,
+    ) -> Result<Overview, AppError> {
         let demo = store.has_demo_reports().await?;
         let end = month_end(year, m).ok_or_else(|| AppError::BadRequest("month".into()))?;
         let as_of = day.map_or(end, |d| d.min(end));
@@ -360,8 +434,9 @@ pub mod inner {
             .and_then(|d| d.pred_opt())
             .ok_or_else(|| AppError::BadRequest("month".into()))?;
         let all = TrackScope::default();
+        // Statuses from the facts the writes keep: no report is read (issue 26).
         let mut days = store
-            .tracked_on_days(&all, &[before, as_of], DUE_SOON_DAYS)
+            .statuses_on_days(&all, &[before, as_of], DUE_SOON_DAYS)
             .await?
             .into_iter();
         let (Some(mut before_rows), Some(mut now_rows)) = (days.next(), days.next()) else {
@@ -437,18 +512,6 @@ pub mod inner {
             red.truncate(RED_LIST_LEN);
         }
 
-        let targets = store.indicator_targets().await?;
-        // The year's readings, read once for this month and the month before.
-        let readings = store
-            .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
-            .await?;
-        let indicators =
-            crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;
-        let (pm25_before, sections_before) = if m > 1 {
-            crate::indicators::inner::met_counts_of(&readings, &targets, year, m - 1)
-        } else {
-            ((0, 0), (0, 0))
-        };
         Ok(Overview {
             month: format!("{year}-{m:02}"),
             as_of,
@@ -469,9 +532,9 @@ pub mod inner {
             supervised: supervised_now,
             bulletin: None,
             corrections: Vec::new(),
-            indicators,
-            pm25_before,
-            sections_before,
+            indicators: IndicatorSnapshot::default(),
+            pm25_before: (0, 0),
+            sections_before: (0, 0),
         })
     }
 }

@@ -99,7 +99,7 @@ pub async fn gate(
                     req.extensions_mut()
                         .insert(crate::page_cache::GatedUser(viewer.user));
                     req.extensions_mut()
-                        .insert(crate::page_cache::SeenVersion(viewer.data_version));
+                        .insert(crate::page_cache::SeenVersion(viewer.versions));
                     return next.run(req).await;
                 }
                 Ok(None) => {}

@@ -3,10 +3,13 @@
 //! and database version, and sent again from memory — already gzipped for browsers that
 //! accept it — until anything they show changes.
 //!
-//! Correctness rests on [`sanzhi_store::Store::data_version`], which every write to a table
-//! these pages read moves, whichever app server made it: an entry is used only while the
-//! database's version is the one read *before* the page was rendered, so a page is never
-//! older than its key says. The user is part of the key as the gate loaded it from the
+//! Correctness rests on [`sanzhi_store::Store::versions`], which every write moves —
+//! whichever app server made it — in its area: the structure (plans, items, units, reference
+//! tables), the tracking (reports, reviews, 催办; also per plan, [`Store::plan_version`]) and
+//! the readings. A page is kept under the versions of what it shows ([`PageVersion`]), read
+//! *before* it was rendered, and used only while they are unchanged, so a page is never older
+//! than its key says — and a pushed reading does not throw away 我的任务, nor a water report
+//! the air plan's pages. The user is part of the key as the gate loaded it from the
 //! database for this very request (role, unit, plan, name), so a changed or stopped account
 //! never sees another's page or its own old one; the day is part of it because statuses are
 //! counted as of today. Only complete `200 OK` answers without `Set-Cookie` are kept, and
@@ -23,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use sanzhi_domain::User;
-use sanzhi_store::Store;
+use sanzhi_store::{Store, StoreError, Versions};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -51,13 +54,32 @@ pub fn cacheable(path: &str) -> bool {
 /// the server functions that render the page).
 pub use app::auth::GatedUser;
 
-/// The data version the gate read in the same statement as the user (when it did).
+/// The versions the gate read in the same statement as the user (when it did).
 #[derive(Debug, Clone, Copy)]
-pub struct SeenVersion(pub i64);
+pub struct SeenVersion(pub Versions);
+
+/// The versions a page is kept under: the structure's, and the tracking's and the readings'
+/// as far as the page shows them (0 where it does not).
+type PageVersion = [i64; 3];
+
+/// The versions of what the page at `path` shows: 总览 everything; 我的任务 the structure and
+/// every plan's tracking; 指标 the structure and the readings; a plan's pages the structure
+/// and that plan's tracking.
+async fn page_version(path: &str, v: Versions, store: &Store) -> Result<PageVersion, StoreError> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    Ok(match segments.as_slice() {
+        ["my"] => [v.structure, v.tracking, 0],
+        ["indicators"] => [v.structure, 0, v.readings],
+        ["plans", code] | ["plans", code, "items", _] => {
+            [v.structure, store.plan_version(code).await?, 0]
+        }
+        _ => [v.structure, v.tracking, v.readings],
+    })
+}
 
 #[derive(Debug)]
 struct Page {
-    version: i64,
+    version: PageVersion,
     headers: HeaderMap,
     body: Bytes,
     gzip: Bytes,
@@ -72,6 +94,8 @@ impl Page {
 #[derive(Debug, Default)]
 pub struct PageCache {
     inner: Mutex<Pages>,
+    /// Pages answered from memory (for tests and logs).
+    hits: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -82,7 +106,7 @@ struct Pages {
 }
 
 impl PageCache {
-    fn lookup(&self, key: &str, version: i64) -> Option<Arc<Page>> {
+    fn lookup(&self, key: &str, version: PageVersion) -> Option<Arc<Page>> {
         let mut pages = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         pages.clock += 1;
         let now = pages.clock;
@@ -91,14 +115,19 @@ impl PageCache {
             return None;
         }
         *used = now;
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some(page.clone())
+    }
+
+    /// How many pages were answered from memory so far.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     fn store(&self, key: String, page: Page) {
         let mut pages = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        // Pages of an older version can never be used again.
-        let version = page.version;
-        pages.map.retain(|_, (_, p)| p.version >= version);
+        // The page this one replaces can never be used again; pages of other addresses whose
+        // versions moved on go when they are least recently used.
         pages.map.remove(&key);
         let mut bytes: usize = pages.map.values().map(|(_, p)| p.size()).sum();
         while pages.map.len() >= MAX_ENTRIES || bytes + page.size() > MAX_BYTES {
@@ -203,12 +232,15 @@ pub async fn page_cache(
     let Some(key) = key else {
         return next.run(req).await;
     };
-    let version = match req.extensions().get::<SeenVersion>() {
+    let versions = match req.extensions().get::<SeenVersion>() {
         Some(SeenVersion(v)) => *v,
-        None => match store.data_version().await {
+        None => match store.versions().await {
             Ok(v) => v,
             Err(_) => return next.run(req).await,
         },
+    };
+    let Ok(version) = page_version(req.uri().path(), versions, &store).await else {
+        return next.run(req).await;
     };
     let gzip = accepts_gzip(req.headers());
     if let Some(page) = cache.lookup(&key, version) {

@@ -390,6 +390,8 @@ mod tests {
                 met_on_time: 0,
             },
             last_report: None,
+            last_reported_on: None,
+            last_late_filed: false,
             report_count: 0,
             awaiting_review: false,
             returned: None,

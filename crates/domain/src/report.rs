@@ -539,7 +539,14 @@ pub struct Tracked {
     pub via: String,
     pub milestones: Vec<Milestone>,
     pub assessment: Assessment,
+    /// The newest report, when the read asked for reports (`None` from a read of the status
+    /// facts alone: see `last_reported_on`).
     pub last_report: Option<Report>,
+    /// The newest report's claimed day, and whether it was a 补报 (from any read).
+    #[serde(default)]
+    pub last_reported_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub last_late_filed: bool,
     /// How many reports, up to the as-of day.
     pub report_count: i32,
     /// A done report waits for the coordinator's review (签收).

@@ -109,6 +109,25 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// What changed since: the version of each area of the data (migration 27). Each moves on
+/// with every committed change to its area, whichever app server made it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Versions {
+    /// Plans, items, deadlines, units, groups, reference tables, targets, indicators.
+    pub structure: i64,
+    /// Any plan's reports, reviews, 催办 and answers, reminder settings, closed 通报.
+    pub tracking: i64,
+    /// The readings.
+    pub readings: i64,
+}
+
+impl Versions {
+    /// A number that moves on with any change (each part only grows).
+    pub fn all(&self) -> i64 {
+        self.structure + self.tracking + self.readings
+    }
+}
+
 macro_rules! dispatch {
     ($self:expr, $f:ident($($arg:expr),*)) => {
         match $self {
@@ -221,14 +240,30 @@ impl Store {
                     .await?
             }
         }
+        // The status facts cannot be computed in SQL: built here once after migration 26.
+        if dispatch!(self, ensure_facts(false))? {
+            tracing::info!("status facts built from the stored reports");
+        }
         Ok(())
     }
 
     /// A number that moves on with every committed change to plans, units, reports,
-    /// reviews, reference data or readings (kept by triggers; migration 9). Read it before
+    /// reviews, reference data or readings: the sum of [`Store::versions`]. Read it before
     /// the data a cache entry is computed from.
     pub async fn data_version(&self) -> Result<i64, StoreError> {
-        dispatch!(self, data_version())
+        Ok(self.versions().await?.all())
+    }
+
+    /// The versions of the structure, the tracking and the readings, read in one statement
+    /// (kept by triggers and the readings writer; migrations 9 and 27). Read them before the
+    /// data a cache entry is computed from, and key the entry on those of what it shows.
+    pub async fn versions(&self) -> Result<Versions, StoreError> {
+        dispatch!(self, versions())
+    }
+
+    /// The version of one plan's tracking (its reports, reviews, 催办, reminder settings).
+    pub async fn plan_version(&self, plan: &str) -> Result<i64, StoreError> {
+        dispatch!(self, plan_version(plan))
     }
 
     /// What is wrong with the stored data, in words; empty when the checks find nothing.

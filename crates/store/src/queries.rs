@@ -53,6 +53,8 @@ mod shared;
 mod tokens;
 #[path = "tracking/queries.rs"]
 mod tracking;
+#[path = "tracking/facts.rs"]
+mod tracking_facts;
 #[path = "remind/urges.rs"]
 mod urges;
 #[path = "accounts/users.rs"]
@@ -81,5 +83,6 @@ pub(crate) use sessions::*;
 pub(crate) use shared::*;
 pub(crate) use tokens::*;
 pub(crate) use tracking::*;
+pub(crate) use tracking_facts::*;
 pub(crate) use urges::*;
 pub(crate) use users::*;

@@ -126,6 +126,35 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per story.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let db = sanzhi_store::testing::TestDb::sqlite().await;
+                    super::$story(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    let Some(db) = sanzhi_store::testing::TestDb::postgres().await else {
+                        return;
+                    };
+                    super::$story(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

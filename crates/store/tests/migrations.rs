@@ -125,6 +125,32 @@ async fn migrates_with_its_data(store: &Store) {
     );
     let problems = store.integrity_problems().await.expect("check");
     assert!(problems.is_empty(), "{problems:?}");
+    // Migration 26: the status facts were built from the stored reports, and the statuses
+    // they give are those the reports give.
+    let days: Vec<NaiveDate> = [(2018, 9, 30), (2018, 12, 31), (2019, 3, 31), (2021, 1, 1)]
+        .iter()
+        .map(|&(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("day"))
+        .collect();
+    let all = sanzhi_store::TrackScope::default();
+    let full = store.tracked_on_days(&all, &days, 15).await.expect("full");
+    let kept = store.statuses_on_days(&all, &days, 15).await.expect("kept");
+    let summary = |rows: &[sanzhi_domain::Tracked]| -> Vec<String> {
+        rows.iter()
+            .map(|t| {
+                format!(
+                    "{} {:?} {} {}",
+                    t.assignment_id, t.assessment, t.report_count, t.awaiting_review
+                )
+            })
+            .collect()
+    };
+    for (f, k) in full.iter().zip(&kept) {
+        assert_eq!(summary(f), summary(k));
+    }
+    assert!(
+        kept.iter().flatten().any(|t| t.report_count > 0),
+        "the fixture's reports are in the facts"
+    );
     let now = snapshot(store).await;
     // Per backend: PostgreSQL keeps times to the microsecond, SQLite as written.
     let before = &expected["snapshot"][store.backend().as_str()];

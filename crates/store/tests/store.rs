@@ -13,33 +13,7 @@ fn shipped_seed() -> SeedBundle {
     sanzhi_seed::load_dir(&dir).expect("shipped seed is valid")
 }
 
-/// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per story.
-macro_rules! on_both_backends {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let db = sanzhi_store::testing::TestDb::sqlite().await;
-                    super::$story(&db).await;
-                    db.finish().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $story() {
-                    let Some(db) = sanzhi_store::testing::TestDb::postgres().await else {
-                        return;
-                    };
-                    super::$story(&db).await;
-                    db.finish().await;
-                }
-            )*
-        }
-    };
-}
+use sanzhi_store::on_both_backends;
 
 on_both_backends!(
     migrations_leave_an_empty_healthy_store,
@@ -529,10 +503,10 @@ async fn a_session_gives_its_user_and_the_data_version_in_one_read(db: &TestDb) 
         .await
         .expect("save");
 
-    let version = store.data_version().await.expect("version");
+    let version = store.versions().await.expect("version");
     let sanzhi_store::PageViewer {
         user: seen,
-        data_version: v,
+        versions: v,
     } = store
         .page_viewer("s1", now)
         .await
@@ -555,9 +529,9 @@ async fn a_session_gives_its_user_and_the_data_version_in_one_read(db: &TestDb) 
         .await
         .expect("read")
         .expect("live")
-        .data_version;
-    assert!(after > v, "{v} → {after}");
-    assert_eq!(after, store.data_version().await.expect("version"));
+        .versions;
+    assert!(after.structure > v.structure, "{v:?} → {after:?}");
+    assert_eq!(after, store.versions().await.expect("version"));
 
     // Signed out (the record saved without a user), then a stopped account.
     store
@@ -831,9 +805,23 @@ mod reports {
             .expect("tracked");
         assert_eq!(store.data_version().await.expect("version"), v1);
 
+        let areas = store.versions().await.expect("versions");
+        let (water, air) = (
+            store.plan_version("water").await.expect("water"),
+            store.plan_version("air").await.expect("air"),
+        );
         let (a, rep, now) = done_28_on_0720(db).await;
         let v2 = store.data_version().await.expect("version");
         assert!(v2 > v1, "report: {v1} → {v2}");
+        // A water report moves the tracking and the water plan's version, and nothing else.
+        let after = store.versions().await.expect("versions");
+        assert!(after.tracking > areas.tracking, "{areas:?} → {after:?}");
+        assert_eq!(
+            (after.structure, after.readings),
+            (areas.structure, areas.readings)
+        );
+        assert!(store.plan_version("water").await.expect("water") > water);
+        assert_eq!(store.plan_version("air").await.expect("air"), air);
         // A refused write (stale version) changes nothing, and neither does the number.
         let stale = store
             .add_report(&new_report(a, 0, d(2018, 7, 21), ReportState::Done), now)
@@ -874,6 +862,13 @@ mod reports {
             .expect("reading");
         let v4 = store.data_version().await.expect("version");
         assert!(v4 > v3, "reading: {v3} → {v4}");
+        // A reading moves the readings' version only.
+        let read = store.versions().await.expect("versions");
+        assert_eq!(
+            (read.structure, read.tracking, read.readings),
+            (after.structure, after.tracking + 1, after.readings + 1),
+            "the review moved the tracking once, the reading the readings once"
+        );
         // The same reading again changes nothing.
         store
             .write_readings(

@@ -142,8 +142,8 @@ impl From<sanzhi_domain::Tracked> for ApiAssignment {
             days_left: t.assessment.days_left,
             missed_periods: t.assessment.missed_periods,
             report_count: t.report_count,
-            last_reported_on: t.last_report.as_ref().map(|r| r.reported_on),
-            last_report_late_filed: t.last_report.as_ref().is_some_and(|r| r.late_filed),
+            last_reported_on: t.last_reported_on,
+            last_report_late_filed: t.last_late_filed,
             awaiting_review: t.awaiting_review,
         }
     }
@@ -380,7 +380,8 @@ pub(super) async fn assignments(
     };
     let rows = state
         .store
-        .tracked(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
+        // From the status facts the writes keep (the newest report's day comes with them).
+        .statuses(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
         .await
         .map_err(internal)?;
     let assignments: Vec<ApiAssignment> = rows.into_iter().map(ApiAssignment::from).collect();
@@ -430,7 +431,8 @@ pub(super) async fn unit_overdue(
     };
     let mut rows: Vec<ApiAssignment> = state
         .store
-        .tracked(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
+        // From the status facts the writes keep (the newest report's day comes with them).
+        .statuses(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
         .await
         .map_err(internal)?
         .into_iter()

@@ -22,34 +22,9 @@ pub const DEMO_REPORTER: &str = "演示数据生成器";
 
 const LAST_DAY: (i32, u32, u32) = (2020, 12, 31);
 
-/// A small, stable pseudo-random stream (splitmix64) seeded from the assignment's identity
-/// (plan, item, unit) — not from database ids, so every database gets the same demo.
-struct Rng(u64);
-
-impl Rng {
-    fn for_key(key: &str) -> Rng {
-        // FNV-1a over the key's bytes.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        Rng(h)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+/// A small, stable pseudo-random stream seeded from the assignment's identity (plan, item,
+/// unit) — not from database ids, so every database gets the same demo.
+use sanzhi_domain::rng::SplitMix64 as Rng;
 
 /// How an assignment behaves in the demo.
 #[derive(Clone, Copy)]
@@ -323,11 +298,4 @@ pub async fn load_with(store: &Store, monthly_notes: bool) -> Result<u64, StoreE
         }
     }
     store.insert_demo_reports(&reports).await
-}
-
-impl Rng {
-    /// A number in `lo..hi`.
-    fn between(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * (self.below(10_000) as f64 / 10_000.0)
-    }
 }

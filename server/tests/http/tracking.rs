@@ -10,6 +10,7 @@ on_both_backends!(
     the_as_of_day_replays_the_past,
     the_overview_is_kept_until_something_changes,
     pages_are_kept_per_user_until_something_changes,
+    kept_pages_follow_the_areas_they_show,
 );
 
 /// 市环保局 reports water (28) done on 2018-07-20 through the app; (assignment id, answer).
@@ -239,6 +240,124 @@ async fn pages_are_kept_per_user_until_something_changes(app: &TestApp) {
     let html = resp.text().await.expect("html");
     assert!(!html.contains("已签收"), "not the kept page");
     assert!(html.contains("登录"), "the sign-in page");
+}
+
+/// Kept pages are keyed on the versions of what they show, read from the database that every
+/// app server shares: a reading pushed through a second server (its own pool) throws away 总览
+/// and 指标 but not 我的任务 or the plans' pages; a water report made there throws away the
+/// water plan's pages, 我的任务 and 总览, not the air plan's or 指标. Every page this server
+/// sends afterwards shows what the other wrote.
+async fn kept_pages_follow_the_areas_they_show(app: &TestApp) {
+    let other = sanzhi_store::Store::connect(&app.db.url)
+        .await
+        .expect("second server");
+    let leader = app.client_for("t-leader").await;
+    let base = &app.base;
+    let pages = [
+        (&leader, format!("{base}/")),
+        (&leader, format!("{base}/indicators?year=2018")),
+        (&leader, format!("{base}/plans/air")),
+        (&leader, format!("{base}/plans/water/items/28")),
+        (&app.client, format!("{base}/my")),
+    ];
+    let mut first = Vec::new();
+    for (client, url) in &pages {
+        first.push(page(client, url, false).await.text().await.expect("html"));
+    }
+    // Which of the pages come from memory now.
+    let kept = |hits_before: u64| app.pages.hits() - hits_before;
+    let again = |which: &'static [usize]| {
+        let pages = &pages;
+        async move {
+            let mut out = Vec::new();
+            for &i in which {
+                let hits = app.pages.hits();
+                let (client, url) = &pages[i];
+                let html = page(client, url, false).await.text().await.expect("html");
+                out.push((kept(hits) == 1, html));
+            }
+            out
+        }
+    };
+    let all: &[usize] = &[0, 1, 2, 3, 4];
+    assert!(
+        again(all).await.iter().all(|(hit, _)| *hit),
+        "nothing changed: every page from memory"
+    );
+
+    // A PM2.5 reading of 2018-01 for 柯城, written by the other server.
+    let reading = sanzhi_domain::NewReading {
+        key: sanzhi_domain::ReadingKey {
+            indicator: "pm25".into(),
+            place: "柯城".into(),
+            year: 2018,
+            month: 1,
+        },
+        value: 61.5,
+        valid_days: Some(31),
+        provisional: false,
+        note: String::new(),
+    };
+    let now = sanzhi_domain::chrono::Utc::now();
+    other
+        .write_readings(
+            &[reading],
+            sanzhi_domain::ReadingSource::Imported,
+            "另一台服务器",
+            now,
+        )
+        .await
+        .expect("reading");
+    let after = again(all).await;
+    let hits: Vec<bool> = after.iter().map(|(hit, _)| *hit).collect();
+    assert_eq!(
+        hits,
+        [false, false, true, true, true],
+        "a reading: 总览 and 指标 rendered again, the rest kept"
+    );
+    assert_ne!(after[1].1, first[1], "指标 shows the new reading");
+    assert!(after[1].1.contains("61.5"), "the reading is on 指标");
+
+    // A done report on water item 28 by 市环保局, written by the other server.
+    let scope = sanzhi_store::TrackScope {
+        plan: Some("water".into()),
+        unit: Some("市环保局".into()),
+        item: Some(28),
+    };
+    let day = sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2018, 6, 1).expect("date");
+    let a = other.tracked(&scope, day, 15).await.expect("tracked")[0].assignment_id;
+    let report = sanzhi_domain::NewReport {
+        assignment_id: a,
+        expected_version: 0,
+        state: sanzhi_domain::ReportState::Done,
+        milestone_seq: None,
+        reported_on: now.date_naive(),
+        achieved: None,
+        narrative: "另一台服务器记录的完成报告".into(),
+        evidence: vec![],
+        reporter: "另一台服务器".into(),
+        corrects_id: None,
+        is_demo: false,
+        submission_key: None,
+        files: Vec::new(),
+    };
+    other
+        .add_report(&report, now)
+        .await
+        .expect("add")
+        .expect("stored");
+    let after = again(all).await;
+    let hits: Vec<bool> = after.iter().map(|(hit, _)| *hit).collect();
+    assert_eq!(
+        hits,
+        [false, true, true, false, false],
+        "a water report: 总览, the water item and 我的任务 rendered again; 指标 and air kept"
+    );
+    assert!(
+        after[3].1.contains("另一台服务器记录的完成报告"),
+        "the item page shows the report"
+    );
+    other.close().await;
 }
 
 async fn assignment_of(app: &TestApp, unit: &str, item: i32) -> i64 {

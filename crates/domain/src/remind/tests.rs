@@ -29,6 +29,8 @@ fn tracked(id: i64, unit: &str, status: Status, due: Option<&str>, as_of: &str) 
             met_on_time: 0,
         },
         last_report: None,
+        last_reported_on: None,
+        last_late_filed: false,
         report_count: 0,
         awaiting_review: false,
         returned: None,

@@ -60,12 +60,12 @@ pub struct Credentials {
     pub active: bool,
 }
 
-/// Who a page is served to, read with their session in one query: the user, and the data
-/// version at that moment (what a kept page is keyed on).
+/// Who a page is served to, read with their session in one query: the user, and the data's
+/// versions at that moment (what a kept page is keyed on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageViewer {
     pub user: sanzhi_domain::User,
-    pub data_version: i64,
+    pub versions: crate::Versions,
 }
 
 /// A stored session: its data and when it expires.

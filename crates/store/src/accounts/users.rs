@@ -438,7 +438,9 @@ pub(crate) async fn page_viewer(
     let sql = concat!(
         "SELECT ",
         user_columns!(),
-        ", (SELECT n FROM data_version WHERE id = 1) AS version
+        ", (SELECT n FROM data_version WHERE id = 1) AS structure_version,
+         (SELECT n FROM versions WHERE area = 'tracking') AS tracking_version,
+         (SELECT n FROM versions WHERE area = 'readings') AS readings_version
          FROM sessions s
          JOIN users us ON us.id = s.user_id
          LEFT JOIN units un ON un.id = us.unit_id
@@ -458,6 +460,8 @@ pub(crate) async fn page_viewer(
         Option<String>,
         Option<String>,
         i64,
+        i64,
+        i64,
     );
     let row: Option<Row> = sqlx::query_as(sql)
         .bind(id)
@@ -476,7 +480,9 @@ pub(crate) async fn page_viewer(
         active,
         n,
         n_en,
-        version,
+        structure,
+        tracking,
+        readings,
     )) = row
     else {
         return Ok(None);
@@ -496,6 +502,10 @@ pub(crate) async fn page_viewer(
     ))?;
     Ok(Some(crate::PageViewer {
         user,
-        data_version: version,
+        versions: crate::Versions {
+            structure,
+            tracking,
+            readings,
+        },
     }))
 }

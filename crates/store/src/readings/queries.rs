@@ -197,7 +197,7 @@ pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> 
         .await?
         .rows_affected();
     if n > 0 {
-        bump_data_version(&mut tx).await?;
+        bump_readings_version(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(n)

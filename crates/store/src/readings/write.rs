@@ -237,7 +237,7 @@ async fn finish_write(
         .await?;
     }
     if out.inserted > 0 || out.replaced > 0 {
-        bump_data_version(tx).await?;
+        bump_readings_version(tx).await?;
     }
     Ok(out)
 }

@@ -17,6 +17,14 @@ pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
     ] {
         sqlx::query(sql).execute(&mut *tx).await?;
     }
+    // The assignments whose facts change (those with a demo report or review).
+    let touched: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT assignment_id FROM progress_reports WHERE is_demo
+         UNION SELECT r.assignment_id FROM report_reviews v
+         JOIN progress_reports r ON r.id = v.report_id WHERE v.is_demo",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM report_reviews WHERE is_demo")
         .execute(&mut *tx)
         .await?;
@@ -24,6 +32,7 @@ pub(crate) async fn clear_demo_reports(pool: &Pool) -> Result<u64, StoreError> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    refresh_facts(&mut tx, &touched).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -132,6 +141,8 @@ pub(crate) async fn insert_demo_reports(
             .await?;
         }
     }
+    let touched: Vec<i64> = newest.keys().copied().collect();
+    refresh_facts(&mut tx, &touched).await?;
     tx.commit().await?;
     Ok(reports.len() as u64)
 }

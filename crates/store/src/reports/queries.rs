@@ -115,6 +115,7 @@ pub(crate) async fn add_report(
             )
             .await?;
             bind_files(&mut tx, r, report.id).await?;
+            refresh_facts(&mut tx, &[r.assignment_id]).await?;
             tx.commit().await?;
             Ok(Ok(row.into_report()?))
         }

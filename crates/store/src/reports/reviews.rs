@@ -133,6 +133,7 @@ async fn review_in(
                 now,
             )
             .await?;
+            refresh_facts(tx, &[report.assignment_id]).await?;
             Ok(Reviewed::Made(review))
         }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Reviewed::Raced),

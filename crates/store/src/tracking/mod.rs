@@ -5,7 +5,8 @@
 
 use crate::{rows, Store, StoreError};
 use sanzhi_domain::chrono::NaiveDate;
-use sanzhi_domain::{Report, Tracked};
+use sanzhi_domain::facts::StatusFacts;
+use sanzhi_domain::{Assessment, Report, Tracked};
 
 /// One assignment as the tracking query reads it, with its item's deadlines now and as they
 /// were before each later edit.
@@ -45,6 +46,46 @@ pub struct TrackScope {
     pub item: Option<i32>,
 }
 
+impl TrackedItem {
+    /// The plan's first day (recurring duties count from it) and last (after it, what is not
+    /// done is 未完成（期满）).
+    fn period(&self, as_of: NaiveDate) -> (NaiveDate, Option<NaiveDate>) {
+        let r = &self.row;
+        let start = r
+            .issued_on
+            .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
+            .unwrap_or(as_of);
+        (start, NaiveDate::from_ymd_opt(r.end_year, 12, 31))
+    }
+
+    /// The tracked row with `assessment`; what the reports say beside it is left for the
+    /// caller to fill.
+    fn tracked(&self, milestones: &[sanzhi_domain::Milestone], assessment: Assessment) -> Tracked {
+        let r = &self.row;
+        Tracked {
+            assignment_id: r.assignment_id,
+            plan_code: r.plan_code.clone(),
+            plan_short_name: r.plan_short_name.clone(),
+            // The CHECK admits only the three; a stored value is one of them.
+            plan_status: sanzhi_domain::PlanStatus::parse(&r.plan_status).unwrap_or_default(),
+            plan_closed_on: r.plan_closed_on,
+            task_number: r.task_number,
+            item_number: r.item_number,
+            item_text: r.item_text.clone(),
+            unit: r.unit.clone(),
+            via: r.via.clone(),
+            milestones: milestones.to_vec(),
+            assessment,
+            last_report: None,
+            last_reported_on: None,
+            last_late_filed: false,
+            report_count: 0,
+            awaiting_review: false,
+            returned: None,
+        }
+    }
+}
+
 impl Store {
     /// The assignments in `scope`, each with its status on `as_of` computed from the item's
     /// milestones and the reports made up to that day.
@@ -79,60 +120,111 @@ impl Store {
         let rows = dispatch!(self, tracked(scope, latest, earliest))?;
         let mut out = Vec::with_capacity(days.len());
         for &as_of in days {
-            // What was recorded by that day, as the store's own query for the day reads it.
-            let on_day = |reports: &[sanzhi_domain::Report]| -> Vec<sanzhi_domain::Report> {
-                reports.iter().filter_map(|r| r.as_of(as_of)).collect()
-            };
             out.push(
                 rows.iter()
                     // The units the item had that day.
                     .filter(|item| item.present_on(as_of))
                     .map(|item| {
-                        let (r, reports) = (&item.row, &item.reports);
+                        // What was recorded by that day, as the store's own query for the day
+                        // reads it.
+                        let reports: Vec<Report> = if as_of == latest {
+                            item.reports.clone()
+                        } else {
+                            item.reports.iter().filter_map(|r| r.as_of(as_of)).collect()
+                        };
                         // The deadlines in force that day (an edit never changes the past).
                         let milestones = item.milestones_on(as_of);
-                        let reports = if as_of == latest {
-                            reports.clone()
-                        } else {
-                            on_day(reports)
-                        };
-                        let start = r
-                            .issued_on
-                            .or_else(|| NaiveDate::from_ymd_opt(r.start_year, 1, 1))
-                            .unwrap_or(as_of);
-                        // The plan's last day: after it, what is not done is 未完成（期满）.
-                        let end = NaiveDate::from_ymd_opt(r.end_year, 12, 31);
                         let (assessment, awaiting_review, returned) = Tracked::assess(
                             milestones,
                             &reports,
                             as_of,
-                            (start, end),
+                            item.period(as_of),
                             due_soon_days,
                         );
-                        Tracked {
-                            assignment_id: r.assignment_id,
-                            plan_code: r.plan_code.clone(),
-                            plan_short_name: r.plan_short_name.clone(),
-                            // The CHECK admits only the three; a stored value is one of them.
-                            plan_status: sanzhi_domain::PlanStatus::parse(&r.plan_status)
-                                .unwrap_or_default(),
-                            plan_closed_on: r.plan_closed_on,
-                            task_number: r.task_number,
-                            item_number: r.item_number,
-                            item_text: r.item_text.clone(),
-                            unit: r.unit.clone(),
-                            via: r.via.clone(),
-                            milestones: milestones.to_vec(),
-                            assessment,
-                            report_count: i32::try_from(reports.len()).unwrap_or(i32::MAX),
-                            last_report: reports.into_iter().last(),
-                            awaiting_review,
-                            returned,
-                        }
+                        let newest = reports.last();
+                        let mut t = item.tracked(milestones, assessment);
+                        t.last_reported_on = newest.map(|r| r.reported_on);
+                        t.last_late_filed = newest.is_some_and(|r| r.late_filed);
+                        t.report_count = i32::try_from(reports.len()).unwrap_or(i32::MAX);
+                        t.awaiting_review = awaiting_review;
+                        t.returned = returned;
+                        t.last_report = reports.into_iter().last();
+                        t
                     })
                     .collect(),
             );
         }
         Ok(out)
+    }
+
+    /// The statuses of [`Store::tracked_on_days`] from the status facts the writes keep (one
+    /// row per assignment and day), without reading a report: the same assessments, review
+    /// flags and counts, but `last_report` and `returned` are left empty (`last_reported_on`
+    /// and `last_late_filed` say what lists need of the newest report). For the roll-ups —
+    /// 总览, overdue lists, reminders — whose cost must not grow with the reports.
+    #[tracing::instrument(skip(self))]
+    pub async fn statuses_on_days(
+        &self,
+        scope: &TrackScope,
+        days: &[NaiveDate],
+        due_soon_days: i64,
+    ) -> Result<Vec<Vec<Tracked>>, StoreError> {
+        let Some(earliest) = days.iter().min().copied() else {
+            return Ok(vec![]);
+        };
+        let (items, facts) = dispatch!(self, tracked_facts(scope, days, earliest))?;
+        let empty = StatusFacts::default();
+        Ok(days
+            .iter()
+            .zip(&facts)
+            .map(|(&as_of, facts)| {
+                items
+                    .iter()
+                    .filter(|item| item.present_on(as_of))
+                    .map(|item| {
+                        let f = facts.get(&item.row.assignment_id).unwrap_or(&empty);
+                        let milestones = item.milestones_on(as_of);
+                        let assessment = sanzhi_domain::facts::assess_facts(
+                            milestones,
+                            f,
+                            as_of,
+                            item.period(as_of),
+                            due_soon_days,
+                        );
+                        let mut t = item.tracked(milestones, assessment);
+                        t.last_reported_on = f.last_reported_on;
+                        t.last_late_filed = f.last_late_filed;
+                        t.report_count = f.report_count;
+                        t.awaiting_review = f.awaiting_review;
+                        t
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// [`Store::statuses_on_days`] on one day.
+    pub async fn statuses(
+        &self,
+        scope: &TrackScope,
+        as_of: NaiveDate,
+        due_soon_days: i64,
+    ) -> Result<Vec<Tracked>, StoreError> {
+        Ok(self
+            .statuses_on_days(scope, &[as_of], due_soon_days)
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// Builds every assignment's status facts again from the stored reports (the writes keep
+    /// them; this is for a check, or after a restore of a database made by hand).
+    pub async fn rebuild_status_facts(&self) -> Result<(), StoreError> {
+        dispatch!(self, ensure_facts(true)).map(|_| ())
+    }
+
+    /// Every stored status-fact span as text, in key order (for checks).
+    pub async fn status_fact_rows(&self) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, fact_rows())
     }
 }

@@ -15,14 +15,54 @@ pub(crate) async fn tracked(
     as_of: chrono::NaiveDate,
     earliest: chrono::NaiveDate,
 ) -> Result<Vec<crate::TrackedItem>, StoreError> {
+    let (mut items, everything) = tracked_items(pool, scope, earliest).await?;
+    let rows: Vec<&TrackedRow> = items.iter().map(|i| &i.row).collect();
+    let mut by_assignment = reports_as_of(pool, &rows, as_of, everything).await?;
+    for item in &mut items {
+        item.reports = by_assignment
+            .remove(&item.row.assignment_id)
+            .unwrap_or_default();
+    }
+    Ok(items)
+}
+
+/// Assignments in scope with their milestones (without reports), and each day's status facts
+/// of them (see `tracking/facts.rs`): what statuses need, without reading a report.
+pub(crate) async fn tracked_facts(
+    pool: &Pool,
+    scope: &TrackScope,
+    days: &[chrono::NaiveDate],
+    earliest: chrono::NaiveDate,
+) -> Result<
+    (
+        Vec<crate::TrackedItem>,
+        Vec<HashMap<i64, sanzhi_domain::facts::StatusFacts>>,
+    ),
+    StoreError,
+> {
+    let (items, everything) = tracked_items(pool, scope, earliest).await?;
+    let ids: Vec<i64> = items.iter().map(|i| i.row.assignment_id).collect();
+    let mut per_day = Vec::with_capacity(days.len());
+    for &day in days {
+        per_day.push(facts_on(pool, (!everything).then_some(&ids[..]), day).await?);
+    }
+    Ok((items, per_day))
+}
+
+/// The assignments in scope (and those removed after `earliest`) with their deadlines, their
+/// reports left empty; and whether the scope is everything.
+async fn tracked_items(
+    pool: &Pool,
+    scope: &TrackScope,
+    earliest: chrono::NaiveDate,
+) -> Result<(Vec<crate::TrackedItem>, bool), StoreError> {
     let conds = scope_conditions(scope);
     let mut rows = assignment_rows(pool, scope, &conds).await?;
     add_removed_assignments(pool, scope, &conds, earliest, &mut rows).await?;
     let everything = conds.is_empty();
     let by_item = item_milestones(pool, &rows, everything).await?;
-    let mut by_assignment = reports_as_of(pool, &rows, as_of, everything).await?;
     let versions_by_item = replaced_deadlines(pool, earliest).await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|r| {
             let milestones = by_item.get(&r.work_item_id).cloned().unwrap_or_default();
@@ -30,15 +70,15 @@ pub(crate) async fn tracked(
                 .get(&r.work_item_id)
                 .cloned()
                 .unwrap_or_default();
-            let reports = by_assignment.remove(&r.assignment_id).unwrap_or_default();
             crate::TrackedItem {
                 row: r,
                 milestones,
                 replaced,
-                reports,
+                reports: Vec::new(),
             }
         })
-        .collect())
+        .collect();
+    Ok((items, everything))
 }
 
 /// Only the conditions the scope has, so that each can use its index (a plan by code, a unit
@@ -205,7 +245,7 @@ async fn item_milestones(
 /// assignment, oldest first.
 async fn reports_as_of(
     pool: &Pool,
-    rows: &[TrackedRow],
+    rows: &[&TrackedRow],
     as_of: chrono::NaiveDate,
     everything: bool,
 ) -> Result<HashMap<i64, Vec<sanzhi_domain::Report>>, StoreError> {
