@@ -10,13 +10,15 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-/// At most this many entries per cache (months × languages); the oldest goes first.
+/// At most this many entries per cache unless said (months × languages); the least recently
+/// used goes first.
 const CAPACITY: usize = 48;
 
 #[derive(Debug)]
 pub struct VersionedCache<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
     computing: tokio::sync::Mutex<()>,
+    capacity: usize,
 }
 
 /// What a cached value shows, so which versions it is keyed on.
@@ -49,9 +51,17 @@ struct Entry<V> {
 
 impl<K, V> Default for VersionedCache<K, V> {
     fn default() -> Self {
+        Self::with_capacity(CAPACITY)
+    }
+}
+
+impl<K, V> VersionedCache<K, V> {
+    /// A cache of at most `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
         VersionedCache {
             entries: Mutex::new(HashMap::new()),
             computing: tokio::sync::Mutex::new(()),
+            capacity,
         }
     }
 }
@@ -72,7 +82,7 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
         entries.retain(|_, e| {
             e.version == version || e.version.iter().zip(&version).any(|(old, new)| old > new)
         });
-        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
             if let Some(oldest) = entries
                 .iter()
                 .min_by_key(|(_, e)| e.used)
@@ -162,7 +172,7 @@ pub type OverviewKey = (
 );
 
 /// The caches an app server keeps.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Caches {
     /// 总览 as shown: its two parts put together.
     pub overview: VersionedCache<OverviewKey, crate::overview::Overview>,
@@ -173,4 +183,19 @@ pub struct Caches {
     /// or the readings changed.
     pub overview_indicators:
         VersionedCache<(i32, u32, &'static str), crate::overview::OverviewIndicators>,
+    /// The JSON API's overdue list of (unit, day), as sent: computed again only when the
+    /// structure or the tracking changed. Monitoring systems poll it.
+    pub api_overdue: VersionedCache<(String, sanzhi_domain::chrono::NaiveDate), Vec<u8>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            overview: VersionedCache::default(),
+            overview_tracking: VersionedCache::default(),
+            overview_indicators: VersionedCache::default(),
+            // One per unit polled (a province has a few thousand units).
+            api_overdue: VersionedCache::with_capacity(4096),
+        }
+    }
 }

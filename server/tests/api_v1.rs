@@ -722,6 +722,56 @@ async fn the_reads_answer_plans_items_statuses_and_readings(app: &TestApp) {
     got.sort_unstable();
     expected.sort_unstable();
     assert_eq!(got, expected);
+    // The list is kept until the tracking changes: a demo report of 2019-06 on one of these
+    // assignments, done and accepted (as any app server would store it), takes it off the
+    // list of 2019-12-31 at the next poll.
+    let gone = expected[0];
+    let at = |d: u32| sanzhi_domain::chrono::NaiveDate::from_ymd_opt(2019, 6, d).expect("day");
+    app.db
+        .store
+        .insert_demo_reports(&[sanzhi_store::DemoReport {
+            report: sanzhi_domain::NewReport {
+                assignment_id: gone,
+                expected_version: 0,
+                state: sanzhi_domain::ReportState::Done,
+                milestone_seq: None,
+                reported_on: at(1),
+                achieved: None,
+                narrative: "【演示】已完成".into(),
+                evidence: vec![],
+                reporter: "演示".into(),
+                corrects_id: None,
+                is_demo: true,
+                submission_key: None,
+                files: Vec::new(),
+            },
+            created_at: at(1).and_hms_opt(1, 0, 0).expect("time").and_utc(),
+            review: Some(sanzhi_domain::NewReview {
+                report_id: 0,
+                decision: sanzhi_domain::ReviewDecision::Accepted,
+                reason: String::new(),
+                reviewer: "演示".into(),
+                reviewed_on: at(5),
+                is_demo: true,
+                accepts_claimed_day: false,
+            }),
+        }])
+        .await
+        .expect("demo report");
+    let (status, body) = get_with(app, &path, &token).await;
+    assert_eq!(status, 200, "{body}");
+    let now: Vec<i64> = body["assignments"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["assignment_id"].as_i64().expect("id"))
+        .collect();
+    assert!(!now.contains(&gone), "{gone} is done: {now:?}");
+    assert_eq!(now.len(), expected.len() - 1);
+    // Cleared, it is back at the next poll.
+    app.db.store.clear_demo_reports().await.expect("clear");
+    let (_, body) = get_with(app, &path, &token).await;
+    assert_eq!(body["count"], expected.len(), "{body}");
     let (status, body) = get_with(app, "/api/v1/units/nobody/overdue", &token).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "unit_not_found");

@@ -33,6 +33,17 @@ async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
     Ok(Vec::new())
 }
 
+/// A bulk readings write looks up the keys it writes, 500 at a time, in a table it is filling:
+/// planned against statistics taken while the table was small (or empty), the lookup scanned
+/// the whole table for every chunk (the province load's readings step took ~120 s). For the
+/// write's transaction, the planner uses the unique key's index instead.
+async fn prefer_index_lookups(tx: &mut sqlx::Transaction<'_, Db>) -> Result<(), sqlx::Error> {
+    sqlx::query("SET LOCAL enable_seqscan = off")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// PostgreSQL's shared buffers serve every connection: nothing to change per write.
 async fn bulk_cache(
     _conn: &mut sqlx::pool::PoolConnection<Db>,

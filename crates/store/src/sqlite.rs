@@ -26,6 +26,11 @@ async fn lock_key(_tx: &mut sqlx::Transaction<'_, Db>, _key: &str) -> Result<(),
     Ok(())
 }
 
+/// SQLite plans each statement against the indexes it has: nothing to change.
+async fn prefer_index_lookups(_tx: &mut sqlx::Transaction<'_, Db>) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
 /// SQLite's own checks of the file: page structure and indexes, then foreign keys.
 async fn engine_check(pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
     let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")

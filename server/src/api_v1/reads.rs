@@ -2,6 +2,8 @@
 //! overdue assignments, the indicator catalogue and stored readings.
 
 use super::*;
+use app::cache::Shows;
+use sanzhi_store::StoreError;
 
 /// A plan.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -413,41 +415,82 @@ pub(super) async fn unit_overdue(
     _caller: Caller,
     Path(unit): Path<String>,
     params: Result<Query<AsOfParams>, QueryRejection>,
-) -> Result<Json<OverdueList>, Response> {
+) -> Result<Response, Response> {
     let Query(params) = params.map_err(|r| query_rejection(&r))?;
     let unit = unit.trim().to_owned();
-    let units = state.store.units().await.map_err(internal)?;
-    if !units.iter().any(|u| u.name == unit) {
-        return Err(error(
+    let (as_of, demo) = as_of_day(&state.store, params.as_of.as_deref()).await?;
+    // Kept per (unit, day) until the structure or the tracking changes (any app server's
+    // write moves their versions): a poll is answered from memory.
+    let store = &state.store;
+    let body = state
+        .caches
+        .api_overdue
+        .get(store, Shows::Tracking, (unit.clone(), as_of), || {
+            overdue_json(store, &unit, as_of, demo)
+        })
+        .await;
+    match body {
+        Ok(json) => Ok((
+            [(header::CONTENT_TYPE, "application/json")],
+            json.as_ref().clone(),
+        )
+            .into_response()),
+        // Not kept: a made-up name must not push real units' lists out.
+        Err(Overdue::NoUnit) => Err(error(
             StatusCode::NOT_FOUND,
             "unit_not_found",
             format!("没有单位“{unit}”"),
-        ));
+        )),
+        Err(Overdue::Store(e)) => Err(internal(e)),
     }
-    let (as_of, demo) = as_of_day(&state.store, params.as_of.as_deref()).await?;
+}
+
+/// Why there is no overdue list.
+enum Overdue {
+    NoUnit,
+    Store(StoreError),
+}
+
+impl From<StoreError> for Overdue {
+    fn from(e: StoreError) -> Self {
+        Overdue::Store(e)
+    }
+}
+
+/// The overdue list of `unit` on `as_of`, as JSON.
+async fn overdue_json(
+    store: &Store,
+    unit: &str,
+    as_of: NaiveDate,
+    demo: bool,
+) -> Result<Vec<u8>, Overdue> {
+    let units = store.units().await?;
+    if !units.iter().any(|u| u.name == unit) {
+        return Err(Overdue::NoUnit);
+    }
     let scope = TrackScope {
-        unit: Some(unit.clone()),
+        unit: Some(unit.to_owned()),
         ..TrackScope::default()
     };
-    let mut rows: Vec<ApiAssignment> = state
-        .store
+    let mut rows: Vec<ApiAssignment> = store
         // From the status facts the writes keep (the newest report's day comes with them).
         .statuses(&scope, as_of, sanzhi_domain::status::DUE_SOON_DAYS)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         // The daily list: only plans in effect (a closed plan's late work is history).
         .filter(|t| t.assessment.status == Status::Overdue && t.in_daily_views(as_of))
         .map(ApiAssignment::from)
         .collect();
     rows.sort_by_key(|r| (r.days_left.unwrap_or(0), r.assignment_id));
-    Ok(Json(OverdueList {
-        unit,
+    let list = OverdueList {
+        unit: unit.to_owned(),
         as_of,
         demo,
         count: rows.len(),
         assignments: rows,
-    }))
+    };
+    serde_json::to_vec(&list)
+        .map_err(|e| Overdue::Store(StoreError::Corrupt(format!("overdue list: {e}"))))
 }
 
 pub(super) fn place_kind(k: PlaceKind) -> &'static str {

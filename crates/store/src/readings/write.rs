@@ -27,6 +27,9 @@ pub(crate) async fn write_readings(
     }
     let written = async {
         let mut tx = begin_write_on(&mut conn).await?;
+        if bulk {
+            prefer_index_lookups(&mut tx).await?;
+        }
         let mut w = ReadingsWrite::default();
         for chunk in readings.chunks(READING_CHUNK) {
             write_chunk(&mut tx, &mut w, chunk, source, by, now).await?;
@@ -57,6 +60,7 @@ pub(crate) async fn write_readings_streamed(
     bulk_cache(&mut conn, true).await?;
     let written = async {
         let mut tx = begin_write_on(&mut conn).await?;
+        prefer_index_lookups(&mut tx).await?;
         let mut w = ReadingsWrite::default();
         while let Some(batch) = batches.recv().await {
             match batch {
