@@ -34,13 +34,18 @@ async fn engine_check(_pool: &Pool) -> Result<Vec<String>, crate::StoreError> {
 }
 
 /// A bulk readings write looks up the keys it writes, 500 at a time, in a table it is filling:
-/// planned against statistics taken while the table was small (or empty), the lookup scanned
-/// the whole table for every chunk (the province load's readings step took ~120 s). For the
-/// write's transaction, the planner uses the unique key's index instead.
+/// planned against statistics taken while the table was small (or empty), the lookup read the
+/// whole table for every chunk — by a sequential scan, or (with that forbidden) by a hash join
+/// over a full scan of the index: ~1 s per 500 keys at province scale. For the write's
+/// transaction, the planner may only probe the unique key's index once per key (a nested loop).
 async fn prefer_index_lookups(tx: &mut sqlx::Transaction<'_, Db>) -> Result<(), sqlx::Error> {
-    sqlx::query("SET LOCAL enable_seqscan = off")
-        .execute(&mut **tx)
-        .await?;
+    for setting in [
+        "SET LOCAL enable_seqscan = off",
+        "SET LOCAL enable_hashjoin = off",
+        "SET LOCAL enable_mergejoin = off",
+    ] {
+        sqlx::query(setting).execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
