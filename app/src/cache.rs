@@ -186,6 +186,9 @@ pub struct Caches {
     /// The JSON API's overdue list of (unit, day), as sent: computed again only when the
     /// structure or the tracking changed. Monitoring systems poll it.
     pub api_overdue: VersionedCache<(String, sanzhi_domain::chrono::NaiveDate), Vec<u8>>,
+    /// The status facts of the days asked for, kept current with the changed assignments'
+    /// rows (what 总览's statuses and the overdue lists are computed from).
+    pub statuses: sanzhi_store::StatusMirror,
 }
 
 impl Default for Caches {
@@ -196,6 +199,7 @@ impl Default for Caches {
             overview_indicators: VersionedCache::default(),
             // One per unit polled (a province has a few thousand units).
             api_overdue: VersionedCache::with_capacity(4096),
+            statuses: sanzhi_store::StatusMirror::new(),
         }
     }
 }

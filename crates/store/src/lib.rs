@@ -166,8 +166,8 @@ pub use remind::{
 };
 pub use reports::{AssignmentFacts, AssignmentOwner, DemoReport, ReportOwner, StoredFile};
 pub use tokens::{ApiTokenRecord, RealDataCounts};
-pub use tracking::TrackScope;
 pub(crate) use tracking::TrackedItem;
+pub use tracking::{StatusMirror, TrackScope};
 
 impl Store {
     /// Opens the database at `url`: `sqlite:path/to/file.db` (created, with its folder, if

@@ -140,6 +140,18 @@ pub(super) fn in_list(col: &str, ids: &[i64], first: usize) -> String {
     format!("{col} IN ({})", ps.join(", "))
 }
 
+/// `(?, ?, …), (?, ?, …), …`: `rows` rows of `width` parameters each, numbered from 1 — the
+/// VALUES of a multi-row insert.
+pub(super) fn value_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|i| {
+            let ps: Vec<String> = (1..=width).map(|k| param(i * width + k)).collect();
+            format!("({})", ps.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Ids per statement when a query names its rows by id.
 pub(super) const ID_CHUNK: usize = 500;
 

@@ -3,7 +3,9 @@
 //! that `Store::statuses_on_days` reads from the facts must equal what
 //! `Store::tracked_on_days` computes from the reports themselves, on random as-of days, for
 //! every assignment and for one unit's; and the facts kept write by write must equal the facts
-//! built from scratch.
+//! built from scratch. An app server's mirror of the facts (`StatusMirror`), on a second
+//! pool as a second app server would have it, follows the same random writes by reading only
+//! what changed, and gives the same statuses after each.
 
 use sanzhi_domain::chrono::{DateTime, Days, NaiveDate, Utc};
 use sanzhi_domain::{
@@ -11,7 +13,7 @@ use sanzhi_domain::{
     ReviewDecision, Tracked,
 };
 use sanzhi_store::testing::TestDb;
-use sanzhi_store::{DemoReport, StoreError, TrackScope};
+use sanzhi_store::{DemoReport, StatusMirror, Store, StoreError, TrackScope};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -95,11 +97,14 @@ async fn compare(db: &TestDb, scope: &TrackScope, days: &[NaiveDate]) -> usize {
 /// A random history written through the store's own writes: reports (some 补报, some done
 /// for a milestone or the whole, some correcting the last), reviews (accepted with or
 /// without the claimed day, returned), item edits, demo reports loaded and cleared.
-async fn write_history(db: &TestDb, rng: &mut Rng, targets: &[Target]) -> usize {
+async fn write_history(db: &TestDb, rng: &mut Rng, targets: &[Target], mirror: &Mirror) -> usize {
     let mut today = day(2018, 6, 5);
     let mut writes = 0;
     let mut pending: Vec<i64> = Vec::new();
     while today < day(2020, 10, 1) {
+        if writes % 7 == 3 {
+            mirror.check(db, today).await;
+        }
         today = today + Days::new(1 + rng.below(6));
         let t = rng.pick(targets).clone();
         match rng.below(10) {
@@ -250,6 +255,63 @@ async fn write_history(db: &TestDb, rng: &mut Rng, targets: &[Target]) -> usize 
     writes
 }
 
+/// A second app server's mirror of the facts, and the days it is asked about.
+struct Mirror {
+    store: Store,
+    mirror: StatusMirror,
+    /// Fixed days (held from one check to the next, so they are patched, not read again).
+    days: Vec<NaiveDate>,
+    compared: std::sync::atomic::AtomicUsize,
+}
+
+impl Mirror {
+    /// The mirror's statuses on the fixed days and on `today` against the full
+    /// recomputation, for everything and for one unit.
+    async fn check(&self, db: &TestDb, today: NaiveDate) {
+        let mut days = self.days.clone();
+        days.push(today);
+        let full = db
+            .store
+            .tracked_on_days(&TrackScope::default(), &days, 15)
+            .await
+            .expect("full");
+        let kept = self
+            .mirror
+            .statuses_on_days(&self.store, &TrackScope::default(), &days, 15)
+            .await
+            .expect("mirror");
+        let unit = full[0].first().map(|t| t.unit.clone());
+        for ((d, f), k) in days.iter().zip(&full).zip(&kept) {
+            assert_eq!(f.len(), k.len(), "mirror {d}: rows");
+            for (a, b) in f.iter().zip(k) {
+                assert_eq!(summary(a), summary(b), "mirror as of {d}");
+            }
+            self.compared
+                .fetch_add(f.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        let scope = TrackScope {
+            unit,
+            ..TrackScope::default()
+        };
+        let mine = self
+            .mirror
+            .statuses(&self.store, &scope, today, 15)
+            .await
+            .expect("mirror, one unit");
+        let full = db
+            .store
+            .tracked(&scope, today, 15)
+            .await
+            .expect("full, one unit");
+        assert!(!full.is_empty());
+        assert_eq!(
+            full.iter().map(summary).collect::<Vec<_>>(),
+            mine.iter().map(summary).collect::<Vec<_>>(),
+            "mirror, one unit, {today}"
+        );
+    }
+}
+
 async fn kept_facts_give_the_full_recomputation_on_random_histories(db: &TestDb) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seed");
     let seed = sanzhi_seed::load_dir(&dir).expect("shipped seed");
@@ -272,8 +334,53 @@ async fn kept_facts_give_the_full_recomputation_on_random_histories(db: &TestDb)
             }
         })
         .collect();
-    let writes = write_history(db, &mut rng, &targets).await;
+    let mirror = Mirror {
+        store: Store::connect(&db.url)
+            .await
+            .expect("a second app server's pool"),
+        mirror: StatusMirror::new(),
+        days: vec![day(2018, 12, 31), day(2019, 6, 30), day(2020, 12, 31)],
+        compared: Default::default(),
+    };
+    let writes = write_history(db, &mut rng, &targets, &mirror).await;
     assert!(writes > 100, "{writes} writes");
+    // The mirror followed the writes by patching the days it held.
+    let (_, patched) = mirror.mirror.counts();
+    assert!(patched > 20, "{patched} days patched");
+    // One more report through the first server: the second's mirror reads that assignment's
+    // rows for each day it holds, and no whole day.
+    let end = day(2020, 10, 20);
+    mirror.check(db, end).await;
+    let (whole, patched) = mirror.mirror.counts();
+    let t = &targets[1];
+    let reports = db.store.reports(t.id).await.expect("reports");
+    let report = NewReport {
+        assignment_id: t.id,
+        expected_version: reports.last().map_or(0, |r| r.version),
+        state: ReportState::Done,
+        milestone_seq: None,
+        reported_on: end,
+        achieved: None,
+        narrative: "最后一次".into(),
+        evidence: vec![],
+        reporter: "测试".into(),
+        corrects_id: None,
+        is_demo: false,
+        submission_key: None,
+        files: vec![],
+    };
+    db.store
+        .add_report(&report, noon(end))
+        .await
+        .expect("report")
+        .expect("no conflict");
+    mirror.check(db, end).await;
+    let (whole_after, patched_after) = mirror.mirror.counts();
+    assert_eq!(whole_after, whole, "whole days read after one report");
+    // The four days asked for, and any other day still held.
+    assert!(patched_after >= patched + 4, "{patched} → {patched_after}");
+    let compared = mirror.compared.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(compared > 10_000, "mirror: {compared} compared");
 
     let mut days: Vec<NaiveDate> = (0..24)
         .map(|_| day(2018, 5, 1) + Days::new(rng.below(1200)))

@@ -114,17 +114,9 @@ const SPAN_CHUNK: usize = 400;
 
 async fn insert_spans(tx: &mut Tx<'_>, spans: &[(i64, FactSpan)]) -> Result<(), StoreError> {
     for chunk in spans.chunks(SPAN_CHUNK) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let ps: Vec<String> = (1..=SPAN_WIDTH)
-                    .map(|k| param(i * SPAN_WIDTH + k))
-                    .collect();
-                format!("({})", ps.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO status_facts ({SPAN_COLUMNS}) VALUES {}",
-            rows.join(", ")
+            value_rows(chunk.len(), SPAN_WIDTH)
         );
         let mut q = sqlx::query(&sql);
         for (assignment, s) in chunk {
@@ -172,7 +164,65 @@ pub(crate) async fn refresh_facts(tx: &mut Tx<'_>, assignments: &[i64]) -> Resul
         }
         insert_spans(tx, &spans).await?;
     }
+    record_changes(tx, &ids).await
+}
+
+/// How many tracking versions of changes are kept for app servers that are behind.
+const CHANGES_KEPT: i64 = 5_000;
+
+/// Records that `ids`' facts changed, under the tracking version this transaction moves to
+/// (see migration 28 and [`crate::StatusMirror`]); now and then prunes the old records.
+async fn record_changes(tx: &mut Tx<'_>, ids: &[i64]) -> Result<(), StoreError> {
+    let version = tracking_version_in(tx).await?;
+    // `ids` are sorted and distinct.
+    for chunk in ids.chunks(ID_CHUNK) {
+        let sql = format!(
+            "INSERT INTO fact_changes (version, assignment_id) VALUES {}",
+            value_rows(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(version).bind(id);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    if version % 500 == 0 {
+        let below = version - CHANGES_KEPT;
+        sqlx::query("DELETE FROM fact_changes WHERE version < $1")
+            .bind(below)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "UPDATE status_facts_state SET pruned_below = $1 WHERE id = 1 AND pruned_below < $2",
+        )
+        .bind(below)
+        .bind(below)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
+}
+
+/// What changed since tracking version `since`: the assignments whose facts changed, or
+/// `None` when the records of some of those changes were pruned (or the facts rebuilt) —
+/// then everything must be read again.
+pub(crate) async fn fact_changes_since(
+    pool: &Pool,
+    since: i64,
+) -> Result<Option<Vec<i64>>, StoreError> {
+    let pruned_below: i64 =
+        sqlx::query_scalar("SELECT pruned_below FROM status_facts_state WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
+    if since < pruned_below {
+        return Ok(None);
+    }
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT assignment_id FROM fact_changes WHERE version > $1")
+            .bind(since)
+            .fetch_all(pool)
+            .await?;
+    Ok(Some(ids))
 }
 
 /// Builds every assignment's facts from the stored reports, once after migration 26 (and
@@ -204,7 +254,17 @@ pub(crate) async fn ensure_facts(pool: &Pool, force: bool) -> Result<bool, Store
         }
     }
     insert_spans(&mut tx, &spans).await?;
-    sqlx::query("UPDATE status_facts_state SET built = TRUE WHERE id = 1")
+    // Every app server's facts in memory are read again (the version moves, and they are
+    // behind the pruning line).
+    sqlx::query("UPDATE versions SET n = n + 1 WHERE area = 'tracking'")
+        .execute(&mut *tx)
+        .await?;
+    let version = tracking_version_in(&mut tx).await?;
+    sqlx::query("DELETE FROM fact_changes")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE status_facts_state SET built = TRUE, pruned_below = $1 WHERE id = 1")
+        .bind(version)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -7,6 +7,10 @@ use crate::{rows, Store, StoreError};
 use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::facts::StatusFacts;
 use sanzhi_domain::{Assessment, Report, Tracked};
+use std::collections::HashMap;
+
+mod mirror;
+pub use mirror::StatusMirror;
 
 /// One assignment as the tracking query reads it, with its item's deadlines now and as they
 /// were before each later edit.
@@ -173,34 +177,8 @@ impl Store {
             return Ok(vec![]);
         };
         let (items, facts) = dispatch!(self, tracked_facts(scope, days, earliest))?;
-        let empty = StatusFacts::default();
-        Ok(days
-            .iter()
-            .zip(&facts)
-            .map(|(&as_of, facts)| {
-                items
-                    .iter()
-                    .filter(|item| item.present_on(as_of))
-                    .map(|item| {
-                        let f = facts.get(&item.row.assignment_id).unwrap_or(&empty);
-                        let milestones = item.milestones_on(as_of);
-                        let assessment = sanzhi_domain::facts::assess_facts(
-                            milestones,
-                            f,
-                            as_of,
-                            item.period(as_of),
-                            due_soon_days,
-                        );
-                        let mut t = item.tracked(milestones, assessment);
-                        t.last_reported_on = f.last_reported_on;
-                        t.last_late_filed = f.last_late_filed;
-                        t.report_count = f.report_count;
-                        t.awaiting_review = f.awaiting_review;
-                        t
-                    })
-                    .collect()
-            })
-            .collect())
+        let facts: Vec<&HashMap<i64, StatusFacts>> = facts.iter().collect();
+        Ok(assess_days(&items, |_| true, days, &facts, due_soon_days))
     }
 
     /// [`Store::statuses_on_days`] on one day.
@@ -227,4 +205,42 @@ impl Store {
     pub async fn status_fact_rows(&self) -> Result<Vec<String>, StoreError> {
         dispatch!(self, fact_rows())
     }
+}
+
+/// The statuses of the `items` that `keep` keeps on each of `days`, from each day's facts
+/// (an assignment without facts that day had no report a replay of it sees).
+fn assess_days(
+    items: &[TrackedItem],
+    keep: impl Fn(&TrackedItem) -> bool,
+    days: &[NaiveDate],
+    facts: &[&HashMap<i64, StatusFacts>],
+    due_soon_days: i64,
+) -> Vec<Vec<Tracked>> {
+    let empty = StatusFacts::default();
+    days.iter()
+        .zip(facts)
+        .map(|(&as_of, facts)| {
+            items
+                .iter()
+                .filter(|item| item.present_on(as_of) && keep(item))
+                .map(|item| {
+                    let f = facts.get(&item.row.assignment_id).unwrap_or(&empty);
+                    let milestones = item.milestones_on(as_of);
+                    let assessment = sanzhi_domain::facts::assess_facts(
+                        milestones,
+                        f,
+                        as_of,
+                        item.period(as_of),
+                        due_soon_days,
+                    );
+                    let mut t = item.tracked(milestones, assessment);
+                    t.last_reported_on = f.last_reported_on;
+                    t.last_late_filed = f.last_late_filed;
+                    t.report_count = f.report_count;
+                    t.awaiting_review = f.awaiting_review;
+                    t
+                })
+                .collect()
+        })
+        .collect()
 }

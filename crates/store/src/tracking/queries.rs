@@ -51,7 +51,7 @@ pub(crate) async fn tracked_facts(
 
 /// The assignments in scope (and those removed after `earliest`) with their deadlines, their
 /// reports left empty; and whether the scope is everything.
-async fn tracked_items(
+pub(crate) async fn tracked_items(
     pool: &Pool,
     scope: &TrackScope,
     earliest: chrono::NaiveDate,
