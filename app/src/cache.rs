@@ -75,6 +75,18 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
         Some(e.value.clone())
     }
 
+    /// The kept value of `key` computed at `version` or later (each part at least the
+    /// same): what a request that saw `version` when it came may answer with.
+    fn lookup_at_least(&self, key: &K, version: [i64; 3]) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = entries.get(key)?;
+        e.version
+            .iter()
+            .zip(version)
+            .all(|(kept, seen)| *kept >= seen)
+            .then(|| e.value.clone())
+    }
+
     fn store(&self, key: K, version: [i64; 3], value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         // Entries of older versions (every part at most this one's, one part less) are dead:
@@ -122,11 +134,14 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
             return Ok(v);
         }
         let _one_at_a_time = self.computing.lock().await;
-        // Someone may have computed it while this request waited.
-        let version = shows.version(store.versions().await?);
-        if let Some(v) = self.lookup(&key, version) {
+        // Someone may have computed it while this request waited: a value at least as new as
+        // what this request saw when it came is its answer, even if writes went on since —
+        // asking for the newest again made every waiter compute in turn under a stream of
+        // writes (a reader waited 60 s while 15 clients reported, on PostgreSQL).
+        if let Some(v) = self.lookup_at_least(&key, version) {
             return Ok(v);
         }
+        let version = shows.version(store.versions().await?);
         let value = Arc::new(compute().await?);
         self.store(key, version, value.clone());
         Ok(value)
@@ -201,5 +216,86 @@ impl Default for Caches {
             api_overdue: VersionedCache::with_capacity(4096),
             statuses: sanzhi_store::StatusMirror::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanzhi_store::testing::TestDb;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// A reading of PM2.5 in 柯城 of January 2018 with `value`: a write that moves the
+    /// readings' version.
+    async fn push(store: &Store, value: f64) {
+        let reading = sanzhi_domain::NewReading {
+            key: sanzhi_domain::ReadingKey {
+                indicator: "pm25".into(),
+                place: "柯城".into(),
+                year: 2018,
+                month: 1,
+            },
+            value,
+            valid_days: Some(30),
+            provisional: false,
+            note: String::new(),
+        };
+        store
+            .write_readings(
+                std::slice::from_ref(&reading),
+                sanzhi_domain::ReadingSource::Imported,
+                "测试",
+                sanzhi_domain::chrono::Utc::now(),
+            )
+            .await
+            .expect("reading");
+    }
+
+    /// Eight requests come together; the value takes a while to compute and a write lands
+    /// during each computation. The first computes; the others, waiting, take its value (it
+    /// is as new as what they saw when they came) instead of each computing again after the
+    /// write before it. A request that comes after the write gets a value computed after it.
+    #[tokio::test]
+    async fn waiters_take_a_value_as_new_as_what_they_saw() {
+        let db = TestDb::sqlite().await;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed");
+        let seed = sanzhi_seed::load_dir(&dir).expect("shipped seed");
+        db.store.load_seed(&seed).await.expect("seed");
+        let cache: Arc<VersionedCache<u8, u64>> = Arc::new(VersionedCache::default());
+        let computes = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (cache, computes, store) = (cache.clone(), computes.clone(), db.store.clone());
+            tasks.push(tokio::spawn(async move {
+                let value = cache
+                    .get(&store, Shows::Readings, 0, || async {
+                        let n = computes.fetch_add(1, Ordering::SeqCst) + 1;
+                        // The others have come and are waiting by now.
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        push(&store, 30.0 + n as f64).await;
+                        Ok::<_, sanzhi_store::StoreError>(n)
+                    })
+                    .await
+                    .expect("value");
+                *value
+            }));
+        }
+        for t in tasks {
+            assert_eq!(
+                t.await.expect("task"),
+                1,
+                "every request took the first value"
+            );
+        }
+        assert_eq!(computes.load(Ordering::SeqCst), 1);
+        // After the write, a new request does not take the value computed before it.
+        let value = cache
+            .get(&db.store, Shows::Readings, 0, || async {
+                Ok::<_, sanzhi_store::StoreError>(99)
+            })
+            .await
+            .expect("value");
+        assert_eq!(*value, 99);
+        db.finish().await;
     }
 }
