@@ -204,6 +204,9 @@ pub struct Caches {
     /// The status facts of the days asked for, kept current with the changed assignments'
     /// rows (what 总览's statuses and the overdue lists are computed from).
     pub statuses: sanzhi_store::StatusMirror,
+    /// The readings of the years asked for, kept current with the changed series' rows (what
+    /// 总览's indicators are computed from).
+    pub readings: sanzhi_store::ReadingsMirror,
 }
 
 impl Default for Caches {
@@ -215,6 +218,7 @@ impl Default for Caches {
             // One per unit polled (a province has a few thousand units).
             api_overdue: VersionedCache::with_capacity(4096),
             statuses: sanzhi_store::StatusMirror::new(),
+            readings: sanzhi_store::ReadingsMirror::new(),
         }
     }
 }

@@ -205,7 +205,7 @@ pub mod inner {
                 let indicators = caches
                     .overview_indicators
                     .get(store, Shows::Readings, (year, m, lang), || {
-                        compute_indicators(l, store, year, m)
+                        compute_indicators(l, store, Some(&caches.readings), year, m)
                     })
                     .await?;
                 Ok::<_, AppError>(with_indicators(&tracking, &indicators))
@@ -387,7 +387,7 @@ pub mod inner {
         full: bool,
     ) -> Result<Overview, AppError> {
         let tracking = compute_tracking(l, store, None, year, m, day, full).await?;
-        let indicators = compute_indicators(l, store, year, m).await?;
+        let indicators = compute_indicators(l, store, None, year, m).await?;
         Ok(with_indicators(&tracking, &indicators))
     }
 
@@ -396,14 +396,21 @@ pub mod inner {
     async fn compute_indicators(
         l: Locale,
         store: &Store,
+        mirror: Option<&sanzhi_store::ReadingsMirror>,
         year: i32,
         m: u32,
     ) -> Result<OverviewIndicators, AppError> {
         let targets = store.indicator_targets().await?;
-        // The year's readings, read once for this month and the month before.
-        let readings = store
-            .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
-            .await?;
+        // The year's readings, read once for this month and the month before: with the
+        // server's mirror of them, a write since costs the changed series' rows.
+        let readings = match mirror {
+            Some(mirror) => mirror.year_values(store, year).await?,
+            None => std::sync::Arc::new(
+                store
+                    .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
+                    .await?,
+            ),
+        };
         let indicators =
             crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;
         let (pm25_before, sections_before) = if m > 1 {

@@ -222,41 +222,52 @@ pub fn section_standings(
     let by_section = by_place(readings, |r| {
         r.key.year == year && r.key.month <= through_month && r.key.indicator.starts_with("water.")
     });
+    // Each reading's parameter, found once (the catalogue's codes, in `Parameter::ALL` order).
+    let codes: Vec<(Parameter, &str)> = Parameter::ALL
+        .into_iter()
+        .map(|p| (p, water_indicator(p).code))
+        .collect();
+    let param_of = |r: &ReadingValue| {
+        codes
+            .iter()
+            .find(|(_, code)| *code == r.key.indicator)
+            .map(|(p, _)| *p)
+    };
     targets
         .sections
         .iter()
         .map(|s| {
             let mine: Vec<&ReadingValue> =
                 by_section.get(s.name.as_str()).cloned().unwrap_or_default();
-            let param_of = |r: &ReadingValue| {
-                Parameter::ALL
-                    .into_iter()
-                    .find(|p| water_indicator(*p).code == r.key.indicator)
-            };
+            // One pass over the section's readings (in their order): each month's values, and
+            // each parameter's values for the annual means.
+            let mut by_month: Vec<Vec<(Parameter, f64)>> =
+                vec![Vec::new(); through_month as usize + 1];
+            let mut by_parameter: Vec<Vec<f64>> = vec![Vec::new(); Parameter::ALL.len()];
+            for r in &mine {
+                if let Some(p) = param_of(r) {
+                    if let Some(values) = by_month.get_mut(r.key.month as usize) {
+                        values.push((p, r.value));
+                    }
+                    if let Some(i) = Parameter::ALL.iter().position(|q| *q == p) {
+                        by_parameter[i].push(r.value);
+                    }
+                }
+            }
             let mut months = Vec::new();
-            for m in 1..=through_month {
-                let values: Vec<(Parameter, f64)> = mine
-                    .iter()
-                    .filter(|r| r.key.month == m)
-                    .filter_map(|r| param_of(r).map(|p| (p, r.value)))
-                    .collect();
+            for (m, values) in by_month.iter().enumerate().skip(1) {
                 if !values.is_empty() {
                     months.push(SectionMonth {
-                        month: m,
-                        classification: classify(&values, s.reservoir),
+                        month: u32::try_from(m).unwrap_or_default(),
+                        classification: classify(values, s.reservoir),
                     });
                 }
             }
             let means: Vec<(Parameter, f64)> = Parameter::ALL
                 .into_iter()
-                .filter_map(|p| {
-                    let vs: Vec<f64> = mine
-                        .iter()
-                        .filter(|r| param_of(r) == Some(p))
-                        .map(|r| r.value)
-                        .collect();
-                    (!vs.is_empty()).then(|| (p, vs.iter().sum::<f64>() / vs.len() as f64))
-                })
+                .zip(&by_parameter)
+                .filter(|(_, vs)| !vs.is_empty())
+                .map(|(p, vs)| (p, vs.iter().sum::<f64>() / vs.len() as f64))
                 .collect();
             let annual = classify(&means, s.reservoir);
             let met = annual.meets(s.target_class);
@@ -321,6 +332,15 @@ pub fn drain_standings(
 ) -> Vec<DrainStanding> {
     let mut out = Vec::new();
     let mut seen: Vec<(String, WaterParameter)> = Vec::new();
+    // The year's drain readings, found once (not once per drain and parameter).
+    let drain_readings: Vec<&ReadingValue> = readings
+        .iter()
+        .filter(|r| {
+            r.key.indicator.starts_with("drain.")
+                && r.key.year == year
+                && r.key.month <= through_month
+        })
+        .collect();
     for l in &targets.drains {
         if seen.contains(&(l.drain.clone(), l.parameter)) {
             continue;
@@ -330,14 +350,9 @@ pub fn drain_standings(
             WaterParameter::Cod => "drain.cod",
             WaterParameter::Nh3N => "drain.nh3n",
         };
-        let latest = readings
+        let latest = drain_readings
             .iter()
-            .filter(|r| {
-                r.key.indicator == code
-                    && r.key.place == l.drain
-                    && r.key.year == year
-                    && r.key.month <= through_month
-            })
+            .filter(|r| r.key.indicator == code && r.key.place == l.drain)
             .max_by_key(|r| r.key.month);
         if let Some(r) = latest {
             let on = NaiveDate::from_ymd_opt(year, r.key.month, 1);
@@ -438,6 +453,135 @@ mod tests {
             provisional: false,
             is_demo: false,
         }
+    }
+
+    /// The section standings as they were computed before one pass per section replaced a
+    /// search per month and per parameter (the oracle of the test below).
+    fn reference_section_standings(
+        readings: &[ReadingValue],
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: u32,
+    ) -> Vec<SectionStanding> {
+        let by_section = by_place(readings, |r| {
+            r.key.year == year
+                && r.key.month <= through_month
+                && r.key.indicator.starts_with("water.")
+        });
+        targets
+            .sections
+            .iter()
+            .map(|s| {
+                let mine: Vec<&ReadingValue> =
+                    by_section.get(s.name.as_str()).cloned().unwrap_or_default();
+                let param_of = |r: &ReadingValue| {
+                    Parameter::ALL
+                        .into_iter()
+                        .find(|p| water_indicator(*p).code == r.key.indicator)
+                };
+                let mut months = Vec::new();
+                for m in 1..=through_month {
+                    let values: Vec<(Parameter, f64)> = mine
+                        .iter()
+                        .filter(|r| r.key.month == m)
+                        .filter_map(|r| param_of(r).map(|p| (p, r.value)))
+                        .collect();
+                    if !values.is_empty() {
+                        months.push(SectionMonth {
+                            month: m,
+                            classification: classify(&values, s.reservoir),
+                        });
+                    }
+                }
+                let means: Vec<(Parameter, f64)> = Parameter::ALL
+                    .into_iter()
+                    .filter_map(|p| {
+                        let vs: Vec<f64> = mine
+                            .iter()
+                            .filter(|r| param_of(r) == Some(p))
+                            .map(|r| r.value)
+                            .collect();
+                        (!vs.is_empty()).then(|| (p, vs.iter().sum::<f64>() / vs.len() as f64))
+                    })
+                    .collect();
+                let annual = classify(&means, s.reservoir);
+                let met = annual.meets(s.target_class);
+                SectionStanding {
+                    section: s.name.clone(),
+                    target: s.target_class,
+                    reservoir: s.reservoir,
+                    year,
+                    months_measured: u32::try_from(months.len()).unwrap_or(0),
+                    months_missed: u32::try_from(
+                        months
+                            .iter()
+                            .filter(|m| m.classification.meets(s.target_class) == Some(false))
+                            .count(),
+                    )
+                    .unwrap_or(0),
+                    months,
+                    exceeding: annual.exceeding(s.target_class),
+                    met,
+                    through_month,
+                    any_demo: mine.iter().any(|r| r.is_demo),
+                    annual,
+                }
+            })
+            .collect()
+    }
+
+    /// Random readings of a few sections (every parameter, some months missing, other
+    /// indicators and years mixed in): the one-pass standings equal the oracle's, for every
+    /// month of the year.
+    #[test]
+    fn section_standings_equal_the_straightforward_computation() {
+        let mut rng = crate::rng::SplitMix64(7);
+        let sections: Vec<SectionRow> = (0..6)
+            .map(|i| SectionRow {
+                name: format!("断面{i}"),
+                target_class: [WaterClass::II, WaterClass::III, WaterClass::IV][i % 3],
+                reservoir: i % 2 == 0,
+                table_name: None,
+                note: String::new(),
+            })
+            .collect();
+        let mut readings = Vec::new();
+        for s in &sections {
+            for month in 1..=12 {
+                for code in [
+                    "water.do",
+                    "water.codmn",
+                    "water.cod",
+                    "water.bod5",
+                    "water.nh3n",
+                    "water.tp",
+                    "pm25",
+                ] {
+                    if rng.below(4) == 0 {
+                        continue;
+                    }
+                    let year = if rng.below(10) == 0 { 2019 } else { 2018 };
+                    let value = rng.below(400) as f64 / 40.0;
+                    let mut r = reading(code, &s.name, year, month, value);
+                    r.is_demo = rng.below(3) == 0;
+                    readings.push(r);
+                }
+            }
+        }
+        let t = IndicatorTargets {
+            sections,
+            ..targets()
+        };
+        let mut compared = 0;
+        for through in 1..=12 {
+            let fast = section_standings(&readings, &t, 2018, through);
+            assert_eq!(
+                fast,
+                reference_section_standings(&readings, &t, 2018, through)
+            );
+            compared += fast.iter().filter(|s| s.months_measured > 0).count();
+        }
+        assert!(compared > 60, "{compared}");
     }
 
     fn targets() -> IndicatorTargets {

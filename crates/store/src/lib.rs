@@ -159,7 +159,7 @@ pub use imports::{FieldChange, ImportItemChange, ImportItemState, ImportPlanRepo
 pub(crate) use plans::Change;
 pub use plans::SeedReport;
 pub use plans::UnitRecord;
-pub use readings::{ReadingBatch, ReadingFilter};
+pub use readings::{ReadingBatch, ReadingFilter, ReadingsMirror};
 pub use remind::{
     BulletinMonth, BulletinRecord, DayWritten, HookRecord, InboxDigest, NewBulletin, OutboxJob,
     OutboxRow, UrgeScope,

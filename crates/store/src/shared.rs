@@ -24,16 +24,112 @@ pub(crate) type Pool = sqlx::Pool<Db>;
 
 pub(crate) type Tx<'c> = sqlx::Transaction<'c, Db>;
 
-/// Moves the readings' version on, for writes no trigger sees (readings on SQLite, whose row
-/// trigger doubled a 1M-row insert; see migrations 9 and 27). On PostgreSQL a statement
-/// trigger moves it, once per transaction.
-pub(super) async fn bump_readings_version(tx: &mut Tx<'_>) -> Result<(), StoreError> {
-    if <Db as sqlx::Database>::NAME != "SQLite" {
+/// What a readings write changed, recorded for the readings mirrors (migration 29): the
+/// series (indicator, place, year) while they are few, else only the years.
+#[derive(Default)]
+pub(super) struct ReadingChanges {
+    series: rustc_hash::FxHashSet<(String, String, i32)>,
+    years: std::collections::BTreeSet<i32>,
+    /// Every year (the demo readings removed).
+    every_year: bool,
+}
+
+/// More series than this in one write: its years are recorded instead.
+const SERIES_RECORDED: usize = 200;
+
+impl ReadingChanges {
+    pub(super) fn add(&mut self, key: &sanzhi_domain::ReadingKey) {
+        self.years.insert(key.year);
+        if self.series.len() <= SERIES_RECORDED {
+            self.series
+                .insert((key.indicator.clone(), key.place.clone(), key.year));
+        }
+    }
+
+    pub(super) fn every_year() -> Self {
+        ReadingChanges {
+            every_year: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// How many versions of recorded changes are kept for app servers that are behind.
+const CHANGES_KEPT: i64 = 5_000;
+
+/// Every 500th version, removes from `table` (`fact_changes`, `reading_changes`) the records
+/// more than [`CHANGES_KEPT`] versions old and says so in `state` (`pruned_below`): a mirror
+/// further behind reads everything again.
+pub(super) async fn prune_changes(
+    tx: &mut Tx<'_>,
+    version: i64,
+    table: &str,
+    state: &str,
+) -> Result<(), StoreError> {
+    if version % 500 != 0 {
         return Ok(());
     }
-    sqlx::query("UPDATE versions SET n = n + 1 WHERE area = 'readings'")
+    let below = version - CHANGES_KEPT;
+    sqlx::query(&format!("DELETE FROM {table} WHERE version < $1"))
+        .bind(below)
         .execute(&mut **tx)
         .await?;
+    sqlx::query(&format!(
+        "UPDATE {state} SET pruned_below = $1 WHERE id = 1 AND pruned_below < $2"
+    ))
+    .bind(below)
+    .bind(below)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves the readings' version on and records what the write changed under it. SQLite: by
+/// this statement (no trigger sees readings there: a row trigger doubled a 1M-row insert; see
+/// migrations 9 and 27); PostgreSQL: a statement trigger moved it already, once per
+/// transaction (`bump_version` is then a no-op). The version row stays locked until the
+/// commit, so versions commit in order.
+pub(super) async fn bump_readings_version(
+    tx: &mut Tx<'_>,
+    changes: &ReadingChanges,
+) -> Result<(), StoreError> {
+    if <Db as sqlx::Database>::NAME == "SQLite" {
+        sqlx::query("UPDATE versions SET n = n + 1 WHERE area = 'readings'")
+            .execute(&mut **tx)
+            .await?;
+    } else {
+        sqlx::query("SELECT bump_version('readings')")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let version: i64 = sqlx::query_scalar("SELECT n FROM versions WHERE area = 'readings'")
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut rows: Vec<(i32, &str, &str)> = Vec::new();
+    if changes.every_year {
+        rows.push((0, "*", "*"));
+    } else if changes.series.len() > SERIES_RECORDED {
+        rows.extend(changes.years.iter().map(|y| (*y, "*", "*")));
+    } else {
+        rows.extend(
+            changes
+                .series
+                .iter()
+                .map(|(i, p, y)| (*y, i.as_str(), p.as_str())),
+        );
+    }
+    for chunk in rows.chunks(ID_CHUNK) {
+        let sql = format!(
+            "INSERT INTO reading_changes (version, year, indicator, place) VALUES {}",
+            value_rows(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(&sql);
+        for (year, indicator, place) in chunk {
+            q = q.bind(version).bind(year).bind(*indicator).bind(*place);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    prune_changes(tx, version, "reading_changes", "reading_changes_state").await?;
     Ok(())
 }
 

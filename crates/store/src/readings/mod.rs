@@ -6,6 +6,9 @@
 use crate::{ReadingsWritten, Store, StoreError};
 use sanzhi_domain::chrono::{DateTime, Utc};
 
+mod mirror;
+pub use mirror::ReadingsMirror;
+
 /// What a streamed readings write receives: readings, then `Finish` to commit.
 #[derive(Debug)]
 pub enum ReadingBatch {

@@ -159,32 +159,35 @@ pub(crate) async fn readings(
     rows.into_iter().map(reading_of).collect()
 }
 
+/// A reading's key and value as read: indicator, place, year, month, value, valid days,
+/// provisional, demo.
+type ValueRow = (String, String, i32, i32, f64, Option<i32>, bool, bool);
+
+fn value_of(
+    (indicator, place, year, month, value, valid_days, provisional, is_demo): ValueRow,
+) -> Result<sanzhi_domain::ReadingValue, StoreError> {
+    Ok(sanzhi_domain::ReadingValue {
+        key: stored_key(indicator, place, year, month)?,
+        value,
+        valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
+        provisional,
+        is_demo,
+    })
+}
+
 /// [`readings`] without who recorded them: what standings read (a year of them for the
 /// overview).
 pub(crate) async fn reading_values(
     pool: &Pool,
     filter: &crate::ReadingFilter,
 ) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
-    type ValueRow = (String, String, i32, i32, f64, Option<i32>, bool, bool);
     let rows: Vec<ValueRow> = filtered_readings(
         pool,
         "indicator, place, year, month, value, valid_days, provisional, is_demo",
         filter,
     )
     .await?;
-    rows.into_iter()
-        .map(
-            |(indicator, place, year, month, value, valid_days, provisional, is_demo)| {
-                Ok(sanzhi_domain::ReadingValue {
-                    key: stored_key(indicator, place, year, month)?,
-                    value,
-                    valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
-                    provisional,
-                    is_demo,
-                })
-            },
-        )
-        .collect()
+    rows.into_iter().map(value_of).collect()
 }
 
 pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> {
@@ -197,7 +200,7 @@ pub(crate) async fn clear_demo_readings(pool: &Pool) -> Result<u64, StoreError> 
         .await?
         .rows_affected();
     if n > 0 {
-        bump_readings_version(&mut tx).await?;
+        bump_readings_version(&mut tx, &ReadingChanges::every_year()).await?;
     }
     tx.commit().await?;
     Ok(n)
@@ -212,4 +215,47 @@ pub(crate) async fn reading_counts(
     .fetch_one(pool)
     .await?;
     Ok(sanzhi_domain::reading::ReadingCounts { total, demo })
+}
+
+/// What changed since readings version `since`: (year, indicator, place) of each series
+/// changed — `*` for every series of the year, year 0 for every year — or `None` when the
+/// records of some of those changes were pruned: then everything must be read again.
+pub(crate) async fn reading_changes_since(
+    pool: &Pool,
+    since: i64,
+) -> Result<Option<Vec<(i32, String, String)>>, StoreError> {
+    let pruned_below: i64 =
+        sqlx::query_scalar("SELECT pruned_below FROM reading_changes_state WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
+    if since < pruned_below {
+        return Ok(None);
+    }
+    Ok(Some(
+        sqlx::query_as(
+            "SELECT DISTINCT year, indicator, place FROM reading_changes WHERE version > $1",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await?,
+    ))
+}
+
+/// The readings of one series (an indicator at a place in a year), by month.
+pub(crate) async fn series_values(
+    pool: &Pool,
+    indicator: &str,
+    place: &str,
+    year: i32,
+) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
+    let rows: Vec<ValueRow> = sqlx::query_as(
+        "SELECT indicator, place, year, month, value, valid_days, provisional, is_demo
+         FROM readings WHERE indicator = $1 AND place = $2 AND year = $3 ORDER BY month",
+    )
+    .bind(indicator)
+    .bind(place)
+    .bind(year)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(value_of).collect()
 }

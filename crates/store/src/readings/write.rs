@@ -104,6 +104,8 @@ struct ReadingsWrite {
     /// chunk is still found.
     periods: rustc_hash::FxHashSet<(i32, u32)>,
     years_read: rustc_hash::FxHashSet<i32>,
+    /// The series written (inserted or replaced), for the readings mirrors.
+    changes: ReadingChanges,
 }
 
 /// Writes one chunk (`READING_CHUNK` at most): new readings in one statement, replacements
@@ -117,6 +119,9 @@ async fn write_chunk(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     for r in chunk {
+        // Recorded even when left unchanged (then the version does not move, and nothing is
+        // recorded at all unless something else changed): a mirror reads the series again.
+        w.changes.add(&r.key);
         if w.years_read.insert(r.key.year) {
             let months: Vec<i32> =
                 sqlx::query_scalar("SELECT DISTINCT month FROM readings WHERE year = $1")
@@ -241,7 +246,7 @@ async fn finish_write(
         .await?;
     }
     if out.inserted > 0 || out.replaced > 0 {
-        bump_readings_version(tx).await?;
+        bump_readings_version(tx, &w.changes).await?;
     }
     Ok(out)
 }

@@ -167,9 +167,6 @@ pub(crate) async fn refresh_facts(tx: &mut Tx<'_>, assignments: &[i64]) -> Resul
     record_changes(tx, &ids).await
 }
 
-/// How many tracking versions of changes are kept for app servers that are behind.
-const CHANGES_KEPT: i64 = 5_000;
-
 /// Records that `ids`' facts changed, under the tracking version this transaction moves to
 /// (see migration 28 and [`crate::StatusMirror`]); now and then prunes the old records.
 async fn record_changes(tx: &mut Tx<'_>, ids: &[i64]) -> Result<(), StoreError> {
@@ -186,20 +183,7 @@ async fn record_changes(tx: &mut Tx<'_>, ids: &[i64]) -> Result<(), StoreError> 
         }
         q.execute(&mut **tx).await?;
     }
-    if version % 500 == 0 {
-        let below = version - CHANGES_KEPT;
-        sqlx::query("DELETE FROM fact_changes WHERE version < $1")
-            .bind(below)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "UPDATE status_facts_state SET pruned_below = $1 WHERE id = 1 AND pruned_below < $2",
-        )
-        .bind(below)
-        .bind(below)
-        .execute(&mut **tx)
-        .await?;
-    }
+    prune_changes(tx, version, "fact_changes", "status_facts_state").await?;
     Ok(())
 }
 
