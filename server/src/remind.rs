@@ -70,8 +70,10 @@ pub async fn make_day(
 /// Computes the digests of `day` from the database.
 pub async fn digests_of(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Digest>> {
     let before = day.pred_opt().context("日期超出范围")?;
+    // From the status facts, with the returned reports read for their reasons (not every
+    // report: issue 26).
     let mut both = store
-        .tracked_on_days(
+        .statuses_on_days_with_returned(
             &TrackScope::default(),
             &[before, day],
             sanzhi_domain::status::DUE_SOON_DAYS,

@@ -104,9 +104,11 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
                     .expect("write");
             }
         }
-        // Every few writes (so that several pile up between two reads), each year.
+        // Every few writes (so that several pile up between two reads), the year 总览 shows,
+        // and now and then the others (the mirror holds one year: it reads another whole).
         if step % 3 == 0 {
-            for year in YEARS {
+            let years: &[i32] = if step % 15 == 0 { &YEARS } else { &[2019] };
+            for &year in years {
                 let kept = mirror.year_values(&second, year).await.expect("mirror");
                 let read = year_of(&db.store, year).await;
                 assert_eq!(*kept, read, "step {step}, {year}");
@@ -119,12 +121,13 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
     assert!(patched > 50, "{patched} series read again");
 
     // One pushed reading: one series read again, no year read whole.
-    for year in YEARS {
-        mirror.year_values(&second, year).await.expect("mirror");
-    }
-    let (whole, patched) = mirror.counts();
     let mut one = reading(&mut rng);
     one.value = 99.5;
+    mirror
+        .year_values(&second, one.key.year)
+        .await
+        .expect("mirror");
+    let (whole, patched) = mirror.counts();
     db.store
         .write_readings(std::slice::from_ref(&one), ReadingSource::Api, "测试", now)
         .await

@@ -78,6 +78,32 @@ async fn compare(db: &TestDb, scope: &TrackScope, days: &[NaiveDate]) -> usize {
         .await
         .expect("from the facts");
     assert_eq!(full.len(), kept.len());
+    // The same with the returned reports read for the digests: the report and its review.
+    let with_returned = db
+        .store
+        .statuses_on_days_with_returned(scope, days, 15)
+        .await
+        .expect("with the returned reports");
+    let returned = |t: &Tracked| {
+        t.returned.as_ref().map(|r| {
+            let v = r.review.as_ref();
+            (
+                r.id,
+                v.map(|v| (v.reason.clone(), v.reviewer.clone(), v.created_at)),
+            )
+        })
+    };
+    for ((d, f), w) in days.iter().zip(&full).zip(&with_returned) {
+        assert_eq!(f.len(), w.len(), "{d}: rows");
+        for (a, b) in f.iter().zip(w) {
+            assert_eq!(summary(a), summary(b), "with returned, as of {d}");
+            assert_eq!(returned(a), returned(b), "returned, as of {d}");
+        }
+    }
+    assert!(
+        full.iter().flatten().any(|t| t.returned.is_some()),
+        "some report returned"
+    );
     let mut compared = 0;
     for ((d, f), k) in days.iter().zip(&full).zip(&kept) {
         assert_eq!(f.len(), k.len(), "{d}: rows");
