@@ -213,6 +213,12 @@ pub struct Checked {
 
 #[cfg(feature = "ssr")]
 impl Checked {
+    /// Whether this caller may do `action`, asked to decide what a page offers (a 催办 button
+    /// shown or not): a `false` is no refusal and is not logged as one.
+    pub fn allowed(&self, action: &sanzhi_domain::Action<'_>) -> bool {
+        sanzhi_domain::authorize(Some(&self.user), action).is_ok()
+    }
+
     /// Whether this caller may also do `action` (for calls that learn the plan or unit of
     /// what they touch from the store, after a first [`require`]).
     pub fn may(&self, action: &sanzhi_domain::Action<'_>) -> Result<(), AppError> {

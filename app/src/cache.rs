@@ -30,6 +30,8 @@ pub enum Shows {
     Tracking,
     /// The structure and the readings.
     Readings,
+    /// The structure only (plans, units, reference tables and targets).
+    Structure,
 }
 
 impl Shows {
@@ -38,6 +40,7 @@ impl Shows {
             Shows::Everything => [v.structure, v.tracking, v.readings],
             Shows::Tracking => [v.structure, v.tracking, 0],
             Shows::Readings => [v.structure, 0, v.readings],
+            Shows::Structure => [v.structure, 0, 0],
         }
     }
 }
@@ -201,6 +204,9 @@ pub struct Caches {
     /// The JSON API's overdue list of (unit, day), as sent: computed again only when the
     /// structure or the tracking changed. Monitoring systems poll it.
     pub api_overdue: VersionedCache<(String, sanzhi_domain::chrono::NaiveDate), Vec<u8>>,
+    /// The indicators' targets (what 总览's standings are measured against): read again
+    /// only when the structure changed, not after every reading.
+    pub targets: VersionedCache<(), sanzhi_domain::IndicatorTargets>,
     /// The status facts of the days asked for, kept current with the changed assignments'
     /// rows (what 总览's statuses and the overdue lists are computed from).
     pub statuses: sanzhi_store::StatusMirror,
@@ -217,6 +223,7 @@ impl Default for Caches {
             overview_indicators: VersionedCache::default(),
             // One per unit polled (a province has a few thousand units).
             api_overdue: VersionedCache::with_capacity(4096),
+            targets: VersionedCache::default(),
             statuses: sanzhi_store::StatusMirror::new(),
             readings: sanzhi_store::ReadingsMirror::new(),
         }

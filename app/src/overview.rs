@@ -204,8 +204,15 @@ pub mod inner {
                     .await?;
                 let indicators = caches
                     .overview_indicators
-                    .get(store, Shows::Readings, (year, m, lang), || {
-                        compute_indicators(l, store, Some(&caches.readings), year, m)
+                    .get(store, Shows::Readings, (year, m, lang), || async move {
+                        let targets = caches
+                            .targets
+                            .get(store, Shows::Structure, (), || async {
+                                Ok::<_, AppError>(store.indicator_targets().await?)
+                            })
+                            .await?;
+                        compute_indicators(l, store, Some((&caches.readings, &targets)), year, m)
+                            .await
                     })
                     .await?;
                 Ok::<_, AppError>(with_indicators(&tracking, &indicators))
@@ -396,15 +403,25 @@ pub mod inner {
     async fn compute_indicators(
         l: Locale,
         store: &Store,
-        mirror: Option<&sanzhi_store::ReadingsMirror>,
+        kept: Option<(
+            &sanzhi_store::ReadingsMirror,
+            &sanzhi_domain::IndicatorTargets,
+        )>,
         year: i32,
         m: u32,
     ) -> Result<OverviewIndicators, AppError> {
-        let targets = store.indicator_targets().await?;
+        let read;
+        let targets = match kept {
+            Some((_, targets)) => targets,
+            None => {
+                read = store.indicator_targets().await?;
+                &read
+            }
+        };
         // The year's readings, read once for this month and the month before: with the
         // server's mirror of them, a write since costs the changed series' rows.
-        let readings = match mirror {
-            Some(mirror) => mirror.year_values(store, year).await?,
+        let readings = match kept {
+            Some((mirror, _)) => mirror.year_values(store, year).await?,
             None => std::sync::Arc::new(
                 store
                     .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
@@ -412,9 +429,9 @@ pub mod inner {
             ),
         };
         let indicators =
-            crate::indicators::inner::snapshot_of(l, &readings, &targets, year, Some(m), LISTED)?;
+            crate::indicators::inner::snapshot_of(l, &readings, targets, year, Some(m), LISTED)?;
         let (pm25_before, sections_before) = if m > 1 {
-            crate::indicators::inner::met_counts_of(&readings, &targets, year, m - 1)
+            crate::indicators::inner::met_counts_of(&readings, targets, year, m - 1)
         } else {
             ((0, 0), (0, 0))
         };
@@ -441,62 +458,79 @@ pub mod inner {
         let before = NaiveDate::from_ymd_opt(year, m, 1)
             .and_then(|d| d.pred_opt())
             .ok_or_else(|| AppError::BadRequest("month".into()))?;
-        let all = TrackScope::default();
-        // Statuses from the facts the writes keep: no report is read (issue 26).
-        // With the server's mirror of them, a write since costs the changed assignments' rows.
-        let mut days = match mirror {
+        // Statuses from the facts the writes keep: no report is read (issue 26). With the
+        // server's mirror, every row of the two days is kept between computations and a
+        // write since costs the changed assignments' rows.
+        let days = match mirror {
             Some(mirror) => {
                 mirror
-                    .statuses_on_days(store, &all, &[before, as_of], DUE_SOON_DAYS)
+                    .all_statuses_on_days(store, &[before, as_of], DUE_SOON_DAYS)
                     .await?
             }
-            None => {
-                store
-                    .statuses_on_days(&all, &[before, as_of], DUE_SOON_DAYS)
-                    .await?
-            }
-        }
-        .into_iter();
-        let (Some(mut before_rows), Some(mut now_rows)) = (days.next(), days.next()) else {
+            None => store
+                .statuses_on_days(&TrackScope::default(), &[before, as_of], DUE_SOON_DAYS)
+                .await?
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect(),
+        };
+        let [before_all, now_all] = &days[..] else {
             return Err(AppError::Internal);
         };
         // 总览 is a daily view: the active plans' work only (a draft is not issued yet; a
         // closed plan is over, kept on its own pages, in the timeline and in exports).
         // (A plan closed since counts on the days before it was closed.)
-        before_rows.retain(|r| r.in_daily_views(before));
-        now_rows.retain(|r| r.in_daily_views(as_of));
+        let before_rows: Vec<&sanzhi_domain::Tracked> = before_all
+            .iter()
+            .filter(|r| r.in_daily_views(before))
+            .collect();
+        let now_rows: Vec<&sanzhi_domain::Tracked> =
+            now_all.iter().filter(|r| r.in_daily_views(as_of)).collect();
 
+        // Each plan's counts on both days, in one pass over the rows.
+        let mut per_plan: std::collections::HashMap<&str, (StatusCounts, StatusCounts)> =
+            std::collections::HashMap::new();
+        for r in &now_rows {
+            per_plan
+                .entry(r.plan_code.as_str())
+                .or_default()
+                .0
+                .add(r.assessment.status);
+        }
+        for r in &before_rows {
+            per_plan
+                .entry(r.plan_code.as_str())
+                .or_default()
+                .1
+                .add(r.assessment.status);
+        }
         let mut plans: Vec<PlanCounts> = Vec::new();
         for p in store.list_plans().await? {
             if !p.status.daily_on(p.closed_on, as_of) {
                 continue;
             }
-            let count = |rows: &[sanzhi_domain::Tracked]| {
-                let mut c = StatusCounts::default();
-                for r in rows.iter().filter(|r| r.plan_code == p.code.as_str()) {
-                    c.add(r.assessment.status);
-                }
-                c
-            };
+            let (now, then) = per_plan.get(p.code.as_str()).cloned().unwrap_or_default();
             plans.push(PlanCounts {
                 code: p.code.as_str().to_owned(),
                 short_name: crate::i18n::plan_name(l, &p),
                 title: p.title.clone(),
                 owner_office: p.owner_office.clone(),
-                now: count(&now_rows),
-                before: count(&before_rows),
+                now,
+                before: then,
             });
         }
         let kinds = store.units().await?;
-        let is_county = |unit: &str| {
-            kinds.iter().any(|u| {
-                u.name == unit
-                    && matches!(
-                        u.kind,
-                        UnitKind::CountyGovernment | UnitKind::ManagementZone
-                    )
+        let counties_named: std::collections::HashSet<&str> = kinds
+            .iter()
+            .filter(|u| {
+                matches!(
+                    u.kind,
+                    UnitKind::CountyGovernment | UnitKind::ManagementZone
+                )
             })
-        };
+            .map(|u| u.name.as_str())
+            .collect();
+        let is_county = |unit: &str| counties_named.contains(unit);
         let urges = store.urges(&sanzhi_store::UrgeScope::default()).await?;
         let mut units = rank_units(&now_rows, &before_rows);
         count_urges(&mut units, &urges, as_of);

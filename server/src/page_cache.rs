@@ -94,8 +94,61 @@ impl Page {
 #[derive(Debug, Default)]
 pub struct PageCache {
     inner: Mutex<Pages>,
+    /// Renderings under way, by key: a request that finds one at least as new as the versions
+    /// it read waits for that page instead of rendering the same page again (after a write,
+    /// every reader of 总览 would otherwise render it at once).
+    flights: Mutex<HashMap<String, Flight>>,
     /// Pages answered from memory (for tests and logs).
     hits: std::sync::atomic::AtomicU64,
+    /// Pages answered with another request's rendering (for tests and logs).
+    shared: std::sync::atomic::AtomicU64,
+}
+
+/// One rendering under way: the versions it read before it began, and where its page is
+/// announced (`None` until then; the sender dropped without a page means it was not kept —
+/// an error, a cookie set, a request dropped — and each waiter renders for itself).
+#[derive(Debug)]
+struct Flight {
+    id: u64,
+    version: PageVersion,
+    page: tokio::sync::watch::Sender<Option<Arc<Page>>>,
+}
+
+/// Whether a page rendered at `have` may answer a request that read `want`: every version it
+/// shows is at least as new (each area's version only grows).
+fn at_least(have: PageVersion, want: PageVersion) -> bool {
+    have.iter().zip(want.iter()).all(|(h, w)| h >= w)
+}
+
+/// The rendering this request leads: announces its page to the waiters, and when dropped
+/// without one, lets them render for themselves.
+struct Leading<'a> {
+    cache: &'a PageCache,
+    key: String,
+    id: u64,
+    page: tokio::sync::watch::Sender<Option<Arc<Page>>>,
+}
+
+impl Leading<'_> {
+    fn finish(self, page: Arc<Page>) {
+        self.page.send_replace(Some(page));
+    }
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        let mut flights = self.cache.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if flights.get(&self.key).is_some_and(|f| f.id == self.id) {
+            flights.remove(&self.key);
+        }
+    }
+}
+
+enum Joined<'a> {
+    /// Kept meanwhile by a rendering that finished between the first lookup and this one.
+    Kept(Arc<Page>),
+    Lead(Leading<'a>),
+    Wait(tokio::sync::watch::Receiver<Option<Arc<Page>>>),
 }
 
 #[derive(Debug, Default)]
@@ -124,7 +177,46 @@ impl PageCache {
         self.hits.load(Ordering::Relaxed)
     }
 
-    fn store(&self, key: String, page: Page) {
+    /// How many requests were answered with a rendering another request made for them.
+    pub fn shared(&self) -> u64 {
+        self.shared.load(Ordering::Relaxed)
+    }
+
+    /// Joins the rendering of `key` under way when it read versions at least as new as
+    /// `version`; else this request leads a new one (later requests join the newer).
+    /// `flights` is locked before `inner`, never the other way round.
+    fn join(&self, key: &str, version: PageVersion) -> Joined<'_> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = flights.get(key) {
+            if at_least(f.version, version) {
+                return Joined::Wait(f.page.subscribe());
+            }
+        }
+        // A rendering keeps its page before it leaves `flights`: looked up again under the
+        // lock, a page that finished since the first lookup is found here, not rendered twice.
+        if let Some(page) = self.lookup(key, version) {
+            return Joined::Kept(page);
+        }
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let (page, _) = tokio::sync::watch::channel(None);
+        flights.insert(
+            key.to_owned(),
+            Flight {
+                id,
+                version,
+                page: page.clone(),
+            },
+        );
+        Joined::Lead(Leading {
+            cache: self,
+            key: key.to_owned(),
+            id,
+            page,
+        })
+    }
+
+    fn store(&self, key: String, page: Arc<Page>) {
         let mut pages = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         // The page this one replaces can never be used again; pages of other addresses whose
         // versions moved on go when they are least recently used.
@@ -145,7 +237,7 @@ impl PageCache {
         }
         pages.clock += 1;
         let now = pages.clock;
-        pages.map.insert(key, (now, Arc::new(page)));
+        pages.map.insert(key, (now, page));
     }
 
     /// How many pages are kept (for tests).
@@ -246,6 +338,20 @@ pub async fn page_cache(
     if let Some(page) = cache.lookup(&key, version) {
         return answer(&page, gzip);
     }
+    let leading = match cache.join(&key, version) {
+        Joined::Kept(page) => return answer(&page, gzip),
+        Joined::Lead(leading) => Some(leading),
+        Joined::Wait(mut page) => {
+            if let Ok(page) = page.wait_for(Option::is_some).await {
+                if let Some(page) = page.as_ref() {
+                    cache.shared.fetch_add(1, Ordering::Relaxed);
+                    return answer(page, gzip);
+                }
+            }
+            // The rendering was not kept: this request renders its own.
+            None
+        }
+    };
     let flags = PageFlags::default();
     let mut req = req;
     req.extensions_mut().insert(flags.clone());
@@ -275,16 +381,19 @@ pub async fn page_cache(
     let mut headers = parts.headers.clone();
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::TRANSFER_ENCODING);
-    let page = Page {
+    let page = Arc::new(Page {
         version,
         headers,
         body,
         gzip: gz,
-    };
+    });
     let response = answer(&page, gzip);
     // Read after the whole body was rendered: an error shown anywhere on the page counts.
     if page.body.len() <= MAX_PAGE && !flags.not_kept.load(Ordering::Relaxed) {
-        cache.store(key, page);
+        cache.store(key, page.clone());
+        if let Some(leading) = leading {
+            leading.finish(page);
+        }
     }
     response
 }

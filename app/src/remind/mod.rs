@@ -328,7 +328,7 @@ pub mod inner {
             .map_or(sanzhi_domain::remind::DEFAULT_URGE_LIMIT, |s| s.urge_limit);
         let mut may_urge = Vec::new();
         if let (Some(plan), Some(item)) = (plan.as_deref(), item) {
-            if c.may(&sanzhi_domain::Action::Urge { plan }).is_ok() {
+            if c.allowed(&sanzhi_domain::Action::Urge { plan }) {
                 let tracked = c
                     .store
                     .tracked(

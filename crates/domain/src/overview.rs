@@ -5,6 +5,7 @@
 use crate::chrono::NaiveDate;
 use crate::{Status, StatusCounts, Tracked};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// One item on the red list: its most overdue assignments' units.
@@ -46,10 +47,11 @@ fn days_late(t: &Tracked) -> i64 {
 }
 
 /// The `n` items with the longest-overdue assignments, longest first; ties by plan and number.
-pub fn red_list(tracked: &[Tracked], n: usize) -> Vec<RedListItem> {
+pub fn red_list<T: Borrow<Tracked>>(tracked: &[T], n: usize) -> Vec<RedListItem> {
     let mut items: BTreeMap<(String, i32), RedListItem> = BTreeMap::new();
     for t in tracked
         .iter()
+        .map(Borrow::borrow)
         .filter(|t| matches!(t.assessment.status, Status::Overdue | Status::Lapsed))
     {
         let e = items
@@ -149,14 +151,14 @@ impl UnitRank {
 /// time, then fewer overdue, then the name. Units with fewer than [`MIN_DUE_TO_RANK`]
 /// milestones due come last, unranked. `before` (the same assignments at the end of the month
 /// before) gives each unit its earlier rate and place.
-pub fn rank_units(tracked: &[Tracked], before: &[Tracked]) -> Vec<UnitRank> {
+pub fn rank_units<T: Borrow<Tracked>>(tracked: &[T], before: &[T]) -> Vec<UnitRank> {
     rank_units_where(tracked, before, |_| true)
 }
 
 /// [`rank_units`] among the units `keep` accepts (the counties among themselves).
-pub fn rank_units_where(
-    tracked: &[Tracked],
-    before: &[Tracked],
+pub fn rank_units_where<T: Borrow<Tracked>>(
+    tracked: &[T],
+    before: &[T],
     keep: impl Fn(&str) -> bool,
 ) -> Vec<UnitRank> {
     let mut now = rank_on(tracked, &keep);
@@ -180,10 +182,12 @@ pub fn rank_units_where(
     now
 }
 
-fn rank_on(tracked: &[Tracked], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
-    let mut by_unit: BTreeMap<String, UnitRank> = BTreeMap::new();
-    for t in tracked.iter().filter(|t| keep(&t.unit)) {
-        let r = by_unit.entry(t.unit.clone()).or_insert_with(|| UnitRank {
+fn rank_on<T: Borrow<Tracked>>(tracked: &[T], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
+    // Keyed on the rows' own names: a unit's name is copied once, not once per assignment
+    // (the order comes from the sort below).
+    let mut by_unit: rustc_hash::FxHashMap<&str, UnitRank> = rustc_hash::FxHashMap::default();
+    for t in tracked.iter().map(Borrow::borrow).filter(|t| keep(&t.unit)) {
+        let r = by_unit.entry(t.unit.as_str()).or_insert_with(|| UnitRank {
             unit: t.unit.clone(),
             assignments: 0,
             counts: StatusCounts::default(),
@@ -234,11 +238,15 @@ fn rank_on(tracked: &[Tracked], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
 
 /// Adds to each unit of `ranks` the 催办 it received by `as_of` and those it answered by then.
 pub fn count_urges(ranks: &mut [UnitRank], urges: &[crate::remind::Urge], as_of: NaiveDate) {
+    // One pass over the 催办, then one lookup per unit (a province has thousands of each).
+    let mut per_unit: rustc_hash::FxHashMap<&str, (u32, u32)> = rustc_hash::FxHashMap::default();
+    for u in urges.iter().filter(|u| u.on() <= as_of) {
+        let (n, a) = per_unit.entry(u.unit.as_str()).or_default();
+        *n += 1;
+        *a += u32::from(u.answered_by(as_of));
+    }
     for r in ranks.iter_mut() {
-        let of_unit = urges.iter().filter(|u| u.unit == r.unit && u.on() <= as_of);
-        let (urged, answered) = of_unit.fold((0u32, 0u32), |(n, a), u| {
-            (n + 1, a + u32::from(u.answered_by(as_of)))
-        });
+        let (urged, answered) = per_unit.get(r.unit.as_str()).copied().unwrap_or_default();
         r.urged = urged;
         r.answered = answered;
     }
@@ -272,8 +280,8 @@ pub struct Supervised {
 
 /// The assignments 督办 on `as_of` (each plan's limit from `limits`, else the default), the
 /// longest late first.
-pub fn supervised(
-    tracked: &[Tracked],
+pub fn supervised<T: Borrow<Tracked>>(
+    tracked: &[T],
     urges: &[crate::remind::Urge],
     as_of: NaiveDate,
     limits: &BTreeMap<String, crate::remind::ReminderSettings>,
@@ -284,6 +292,7 @@ pub fn supervised(
     }
     let mut out: Vec<Supervised> = tracked
         .iter()
+        .map(Borrow::borrow)
         .filter_map(|t| {
             let list = by_assignment.get(&t.assignment_id)?;
             let limit = limits
@@ -329,13 +338,15 @@ pub struct StatusChange {
 
 /// What changed between `before` and `after` (the same assignments on two days): newly
 /// finished first, then newly overdue, then the rest.
-pub fn changes(before: &[Tracked], after: &[Tracked]) -> Vec<StatusChange> {
-    let was: BTreeMap<i64, Status> = before
+pub fn changes<T: Borrow<Tracked>>(before: &[T], after: &[T]) -> Vec<StatusChange> {
+    let was: rustc_hash::FxHashMap<i64, Status> = before
         .iter()
+        .map(Borrow::borrow)
         .map(|t| (t.assignment_id, t.assessment.status))
         .collect();
     let mut out: Vec<StatusChange> = after
         .iter()
+        .map(Borrow::borrow)
         .filter_map(|t| {
             let b = *was.get(&t.assignment_id)?;
             (b != t.assessment.status).then(|| StatusChange {

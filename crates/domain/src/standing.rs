@@ -85,9 +85,8 @@ pub fn needed_for_rest(
 fn by_place(
     readings: &[ReadingValue],
     keep: impl Fn(&ReadingValue) -> bool,
-) -> std::collections::HashMap<&str, Vec<&ReadingValue>> {
-    let mut out: std::collections::HashMap<&str, Vec<&ReadingValue>> =
-        std::collections::HashMap::new();
+) -> rustc_hash::FxHashMap<&str, Vec<&ReadingValue>> {
+    let mut out: rustc_hash::FxHashMap<&str, Vec<&ReadingValue>> = rustc_hash::FxHashMap::default();
     for r in readings.iter().filter(|r| keep(r)) {
         out.entry(r.key.place.as_str()).or_default().push(r);
     }
@@ -102,13 +101,15 @@ pub fn pm25_standings(
     year: i32,
     through_month: u32,
 ) -> Vec<Pm25Standing> {
+    // The targets' areas (one row per area and year) once each, in order, then any other
+    // area with a reading.
     let mut areas: Vec<String> = Vec::new();
+    let mut known: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in &targets.pm25 {
-        if !areas.contains(&t.area) {
+        if known.insert(t.area.clone()) {
             areas.push(t.area.clone());
         }
     }
-    let mut known: std::collections::HashSet<String> = areas.iter().cloned().collect();
     for r in readings.iter().filter(|r| r.key.indicator == "pm25") {
         if known.insert(r.key.place.clone()) {
             areas.push(r.key.place.clone());
@@ -227,25 +228,34 @@ pub fn section_standings(
         .into_iter()
         .map(|p| (p, water_indicator(p).code))
         .collect();
-    let param_of = |r: &ReadingValue| {
+    let param_of = |indicator: &str| {
         codes
             .iter()
-            .find(|(_, code)| *code == r.key.indicator)
+            .find(|(_, code)| *code == indicator)
             .map(|(p, _)| *p)
     };
     targets
         .sections
         .iter()
         .map(|s| {
-            let mine: Vec<&ReadingValue> =
-                by_section.get(s.name.as_str()).cloned().unwrap_or_default();
+            let mine: &[&ReadingValue] = by_section.get(s.name.as_str()).map_or(&[], Vec::as_slice);
             // One pass over the section's readings (in their order): each month's values, and
-            // each parameter's values for the annual means.
+            // each parameter's values for the annual means. Readings come grouped by
+            // indicator: its parameter is looked up when the indicator changes.
             let mut by_month: Vec<Vec<(Parameter, f64)>> =
                 vec![Vec::new(); through_month as usize + 1];
             let mut by_parameter: Vec<Vec<f64>> = vec![Vec::new(); Parameter::ALL.len()];
-            for r in &mine {
-                if let Some(p) = param_of(r) {
+            let mut last: Option<(&str, Option<Parameter>)> = None;
+            for r in mine {
+                let p = match last {
+                    Some((indicator, p)) if indicator == r.key.indicator => p,
+                    _ => {
+                        let p = param_of(&r.key.indicator);
+                        last = Some((&r.key.indicator, p));
+                        p
+                    }
+                };
+                if let Some(p) = p {
                     if let Some(values) = by_month.get_mut(r.key.month as usize) {
                         values.push((p, r.value));
                     }

@@ -306,6 +306,18 @@ impl Mirror {
             .statuses_on_days(&self.store, &TrackScope::default(), &days, 15)
             .await
             .expect("mirror");
+        // The rows 总览 reads, kept with the days and patched with the changed assignments.
+        let shared = self
+            .mirror
+            .all_statuses_on_days(&self.store, &days, 15)
+            .await
+            .expect("mirror, kept rows");
+        for ((d, f), k) in days.iter().zip(&full).zip(&shared) {
+            assert_eq!(f.len(), k.len(), "kept rows {d}: rows");
+            for (a, b) in f.iter().zip(k.iter()) {
+                assert_eq!(summary(a), summary(b), "kept rows as of {d}");
+            }
+        }
         let unit = full[0].first().map(|t| t.unit.clone());
         for ((d, f), k) in days.iter().zip(&full).zip(&kept) {
             assert_eq!(f.len(), k.len(), "mirror {d}: rows");

@@ -357,6 +357,33 @@ async fn kept_pages_follow_the_areas_they_show(app: &TestApp) {
         after[3].1.contains("另一台服务器记录的完成报告"),
         "the item page shows the report"
     );
+
+    // Eight readers of 总览 at once after a write: one renders it, the others are answered
+    // with that rendering (joined while it was under way, or kept by the time they looked).
+    let mut second = report.clone();
+    second.expected_version = 1;
+    second.narrative = "另一台服务器记录的第二份报告".into();
+    other
+        .add_report(&second, now)
+        .await
+        .expect("add")
+        .expect("stored");
+    let (hits, shared) = (app.pages.hits(), app.pages.shared());
+    let readers = (0..8).map(|_| async { page(&leader, &pages[0].1, false).await.text().await });
+    let bodies: Vec<String> = futures::future::join_all(readers)
+        .await
+        .into_iter()
+        .map(|b| b.expect("html"))
+        .collect();
+    let answered_without_rendering = (app.pages.hits() - hits) + (app.pages.shared() - shared);
+    assert_eq!(
+        answered_without_rendering, 7,
+        "one rendering for eight readers after a write"
+    );
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every reader got the same page"
+    );
     other.close().await;
 }
 

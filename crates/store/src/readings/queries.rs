@@ -16,10 +16,13 @@ pub(super) fn place_kind_str(k: sanzhi_domain::PlaceKind) -> &'static str {
 }
 
 pub(crate) async fn reading_places(pool: &Pool) -> Result<sanzhi_domain::Places, StoreError> {
+    // Each name once, in the order first met (a province lists thousands: a search of the
+    // list for every row was quadratic, ~60 ms per pushed reading).
     let ordered = |rows: Vec<(String,)>| {
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut out: Vec<String> = Vec::new();
         for (name,) in rows {
-            if !out.contains(&name) {
+            if seen.insert(name.clone()) {
                 out.push(name);
             }
         }
@@ -35,20 +38,17 @@ pub(crate) async fn reading_places(pool: &Pool) -> Result<sanzhi_domain::Places,
             .fetch_all(pool)
             .await?,
     );
-    let mut drains = ordered(
+    // The drains with an absolute limit, then those with only a relative one.
+    let mut drain_rows: Vec<(String,)> =
         sqlx::query_as("SELECT drain FROM drain_limits ORDER BY seq")
+            .fetch_all(pool)
+            .await?;
+    drain_rows.extend(
+        sqlx::query_as::<_, (String,)>("SELECT drain FROM drain_relative_limits ORDER BY seq")
             .fetch_all(pool)
             .await?,
     );
-    for d in ordered(
-        sqlx::query_as("SELECT drain FROM drain_relative_limits ORDER BY seq")
-            .fetch_all(pool)
-            .await?,
-    ) {
-        if !drains.contains(&d) {
-            drains.push(d);
-        }
-    }
+    let drains = ordered(drain_rows);
     Ok(sanzhi_domain::Places {
         areas,
         sections,

@@ -11,7 +11,7 @@
 //! their own mirror; each follows the versions, so none answers from facts older than the
 //! version it read.
 
-use super::{assess_days, TrackScope, TrackedItem};
+use super::{assess_days, assess_one, TrackScope, TrackedItem};
 use crate::{Store, StoreError};
 use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::facts::StatusFacts;
@@ -36,8 +36,20 @@ struct Held {
     /// The tracking version the days' facts are current with.
     tracking: i64,
     items: Arc<Vec<TrackedItem>>,
+    /// Where each assignment is in `items`.
+    index: HashMap<i64, usize>,
     /// The days held, the most recently used last.
-    days: Vec<(NaiveDate, DayFacts)>,
+    days: Vec<Day>,
+}
+
+/// One day held: its facts and, once asked for, every assignment's row assessed on it.
+struct Day {
+    day: NaiveDate,
+    facts: DayFacts,
+    /// The rows of every assignment present that day (the whole scope) and the due-soon
+    /// days they were assessed with; patched with the changed assignments like the facts,
+    /// so a report costs one row assessed again, not every row.
+    rows: Option<(i64, Arc<Vec<Tracked>>)>,
 }
 
 /// See the module documentation. One per app server (cheap to share behind an `Arc`).
@@ -81,6 +93,40 @@ impl StatusMirror {
         Ok(assess_days(&items, keep, days, &facts, due_soon_days))
     }
 
+    /// Every assignment's row on each of `days` (the whole scope: what
+    /// [`Store::statuses_on_days`] gives for [`TrackScope::default`]), shared rather than
+    /// copied: the rows are kept with the day and, after a write, only the changed
+    /// assignments' rows are assessed again. For 总览, which reads every row of two days.
+    pub async fn all_statuses_on_days(
+        &self,
+        store: &Store,
+        days: &[NaiveDate],
+        due_soon_days: i64,
+    ) -> Result<Vec<Arc<Vec<Tracked>>>, StoreError> {
+        let mut held = self.locked(store).await?;
+        let mut out = Vec::with_capacity(days.len());
+        for &day in days {
+            let at = self.day_at(&mut held, store, day).await?;
+            let items = held.items.clone();
+            let d = &mut held.days[at];
+            let rows = match &d.rows {
+                Some((soon, rows)) if *soon == due_soon_days => rows.clone(),
+                _ => {
+                    let rows = Arc::new(
+                        assess_days(&items, |_| true, &[day], &[&*d.facts], due_soon_days)
+                            .pop()
+                            .unwrap_or_default(),
+                    );
+                    d.rows = Some((due_soon_days, rows.clone()));
+                    rows
+                }
+            };
+            out.push(rows);
+        }
+        Self::forget_excess(&mut held, days.len());
+        Ok(out)
+    }
+
     /// [`StatusMirror::statuses_on_days`] on one day.
     pub async fn statuses(
         &self,
@@ -110,29 +156,75 @@ impl StatusMirror {
         store: &Store,
         days: &[NaiveDate],
     ) -> Result<(Arc<Vec<TrackedItem>>, Vec<DayFacts>), StoreError> {
-        // Read before the rows: what is read after can only be newer than these numbers,
-        // and a change newer than them is read again on the next call.
+        let mut held = self.locked(store).await?;
+        let mut out = Vec::with_capacity(days.len());
+        for &day in days {
+            let at = self.day_at(&mut held, store, day).await?;
+            out.push(held.days[at].facts.clone());
+        }
+        Self::forget_excess(&mut held, days.len());
+        Ok((held.items.clone(), out))
+    }
+
+    /// What is held, locked and brought up to the versions read first: what is read after
+    /// can only be newer than these numbers, and a change newer than them is read again on
+    /// the next call.
+    async fn locked(&self, store: &Store) -> Result<tokio::sync::MutexGuard<'_, Held>, StoreError> {
         let v = store.versions().await?;
         let mut held = self.held.lock().await;
+        self.refresh(&mut held, store, v).await?;
+        Ok(held)
+    }
+
+    /// Brings what is held up to the versions `v`: the assignments read again when the
+    /// structure moved (the days forgotten), else the changed assignments' facts — and their
+    /// kept rows — read and assessed again for each day held.
+    async fn refresh(
+        &self,
+        held: &mut Held,
+        store: &Store,
+        v: crate::Versions,
+    ) -> Result<(), StoreError> {
         if held.structure != Some(v.structure) || v.tracking < held.tracking {
             let (items, _) = dispatch!(store, tracked_items(&TrackScope::default(), earliest()))?;
+            let index = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (item.row.assignment_id, i))
+                .collect();
             *held = Held {
                 structure: Some(v.structure),
                 tracking: v.tracking,
                 items: Arc::new(items),
+                index,
                 days: Vec::new(),
             };
         } else if v.tracking > held.tracking {
             match dispatch!(store, fact_changes_since(held.tracking))? {
                 Some(ids) if ids.len() <= PATCH_LIMIT => {
                     if !ids.is_empty() {
-                        for (day, facts) in &mut held.days {
-                            let fresh = dispatch!(store, facts_on(Some(&ids[..]), *day))?;
-                            let map = Arc::make_mut(facts);
+                        let items = held.items.clone();
+                        for d in &mut held.days {
+                            let fresh = dispatch!(store, facts_on(Some(&ids[..]), d.day))?;
+                            let map = Arc::make_mut(&mut d.facts);
                             for id in &ids {
                                 map.remove(id);
                             }
                             map.extend(fresh);
+                            if let Some((soon, rows)) = &mut d.rows {
+                                let changed: std::collections::HashSet<i64> =
+                                    ids.iter().copied().collect();
+                                // Unshared once the pages computed from it are done with it;
+                                // shared, it is copied (still cheaper than a read of the day).
+                                for row in Arc::make_mut(rows)
+                                    .iter_mut()
+                                    .filter(|r| changed.contains(&r.assignment_id))
+                                {
+                                    if let Some(&i) = held.index.get(&row.assignment_id) {
+                                        *row = assess_one(&items[i], map, d.day, *soon);
+                                    }
+                                }
+                            }
                             self.patches.fetch_add(1, Ordering::Relaxed);
                         }
                     }
@@ -141,21 +233,37 @@ impl StatusMirror {
             }
             held.tracking = v.tracking;
         }
-        let mut out = Vec::with_capacity(days.len());
-        for &day in days {
-            let facts = match held.days.iter().position(|(d, _)| *d == day) {
-                Some(i) => held.days.remove(i).1,
-                None => {
-                    self.whole_reads.fetch_add(1, Ordering::Relaxed);
-                    Arc::new(dispatch!(store, facts_on(None, day))?)
+        Ok(())
+    }
+
+    /// Where `day` is in the days held, read whole when it is not held; it becomes the most
+    /// recently used.
+    async fn day_at(
+        &self,
+        held: &mut Held,
+        store: &Store,
+        day: NaiveDate,
+    ) -> Result<usize, StoreError> {
+        let d = match held.days.iter().position(|d| d.day == day) {
+            Some(i) => held.days.remove(i),
+            None => {
+                self.whole_reads.fetch_add(1, Ordering::Relaxed);
+                Day {
+                    day,
+                    facts: Arc::new(dispatch!(store, facts_on(None, day))?),
+                    rows: None,
                 }
-            };
-            held.days.push((day, facts.clone()));
-            out.push(facts);
-        }
-        let excess = held.days.len().saturating_sub(DAYS_HELD.max(days.len()));
+            }
+        };
+        held.days.push(d);
+        Ok(held.days.len() - 1)
+    }
+
+    /// Forgets the least recently used days beyond what is held at once (never one of the
+    /// `asked` days just used, which are the last).
+    fn forget_excess(held: &mut Held, asked: usize) {
+        let excess = held.days.len().saturating_sub(DAYS_HELD.max(asked));
         held.days.drain(..excess);
-        Ok((held.items.clone(), out))
     }
 }
 

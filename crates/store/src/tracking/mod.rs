@@ -268,31 +268,36 @@ fn assess_days(
     facts: &[&HashMap<i64, StatusFacts>],
     due_soon_days: i64,
 ) -> Vec<Vec<Tracked>> {
-    let empty = StatusFacts::default();
     days.iter()
         .zip(facts)
         .map(|(&as_of, facts)| {
             items
                 .iter()
                 .filter(|item| item.present_on(as_of) && keep(item))
-                .map(|item| {
-                    let f = facts.get(&item.row.assignment_id).unwrap_or(&empty);
-                    let milestones = item.milestones_on(as_of);
-                    let assessment = sanzhi_domain::facts::assess_facts(
-                        milestones,
-                        f,
-                        as_of,
-                        item.period(as_of),
-                        due_soon_days,
-                    );
-                    let mut t = item.tracked(milestones, assessment);
-                    t.last_reported_on = f.last_reported_on;
-                    t.last_late_filed = f.last_late_filed;
-                    t.report_count = f.report_count;
-                    t.awaiting_review = f.awaiting_review;
-                    t
-                })
+                .map(|item| assess_one(item, facts, as_of, due_soon_days))
                 .collect()
         })
         .collect()
+}
+
+/// The status of `item` on `as_of` from that day's `facts` (see [`assess_days`]).
+fn assess_one(
+    item: &TrackedItem,
+    facts: &HashMap<i64, StatusFacts>,
+    as_of: NaiveDate,
+    due_soon_days: i64,
+) -> Tracked {
+    static EMPTY: std::sync::OnceLock<StatusFacts> = std::sync::OnceLock::new();
+    let f = facts
+        .get(&item.row.assignment_id)
+        .unwrap_or_else(|| EMPTY.get_or_init(StatusFacts::default));
+    let milestones = item.milestones_on(as_of);
+    let assessment =
+        sanzhi_domain::facts::assess_facts(milestones, f, as_of, item.period(as_of), due_soon_days);
+    let mut t = item.tracked(milestones, assessment);
+    t.last_reported_on = f.last_reported_on;
+    t.last_late_filed = f.last_late_filed;
+    t.report_count = f.report_count;
+    t.awaiting_review = f.awaiting_review;
+    t
 }
