@@ -204,6 +204,7 @@ impl StatusMirror {
                 Some(ids) if ids.len() <= PATCH_LIMIT => {
                     if !ids.is_empty() {
                         let items = held.items.clone();
+                        let changed: std::collections::HashSet<i64> = ids.iter().copied().collect();
                         for d in &mut held.days {
                             let fresh = dispatch!(store, facts_on(Some(&ids[..]), d.day))?;
                             let map = Arc::make_mut(&mut d.facts);
@@ -212,8 +213,6 @@ impl StatusMirror {
                             }
                             map.extend(fresh);
                             if let Some((soon, rows)) = &mut d.rows {
-                                let changed: std::collections::HashSet<i64> =
-                                    ids.iter().copied().collect();
                                 // Unshared once the pages computed from it are done with it;
                                 // shared, it is copied (still cheaper than a read of the day).
                                 for row in Arc::make_mut(rows)
