@@ -173,12 +173,13 @@ pub mod inner {
         let readings = store
             .reading_values(&ReadingFilter::years(year, year))
             .await?;
-        snapshot_of(l, &readings, targets, year, through_month, usize::MAX)
+        snapshot_of(l, &readings, targets, year, through_month, usize::MAX, None)
     }
 
     /// [`snapshot`] from the year's readings, already read, listing (and charting) at most
     /// `limit` areas and `limit` sections, those missing their target first; the totals count
-    /// them all.
+    /// them all. `kept`: the PM2.5 and section standings of that month, already computed
+    /// (by the server's readings mirror, which keeps them per place).
     pub fn snapshot_of(
         l: Locale,
         readings: &[sanzhi_domain::ReadingValue],
@@ -186,14 +187,20 @@ pub mod inner {
         year: i32,
         through_month: Option<u32>,
         limit: usize,
+        kept: Option<(Vec<standing::Pm25Standing>, Vec<standing::SectionStanding>)>,
     ) -> Result<IndicatorSnapshot, AppError> {
         let through_month = match through_month {
             Some(m) if (1..=12).contains(&m) => m,
             Some(m) => return Err(AppError::BadRequest(format!("month：{m} 应在 1–12 之间"))),
             None => readings.iter().map(|r| r.key.month).max().unwrap_or(12),
         };
-        let pm25 = standing::pm25_standings(readings, targets, year, through_month);
-        let sections = standing::section_standings(readings, targets, year, through_month);
+        let (pm25, sections) = match kept {
+            Some(kept) => kept,
+            None => (
+                standing::pm25_standings(readings, targets, year, through_month),
+                standing::section_standings(readings, targets, year, through_month),
+            ),
+        };
         let drains = standing::drain_standings(readings, targets, year, through_month);
         let rates = standing::rate_standings(readings, targets, year, through_month);
         let pm25_totals = Totals::of(pm25.iter().map(|s| s.met));
@@ -296,6 +303,14 @@ pub mod inner {
     ) -> ((usize, usize), (usize, usize)) {
         let pm25 = standing::pm25_standings(readings, targets, year, through_month);
         let sections = standing::section_standings(readings, targets, year, through_month);
+        met_counts_in(&pm25, &sections)
+    }
+
+    /// (PM2.5 met, judged) and (sections met, judged) of standings.
+    pub fn met_counts_in(
+        pm25: &[standing::Pm25Standing],
+        sections: &[standing::SectionStanding],
+    ) -> ((usize, usize), (usize, usize)) {
         (
             super::met_of(pm25.iter().map(|s| s.met)),
             super::met_of(sections.iter().map(|s| s.met)),

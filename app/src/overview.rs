@@ -168,9 +168,7 @@ pub mod inner {
     use crate::i18n::i18n::td_string;
     use crate::i18n::{fmt, Locale};
     use sanzhi_domain::chrono::Datelike;
-    use sanzhi_domain::overview::{
-        changes, count_urges, rank_units, rank_units_where, red_list, supervised,
-    };
+    use sanzhi_domain::overview::{changes, count_urges, red_list, supervised, Rankings};
     use sanzhi_domain::status::DUE_SOON_DAYS;
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
@@ -405,33 +403,38 @@ pub mod inner {
         store: &Store,
         kept: Option<(
             &sanzhi_store::ReadingsMirror,
-            &sanzhi_domain::IndicatorTargets,
+            &std::sync::Arc<sanzhi_domain::IndicatorTargets>,
         )>,
         year: i32,
         m: u32,
     ) -> Result<OverviewIndicators, AppError> {
-        let read;
-        let targets = match kept {
-            Some((_, targets)) => targets,
-            None => {
-                read = store.indicator_targets().await?;
-                &read
-            }
-        };
-        // The year's readings, read once for this month and the month before: with the
-        // server's mirror of them, a write since costs the changed series' rows.
-        let readings = match kept {
-            Some((mirror, _)) => mirror.year_values(store, year).await?,
-            None => std::sync::Arc::new(
-                store
-                    .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
-                    .await?,
-            ),
-        };
-        let indicators =
-            crate::indicators::inner::snapshot_of(l, &readings, targets, year, Some(m), LISTED)?;
+        use crate::indicators::inner::{met_counts_in, met_counts_of, snapshot_of};
+        if let Some((mirror, targets)) = kept {
+            // The year's readings and the standings of this month and the month before, kept
+            // per place by the server's mirror: a write since costs the changed series' rows
+            // and the standings of their places.
+            let throughs: &[u32] = if m > 1 { &[m, m - 1] } else { &[m] };
+            let (readings, mut standings) =
+                mirror.standings(store, targets, year, throughs).await?;
+            let (pm25_before, sections_before) = match standings.get(1) {
+                Some((pm25, sections)) => met_counts_in(pm25, sections),
+                None => ((0, 0), (0, 0)),
+            };
+            let now = (!standings.is_empty()).then(|| standings.swap_remove(0));
+            let indicators = snapshot_of(l, &readings, targets, year, Some(m), LISTED, now)?;
+            return Ok(OverviewIndicators {
+                indicators,
+                pm25_before,
+                sections_before,
+            });
+        }
+        let targets = store.indicator_targets().await?;
+        let readings = store
+            .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
+            .await?;
+        let indicators = snapshot_of(l, &readings, &targets, year, Some(m), LISTED, None)?;
         let (pm25_before, sections_before) = if m > 1 {
-            crate::indicators::inner::met_counts_of(&readings, targets, year, m - 1)
+            met_counts_of(&readings, &targets, year, m - 1)
         } else {
             ((0, 0), (0, 0))
         };
@@ -532,10 +535,12 @@ pub mod inner {
             .collect();
         let is_county = |unit: &str| counties_named.contains(unit);
         let urges = store.urges(&sanzhi_store::UrgeScope::default()).await?;
-        let mut units = rank_units(&now_rows, &before_rows);
+        // Every unit ranked once on each day; the counties are ranked among themselves from
+        // that (their places are places among counties).
+        let rankings = Rankings::of(&now_rows, &before_rows);
+        let mut units = rankings.all();
         count_urges(&mut units, &urges, as_of);
-        // The counties are ranked among themselves: their places are places among counties.
-        let mut counties: Vec<UnitRank> = rank_units_where(&now_rows, &before_rows, is_county);
+        let mut counties: Vec<UnitRank> = rankings.among(is_county);
         count_urges(&mut counties, &urges, as_of);
         let limits = store.reminder_settings().await?;
         let supervised_now = supervised(&now_rows, &urges, as_of, &limits);

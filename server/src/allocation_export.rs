@@ -214,7 +214,7 @@ pub async fn allocation_sheet(
                             unit: t.unit.clone(),
                             status: status.label_zh().to_owned(),
                             next_due: t.assessment.next_due,
-                            last_report: t.last_report.as_ref().map(last_report),
+                            last_report: t.last_report.as_deref().map(last_report),
                         }),
                         ..base.clone()
                     });

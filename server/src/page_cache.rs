@@ -303,7 +303,9 @@ fn answer(page: &Page, gzip: bool) -> Response {
 fn gzipped(body: &[u8]) -> Option<Bytes> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 4),
-        flate2::Compression::default(),
+        // Level 3: a 总览 page (~0.5 MB) in ~1.5 ms rather than ~3.8 ms at the default 6, for
+        // ~17% more bytes sent — it is compressed again after every write that changes it.
+        flate2::Compression::new(3),
     );
     encoder.write_all(body).ok()?;
     encoder.finish().ok().map(Bytes::from)

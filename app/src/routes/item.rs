@@ -375,7 +375,7 @@ fn AssignmentStatusTable(rows: Vec<sanzhi_domain::Tracked>) -> impl IntoView {
                                         {r
                                             .last_report
                                             .as_ref()
-                                            .map(|x| view! { <LateFiledNote report=x.clone() /> })}
+                                            .map(|x| view! { <LateFiledNote report=sanzhi_domain::Report::clone(x) /> })}
                                         {r
                                             .last_report
                                             .as_ref()

@@ -150,7 +150,7 @@ fn ReturnedReports(rows: Vec<Tracked>, as_of: Option<String>) -> impl IntoView {
                             &format!("/plans/{}/items/{}", r.plan_code, r.item_number),
                             as_of.as_deref(),
                         );
-                        let late_note = view! { <LateFiledNote report=x.clone() /> };
+                        let late_note = view! { <LateFiledNote report=sanzhi_domain::Report::clone(&x) /> };
                         Some(view! {
                             <li class="returned" data-assignment=r.assignment_id>
                                 <a href=href>{format!("{} ({})", r.plan_short_name, r.item_number)}</a>
@@ -221,7 +221,7 @@ fn TaskRow(row: Tracked, as_of: Option<String>) -> impl IntoView {
                 {row
                     .last_report
                     .as_ref()
-                    .map(|r| view! { <LateFiledNote report=r.clone() /> })}
+                    .map(|r| view! { <LateFiledNote report=sanzhi_domain::Report::clone(r) /> })}
                 {match row.last_report {
                     Some(r) => {
                         fmt(

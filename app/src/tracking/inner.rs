@@ -32,8 +32,12 @@ pub async fn list_units(store: &Store) -> Result<Vec<(String, String)>, AppError
         .collect())
 }
 
+/// `mirror`: the server's status mirror, which keeps the statuses and the newest reports
+/// between calls (a report since costs its assignment's reports, not every report of the
+/// unit again); without it, the unit's reports are read and the statuses recomputed.
 pub async fn unit_tasks(
     store: &Store,
+    mirror: Option<&sanzhi_store::StatusMirror>,
     unit: &str,
     as_of: Option<&str>,
     today: NaiveDate,
@@ -47,7 +51,10 @@ pub async fn unit_tasks(
         unit: Some(unit.to_owned()),
         ..TrackScope::default()
     };
-    let mut rows = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+    let mut rows = match mirror {
+        Some(mirror) => mirror.tracked(store, &scope, as_of, DUE_SOON_DAYS).await?,
+        None => store.tracked(&scope, as_of, DUE_SOON_DAYS).await?,
+    };
     // Only active plans' work: a draft is not issued yet, a closed plan is over.
     rows.retain(|r| r.in_daily_views(as_of));
     // Overdue first (the longest late first), then due soon (the nearest first), then

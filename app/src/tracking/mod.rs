@@ -263,7 +263,16 @@ pub async fn list_units() -> Result<Vec<(String, String)>, AppError> {
 #[server(prefix = "/api", endpoint = "unit_tasks")]
 pub async fn get_unit_tasks(unit: String, as_of: Option<String>) -> Result<UnitTasks, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::unit_tasks(&c.store, &unit, as_of.as_deref(), crate::api::today()).await
+    let state = use_context::<crate::state::AppState>();
+    let mirror = state.as_ref().map(|s| &s.caches.statuses);
+    inner::unit_tasks(
+        &c.store,
+        mirror,
+        &unit,
+        as_of.as_deref(),
+        crate::api::today(),
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "item_tracking")]

@@ -161,25 +161,59 @@ pub fn rank_units_where<T: Borrow<Tracked>>(
     before: &[T],
     keep: impl Fn(&str) -> bool,
 ) -> Vec<UnitRank> {
-    let mut now = rank_on(tracked, &keep);
-    let then: BTreeMap<String, PastRank> = rank_on(before, &keep)
-        .into_iter()
-        .map(|r| {
-            (
-                r.unit,
-                PastRank {
-                    due: r.due,
-                    on_time: r.on_time,
-                    rate: r.rate,
-                    place: r.place,
-                },
-            )
-        })
-        .collect();
-    for r in &mut now {
-        r.before = then.get(&r.unit).copied();
+    Rankings::of(tracked, before).among(keep)
+}
+
+/// Every unit ranked on the as-of day and at the end of the month before, computed once: the
+/// ranking of all units ([`rank_units`]) and of any group among themselves
+/// ([`rank_units_where`]) come from it without another pass over the rows — a group's
+/// order is the whole ranking's order, its places counted again among its members.
+#[derive(Debug, Clone, Default)]
+pub struct Rankings {
+    now: Vec<UnitRank>,
+    before: Vec<UnitRank>,
+}
+
+impl Rankings {
+    pub fn of<T: Borrow<Tracked>>(tracked: &[T], before: &[T]) -> Self {
+        Self {
+            now: rank_on(tracked, &|_: &str| true),
+            before: rank_on(before, &|_: &str| true),
+        }
     }
-    now
+
+    /// Every unit ([`rank_units`]).
+    pub fn all(&self) -> Vec<UnitRank> {
+        self.among(|_| true)
+    }
+
+    /// The units `keep` accepts, ranked among themselves ([`rank_units_where`]).
+    pub fn among(&self, keep: impl Fn(&str) -> bool) -> Vec<UnitRank> {
+        let pick = |ranks: &[UnitRank]| {
+            let mut out: Vec<UnitRank> = ranks.iter().filter(|r| keep(&r.unit)).cloned().collect();
+            place(&mut out);
+            out
+        };
+        let then: rustc_hash::FxHashMap<String, PastRank> = pick(&self.before)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.unit,
+                    PastRank {
+                        due: r.due,
+                        on_time: r.on_time,
+                        rate: r.rate,
+                        place: r.place,
+                    },
+                )
+            })
+            .collect();
+        let mut now = pick(&self.now);
+        for r in &mut now {
+            r.before = then.get(&r.unit).copied();
+        }
+        now
+    }
 }
 
 fn rank_on<T: Borrow<Tracked>>(tracked: &[T], keep: &impl Fn(&str) -> bool) -> Vec<UnitRank> {
@@ -211,7 +245,6 @@ fn rank_on<T: Borrow<Tracked>>(tracked: &[T], keep: &impl Fn(&str) -> bool) -> V
             r
         })
         .collect();
-    let key = |r: &UnitRank| (r.rate, r.on_time);
     out.sort_by(|a, b| match (a.rate, b.rate) {
         (Some(x), Some(y)) => y
             .total_cmp(&x)
@@ -222,18 +255,23 @@ fn rank_on<T: Borrow<Tracked>>(tracked: &[T], keep: &impl Fn(&str) -> bool) -> V
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.unit.cmp(&b.unit),
     });
-    // Competition ranking: equal rate and equal work share a place (1, 2, 2, 4).
-    for i in 0..out.len() {
-        if out[i].rate.is_none() {
-            break;
-        }
-        out[i].place = if i > 0 && key(&out[i]) == key(&out[i - 1]) {
-            out[i - 1].place
+    place(&mut out);
+    out
+}
+
+/// Competition places of ranked units in their order: equal rate and equal work share a
+/// place (1, 2, 2, 4); units without a rate have none.
+fn place(ranked: &mut [UnitRank]) {
+    let key = |r: &UnitRank| (r.rate, r.on_time);
+    for i in 0..ranked.len() {
+        ranked[i].place = if ranked[i].rate.is_none() {
+            None
+        } else if i > 0 && key(&ranked[i]) == key(&ranked[i - 1]) {
+            ranked[i - 1].place
         } else {
             Some(i + 1)
         };
     }
-    out
 }
 
 /// Adds to each unit of `ranks` the 催办 it received by `as_of` and those it answered by then.
@@ -436,6 +474,68 @@ mod tests {
         r.assessment.fell_due = due;
         r.assessment.met_on_time = on_time;
         r
+    }
+
+    /// A group ranked among itself from the whole ranking equals the group's rows ranked
+    /// on their own (places, the month before's places among the group too), on random rows
+    /// with many ties.
+    #[test]
+    fn a_group_ranked_from_the_whole_ranking_equals_its_rows_ranked_alone() {
+        let mut rng = crate::rng::SplitMix64(5);
+        let units: Vec<String> = (0..12).map(|i| format!("单位{i}")).collect();
+        let statuses = [
+            Status::Done,
+            Status::Overdue,
+            Status::InProgress,
+            Status::DoneLate,
+        ];
+        let rows = |n: usize, rng: &mut crate::rng::SplitMix64| -> Vec<Tracked> {
+            (0..n)
+                .map(|i| {
+                    let unit = rng.pick(&units).clone();
+                    let due = rng.below(4) as u32;
+                    let on_time = rng.below(u64::from(due) + 1) as u32;
+                    m(
+                        t(i as i64, i as i32, &unit, *rng.pick(&statuses), None),
+                        due,
+                        on_time,
+                    )
+                })
+                .collect()
+        };
+        let mut grouped = 0;
+        for round in 0..40 {
+            let now = rows(60, &mut rng);
+            let before = rows(50, &mut rng);
+            let group: Vec<&String> = units.iter().filter(|_| rng.below(2) == 0).collect();
+            let keep = |u: &str| group.iter().any(|g| g.as_str() == u);
+            // The group's rows ranked alone, as rank_units_where once did.
+            let alone = |keep: &dyn Fn(&str) -> bool| {
+                let mut now_ranks = rank_on(&now, &keep);
+                let then: BTreeMap<String, PastRank> = rank_on(&before, &keep)
+                    .into_iter()
+                    .map(|r| {
+                        let past = PastRank {
+                            due: r.due,
+                            on_time: r.on_time,
+                            rate: r.rate,
+                            place: r.place,
+                        };
+                        (r.unit, past)
+                    })
+                    .collect();
+                for r in &mut now_ranks {
+                    r.before = then.get(&r.unit).copied();
+                }
+                now_ranks
+            };
+            let rankings = Rankings::of(&now, &before);
+            let alone_group = alone(&keep);
+            assert_eq!(rankings.among(keep), alone_group, "round {round}");
+            assert_eq!(rankings.all(), alone(&|_| true), "round {round}");
+            grouped += alone_group.iter().filter(|r| r.place.is_some()).count();
+        }
+        assert!(grouped > 50, "{grouped}");
     }
 
     #[test]

@@ -540,8 +540,10 @@ pub struct Tracked {
     pub milestones: Vec<Milestone>,
     pub assessment: Assessment,
     /// The newest report, when the read asked for reports (`None` from a read of the status
-    /// facts alone: see `last_reported_on`).
-    pub last_report: Option<Report>,
+    /// facts alone: see `last_reported_on`). Boxed, as `returned`: a row without reports —
+    /// most rows a server keeps, 20,000 a day at a province — then holds a pointer, not two
+    /// reports' room (~480 bytes).
+    pub last_report: Option<Box<Report>>,
     /// The newest report's claimed day, and whether it was a 补报 (from any read).
     #[serde(default)]
     pub last_reported_on: Option<NaiveDate>,
@@ -553,7 +555,7 @@ pub struct Tracked {
     pub awaiting_review: bool,
     /// The newest report, when it is a done report the coordinator returned: the unit must
     /// answer it.
-    pub returned: Option<Report>,
+    pub returned: Option<Box<Report>>,
 }
 
 impl Tracked {

@@ -101,20 +101,13 @@ pub fn pm25_standings(
     year: i32,
     through_month: u32,
 ) -> Vec<Pm25Standing> {
-    // The targets' areas (one row per area and year) once each, in order, then any other
-    // area with a reading.
-    let mut areas: Vec<String> = Vec::new();
-    let mut known: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for t in &targets.pm25 {
-        if known.insert(t.area.clone()) {
-            areas.push(t.area.clone());
-        }
-    }
-    for r in readings.iter().filter(|r| r.key.indicator == "pm25") {
-        if known.insert(r.key.place.clone()) {
-            areas.push(r.key.place.clone());
-        }
-    }
+    let areas = pm25_areas(
+        targets,
+        readings
+            .iter()
+            .filter(|r| r.key.indicator == "pm25")
+            .map(|r| r.key.place.as_str()),
+    );
     // The year's PM2.5 readings by area, read once (not once per area).
     let by_area = by_place(readings, |r| {
         r.key.indicator == "pm25" && r.key.year == year && r.key.month <= through_month
@@ -122,44 +115,75 @@ pub fn pm25_standings(
     areas
         .into_iter()
         .map(|area| {
-            let months: Vec<&ReadingValue> =
-                by_area.get(area.as_str()).cloned().unwrap_or_default();
-            let values: Vec<MonthlyValue> = months
-                .iter()
-                .map(|r| MonthlyValue {
-                    month: r.key.month,
-                    value: r.value,
-                    valid_days: r.valid_days,
-                })
-                .collect();
-            let mut annual = annual_mean(&values);
-            if through_month < 12 {
-                // Only the months so far are expected: drop the gaps of later months.
-                annual = annual_mean_through(&values, through_month);
-            }
-            let target = targets
-                .pm25
-                .iter()
-                .find(|t| t.area == area && t.year == year)
-                .map(|t| t.value);
-            let met = match (annual.mean, target) {
-                (Some(m), Some(t)) => Some(round1(m) <= t),
-                _ => None,
-            };
-            let needed_rest = target.and_then(|t| needed_for_rest(&values, year, through_month, t));
-            Pm25Standing {
-                needed_rest,
-                area,
-                year,
-                through_month,
-                target,
-                met,
-                any_demo: months.iter().any(|r| r.is_demo),
-                any_provisional: months.iter().any(|r| r.provisional),
-                annual,
-            }
+            let months = by_area.get(area.as_str()).map_or(&[][..], Vec::as_slice);
+            pm25_standing(area, months, targets, year, through_month)
         })
         .collect()
+}
+
+/// The areas PM2.5 standings are given for: the targets' areas (one row per area and year)
+/// once each, in order, then any other area with a reading (`places`, in their order).
+fn pm25_areas<'a>(
+    targets: &IndicatorTargets,
+    places: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut areas: Vec<String> = Vec::new();
+    let mut known: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    for t in &targets.pm25 {
+        if known.insert(t.area.as_str()) {
+            areas.push(t.area.clone());
+        }
+    }
+    for place in places {
+        if known.insert(place) {
+            areas.push(place.to_owned());
+        }
+    }
+    areas
+}
+
+/// One area's PM2.5 standing from its readings of `year` up to `through_month` (`months`).
+fn pm25_standing(
+    area: String,
+    months: &[&ReadingValue],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Pm25Standing {
+    let values: Vec<MonthlyValue> = months
+        .iter()
+        .map(|r| MonthlyValue {
+            month: r.key.month,
+            value: r.value,
+            valid_days: r.valid_days,
+        })
+        .collect();
+    let mut annual = annual_mean(&values);
+    if through_month < 12 {
+        // Only the months so far are expected: drop the gaps of later months.
+        annual = annual_mean_through(&values, through_month);
+    }
+    let target = targets
+        .pm25
+        .iter()
+        .find(|t| t.area == area && t.year == year)
+        .map(|t| t.value);
+    let met = match (annual.mean, target) {
+        (Some(m), Some(t)) => Some(round1(m) <= t),
+        _ => None,
+    };
+    let needed_rest = target.and_then(|t| needed_for_rest(&values, year, through_month, t));
+    Pm25Standing {
+        needed_rest,
+        area,
+        year,
+        through_month,
+        target,
+        met,
+        any_demo: months.iter().any(|r| r.is_demo),
+        any_provisional: months.iter().any(|r| r.provisional),
+        annual,
+    }
 }
 
 /// Concentrations are reported to one decimal; a target is met by the reported value.
@@ -223,86 +247,184 @@ pub fn section_standings(
     let by_section = by_place(readings, |r| {
         r.key.year == year && r.key.month <= through_month && r.key.indicator.starts_with("water.")
     });
-    // Each reading's parameter, found once (the catalogue's codes, in `Parameter::ALL` order).
-    let codes: Vec<(Parameter, &str)> = Parameter::ALL
-        .into_iter()
-        .map(|p| (p, water_indicator(p).code))
-        .collect();
-    let param_of = |indicator: &str| {
-        codes
-            .iter()
-            .find(|(_, code)| *code == indicator)
-            .map(|(p, _)| *p)
-    };
     targets
         .sections
         .iter()
         .map(|s| {
             let mine: &[&ReadingValue] = by_section.get(s.name.as_str()).map_or(&[], Vec::as_slice);
-            // One pass over the section's readings (in their order): each month's values, and
-            // each parameter's values for the annual means. Readings come grouped by
-            // indicator: its parameter is looked up when the indicator changes.
-            let mut by_month: Vec<Vec<(Parameter, f64)>> =
-                vec![Vec::new(); through_month as usize + 1];
-            let mut by_parameter: Vec<Vec<f64>> = vec![Vec::new(); Parameter::ALL.len()];
-            let mut last: Option<(&str, Option<Parameter>)> = None;
-            for r in mine {
-                let p = match last {
-                    Some((indicator, p)) if indicator == r.key.indicator => p,
-                    _ => {
-                        let p = param_of(&r.key.indicator);
-                        last = Some((&r.key.indicator, p));
-                        p
-                    }
-                };
-                if let Some(p) = p {
-                    if let Some(values) = by_month.get_mut(r.key.month as usize) {
-                        values.push((p, r.value));
-                    }
-                    if let Some(i) = Parameter::ALL.iter().position(|q| *q == p) {
-                        by_parameter[i].push(r.value);
-                    }
-                }
-            }
-            let mut months = Vec::new();
-            for (m, values) in by_month.iter().enumerate().skip(1) {
-                if !values.is_empty() {
-                    months.push(SectionMonth {
-                        month: u32::try_from(m).unwrap_or_default(),
-                        classification: classify(values, s.reservoir),
-                    });
-                }
-            }
-            let means: Vec<(Parameter, f64)> = Parameter::ALL
-                .into_iter()
-                .zip(&by_parameter)
-                .filter(|(_, vs)| !vs.is_empty())
-                .map(|(p, vs)| (p, vs.iter().sum::<f64>() / vs.len() as f64))
-                .collect();
-            let annual = classify(&means, s.reservoir);
-            let met = annual.meets(s.target_class);
-            SectionStanding {
-                section: s.name.clone(),
-                target: s.target_class,
-                reservoir: s.reservoir,
-                year,
-                months_measured: u32::try_from(months.len()).unwrap_or(0),
-                months_missed: u32::try_from(
-                    months
-                        .iter()
-                        .filter(|m| m.classification.meets(s.target_class) == Some(false))
-                        .count(),
-                )
-                .unwrap_or(0),
-                months,
-                exceeding: annual.exceeding(s.target_class),
-                met,
-                through_month,
-                any_demo: mine.iter().any(|r| r.is_demo),
-                annual,
-            }
+            section_standing(s, mine, year, through_month)
         })
         .collect()
+}
+
+/// One section's standing from its water readings of `year` up to `through_month` (`mine`).
+fn section_standing(
+    s: &crate::targets::SectionRow,
+    mine: &[&ReadingValue],
+    year: i32,
+    through_month: u32,
+) -> SectionStanding {
+    // One pass over the section's readings (in their order): each month's values, and each
+    // parameter's values for the annual means. Readings come grouped by indicator: its
+    // parameter is looked up when the indicator changes.
+    let mut by_month: Vec<Vec<(Parameter, f64)>> = vec![Vec::new(); through_month as usize + 1];
+    let mut by_parameter: Vec<Vec<f64>> = vec![Vec::new(); Parameter::ALL.len()];
+    let mut last: Option<(&str, Option<usize>)> = None;
+    for r in mine {
+        let p = match last {
+            Some((indicator, p)) if indicator == r.key.indicator => p,
+            _ => {
+                let p = Parameter::ALL
+                    .iter()
+                    .position(|p| water_indicator(*p).code == r.key.indicator);
+                last = Some((&r.key.indicator, p));
+                p
+            }
+        };
+        if let Some(i) = p {
+            if let Some(values) = by_month.get_mut(r.key.month as usize) {
+                values.push((Parameter::ALL[i], r.value));
+            }
+            by_parameter[i].push(r.value);
+        }
+    }
+    let mut months = Vec::new();
+    for (m, values) in by_month.iter().enumerate().skip(1) {
+        if !values.is_empty() {
+            months.push(SectionMonth {
+                month: u32::try_from(m).unwrap_or_default(),
+                classification: classify(values, s.reservoir),
+            });
+        }
+    }
+    let means: Vec<(Parameter, f64)> = Parameter::ALL
+        .into_iter()
+        .zip(&by_parameter)
+        .filter(|(_, vs)| !vs.is_empty())
+        .map(|(p, vs)| (p, vs.iter().sum::<f64>() / vs.len() as f64))
+        .collect();
+    let annual = classify(&means, s.reservoir);
+    let met = annual.meets(s.target_class);
+    SectionStanding {
+        section: s.name.clone(),
+        target: s.target_class,
+        reservoir: s.reservoir,
+        year,
+        months_measured: u32::try_from(months.len()).unwrap_or(0),
+        months_missed: u32::try_from(
+            months
+                .iter()
+                .filter(|m| m.classification.meets(s.target_class) == Some(false))
+                .count(),
+        )
+        .unwrap_or(0),
+        months,
+        exceeding: annual.exceeding(s.target_class),
+        met,
+        through_month,
+        any_demo: mine.iter().any(|r| r.is_demo),
+        annual,
+    }
+}
+
+/// Standings kept between computations, per place, for one year's readings and one
+/// `through_month` (issue 26): a readings write forgets the places whose series it changed
+/// ([`KeptStandings::forget`]), and the next computation recomputes only those.
+#[derive(Debug, Clone, Default)]
+pub struct KeptStandings {
+    pm25: rustc_hash::FxHashMap<String, Pm25Standing>,
+    sections: rustc_hash::FxHashMap<String, SectionStanding>,
+}
+
+impl KeptStandings {
+    /// Forgets what a change to the series (`indicator`, `place`) makes stale.
+    pub fn forget(&mut self, indicator: &str, place: &str) {
+        if indicator == "pm25" {
+            self.pm25.remove(place);
+        } else if indicator.starts_with("water.") {
+            self.sections.remove(place);
+        }
+    }
+
+    /// How many places' standings are kept (PM2.5 areas, sections).
+    pub fn places_kept(&self) -> (usize, usize) {
+        (self.pm25.len(), self.sections.len())
+    }
+
+    /// [`pm25_standings`] and [`section_standings`] of `year`'s readings `sorted` by indicator,
+    /// place and month (byte order of the text; only readings of `year`), computing only the
+    /// places not kept. Equal to the two functions on the same readings.
+    pub fn standings(
+        &mut self,
+        sorted: &[ReadingValue],
+        targets: &IndicatorTargets,
+        year: i32,
+        through_month: u32,
+    ) -> (Vec<Pm25Standing>, Vec<SectionStanding>) {
+        fn counted(rs: &[ReadingValue], year: i32, through_month: u32) -> Vec<&ReadingValue> {
+            rs.iter()
+                .filter(|r| r.key.year == year && r.key.month <= through_month)
+                .collect()
+        }
+        let pm25_rows = indicator_range(sorted, "pm25");
+        let areas = pm25_areas(targets, pm25_rows.iter().map(|r| r.key.place.as_str()));
+        let pm25 = areas
+            .into_iter()
+            .map(|area| {
+                if let Some(kept) = self.pm25.get(&area) {
+                    return kept.clone();
+                }
+                let months = counted(place_range(pm25_rows, &area), year, through_month);
+                let standing = pm25_standing(area.clone(), &months, targets, year, through_month);
+                self.pm25.insert(area, standing.clone());
+                standing
+            })
+            .collect();
+        // The water indicators present (each a run of the sorted readings), found by jumping
+        // from run to run.
+        let mut water: Vec<&[ReadingValue]> = Vec::new();
+        let mut rest = &sorted[sorted.partition_point(|r| r.key.indicator.as_str() < "water.")..];
+        while let Some(first) = rest
+            .first()
+            .filter(|r| r.key.indicator.starts_with("water."))
+        {
+            let indicator = first.key.indicator.as_str();
+            let end = rest.partition_point(|r| r.key.indicator.as_str() <= indicator);
+            water.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        let sections = targets
+            .sections
+            .iter()
+            .map(|s| {
+                if let Some(kept) = self.sections.get(&s.name) {
+                    return kept.clone();
+                }
+                let mine: Vec<&ReadingValue> = water
+                    .iter()
+                    .flat_map(|rows| counted(place_range(rows, &s.name), year, through_month))
+                    .collect();
+                let standing = section_standing(s, &mine, year, through_month);
+                self.sections.insert(s.name.clone(), standing.clone());
+                standing
+            })
+            .collect();
+        (pm25, sections)
+    }
+}
+
+/// The run of `sorted` (by indicator, then place) of `indicator`.
+fn indicator_range<'a>(sorted: &'a [ReadingValue], indicator: &str) -> &'a [ReadingValue] {
+    let from = sorted.partition_point(|r| r.key.indicator.as_str() < indicator);
+    let to = sorted.partition_point(|r| r.key.indicator.as_str() <= indicator);
+    &sorted[from..to]
+}
+
+/// The run of `rows` (one indicator's, sorted by place) of `place`.
+fn place_range<'a>(rows: &'a [ReadingValue], place: &str) -> &'a [ReadingValue] {
+    let from = rows.partition_point(|r| r.key.place.as_str() < place);
+    let to = rows.partition_point(|r| r.key.place.as_str() <= place);
+    &rows[from..to]
 }
 
 /// A drain's latest reading of a parameter against the limit in force that month.
@@ -592,6 +714,83 @@ mod tests {
             compared += fast.iter().filter(|s| s.months_measured > 0).count();
         }
         assert!(compared > 60, "{compared}");
+    }
+
+    /// Kept standings follow random changes to random series (a value changed, a reading
+    /// added or dropped, demo marks, a water indicator outside the catalogue, PM2.5 areas
+    /// without a target): after each change, with only the changed series' places forgotten,
+    /// they equal the standings computed from all the readings — for several months.
+    #[test]
+    fn kept_standings_equal_the_standings_of_all_the_readings() {
+        let mut rng = crate::rng::SplitMix64(11);
+        let places = ["柯城", "衢江", "断面0", "断面1", "断面2", "龙游"];
+        let indicators = [
+            "pm25",
+            "water.do",
+            "water.cod",
+            "water.nh3n",
+            "water.tp",
+            "water.其他",
+            "drain.cod",
+        ];
+        let sections: Vec<SectionRow> = (0..3)
+            .map(|i| SectionRow {
+                name: format!("断面{i}"),
+                target_class: [WaterClass::II, WaterClass::III, WaterClass::IV][i % 3],
+                reservoir: i == 1,
+                table_name: None,
+                note: String::new(),
+            })
+            .collect();
+        let t = IndicatorTargets {
+            sections,
+            ..targets()
+        };
+        let mut readings: Vec<ReadingValue> = Vec::new();
+        let mut kept: Vec<(u32, KeptStandings)> =
+            [3, 11, 12].map(|m| (m, KeptStandings::default())).into();
+        let mut recomputed = 0;
+        for step in 0..300 {
+            let indicator = *rng.pick(&indicators);
+            let place = *rng.pick(&places);
+            let month = rng.below(12) as u32 + 1;
+            readings.retain(|r| {
+                !(r.key.indicator == indicator && r.key.place == place && r.key.month == month)
+            });
+            if rng.below(5) != 0 {
+                let mut r = reading(indicator, place, 2018, month, rng.below(800) as f64 / 10.0);
+                r.is_demo = rng.below(4) == 0;
+                r.valid_days = (rng.below(2) == 0).then(|| 20 + rng.below(11) as u32);
+                readings.push(r);
+            }
+            readings.sort_by(|a, b| {
+                (&a.key.indicator, &a.key.place, a.key.month).cmp(&(
+                    &b.key.indicator,
+                    &b.key.place,
+                    b.key.month,
+                ))
+            });
+            for (through, k) in &mut kept {
+                k.forget(indicator, place);
+                let before = k.places_kept();
+                let (pm25, sections) = k.standings(&readings, &t, 2018, *through);
+                let after = k.places_kept();
+                recomputed += after.0 + after.1 - before.0 - before.1;
+                assert_eq!(
+                    pm25,
+                    pm25_standings(&readings, &t, 2018, *through),
+                    "step {step}"
+                );
+                assert_eq!(
+                    sections,
+                    section_standings(&readings, &t, 2018, *through),
+                    "step {step}"
+                );
+            }
+        }
+        // Each change recomputes at most its place (×3 months), not every place.
+        assert!(recomputed <= 3 * 300 + 3 * 6, "{recomputed}");
+        assert!(recomputed > 200, "{recomputed}");
     }
 
     fn targets() -> IndicatorTargets {

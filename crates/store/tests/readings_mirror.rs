@@ -3,10 +3,12 @@
 //! readings writes through the first — a few readings (new or replacing), writes of many
 //! series (an import: its years are recorded, not its series), demo readings written and
 //! removed — and after each gives exactly the readings a read of the year gives. One pushed
-//! reading costs the mirror one series read again, not a year.
+//! reading costs the mirror one series read again, not a year. The PM2.5 and section
+//! standings it keeps per place equal those computed from the year as read.
 
 use sanzhi_domain::chrono::{TimeZone, Utc};
 use sanzhi_domain::rng::SplitMix64 as Rng;
+use sanzhi_domain::standing::{pm25_standings, section_standings};
 use sanzhi_domain::{NewReading, ReadingKey, ReadingSource, ReadingValue};
 use sanzhi_store::testing::TestDb;
 use sanzhi_store::{on_both_backends, ReadingFilter, ReadingsMirror, Store};
@@ -15,7 +17,16 @@ use std::path::Path;
 on_both_backends!(the_readings_mirror_follows_every_kind_of_write);
 
 const INDICATORS: [&str; 4] = ["pm25", "water.cod", "water.nh3n", "drain.cod"];
-const PLACES: [&str; 5] = ["柯城", "衢江", "龙游", "江山", "常山"];
+// PM2.5 areas of the seed's targets and two of its water sections.
+const PLACES: [&str; 7] = [
+    "柯城",
+    "衢江",
+    "龙游",
+    "江山",
+    "常山",
+    "东迹渡",
+    "铜山源水库",
+];
 const YEARS: [i32; 3] = [2018, 2019, 2020];
 
 fn reading(rng: &mut Rng) -> NewReading {
@@ -58,6 +69,8 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
         .await
         .expect("a second app server's pool");
     let mirror = ReadingsMirror::new();
+    let targets = std::sync::Arc::new(db.store.indicator_targets().await.expect("targets"));
+    let mut standings_compared = 0;
     let mut rng = Rng(29);
     let now = Utc
         .with_ymd_and_hms(2021, 1, 5, 3, 0, 0)
@@ -114,8 +127,34 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
                 assert_eq!(*kept, read, "step {step}, {year}");
                 compared += read.len();
             }
+            // The standings kept per place, through two months, against the year as read.
+            let throughs = [3 + (step % 10) as u32, 12];
+            let (values, kept) = mirror
+                .standings(&second, &targets, 2019, &throughs)
+                .await
+                .expect("standings");
+            let read = year_of(&db.store, 2019).await;
+            assert_eq!(*values, read, "step {step}");
+            for (through, (pm25, sections)) in throughs.iter().zip(kept) {
+                assert_eq!(
+                    pm25,
+                    pm25_standings(&read, &targets, 2019, *through),
+                    "step {step}, through {through}"
+                );
+                assert_eq!(
+                    sections,
+                    section_standings(&read, &targets, 2019, *through),
+                    "step {step}, through {through}"
+                );
+                standings_compared += sections.iter().filter(|s| s.months_measured > 0).count();
+                standings_compared += pm25.iter().filter(|s| s.annual.mean.is_some()).count();
+            }
         }
     }
+    assert!(
+        standings_compared > 100,
+        "{standings_compared} standings compared"
+    );
     assert!(compared > 1_000, "{compared} readings compared");
     let (_, patched) = mirror.counts();
     assert!(patched > 50, "{patched} series read again");

@@ -288,6 +288,9 @@ struct Mirror {
     /// Fixed days (held from one check to the next, so they are patched, not read again).
     days: Vec<NaiveDate>,
     compared: std::sync::atomic::AtomicUsize,
+    /// Rows with a newest report compared (我的任务's rows), of this unit.
+    with_reports: std::sync::atomic::AtomicUsize,
+    unit: String,
 }
 
 impl Mirror {
@@ -347,6 +350,35 @@ impl Mirror {
             mine.iter().map(summary).collect::<Vec<_>>(),
             "mirror, one unit, {today}"
         );
+        // 我的任务's rows: a reporting unit's rows with their newest and returned reports, the
+        // reports kept with the days (the fixed ones too, so that they are patched) — as the
+        // full read gives them.
+        let scope = TrackScope {
+            unit: Some(self.unit.clone()),
+            ..TrackScope::default()
+        };
+        for &d in &days {
+            let full = db
+                .store
+                .tracked(&scope, d, 15)
+                .await
+                .expect("full, one unit");
+            let kept = self
+                .mirror
+                .tracked(&self.store, &scope, d, 15)
+                .await
+                .expect("mirror, one unit with reports");
+            assert_eq!(full.len(), kept.len(), "one unit with reports, {d}: rows");
+            for (a, b) in full.iter().zip(&kept) {
+                assert_eq!(summary(a), summary(b), "one unit with reports, {d}");
+                assert_eq!(a.last_report, b.last_report, "newest report, {d}");
+                assert_eq!(a.returned, b.returned, "returned report, {d}");
+                if a.last_report.is_some() {
+                    self.with_reports
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
     }
 }
 
@@ -379,6 +411,13 @@ async fn kept_facts_give_the_full_recomputation_on_random_histories(db: &TestDb)
         mirror: StatusMirror::new(),
         days: vec![day(2018, 12, 31), day(2019, 6, 30), day(2020, 12, 31)],
         compared: Default::default(),
+        with_reports: Default::default(),
+        // The unit of the first assignment written to (some of its rows have reports).
+        unit: all
+            .iter()
+            .find(|t| t.assignment_id == targets[0].id)
+            .map(|t| t.unit.clone())
+            .expect("a target's unit"),
     };
     let writes = write_history(db, &mut rng, &targets, &mirror).await;
     assert!(writes > 100, "{writes} writes");
@@ -419,6 +458,13 @@ async fn kept_facts_give_the_full_recomputation_on_random_histories(db: &TestDb)
     assert!(patched_after >= patched + 4, "{patched} → {patched_after}");
     let compared = mirror.compared.load(std::sync::atomic::Ordering::Relaxed);
     assert!(compared > 10_000, "mirror: {compared} compared");
+    let with_reports = mirror
+        .with_reports
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        with_reports > 50,
+        "mirror: {with_reports} rows with reports compared"
+    );
 
     let mut days: Vec<NaiveDate> = (0..24)
         .map(|_| day(2018, 5, 1) + Days::new(rng.below(1200)))

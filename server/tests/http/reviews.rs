@@ -56,14 +56,7 @@ async fn a_coordinator_accepts_or_returns_and_the_unit_sees_it_first(app: &TestA
     };
 
     // The queue lists both, oldest first, with the evidence link.
-    let queue = water
-        .get(format!("{}/review", app.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let queue = app.page_as(&water, "/review").await;
     assert!(queue.contains("治水长效战：2 份待签收"), "{queue}");
     let (a, b) = (
         queue
@@ -102,6 +95,13 @@ async fn a_coordinator_accepts_or_returns_and_the_unit_sees_it_first(app: &TestA
         "{e}"
     );
 
+    // 我的任务 read before the decision (the server's mirror keeps its newest reports): the
+    // return below must show on it, not the reports as they were.
+    let kaihua = app.client_for("t-kaihua").await;
+    let before = app.page_as(&kaihua, "/my").await;
+    assert!(before.contains("task-list"), "我的任务 before the decision");
+    assert!(!before.contains("被退回的报告"), "nothing returned yet");
+
     let returned = review(first, "returned", "缺少验收报告，请补充").await;
     assert_eq!(returned["decision"], "returned", "{returned}");
     let accepted = review(second, "accepted", "").await;
@@ -121,40 +121,18 @@ async fn a_coordinator_accepts_or_returns_and_the_unit_sees_it_first(app: &TestA
     assert_eq!(missing["kind"], "not_found");
 
     // The unit sees the returned report at the top of 我的任务, with the reason.
-    let kaihua = app.client_for("t-kaihua").await;
-    let my = kaihua
-        .get(format!("{}/my", app.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let my = app.page_as(&kaihua, "/my").await;
     let top = my.find("被退回的报告（1）").expect("returned section");
     let list = my.find("task-list").expect("list");
     assert!(top < list, "returned reports come first");
     assert!(my.contains("退回理由：缺少验收报告，请补充"));
     // The accepted one is done; the queue is empty.
-    let item5 = kaihua
-        .get(format!("{}/plans/water/items/5", app.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let item5 = app.page_as(&kaihua, "/plans/water/items/5").await;
     assert!(
         item5.contains("已签收（测试t-water（t-water）"),
         "review shown"
     );
-    let queue = water
-        .get(format!("{}/review", app.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let queue = app.page_as(&water, "/review").await;
     assert!(queue.contains("没有待签收的报告"), "{queue}");
     // Both decisions are on the audit trail.
     let audit = app

@@ -42,7 +42,7 @@ fn returned(t: &mut Tracked, at: &str) {
         .with_ymd_and_hms(day(at).year(), day(at).month(), day(at).day(), 2, 0, 0)
         .single()
         .expect("time");
-    t.returned = Some(Report {
+    t.returned = Some(Box::new(Report {
         id: 900,
         assignment_id: t.assignment_id,
         version: 1,
@@ -68,7 +68,7 @@ fn returned(t: &mut Tracked, at: &str) {
             created_at: when,
             accepts_claimed_day: false,
         }),
-    });
+    }));
 }
 
 fn settings() -> BTreeMap<String, ReminderSettings> {

@@ -10,7 +10,8 @@
 //! readings older than the version it read.
 
 use crate::{Store, StoreError};
-use sanzhi_domain::ReadingValue;
+use sanzhi_domain::standing::{KeptStandings, Pm25Standing, SectionStanding};
+use sanzhi_domain::{IndicatorTargets, ReadingValue};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -18,15 +19,30 @@ use std::sync::Arc;
 const YEARS_HELD: usize = 1;
 /// More changed series than this: the years they touch are read again whole.
 const PATCH_LIMIT: usize = 500;
+/// Months of a year whose standings are kept at once (总览 shows a month and the one before).
+const THROUGHS_KEPT: usize = 4;
 
 type Year = Arc<Vec<ReadingValue>>;
+
+/// The PM2.5 and section standings of a year through a month.
+pub type Standings = (Vec<Pm25Standing>, Vec<SectionStanding>);
 
 #[derive(Default)]
 struct Held {
     /// The readings version the years are current with (`None`: nothing read yet).
     version: Option<i64>,
     /// The years held, the most recently used last.
-    years: Vec<(i32, Year)>,
+    years: Vec<HeldYear>,
+}
+
+struct HeldYear {
+    year: i32,
+    values: Year,
+    /// The targets the kept standings were computed against.
+    targets: Option<Arc<IndicatorTargets>>,
+    /// Standings kept per place through a month, the most recently used last: a patch
+    /// forgets the places of the series it read again.
+    kept: Vec<(u32, KeptStandings)>,
 }
 
 /// See the module documentation. One per app server.
@@ -58,6 +74,53 @@ impl ReadingsMirror {
     /// The readings of `year` (what `Store::reading_values` of that year gives), in indicator,
     /// place, month order, current with the database.
     pub async fn year_values(&self, store: &Store, year: i32) -> Result<Year, StoreError> {
+        let held = self.current(store, year).await?;
+        Ok(held
+            .years
+            .last()
+            .map(|y| y.values.clone())
+            .unwrap_or_default())
+    }
+
+    /// The year's readings (as [`Self::year_values`]) and its PM2.5 and section standings
+    /// through each of `throughs` against `targets` (what `standing::pm25_standings` and
+    /// `section_standings` give on those readings): kept per place between calls, so that
+    /// after a pushed reading only its place is computed again (issue 26).
+    pub async fn standings(
+        &self,
+        store: &Store,
+        targets: &Arc<IndicatorTargets>,
+        year: i32,
+        throughs: &[u32],
+    ) -> Result<(Year, Vec<Standings>), StoreError> {
+        let mut held = self.current(store, year).await?;
+        let Some(y) = held.years.last_mut() else {
+            return Ok((Year::default(), Vec::new()));
+        };
+        if !y.targets.as_ref().is_some_and(|t| Arc::ptr_eq(t, targets)) {
+            y.targets = Some(targets.clone());
+            y.kept.clear();
+        }
+        let mut out = Vec::with_capacity(throughs.len());
+        for &through in throughs {
+            let mut kept = match y.kept.iter().position(|(m, _)| *m == through) {
+                Some(i) => y.kept.remove(i).1,
+                None => KeptStandings::default(),
+            };
+            out.push(kept.standings(&y.values, targets, year, through));
+            y.kept.push((through, kept));
+        }
+        let excess = y.kept.len().saturating_sub(THROUGHS_KEPT);
+        y.kept.drain(..excess);
+        Ok((y.values.clone(), out))
+    }
+
+    /// The held years current with the database, `year` among them (the last).
+    async fn current(
+        &self,
+        store: &Store,
+        year: i32,
+    ) -> Result<tokio::sync::MutexGuard<'_, Held>, StoreError> {
         // Read before the rows: what is read after can only be newer, and a change newer than
         // this number is read again on the next call.
         let version = store.versions().await?.readings;
@@ -74,21 +137,26 @@ impl ReadingsMirror {
             _ => held.years.clear(),
         }
         held.version = Some(version);
-        let values = match held.years.iter().position(|(y, _)| *y == year) {
-            Some(i) => held.years.remove(i).1,
+        let this = match held.years.iter().position(|y| y.year == year) {
+            Some(i) => held.years.remove(i),
             None => {
                 self.whole_reads.fetch_add(1, Ordering::Relaxed);
                 let mut values = store
                     .reading_values(&crate::ReadingFilter::years(year, year))
                     .await?;
                 values.sort_by(|a, b| order(a).cmp(&order(b)));
-                Arc::new(values)
+                HeldYear {
+                    year,
+                    values: Arc::new(values),
+                    targets: None,
+                    kept: Vec::new(),
+                }
             }
         };
-        held.years.push((year, values.clone()));
+        held.years.push(this);
         let excess = held.years.len().saturating_sub(YEARS_HELD);
         held.years.drain(..excess);
-        Ok(values)
+        Ok(held)
     }
 
     /// Brings the years held up to date with `changes` (see `reading_changes_since`).
@@ -104,16 +172,19 @@ impl ReadingsMirror {
             .map(|(year, _, _)| *year)
             .collect();
         held.years
-            .retain(|(year, _)| !whole.contains(&0) && !whole.contains(year));
-        for (year, values) in &mut held.years {
-            for (_, indicator, place) in changes.iter().filter(|(y, _, _)| y == year) {
-                let fresh = dispatch!(store, series_values(indicator, place, *year))?;
+            .retain(|y| !whole.contains(&0) && !whole.contains(&y.year));
+        for y in &mut held.years {
+            for (_, indicator, place) in changes.iter().filter(|(year, _, _)| *year == y.year) {
+                let fresh = dispatch!(store, series_values(indicator, place, y.year))?;
                 self.patches.fetch_add(1, Ordering::Relaxed);
-                let values = Arc::make_mut(values);
+                let values = Arc::make_mut(&mut y.values);
                 let key = (indicator.as_str(), place.as_str());
                 let from = values.partition_point(|r| (order(r).0, order(r).1) < key);
                 let to = values.partition_point(|r| (order(r).0, order(r).1) <= key);
                 values.splice(from..to, fresh);
+                for (_, kept) in &mut y.kept {
+                    kept.forget(indicator, place);
+                }
             }
         }
         Ok(())

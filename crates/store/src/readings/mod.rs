@@ -7,7 +7,7 @@ use crate::{ReadingsWritten, Store, StoreError};
 use sanzhi_domain::chrono::{DateTime, Utc};
 
 mod mirror;
-pub use mirror::ReadingsMirror;
+pub use mirror::{ReadingsMirror, Standings};
 
 /// What a streamed readings write receives: readings, then `Finish` to commit.
 #[derive(Debug)]

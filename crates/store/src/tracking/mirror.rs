@@ -15,7 +15,7 @@ use super::{assess_days, assess_one, TrackScope, TrackedItem};
 use crate::{Store, StoreError};
 use sanzhi_domain::chrono::NaiveDate;
 use sanzhi_domain::facts::StatusFacts;
-use sanzhi_domain::Tracked;
+use sanzhi_domain::{Report, Tracked};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -50,6 +50,9 @@ struct Day {
     /// days they were assessed with; patched with the changed assignments like the facts,
     /// so a report costs one row assessed again, not every row.
     rows: Option<(i64, Arc<Vec<Tracked>>)>,
+    /// Each assignment's newest report as that day sees it, for the assignments a list with
+    /// reports asked for (我的任务); a write forgets the changed assignments' entries.
+    newest: HashMap<i64, Option<Report>>,
 }
 
 /// See the module documentation. One per app server (cheap to share behind an `Arc`).
@@ -125,6 +128,69 @@ impl StatusMirror {
         }
         Self::forget_excess(&mut held, days.len());
         Ok(out)
+    }
+
+    /// What [`Store::tracked`] gives for `scope` on `day` — the rows with their newest report
+    /// and the one the coordinator returned — from the facts held and the newest reports kept
+    /// with the day: a write since costs the changed assignments' reports, not every report
+    /// of the scope again. For 我的任务, which shows one unit's rows with their reports.
+    pub async fn tracked(
+        &self,
+        store: &Store,
+        scope: &TrackScope,
+        day: NaiveDate,
+        due_soon_days: i64,
+    ) -> Result<Vec<Tracked>, StoreError> {
+        let mut held = self.locked(store).await?;
+        let at = self.day_at(&mut held, store, day).await?;
+        let items = held.items.clone();
+        let d = &mut held.days[at];
+        let mine: Vec<&TrackedItem> = items
+            .iter()
+            .filter(|item| {
+                let r = &item.row;
+                item.present_on(day)
+                    && scope.plan.as_ref().is_none_or(|p| *p == r.plan_code)
+                    && scope.unit.as_ref().is_none_or(|u| *u == r.unit)
+                    && scope.item.is_none_or(|n| n == r.item_number)
+            })
+            .collect();
+        let missing: Vec<i64> = mine
+            .iter()
+            .map(|item| item.row.assignment_id)
+            .filter(|id| !d.newest.contains_key(id))
+            .collect();
+        for chunk in missing.chunks(500) {
+            let mut read = dispatch!(store, reports_of_assignments(chunk))?;
+            for id in chunk {
+                // The newest of the reports that day sees (with the review seen by then), as
+                // the read of a day's reports gives them.
+                let newest = read
+                    .remove(id)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| r.as_of(day))
+                    .next_back();
+                d.newest.insert(*id, newest);
+            }
+        }
+        let rows = mine
+            .into_iter()
+            .map(|item| {
+                let id = item.row.assignment_id;
+                let mut t = assess_one(item, &d.facts, day, due_soon_days);
+                let newest = d.newest.get(&id).cloned().flatten();
+                let returned = d.facts.get(&id).and_then(|f| f.returned_report);
+                t.returned = newest
+                    .as_ref()
+                    .filter(|r| Some(r.id) == returned)
+                    .map(|r| Box::new(r.clone()));
+                t.last_report = newest.map(Box::new);
+                t
+            })
+            .collect();
+        Self::forget_excess(&mut held, 1);
+        Ok(rows)
     }
 
     /// [`StatusMirror::statuses_on_days`] on one day.
@@ -210,6 +276,7 @@ impl StatusMirror {
                             let map = Arc::make_mut(&mut d.facts);
                             for id in &ids {
                                 map.remove(id);
+                                d.newest.remove(id);
                             }
                             map.extend(fresh);
                             if let Some((soon, rows)) = &mut d.rows {
@@ -251,6 +318,7 @@ impl StatusMirror {
                     day,
                     facts: Arc::new(dispatch!(store, facts_on(None, day))?),
                     rows: None,
+                    newest: HashMap::new(),
                 }
             }
         };

@@ -151,8 +151,8 @@ impl Store {
                         t.last_late_filed = newest.is_some_and(|r| r.late_filed);
                         t.report_count = i32::try_from(reports.len()).unwrap_or(i32::MAX);
                         t.awaiting_review = awaiting_review;
-                        t.returned = returned;
-                        t.last_report = reports.into_iter().last();
+                        t.returned = returned.map(Box::new);
+                        t.last_report = reports.into_iter().last().map(Box::new);
                         t
                     })
                     .collect(),
@@ -226,7 +226,8 @@ impl Store {
                     t.returned = reports
                         .get(&t.assignment_id)
                         .and_then(|rs: &Vec<Report>| rs.iter().find(|r| r.id == id))
-                        .cloned();
+                        .cloned()
+                        .map(Box::new);
                 }
             }
         }
