@@ -209,6 +209,8 @@ pub struct Checked {
     pub store: sanzhi_store::Store,
     /// `reports.backdate_days`: how far back a report may be dated before it is a 补报.
     pub backdate_days: i64,
+    /// The server's kept values (its status mirror among them), when it has them.
+    pub caches: Option<std::sync::Arc<crate::cache::Caches>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -243,7 +245,9 @@ pub async fn require(action: sanzhi_domain::Action<'_>) -> Result<Checked, AppEr
         return Err(denied.into());
     }
     let user = user.ok_or(AppError::Unauthorized)?;
-    let backdate_days = use_context::<crate::state::AppState>()
+    let state = use_context::<crate::state::AppState>();
+    let backdate_days = state
+        .as_ref()
         .map_or(sanzhi_domain::report::DEFAULT_BACKDATE_DAYS, |s| {
             s.security.backdate_days
         });
@@ -251,6 +255,7 @@ pub async fn require(action: sanzhi_domain::Action<'_>) -> Result<Checked, AppEr
         user,
         store,
         backdate_days,
+        caches: state.map(|s| s.caches),
     })
 }
 

@@ -263,8 +263,7 @@ pub async fn list_units() -> Result<Vec<(String, String)>, AppError> {
 #[server(prefix = "/api", endpoint = "unit_tasks")]
 pub async fn get_unit_tasks(unit: String, as_of: Option<String>) -> Result<UnitTasks, AppError> {
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    let state = use_context::<crate::state::AppState>();
-    let mirror = state.as_ref().map(|s| &s.caches.statuses);
+    let mirror = c.caches.as_ref().map(|caches| &caches.statuses);
     inner::unit_tasks(
         &c.store,
         mirror,
