@@ -14,6 +14,17 @@ pub struct MonthlyValue {
     pub valid_days: Option<u32>,
 }
 
+impl From<&crate::reading::ReadingValue> for MonthlyValue {
+    /// A monthly reading's month, value and valid days.
+    fn from(r: &crate::reading::ReadingValue) -> Self {
+        Self {
+            month: r.key.month,
+            value: r.value,
+            valid_days: r.valid_days,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnualMean {
     /// Weighted by valid days when every month says how many; else the mean of the months.

@@ -150,19 +150,13 @@ fn pm25_standing(
     year: i32,
     through_month: u32,
 ) -> Pm25Standing {
-    let values: Vec<MonthlyValue> = months
-        .iter()
-        .map(|r| MonthlyValue {
-            month: r.key.month,
-            value: r.value,
-            valid_days: r.valid_days,
-        })
-        .collect();
-    let mut annual = annual_mean(&values);
-    if through_month < 12 {
+    let values: Vec<MonthlyValue> = months.iter().map(|r| MonthlyValue::from(*r)).collect();
+    let annual = if through_month < 12 {
         // Only the months so far are expected: drop the gaps of later months.
-        annual = annual_mean_through(&values, through_month);
-    }
+        annual_mean_through(&values, through_month)
+    } else {
+        annual_mean(&values)
+    };
     let target = targets
         .pm25
         .iter()

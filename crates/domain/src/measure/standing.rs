@@ -61,14 +61,8 @@ pub fn plan_indicator_standings(
                     (latest.map(|r| r.value), latest.map(|r| r.key.month), None)
                 }
                 Aggregate::Mean => {
-                    let values: Vec<MonthlyValue> = months
-                        .iter()
-                        .map(|r| MonthlyValue {
-                            month: r.key.month,
-                            value: r.value,
-                            valid_days: r.valid_days,
-                        })
-                        .collect();
+                    let values: Vec<MonthlyValue> =
+                        months.iter().map(|r| MonthlyValue::from(**r)).collect();
                     let a = annual_mean(&values);
                     (a.mean, None, Some(a))
                 }
