@@ -1847,8 +1847,8 @@ mod readings {
         }
     }
 
-    /// Batches are written 500 keys per statement: a batch of 1,400 readings that crosses
-    /// those chunks, holds stored keys (unchanged and changed) and repeats keys within a
+    /// Batches are written 2,000 keys per statement: a batch of ~4,700 readings that crosses
+    /// those chunks twice, holds stored keys (unchanged and changed) and repeats keys within a
     /// chunk and across chunks ends as if written one row at a time: the last value wins,
     /// every replaced value is in the history, and the new ones make one audit entry.
     async fn a_large_batch_with_repeated_keys_is_written_like_one_row_at_a_time(db: &TestDb) {
@@ -1878,37 +1878,40 @@ mod readings {
         let mut same_chunk = first[1].clone();
         same_chunk.value = 77.0;
         batch.push(same_chunk);
-        // New keys: the six water parameters of every section, 2019, enough to cross chunks.
+        // New keys: the six water parameters of every section, 2019–2025, enough to cross
+        // chunks.
         let mut fresh = 0;
-        for section in &places.sections {
-            for code in [
-                "water.do",
-                "water.codmn",
-                "water.cod",
-                "water.bod5",
-                "water.nh3n",
-                "water.tp",
-            ] {
-                for month in 1..=12 {
-                    let mut r = reading(code, section, month, 0.1);
-                    r.key.year = 2019;
-                    batch.push(r);
-                    fresh += 1;
+        for year in 2019..=2025 {
+            for section in &places.sections {
+                for code in [
+                    "water.do",
+                    "water.codmn",
+                    "water.cod",
+                    "water.bod5",
+                    "water.nh3n",
+                    "water.tp",
+                ] {
+                    for month in 1..=12 {
+                        let mut r = reading(code, section, month, 0.1);
+                        r.key.year = year;
+                        batch.push(r);
+                        fresh += 1;
+                    }
                 }
             }
         }
-        // New keys again: one first written in an earlier chunk, one in the same chunk; and
-        // a stored key again in a later chunk.
+        // New keys again: one first written in an earlier chunk (2019), one in the same
+        // chunk (2025, written last); and a stored key again in a later chunk.
         let last_section = &places.sections[places.sections.len() - 1];
-        for (place, value) in [(&places.sections[0], 0.7), (last_section, 0.8)] {
+        for (place, year, value) in [(&places.sections[0], 2019, 0.7), (last_section, 2025, 0.8)] {
             let mut r = reading("water.nh3n", place, 1, value);
-            r.key.year = 2019;
+            r.key.year = year;
             batch.push(r);
         }
         let mut late = first[0].clone();
         late.value = 99.0;
         batch.push(late);
-        assert!(batch.len() > 500, "{} readings", batch.len());
+        assert!(batch.len() > 4_000, "{} readings", batch.len());
         let w = store
             .write_readings(&batch, ReadingSource::Imported, "测试", now())
             .await
@@ -1919,7 +1922,7 @@ mod readings {
         // The changed half and the four keys written twice.
         assert_eq!(w.replaced, (changed + 4) as u64);
         let all = store
-            .readings(&ReadingFilter::years(2018, 2019))
+            .readings(&ReadingFilter::years(2018, 2025))
             .await
             .expect("list");
         assert_eq!(all.len(), stored + fresh);
@@ -1937,8 +1940,9 @@ mod readings {
             value_of("water.nh3n", &places.sections[0], 2019, 1),
             Some(0.7)
         );
-        assert_eq!(value_of("water.nh3n", last_section, 2019, 1), Some(0.8));
-        assert_eq!(value_of("water.tp", last_section, 2019, 1), Some(0.1));
+        assert_eq!(value_of("water.nh3n", last_section, 2025, 1), Some(0.8));
+        assert_eq!(value_of("water.tp", last_section, 2025, 1), Some(0.1));
+        assert_eq!(value_of("water.nh3n", last_section, 2019, 1), Some(0.1));
         assert_eq!(value_of("pm25", &places.areas[0], 2018, 1), Some(99.0));
         assert_eq!(value_of("pm25", &places.areas[0], 2018, 2), Some(77.0));
         assert_eq!(

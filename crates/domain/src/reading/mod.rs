@@ -310,7 +310,12 @@ impl From<&Reading> for ReadingValue {
 pub struct BatchCheck<'a> {
     places: &'a Places,
     writer: Option<crate::access::ReadingsWriter<'a>>,
-    seen: rustc_hash::FxHashMap<ReadingKey, u64>,
+    /// Each key seen, with its indicator and place as numbers (`names`), and the row that
+    /// gave it. A million-row import holds a million keys: as `ReadingKey`s (two strings
+    /// each) they were ~180 MB and their table's growth stalled the file's reader.
+    seen: rustc_hash::FxHashMap<(u32, u32, i32, u32), u64>,
+    /// The number of each indicator and place named so far.
+    names: rustc_hash::FxHashMap<Box<str>, u32>,
     allowed: Vec<&'a str>,
 }
 
@@ -322,16 +327,33 @@ impl<'a> BatchCheck<'a> {
             places,
             writer,
             seen: rustc_hash::FxHashMap::default(),
+            names: rustc_hash::FxHashMap::default(),
             allowed: Vec::new(),
         }
     }
 
+    /// The number of `name` (an indicator or a place) in this batch.
+    fn name(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.names.get(name) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.insert(name.into(), n);
+        n
+    }
+
     /// The row (as the caller numbers them) that already gave `key`; `None` for the first.
     pub fn repeated(&mut self, key: &ReadingKey, row: u64) -> Option<u64> {
-        match self.seen.get(key) {
-            Some(&first) => Some(first),
-            None => {
-                self.seen.insert(key.clone(), row);
+        let compact = (
+            self.name(&key.indicator),
+            self.name(&key.place),
+            key.year,
+            key.month,
+        );
+        match self.seen.entry(compact) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(row);
                 None
             }
         }

@@ -128,6 +128,23 @@ fn a_batch_checks_each_key_once_and_each_plan_once_for_its_writer() {
         batch.repeated(&key("water.nh3n", "铜山源水库", 1), 7),
         Some(2)
     );
+    // Another indicator of the same place and month, the same names swapped, another year:
+    // each a key of its own.
+    assert_eq!(
+        batch.repeated(&key("water.codmn", "铜山源水库", 1), 8),
+        None
+    );
+    assert_eq!(batch.repeated(&key("铜山源水库", "water.nh3n", 1), 9), None);
+    let next_year = ReadingKey {
+        year: 2020,
+        ..key("water.nh3n", "铜山源水库", 1)
+    };
+    assert_eq!(batch.repeated(&next_year, 10), None);
+    assert_eq!(batch.repeated(&next_year, 11), Some(10));
+    assert_eq!(
+        batch.repeated(&key("water.codmn", "铜山源水库", 1), 12),
+        Some(8)
+    );
     // The writer's plans: a water indicator passes (twice), PM2.5 (the air plan's) does not
     // and the refusal names its plan; an indicator not in the catalogue is the row's problem.
     assert!(batch.may_write(&key("water.nh3n", "铜山源水库", 1)).is_ok());

@@ -6,9 +6,13 @@
 
 use super::*;
 
-/// Readings per statement when writing a batch: 500 × 8 parameters stays well under both
-/// backends' limits on bound parameters.
-const READING_CHUNK: usize = 500;
+/// Readings per statement when writing a batch: 2,000 × 8 parameters stays under both
+/// backends' limits on bound parameters (SQLite 32,766, PostgreSQL 65,535). Each statement
+/// is a round trip to the connection's worker (SQLite) or the server (PostgreSQL) while the
+/// other side waits: a million-row import makes 500 of them, not 2,000.
+const READING_CHUNK: usize = 2_000;
+/// A write of more readings than this is a bulk write (see `bulk_cache`).
+const BULK_WRITE: usize = 500;
 
 /// Writes readings in one transaction: new keys are inserted, changed values replace the
 /// stored ones (which go to reading_history), identical ones are left alone.
@@ -20,7 +24,7 @@ pub(crate) async fn write_readings(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<crate::ReadingsWritten, StoreError> {
     // A large write gets a larger page cache for its transaction (see `bulk_cache`).
-    let bulk = readings.len() > READING_CHUNK;
+    let bulk = readings.len() > BULK_WRITE;
     let mut conn = pool.acquire().await?;
     if bulk {
         bulk_cache(&mut conn, true).await?;
@@ -339,33 +343,16 @@ async fn insert_readings(
         return Ok(());
     }
     let is_demo = source == sanzhi_domain::ReadingSource::Demo;
-    // What every row shares is bound once, not per row.
-    let mut sql = format!(
-        "INSERT INTO readings (indicator, place, year, month, value, valid_days, provisional,
-             source, is_demo, note, recorded_by, recorded_at)
-         SELECT k.column1, k.column2, k.column3, k.column4, k.column5, k.column6, k.column7,
-             {}, {}, k.column8, {}, {}
-         FROM (VALUES ",
-        param(1),
-        param(2),
-        param(3),
-        param(4)
-    );
-    for i in 0..rows.len() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..8 {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&param(4 + i * 8 + c + 1));
-        }
-        sql.push(')');
-    }
-    sql.push_str(") AS k");
-    let mut q = sqlx::query(&sql)
+    // The statement of a full chunk is the same every time: written once.
+    static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let built;
+    let sql = if rows.len() == READING_CHUNK {
+        FULL.get_or_init(|| insert_sql(READING_CHUNK)).as_str()
+    } else {
+        built = insert_sql(rows.len());
+        built.as_str()
+    };
+    let mut q = sqlx::query(sql)
         .bind(source.as_str())
         .bind(is_demo)
         .bind(by)
@@ -384,6 +371,37 @@ async fn insert_readings(
     }
     q.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The insert of `n` readings: what every row shares is bound once (parameters 1–4), then
+/// eight parameters per row.
+fn insert_sql(n: usize) -> String {
+    let mut sql = format!(
+        "INSERT INTO readings (indicator, place, year, month, value, valid_days, provisional,
+             source, is_demo, note, recorded_by, recorded_at)
+         SELECT k.column1, k.column2, k.column3, k.column4, k.column5, k.column6, k.column7,
+             {}, {}, k.column8, {}, {}
+         FROM (VALUES ",
+        param(1),
+        param(2),
+        param(3),
+        param(4)
+    );
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..8 {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&param(4 + i * 8 + c + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(") AS k");
+    sql
 }
 
 /// Writes `r` over the stored reading `s`: unchanged when equal; otherwise the old value goes
