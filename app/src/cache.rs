@@ -189,6 +189,9 @@ pub type OverviewKey = (
     &'static str,
 );
 
+/// What 指标 is kept under: (year, month, trend area, everything listed, language).
+pub type IndicatorsKey = (Option<i32>, Option<u32>, Option<String>, bool, &'static str);
+
 /// The caches an app server keeps.
 #[derive(Debug)]
 pub struct Caches {
@@ -204,6 +207,9 @@ pub struct Caches {
     /// The JSON API's overdue list of (unit, day), as sent: computed again only when the
     /// structure or the tracking changed. Monitoring systems poll it.
     pub api_overdue: VersionedCache<(String, sanzhi_domain::chrono::NaiveDate), Vec<u8>>,
+    /// 指标 of (year, month, trend area, everything listed, language) as asked (`None`: the
+    /// default): computed again only when the structure or the readings changed.
+    pub indicators: VersionedCache<IndicatorsKey, crate::indicators::IndicatorsPage>,
     /// The indicators' targets (what 总览's standings are measured against): read again
     /// only when the structure changed, not after every reading.
     pub targets: VersionedCache<(), sanzhi_domain::IndicatorTargets>,
@@ -223,6 +229,8 @@ impl Default for Caches {
             overview_indicators: VersionedCache::default(),
             // One per unit polled (a province has a few thousand units).
             api_overdue: VersionedCache::with_capacity(4096),
+            // A page per filter asked for: few at once, each up to a few hundred KB.
+            indicators: VersionedCache::with_capacity(16),
             targets: VersionedCache::default(),
             statuses: sanzhi_store::StatusMirror::new(),
             readings: sanzhi_store::ReadingsMirror::new(),

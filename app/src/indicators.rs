@@ -127,17 +127,32 @@ pub struct IndicatorsPage {
     pub area: String,
     pub areas: Vec<String>,
     pub trend_svg: Option<String>,
+    /// Every place listed, not only the first [`LISTED`].
+    pub full: bool,
 }
+
+/// Places and sections listed per table on 指标 unless everything is asked for (`full`):
+/// those missing their target first; the totals count them all. A province has thousands
+/// (listing them all took 4–5 s and ~450 MB of server memory per page).
+pub const LISTED: usize = 100;
 
 #[server(prefix = "/api", endpoint = "indicators")]
 pub async fn get_indicators(
     year: Option<i32>,
     month: Option<u32>,
     area: Option<String>,
+    full: Option<bool>,
 ) -> Result<IndicatorsPage, AppError> {
     let l = crate::i18n::detect();
     let c = crate::auth::require(sanzhi_domain::Action::Read).await?;
-    inner::indicators(l, &c.store, year, month, area).await
+    let full = full.unwrap_or(false);
+    let page = match &c.caches {
+        Some(caches) => inner::cached_indicators(caches, l, &c.store, year, month, area, full)
+            .await
+            .map(|p| IndicatorsPage::clone(&p))?,
+        None => inner::indicators(l, &c.store, None, year, month, area, full).await?,
+    };
+    Ok(page)
 }
 
 #[cfg(feature = "ssr")]
@@ -161,19 +176,10 @@ pub mod inner {
         }
     }
 
-    /// The standings of `year` up to `through_month` (default: the latest month of that
-    /// year with a reading, or December when there is none). The charts read in `l`.
-    pub async fn snapshot(
-        l: Locale,
-        store: &Store,
-        targets: &IndicatorTargets,
-        year: i32,
-        through_month: Option<u32>,
-    ) -> Result<IndicatorSnapshot, AppError> {
-        let readings = store
-            .reading_values(&ReadingFilter::years(year, year))
-            .await?;
-        snapshot_of(l, &readings, targets, year, through_month, usize::MAX, None)
+    /// The latest month of a year's readings with one, or December when there is none: the
+    /// month a snapshot is taken through unless one is asked for.
+    pub fn latest_month(readings: &[sanzhi_domain::ReadingValue]) -> u32 {
+        readings.iter().map(|r| r.key.month).max().unwrap_or(12)
     }
 
     /// [`snapshot`] from the year's readings, already read, listing (and charting) at most
@@ -192,7 +198,7 @@ pub mod inner {
         let through_month = match through_month {
             Some(m) if (1..=12).contains(&m) => m,
             Some(m) => return Err(AppError::BadRequest(format!("month：{m} 应在 1–12 之间"))),
-            None => readings.iter().map(|r| r.key.month).max().unwrap_or(12),
+            None => latest_month(readings),
         };
         let (pm25, sections) = match kept {
             Some(kept) => kept,
@@ -317,19 +323,49 @@ pub mod inner {
         )
     }
 
-    pub async fn indicators(
+    /// 指标 as computed by [`indicators`] with the server's readings mirror, kept until the
+    /// structure or the readings change (a report changes nothing here).
+    pub async fn cached_indicators(
+        caches: &crate::cache::Caches,
         l: Locale,
         store: &Store,
         year: Option<i32>,
         month: Option<u32>,
         area: Option<String>,
+        full: bool,
+    ) -> Result<std::sync::Arc<IndicatorsPage>, AppError> {
+        use crate::cache::Shows;
+        let lang = leptos_i18n::Locale::as_str(l);
+        let key = (year, month, area.clone(), full, lang);
+        caches
+            .indicators
+            .get(store, Shows::Readings, key, || async move {
+                indicators(l, store, Some(caches), year, month, area, full).await
+            })
+            .await
+    }
+
+    /// 指标 of `year` (default the plans' last) through `month` (default the year's latest
+    /// month with a reading), the trend chart of `area`; [`super::LISTED`] places per table
+    /// unless `full`. With the server's caches, the year's readings and the PM2.5 and section
+    /// standings come from its readings mirror (a write since costs the changed series).
+    pub async fn indicators(
+        l: Locale,
+        store: &Store,
+        caches: Option<&crate::cache::Caches>,
+        year: Option<i32>,
+        month: Option<u32>,
+        area: Option<String>,
+        full: bool,
     ) -> Result<IndicatorsPage, AppError> {
-        let targets = store.indicator_targets().await?;
         let year = year.unwrap_or(*PLAN_YEARS.end());
         if !sanzhi_domain::reading::YEARS.contains(&year) {
             return Err(AppError::BadRequest(format!("year：{year} 超出范围")));
         }
-        let snapshot = snapshot(l, store, &targets, year, month).await?;
+        if let Some(m) = month.filter(|m| !(1..=12).contains(m)) {
+            return Err(AppError::BadRequest(format!("month：{m} 应在 1–12 之间")));
+        }
+        // Checked before anything is computed: a wrong area costs nothing.
         let areas = store.reading_places().await?.areas;
         let area = area
             .filter(|a| !a.trim().is_empty())
@@ -340,6 +376,36 @@ pub mod inner {
                 areas.join("、")
             )));
         }
+        let limit = if full { usize::MAX } else { super::LISTED };
+        let (targets, snapshot) = match caches {
+            Some(caches) => {
+                let targets = caches
+                    .targets
+                    .get(store, crate::cache::Shows::Structure, (), || async {
+                        Ok::<_, AppError>(store.indicator_targets().await?)
+                    })
+                    .await?;
+                let mirror = &caches.readings;
+                let through = match month {
+                    Some(m) => m,
+                    None => latest_month(&mirror.year_values(store, year).await?),
+                };
+                let (readings, mut kept) =
+                    mirror.standings(store, &targets, year, &[through]).await?;
+                let kept = (!kept.is_empty()).then(|| kept.swap_remove(0));
+                let snapshot =
+                    snapshot_of(l, &readings, &targets, year, Some(through), limit, kept)?;
+                (IndicatorTargets::clone(&targets), snapshot)
+            }
+            None => {
+                let targets = store.indicator_targets().await?;
+                let readings = store
+                    .reading_values(&ReadingFilter::years(year, year))
+                    .await?;
+                let snapshot = snapshot_of(l, &readings, &targets, year, month, limit, None)?;
+                (targets, snapshot)
+            }
+        };
         let trend_readings = store
             .readings(&ReadingFilter {
                 indicator: Some("pm25".into()),
@@ -357,6 +423,7 @@ pub mod inner {
             area,
             areas,
             trend_svg,
+            full,
         })
     }
 }

@@ -119,7 +119,7 @@ pub const RED_LIST_LEN: usize = 10;
 pub const CHANGES_SHOWN: usize = 30;
 /// How many counties, PM2.5 areas and water sections the page lists at most (a city has ten
 /// or so; a database holding a province's cities has hundreds: the page lists those to act
-/// on, and the indicators page has them all).
+/// on, and the indicators page lists them all when asked).
 pub const LISTED: usize = 30;
 
 #[server(prefix = "/api", endpoint = "overview")]

@@ -24,9 +24,13 @@ pub fn IndicatorsPage() -> impl IntoView {
             q.get("year").and_then(|y| y.parse::<i32>().ok()),
             q.get("month").and_then(|m| m.parse::<u32>().ok()),
             q.get("area"),
+            q.get("full").is_some_and(|f| f == "true" || f == "1"),
         )
     });
-    let data = Resource::new(move || args.get(), |(y, m, a)| get_indicators(y, m, a));
+    let data = Resource::new(
+        move || args.get(),
+        |(y, m, a, full)| get_indicators(y, m, a, full.then_some(true)),
+    );
     view! {
         <Title text=td_string!(l, indicators.title) />
         <h1>{td_string!(l, indicators.heading)}</h1>
@@ -80,6 +84,10 @@ fn Page(p: Data) -> impl IntoView {
                         .map(|a| view! { <option value=a.clone() selected=*a == area>{a.clone()}</option> })
                         .collect_view()}
                 </select>
+            </label>
+            <label class="check">
+                <input type="checkbox" name="full" value="true" checked=p.full />
+                {td_string!(l, indicators.list_all)}
             </label>
             <button type="submit">{td_string!(l, common.view)}</button>
             <a class="button-link" href="/readings">{td_string!(l, indicators.enter_readings)}</a>

@@ -118,7 +118,7 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
             }
         }
         // Every few writes (so that several pile up between two reads), the year 总览 shows,
-        // and now and then the others (the mirror holds one year: it reads another whole).
+        // and now and then the others (the mirror holds two years: it reads a third whole).
         if step % 3 == 0 {
             let years: &[i32] = if step % 15 == 0 { &YEARS } else { &[2019] };
             for &year in years {

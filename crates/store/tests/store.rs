@@ -1665,6 +1665,29 @@ mod readings {
         demo_readings_are_replaced_by_real_ones_and_cleared_alone,
     );
 
+    /// The six water parameters of every section in `sections`, every month of `years`,
+    /// all with `value`.
+    fn water_readings(
+        sections: &[String],
+        years: std::ops::RangeInclusive<i32>,
+        value: f64,
+    ) -> Vec<NewReading> {
+        let mut out = Vec::new();
+        for year in years {
+            for section in sections {
+                for p in sanzhi_domain::water::Parameter::ALL {
+                    let code = sanzhi_domain::reading::water_indicator(p).code;
+                    for month in 1..=12 {
+                        let mut r = reading(code, section, month, value);
+                        r.key.year = year;
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn reading(indicator: &str, place: &str, month: u32, value: f64) -> NewReading {
         NewReading {
             key: ReadingKey {
@@ -1880,26 +1903,9 @@ mod readings {
         batch.push(same_chunk);
         // New keys: the six water parameters of every section, 2019–2025, enough to cross
         // chunks.
-        let mut fresh = 0;
-        for year in 2019..=2025 {
-            for section in &places.sections {
-                for code in [
-                    "water.do",
-                    "water.codmn",
-                    "water.cod",
-                    "water.bod5",
-                    "water.nh3n",
-                    "water.tp",
-                ] {
-                    for month in 1..=12 {
-                        let mut r = reading(code, section, month, 0.1);
-                        r.key.year = year;
-                        batch.push(r);
-                        fresh += 1;
-                    }
-                }
-            }
-        }
+        let water = water_readings(&places.sections, 2019..=2025, 0.1);
+        let fresh = water.len();
+        batch.extend(water);
         // New keys again: one first written in an earlier chunk (2019), one in the same
         // chunk (2025, written last); and a stored key again in a later chunk.
         let last_section = &places.sections[places.sections.len() - 1];
@@ -1969,6 +1975,18 @@ mod readings {
             .is_some_and(|a| a.contains(&format!("\"inserted\":{fresh}")))));
     }
 
+    /// `batch` is refused and nothing of it is stored.
+    async fn refused_whole(store: &Store, batch: &[NewReading]) {
+        assert!(store
+            .write_readings(batch, ReadingSource::Imported, "测试", now())
+            .await
+            .is_err());
+        assert_eq!(
+            store.reading_counts().await.expect("counts"),
+            ReadingCounts { total: 0, demo: 0 }
+        );
+    }
+
     async fn a_failing_write_of_readings_changes_nothing(db: &TestDb) {
         let store = seeded(db).await;
         // The second reading names an indicator the database does not know: the foreign key
@@ -1977,14 +1995,27 @@ mod readings {
             reading("pm25", "柯城", 1, 52.0),
             reading("no.such.indicator", "柯城", 1, 1.0),
         ];
-        assert!(store
-            .write_readings(&batch, ReadingSource::Imported, "测试", now())
+        refused_whole(store, &batch).await;
+        // A bulk write (several statements of 2,000 readings) whose third statement holds
+        // the unknown indicator: on SQLite each statement keeps the rows before a failing
+        // one (`INSERT OR FAIL`) and the key is checked at commit, so only the transaction's
+        // rollback undoes the two statements before it.
+        let places = store.reading_places().await.expect("places");
+        let mut bulk = water_readings(&places.sections, 2018..=2025, 0.5);
+        assert!(bulk.len() > 4_500, "{} readings", bulk.len());
+        bulk[4_321].key.indicator = "no.such.indicator".into();
+        refused_whole(store, &bulk).await;
+        // A value the table's check refuses, in the second statement: the same.
+        bulk.remove(4_321);
+        bulk[2_100].value = -1.0;
+        refused_whole(store, &bulk).await;
+        // The same readings without either are written whole.
+        bulk[2_100].value = 0.5;
+        let w = store
+            .write_readings(&bulk, ReadingSource::Imported, "测试", now())
             .await
-            .is_err());
-        assert_eq!(
-            store.reading_counts().await.expect("counts"),
-            ReadingCounts { total: 0, demo: 0 }
-        );
+            .expect("bulk");
+        assert_eq!(w.inserted, bulk.len() as u64);
     }
 
     async fn demo_readings_are_replaced_by_real_ones_and_cleared_alone(db: &TestDb) {

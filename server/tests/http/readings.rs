@@ -10,6 +10,7 @@ on_both_backends!(
     readings_export_as_csv,
     the_overview_of_a_demo_month_has_counts_red_list_ranking_and_charts,
     a_large_import_is_written_while_read_and_undone_by_a_late_problem,
+    the_indicators_page_is_kept_and_follows_each_saved_reading,
 );
 
 const GOOD: &str = "指标,地点,年份,月份,数值,有效天数,暂定,备注\n\
@@ -261,19 +262,22 @@ async fn an_oversized_upload_is_refused_with_a_clear_message(app: &TestApp) {
     assert!(stored(app).await.is_empty());
 }
 
+/// The entry form of 衢州市区's PM2.5 of March 2019 with `value`.
+fn march_pm25(value: &'static str, provisional: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("input[indicator]", "pm25"),
+        ("input[place]", "衢州市区"),
+        ("input[year]", "2019"),
+        ("input[month]", "3"),
+        ("input[value]", value),
+        ("input[valid_days]", "30"),
+        ("input[provisional]", provisional),
+        ("input[note]", "快报"),
+    ]
+}
+
 async fn the_entry_form_saves_and_names_bad_fields(app: &TestApp) {
-    let form = |value: &'static str| {
-        vec![
-            ("input[indicator]", "pm25"),
-            ("input[place]", "衢州市区"),
-            ("input[year]", "2019"),
-            ("input[month]", "3"),
-            ("input[value]", value),
-            ("input[valid_days]", "30"),
-            ("input[provisional]", "是"),
-            ("input[note]", "快报"),
-        ]
-    };
+    let form = |value: &'static str| march_pm25(value, "是");
     let air = app.client_for("t-air").await;
     let post = |form: Vec<(&'static str, &'static str)>| {
         let air = air.clone();
@@ -421,4 +425,51 @@ async fn the_overview_of_a_demo_month_has_counts_red_list_ranking_and_charts(app
     // A month with no demo readings yet says so instead of judging.
     let early = app.get("/?month=2017-06").await.text().await.expect("text");
     assert!(early.contains("本期尚无读数"));
+}
+
+/// 指标 is kept between requests (issue 26) and computed from the server's readings mirror:
+/// each saved reading must show on the next request, a replaced value must be gone, and the
+/// filters asked for (the month, everything listed) must not be mixed up between pages.
+async fn the_indicators_page_is_kept_and_follows_each_saved_reading(app: &TestApp) {
+    let air = app.client_for("t-air").await;
+    let page = "/indicators?year=2019&month=3&area=%E8%A1%A2%E5%B7%9E%E5%B8%82%E5%8C%BA";
+    let before = app.page_as(&air, page).await;
+    assert!(before.contains("本期尚无读数"), "{before}");
+    let save = |value: &'static str| {
+        let air = air.clone();
+        let url = format!("{}/api/save_reading", app.base);
+        async move {
+            let form = march_pm25(value, "否");
+            let resp = air.post(url).form(&form).send().await.expect("POST");
+            assert_eq!(resp.status(), 200, "{value}");
+        }
+    };
+    save("41.7").await;
+    let after = app.page_as(&air, page).await;
+    assert!(!after.contains("本期尚无读数"), "the reading counts now");
+    assert!(after.contains("41.7"), "{after}");
+    // The same page again is the kept one, and still right.
+    assert_eq!(app.page_as(&air, page).await, after);
+    save("43.9").await;
+    let replaced = app.page_as(&air, page).await;
+    assert!(replaced.contains("43.9") && !replaced.contains("41.7"));
+    // February has no reading yet: another month is another page.
+    let february = app.page_as(&air, "/indicators?year=2019&month=2").await;
+    assert!(february.contains("本期尚无读数"));
+    // Everything listed: the box stays ticked; a city has fewer places than are listed
+    // anyway, so nothing is left out either way.
+    let full = app
+        .page_as(&air, "/indicators?year=2019&month=3&full=true")
+        .await;
+    assert!(
+        full.contains(r#"name="full" value="true" checked"#),
+        "ticked"
+    );
+    assert!(
+        !replaced.contains(r#"name="full" value="true" checked"#),
+        "not ticked"
+    );
+    assert!(!full.contains("此处列出") && !replaced.contains("此处列出"));
+    let bad = app.page_as(&air, "/indicators?year=2019&month=13").await;
+    assert!(bad.contains("month：13 应在 1–12 之间"), "{bad}");
 }

@@ -15,8 +15,9 @@ use sanzhi_domain::{IndicatorTargets, ReadingValue};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Years held at once: the one 总览 shows (a province year is ~335k readings, ~45 MB held).
-const YEARS_HELD: usize = 1;
+/// Years held at once: the one 总览 shows and the one 指标 shows (the plans' last by default);
+/// a province year is ~335k readings, ~45 MB held, and a year not asked for is not read.
+const YEARS_HELD: usize = 2;
 /// More changed series than this: the years they touch are read again whole.
 const PATCH_LIMIT: usize = 500;
 /// Months of a year whose standings are kept at once (总览 shows a month and the one before).

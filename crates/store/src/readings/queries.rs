@@ -241,7 +241,8 @@ pub(crate) async fn reading_changes_since(
     ))
 }
 
-/// The readings of one series (an indicator at a place in a year), by month.
+/// The readings of one series (an indicator at a place in a year), by month: twelve seeks on
+/// the unique key (on SQLite (year, month, indicator, place), migration 30).
 pub(crate) async fn series_values(
     pool: &Pool,
     indicator: &str,
@@ -250,7 +251,10 @@ pub(crate) async fn series_values(
 ) -> Result<Vec<sanzhi_domain::ReadingValue>, StoreError> {
     let rows: Vec<ValueRow> = sqlx::query_as(
         "SELECT indicator, place, year, month, value, valid_days, provisional, is_demo
-         FROM readings WHERE indicator = $1 AND place = $2 AND year = $3 ORDER BY month",
+         FROM readings
+         WHERE year = $3 AND month IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+           AND indicator = $1 AND place = $2
+         ORDER BY month",
     )
     .bind(indicator)
     .bind(place)

@@ -375,9 +375,19 @@ async fn insert_readings(
 
 /// The insert of `n` readings: what every row shares is bound once (parameters 1–4), then
 /// eight parameters per row.
+///
+/// On SQLite `INSERT OR FAIL`: a failing row stops the statement without undoing the rows
+/// before it, so SQLite keeps no statement journal (a copy of every page the statement
+/// changes); the whole transaction is rolled back on any error anyway. With the indicator's
+/// foreign key checked at commit (migration 30) nothing else makes it keep one.
 fn insert_sql(n: usize) -> String {
+    let verb = if <Db as sqlx::Database>::NAME == "SQLite" {
+        "INSERT OR FAIL"
+    } else {
+        "INSERT"
+    };
     let mut sql = format!(
-        "INSERT INTO readings (indicator, place, year, month, value, valid_days, provisional,
+        "{verb} INTO readings (indicator, place, year, month, value, valid_days, provisional,
              source, is_demo, note, recorded_by, recorded_at)
          SELECT k.column1, k.column2, k.column3, k.column4, k.column5, k.column6, k.column7,
              {}, {}, k.column8, {}, {}
