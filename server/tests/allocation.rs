@@ -180,7 +180,7 @@ async fn the_water_table_has_every_item_and_one_row_per_assignment(app: &TestApp
     for x in &t {
         let r = row_of(&rows, x.item_number, &x.unit);
         assert_eq!(r[COL_STATUS], x.assessment.status.label_zh(), "{r:?}");
-        assert_eq!(r[COL_TEXT], x.item_text, "the item's full text");
+        assert_eq!(r[COL_TEXT], *x.item_text, "the item's full text");
     }
 
     // The gazette's cells: an item's text, its lead, its deadline as written and as read.

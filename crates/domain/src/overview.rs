@@ -60,7 +60,7 @@ pub fn red_list<T: Borrow<Tracked>>(tracked: &[T], n: usize) -> Vec<RedListItem>
                 plan_code: t.plan_code.clone(),
                 plan_short_name: t.plan_short_name.clone(),
                 item_number: t.item_number,
-                item_text: t.item_text.clone(),
+                item_text: t.item_text.to_string(),
                 days_late: 0,
                 units: Vec::new(),
             });
@@ -426,7 +426,7 @@ mod tests {
             plan_short_name: "治水".into(),
             task_number: 1,
             item_number: item,
-            item_text: format!("第{item}项"),
+            item_text: format!("第{item}项").into(),
             unit: unit.into(),
             via: String::new(),
             milestones: vec![],

@@ -534,7 +534,10 @@ pub struct Tracked {
     pub plan_closed_on: Option<NaiveDate>,
     pub task_number: i32,
     pub item_number: i32,
-    pub item_text: String,
+    /// The work item's text, shared by every assignment of the item and every day's row of
+    /// it that a server keeps (a province: 20,218 assignments of 1,111 items, ~265 bytes of
+    /// text each).
+    pub item_text: std::sync::Arc<str>,
     pub unit: String,
     pub via: String,
     pub milestones: Vec<Milestone>,

@@ -321,6 +321,23 @@ impl Mirror {
                 assert_eq!(summary(a), summary(b), "kept rows as of {d}");
             }
         }
+        // A work item's text is held once, whichever assignment or day's row shows it.
+        let mut texts: std::collections::HashMap<(String, i32), std::sync::Arc<str>> =
+            std::collections::HashMap::new();
+        let mut shared_rows = 0;
+        for t in shared.iter().flat_map(|rows| rows.iter()) {
+            let first = texts
+                .entry((t.plan_code.clone(), t.item_number))
+                .or_insert_with(|| t.item_text.clone());
+            assert!(
+                std::sync::Arc::ptr_eq(first, &t.item_text),
+                "{} ({}): its text copied",
+                t.plan_code,
+                t.item_number
+            );
+            shared_rows += 1;
+        }
+        assert!(shared_rows > texts.len(), "rows share texts: {shared_rows}");
         let unit = full[0].first().map(|t| t.unit.clone());
         for ((d, f), k) in days.iter().zip(&full).zip(&kept) {
             assert_eq!(f.len(), k.len(), "mirror {d}: rows");

@@ -135,7 +135,7 @@ impl From<sanzhi_domain::Tracked> for ApiAssignment {
             plan: t.plan_code,
             task_number: t.task_number,
             item_number: t.item_number,
-            item_text: t.item_text,
+            item_text: t.item_text.to_string(),
             unit: t.unit,
             via: t.via,
             status: t.assessment.status.into(),

@@ -16,7 +16,7 @@ fn tracked(id: i64, unit: &str, status: Status, due: Option<&str>, as_of: &str) 
         plan_short_name: "治水".into(),
         task_number: 1,
         item_number: i32::try_from(id).expect("small"),
-        item_text: format!("第{id}项工作\n第二行"),
+        item_text: format!("第{id}项工作\n第二行").into(),
         unit: unit.into(),
         via: String::new(),
         milestones: Vec::new(),

@@ -16,7 +16,10 @@ pub use mirror::StatusMirror;
 /// were before each later edit.
 #[derive(Debug, Clone)]
 pub(crate) struct TrackedItem {
+    /// The row as read, its `item_text` moved to `text`.
     pub row: rows::TrackedRow,
+    /// The work item's text, one allocation per work item (see [`Tracked::item_text`]).
+    pub text: std::sync::Arc<str>,
     pub milestones: Vec<sanzhi_domain::Milestone>,
     /// Deadlines replaced by a coordinator's edit: (the China day of the edit, the deadlines
     /// before it), oldest edit first.
@@ -75,7 +78,7 @@ impl TrackedItem {
             plan_closed_on: r.plan_closed_on,
             task_number: r.task_number,
             item_number: r.item_number,
-            item_text: r.item_text.clone(),
+            item_text: self.text.clone(),
             unit: r.unit.clone(),
             via: r.via.clone(),
             milestones: milestones.to_vec(),

@@ -62,9 +62,15 @@ pub(crate) async fn tracked_items(
     let everything = conds.is_empty();
     let by_item = item_milestones(pool, &rows, everything).await?;
     let versions_by_item = replaced_deadlines(pool, earliest).await?;
+    let mut texts: HashMap<i64, std::sync::Arc<str>> = HashMap::new();
     let items = rows
         .into_iter()
-        .map(|r| {
+        .map(|mut r| {
+            let text = texts
+                .entry(r.work_item_id)
+                .or_insert_with(|| std::mem::take(&mut r.item_text).into())
+                .clone();
+            r.item_text = String::new();
             let milestones = by_item.get(&r.work_item_id).cloned().unwrap_or_default();
             let replaced = versions_by_item
                 .get(&r.work_item_id)
@@ -72,6 +78,7 @@ pub(crate) async fn tracked_items(
                 .unwrap_or_default();
             crate::TrackedItem {
                 row: r,
+                text,
                 milestones,
                 replaced,
                 reports: Vec::new(),
