@@ -90,7 +90,8 @@ pub async fn item_tracking_for(
     let code = plan.code.as_str();
     // A closed plan is read-only: no report form, no review or edit controls.
     let me = Some(&c.user).filter(|_| plan.status.is_writable());
-    let mut t = item_tracking(&c.store, code, number, as_of, crate::api::today()).await?;
+    let mirror = c.caches.as_ref().map(|caches| &caches.statuses);
+    let mut t = item_tracking(&c.store, mirror, code, number, as_of, crate::api::today()).await?;
     t.may_review =
         sanzhi_domain::authorize(me, &sanzhi_domain::Action::Review { plan: code }).is_ok();
     t.may_edit =
@@ -102,8 +103,11 @@ pub async fn item_tracking_for(
     Ok(t)
 }
 
+/// `mirror` as for [`unit_tasks`]: the rows' statuses and newest reports from the server's
+/// mirror, and only the item's reports (its history) read here.
 pub async fn item_tracking(
     store: &Store,
+    mirror: Option<&sanzhi_store::StatusMirror>,
     code: &str,
     number: i32,
     as_of: Option<&str>,
@@ -115,7 +119,10 @@ pub async fn item_tracking(
         item: Some(number),
         ..TrackScope::default()
     };
-    let tracked = store.tracked(&scope, as_of, DUE_SOON_DAYS).await?;
+    let tracked = match mirror {
+        Some(mirror) => mirror.tracked(store, &scope, as_of, DUE_SOON_DAYS).await?,
+        None => store.tracked(&scope, as_of, DUE_SOON_DAYS).await?,
+    };
     let ids: Vec<i64> = tracked.iter().map(|t| t.assignment_id).collect();
     let mut reports = store.reports_of_assignments(&ids).await?;
     let mut rows = Vec::with_capacity(tracked.len());

@@ -45,7 +45,7 @@ pub use plan::{Period, PlanCode, PlanDetail, PlanLabel, PlanStatus, PlanSummary}
 pub use reading::{
     indicator, Better, IndicatorDef, IndicatorRef, NewReading, PlaceIndex, PlaceKind, Places,
     Reading, ReadingInput, ReadingKey, ReadingSource, ReadingValue, ReadingsWritten, RowProblem,
-    CATALOGUE, CITY,
+    ValueKey, CATALOGUE, CITY,
 };
 pub use report::{
     check_evidence, EvidenceFile, NewReport, NewReview, PendingReview, Report, ReportForm, Review,

@@ -563,12 +563,11 @@ pub fn rate_standings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reading::ReadingKey;
     use crate::targets::{Pm25TargetRow, SectionRow};
 
     fn reading(indicator: &str, place: &str, year: i32, month: u32, value: f64) -> ReadingValue {
         ReadingValue {
-            key: ReadingKey {
+            key: crate::ValueKey {
                 indicator: indicator.into(),
                 place: place.into(),
                 year,

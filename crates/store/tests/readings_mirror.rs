@@ -9,7 +9,7 @@
 use sanzhi_domain::chrono::{TimeZone, Utc};
 use sanzhi_domain::rng::SplitMix64 as Rng;
 use sanzhi_domain::standing::{pm25_standings, section_standings};
-use sanzhi_domain::{NewReading, ReadingKey, ReadingSource, ReadingValue};
+use sanzhi_domain::{NewReading, ReadingKey, ReadingSource, ReadingValue, ValueKey};
 use sanzhi_store::testing::TestDb;
 use sanzhi_store::{on_both_backends, ReadingFilter, ReadingsMirror, Store};
 use std::path::Path;
@@ -176,10 +176,29 @@ async fn the_readings_mirror_follows_every_kind_of_write(db: &TestDb) {
         .await
         .expect("mirror");
     assert_eq!(*kept, year_of(&db.store, one.key.year).await);
-    assert!(kept.iter().any(|r| r.key == one.key && r.value == 99.5));
+    assert!(kept
+        .iter()
+        .any(|r| r.key == ValueKey::from(&one.key) && r.value == 99.5));
     assert_eq!(
         mirror.counts(),
         (whole, patched + 1),
         "(whole years, series)"
     );
+
+    // A read holds each indicator and place once, shared by all its rows (a held year's
+    // readings do not each carry two strings of their own).
+    let year = year_of(&db.store, 2019).await;
+    let same_place: Vec<&[ReadingValue]> = year
+        .windows(2)
+        .filter(|w| w[0].key.place == w[1].key.place && w[0].key.indicator == w[1].key.indicator)
+        .collect();
+    assert!(same_place.len() > 10, "{} pairs", same_place.len());
+    for w in same_place {
+        assert!(w[0].key.place.shares(&w[1].key.place), "{:?}", w[0].key);
+        assert!(
+            w[0].key.indicator.shares(&w[1].key.indicator),
+            "{:?}",
+            w[0].key
+        );
+    }
 }

@@ -374,28 +374,46 @@ impl Mirror {
             unit: Some(self.unit.clone()),
             ..TrackScope::default()
         };
-        for &d in &days {
-            let full = db
-                .store
-                .tracked(&scope, d, 15)
-                .await
-                .expect("full, one unit");
+        let with_reports = self.tracked_as_read(db, &scope, &days, "one unit").await;
+        self.with_reports
+            .fetch_add(with_reports, std::sync::atomic::Ordering::Relaxed);
+        // An item page's rows (one work item, every unit of it), likewise.
+        if let Some(first) = full.first() {
+            let scope = TrackScope {
+                plan: Some(first.plan_code.clone()),
+                item: Some(first.item_number),
+                ..TrackScope::default()
+            };
+            self.tracked_as_read(db, &scope, &days, "one item").await;
+        }
+    }
+
+    /// The mirror's rows of `scope` with their reports on each of `days` against the full
+    /// read's; how many had a newest report.
+    async fn tracked_as_read(
+        &self,
+        db: &TestDb,
+        scope: &TrackScope,
+        days: &[NaiveDate],
+        what: &str,
+    ) -> usize {
+        let mut with_reports = 0;
+        for &d in days {
+            let full = db.store.tracked(scope, d, 15).await.expect("full read");
             let kept = self
                 .mirror
-                .tracked(&self.store, &scope, d, 15)
+                .tracked(&self.store, scope, d, 15)
                 .await
-                .expect("mirror, one unit with reports");
-            assert_eq!(full.len(), kept.len(), "one unit with reports, {d}: rows");
+                .expect("mirror with reports");
+            assert_eq!(full.len(), kept.len(), "{what}, {d}: rows");
             for (a, b) in full.iter().zip(&kept) {
-                assert_eq!(summary(a), summary(b), "one unit with reports, {d}");
-                assert_eq!(a.last_report, b.last_report, "newest report, {d}");
-                assert_eq!(a.returned, b.returned, "returned report, {d}");
-                if a.last_report.is_some() {
-                    self.with_reports
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
+                assert_eq!(summary(a), summary(b), "{what}, {d}");
+                assert_eq!(a.last_report, b.last_report, "{what}: newest report, {d}");
+                assert_eq!(a.returned, b.returned, "{what}: returned report, {d}");
+                with_reports += usize::from(a.last_report.is_some());
             }
         }
+        with_reports
     }
 }
 

@@ -1,5 +1,4 @@
 use super::*;
-use crate::ReadingKey;
 
 fn places() -> Places {
     Places {
@@ -119,7 +118,7 @@ fn every_bad_row_is_named_with_its_column_and_reason() {
 
 fn reading(code: &str, place: &str, month: u32, value: f64) -> ReadingValue {
     ReadingValue {
-        key: ReadingKey {
+        key: crate::ValueKey {
             indicator: code.into(),
             place: place.into(),
             year: 2021,

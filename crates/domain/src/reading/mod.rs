@@ -284,17 +284,134 @@ pub struct Reading {
 /// overview reads a year of these, and reading every column was most of its time).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadingValue {
-    pub key: ReadingKey,
+    pub key: ValueKey,
     pub value: f64,
     pub valid_days: Option<u32>,
     pub provisional: bool,
     pub is_demo: bool,
 }
 
+/// A [`ReadingKey`] as a server holds it in memory: the indicator and the place shared by every
+/// reading of the series (and of the read) rather than copied into each. A province's year is
+/// ~335,000 readings of ~30,000 series: two strings of their own each made a held reading
+/// ~287 bytes (issue 26, `server/examples/heap.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ValueKey {
+    pub indicator: Name,
+    pub place: Name,
+    pub year: i32,
+    pub month: u32,
+}
+
+impl From<&ReadingKey> for ValueKey {
+    fn from(k: &ReadingKey) -> Self {
+        ValueKey {
+            indicator: Name::from(k.indicator.as_str()),
+            place: Name::from(k.place.as_str()),
+            year: k.year,
+            month: k.month,
+        }
+    }
+}
+
+/// An indicator code or a place name held once and shared (see [`ValueKey`]); compares and
+/// reads as the text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Name(std::sync::Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the two are one allocation (not only the same text).
+    pub fn shares(&self, other: &Name) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(s.into())
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+/// Gives each distinct text one [`Name`] (a read of a year of readings shares each
+/// indicator and place among all its rows).
+#[derive(Default)]
+pub struct Names(std::collections::HashSet<Name>);
+
+impl Names {
+    pub fn name(&mut self, s: &str) -> Name {
+        if let Some(n) = self.0.get(s) {
+            return n.clone();
+        }
+        let n = Name::from(s);
+        self.0.insert(n.clone());
+        n
+    }
+}
+
 impl From<&Reading> for ReadingValue {
     fn from(r: &Reading) -> Self {
         ReadingValue {
-            key: r.key.clone(),
+            key: ValueKey::from(&r.key),
             value: r.value,
             valid_days: r.valid_days,
             provisional: r.provisional,

@@ -56,7 +56,7 @@ pub struct ReadingsMirror {
 
 /// The order the readings are held in: indicator, place, month (byte order of the text).
 fn order(r: &ReadingValue) -> (&str, &str, u32) {
-    (&r.key.indicator, &r.key.place, r.key.month)
+    (r.key.indicator.as_str(), r.key.place.as_str(), r.key.month)
 }
 
 impl ReadingsMirror {
