@@ -142,9 +142,7 @@ impl ReadingsMirror {
             Some(i) => held.years.remove(i),
             None => {
                 self.whole_reads.fetch_add(1, Ordering::Relaxed);
-                let mut values = store
-                    .reading_values(&crate::ReadingFilter::years(year, year))
-                    .await?;
+                let mut values = dispatch!(store, year_values(year))?;
                 values.sort_by(|a, b| order(a).cmp(&order(b)));
                 HeldYear {
                     year,
