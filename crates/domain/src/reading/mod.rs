@@ -293,8 +293,8 @@ pub struct ReadingValue {
 
 /// A [`ReadingKey`] as a server holds it in memory: the indicator and the place shared by every
 /// reading of the series (and of the read) rather than copied into each. A province's year is
-/// ~335,000 readings of ~30,000 series: two strings of their own each made a held reading
-/// ~287 bytes (issue 26, `server/examples/heap.rs`).
+/// ~335,000 readings of ~4,900 places: two strings of their own each made a held reading
+/// ~155 bytes, 64 now (issue 26, `server/examples/heap.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ValueKey {
     pub indicator: Name,

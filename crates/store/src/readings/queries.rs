@@ -77,6 +77,11 @@ pub(super) type ReadingTuple = (
     chrono::DateTime<chrono::Utc>,
 );
 
+/// A stored month (1–12 by the table's check) as the domain holds it.
+fn stored_month(month: i32) -> Result<u32, StoreError> {
+    u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 fn stored_key(
     indicator: String,
     place: String,
@@ -87,7 +92,7 @@ fn stored_key(
         indicator,
         place,
         year,
-        month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        month: stored_month(month)?,
     })
 }
 
@@ -189,7 +194,7 @@ async fn values_of<'q>(
                 indicator: names.name(row.try_get::<&str, _>(0)?),
                 place: names.name(row.try_get::<&str, _>(1)?),
                 year: row.try_get(2)?,
-                month: u32::try_from(month).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                month: stored_month(month)?,
             },
             value: row.try_get(4)?,
             valid_days: valid_days.and_then(|d| u32::try_from(d).ok()),
