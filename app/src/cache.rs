@@ -160,6 +160,46 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
     }
 }
 
+/// Values computed from content that has a unique stamp (a day's rows in the status mirror):
+/// kept under the stamp, with no version to check — the same stamp is the same content. The
+/// few most recently used are kept.
+#[derive(Debug)]
+pub struct StampedCache<K, V> {
+    entries: Mutex<Vec<(K, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: PartialEq, V> StampedCache<K, V> {
+    pub fn with_capacity(capacity: usize) -> Self {
+        StampedCache {
+            entries: Mutex::new(Vec::new()),
+            capacity,
+        }
+    }
+
+    /// The value kept under `key`, or the one `compute` makes (then kept).
+    pub fn get_or(&self, key: K, compute: impl FnOnce() -> V) -> Arc<V> {
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(i) = entries.iter().position(|(k, _)| *k == key) {
+                let e = entries.remove(i);
+                let value = e.1.clone();
+                entries.push(e);
+                return value;
+            }
+        }
+        // Computed outside the lock: two requests may both compute it; both are right.
+        let value = Arc::new(compute());
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if !entries.iter().any(|(k, _)| *k == key) {
+            entries.push((key, value.clone()));
+            let excess = entries.len().saturating_sub(self.capacity);
+            entries.drain(..excess);
+        }
+        value
+    }
+}
+
 /// Put in a page request's extensions by the server's page cache: set when the rendering
 /// showed an error, so that page is sent once and not kept.
 #[derive(Debug, Clone, Default)]
@@ -213,12 +253,20 @@ pub struct Caches {
     /// The indicators' targets (what 总览's standings are measured against): read again
     /// only when the structure changed, not after every reading.
     pub targets: VersionedCache<(), sanzhi_domain::IndicatorTargets>,
+    /// Every plan, as listed: read again only when the structure changed.
+    pub plans: VersionedCache<(), Vec<sanzhi_domain::PlanSummary>>,
+    /// Every unit: read again only when the structure changed.
+    pub units: VersionedCache<(), Vec<sanzhi_store::UnitRecord>>,
     /// The status facts of the days asked for, kept current with the changed assignments'
     /// rows (what 总览's statuses and the overdue lists are computed from).
     pub statuses: sanzhi_store::StatusMirror,
     /// The readings of the years asked for, kept current with the changed series' rows (what
     /// 总览's indicators are computed from).
     pub readings: sanzhi_store::ReadingsMirror,
+    /// What 总览 takes from a day's rows, by (day, the rows' stamp in `statuses`): a report
+    /// of today leaves the month before's summary as it was.
+    pub day_summaries:
+        StampedCache<(sanzhi_domain::chrono::NaiveDate, u64), sanzhi_domain::overview::DaySummary>,
 }
 
 impl Default for Caches {
@@ -232,8 +280,12 @@ impl Default for Caches {
             // A page per filter asked for: few at once, each up to a few hundred KB.
             indicators: VersionedCache::with_capacity(16),
             targets: VersionedCache::default(),
+            plans: VersionedCache::default(),
+            units: VersionedCache::default(),
             statuses: sanzhi_store::StatusMirror::new(),
             readings: sanzhi_store::ReadingsMirror::new(),
+            // Two days per month shown.
+            day_summaries: StampedCache::with_capacity(8),
         }
     }
 }

@@ -182,7 +182,8 @@ pub mod inner {
         readings.iter().map(|r| r.key.month).max().unwrap_or(12)
     }
 
-    /// [`snapshot`] from the year's readings, already read, listing (and charting) at most
+    /// [`snapshot`] from the year's readings, already read and sorted into
+    /// [`standing::reading_order`] (each indicator's run is found by a search), listing (and charting) at most
     /// `limit` areas and `limit` sections, those missing their target first; the totals count
     /// them all. `kept`: the PM2.5 and section standings of that month, already computed
     /// (by the server's readings mirror, which keeps them per place).
@@ -193,7 +194,7 @@ pub mod inner {
         year: i32,
         through_month: Option<u32>,
         limit: usize,
-        kept: Option<(Vec<standing::Pm25Standing>, Vec<standing::SectionStanding>)>,
+        kept: Option<sanzhi_store::Standings>,
     ) -> Result<IndicatorSnapshot, AppError> {
         let through_month = match through_month {
             Some(m) if (1..=12).contains(&m) => m,
@@ -203,17 +204,35 @@ pub mod inner {
         let (pm25, sections) = match kept {
             Some(kept) => kept,
             None => (
-                standing::pm25_standings(readings, targets, year, through_month),
-                standing::section_standings(readings, targets, year, through_month),
+                standing::pm25_standings(readings, targets, year, through_month)
+                    .into_iter()
+                    .map(std::sync::Arc::new)
+                    .collect(),
+                standing::section_standings(readings, targets, year, through_month)
+                    .into_iter()
+                    .map(std::sync::Arc::new)
+                    .collect(),
             ),
         };
-        let drains = standing::drain_standings(readings, targets, year, through_month);
-        let rates = standing::rate_standings(readings, targets, year, through_month);
+        let drains = standing::drain_standings(
+            standing::prefix_range(readings, "drain."),
+            targets,
+            year,
+            through_month,
+        );
+        let rates = standing::rate_standings_sorted(readings, targets, year, through_month);
         let pm25_totals = Totals::of(pm25.iter().map(|s| s.met));
         let pm25_unreachable = pm25.iter().filter(|s| s.reachable() == Some(false)).count();
         let sections_totals = Totals::of(sections.iter().map(|s| s.met));
-        let pm25 = super::worst_first(pm25, limit, |s| s.met);
-        let sections = super::worst_first(sections, limit, |s| s.met);
+        // Only the areas and sections listed are copied out of what is kept.
+        fn owned<T: Clone>(kept: Vec<std::sync::Arc<T>>) -> Vec<T> {
+            kept.into_iter()
+                .map(std::sync::Arc::unwrap_or_clone)
+                .collect()
+        }
+        let pm25: Vec<standing::Pm25Standing> = owned(super::worst_first(pm25, limit, |s| s.met));
+        let sections: Vec<standing::SectionStanding> =
+            owned(super::worst_first(sections, limit, |s| s.met));
         let pm25_svg = chart(
             crate::charts::pm25_vs_target_svg(l, &pm25, year, through_month),
             "pm25",
@@ -230,7 +249,7 @@ pub mod inner {
         } else {
             None
         };
-        let own_standings = sanzhi_domain::measure::plan_indicator_standings(
+        let own_standings = sanzhi_domain::measure::plan_indicator_standings_sorted(
             &targets.indicators,
             &targets.plan_targets,
             readings,
@@ -309,14 +328,18 @@ pub mod inner {
     ) -> ((usize, usize), (usize, usize)) {
         let pm25 = standing::pm25_standings(readings, targets, year, through_month);
         let sections = standing::section_standings(readings, targets, year, through_month);
-        met_counts_in(&pm25, &sections)
+        (
+            super::met_of(pm25.iter().map(|s| s.met)),
+            super::met_of(sections.iter().map(|s| s.met)),
+        )
     }
 
-    /// (PM2.5 met, judged) and (sections met, judged) of standings.
-    pub fn met_counts_in(
-        pm25: &[standing::Pm25Standing],
-        sections: &[standing::SectionStanding],
-    ) -> ((usize, usize), (usize, usize)) {
+    /// (PM2.5 met, judged) and (sections met, judged) of standings (owned or shared).
+    pub fn met_counts_in<P, S>(pm25: &[P], sections: &[S]) -> ((usize, usize), (usize, usize))
+    where
+        P: std::ops::Deref<Target = standing::Pm25Standing>,
+        S: std::ops::Deref<Target = standing::SectionStanding>,
+    {
         (
             super::met_of(pm25.iter().map(|s| s.met)),
             super::met_of(sections.iter().map(|s| s.met)),
@@ -399,9 +422,10 @@ pub mod inner {
             }
             None => {
                 let targets = store.indicator_targets().await?;
-                let readings = store
+                let mut readings = store
                     .reading_values(&ReadingFilter::years(year, year))
                     .await?;
+                standing::sort_readings(&mut readings);
                 let snapshot = snapshot_of(l, &readings, &targets, year, month, limit, None)?;
                 (targets, snapshot)
             }

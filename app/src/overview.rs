@@ -168,7 +168,9 @@ pub mod inner {
     use crate::i18n::i18n::td_string;
     use crate::i18n::{fmt, Locale};
     use sanzhi_domain::chrono::Datelike;
-    use sanzhi_domain::overview::{changes, count_urges, red_list, supervised, Rankings};
+    use sanzhi_domain::overview::{
+        changes_counted, count_urges, red_list_counted, supervised, DaySummary, Rankings,
+    };
     use sanzhi_domain::status::DUE_SOON_DAYS;
     use sanzhi_domain::UnitKind;
     use sanzhi_store::{Store, TrackScope};
@@ -197,7 +199,7 @@ pub mod inner {
                 let tracking = caches
                     .overview_tracking
                     .get(store, Shows::Tracking, key, || {
-                        compute_tracking(l, store, Some(&caches.statuses), year, m, day, full)
+                        compute_tracking(l, store, Some(caches), year, m, day, full)
                     })
                     .await?;
                 let indicators = caches
@@ -429,9 +431,10 @@ pub mod inner {
             });
         }
         let targets = store.indicator_targets().await?;
-        let readings = store
+        let mut readings = store
             .reading_values(&sanzhi_store::ReadingFilter::years(year, year))
             .await?;
+        sanzhi_domain::standing::sort_readings(&mut readings);
         let indicators = snapshot_of(l, &readings, &targets, year, Some(m), LISTED, None)?;
         let (pm25_before, sections_before) = if m > 1 {
             met_counts_of(&readings, &targets, year, m - 1)
@@ -449,7 +452,7 @@ pub mod inner {
     async fn compute_tracking(
         l: Locale,
         store: &Store,
-        mirror: Option<&sanzhi_store::StatusMirror>,
+        caches: Option<&crate::cache::Caches>,
         year: i32,
         m: u32,
         day: Option<NaiveDate>,
@@ -463,66 +466,80 @@ pub mod inner {
             .ok_or_else(|| AppError::BadRequest("month".into()))?;
         // Statuses from the facts the writes keep: no report is read (issue 26). With the
         // server's mirror, every row of the two days is kept between computations and a
-        // write since costs the changed assignments' rows.
-        let days = match mirror {
-            Some(mirror) => {
-                mirror
-                    .all_statuses_on_days(store, &[before, as_of], DUE_SOON_DAYS)
-                    .await?
-            }
+        // write since costs the changed assignments' rows; what a pass over a day's rows gives
+        // (each plan's counts, the units ranked, each status) is kept with the rows' stamp, so
+        // a report of today leaves the month before's as it was.
+        let days: Vec<(std::sync::Arc<Vec<sanzhi_domain::Tracked>>, Option<u64>)> = match caches {
+            Some(caches) => caches
+                .statuses
+                .stamped_statuses_on_days(store, &[before, as_of], DUE_SOON_DAYS)
+                .await?
+                .into_iter()
+                .map(|(rows, stamp)| (rows, Some(stamp)))
+                .collect(),
             None => store
                 .statuses_on_days(&TrackScope::default(), &[before, as_of], DUE_SOON_DAYS)
                 .await?
                 .into_iter()
-                .map(std::sync::Arc::new)
+                .map(|rows| (std::sync::Arc::new(rows), None))
                 .collect(),
         };
-        let [before_all, now_all] = &days[..] else {
+        let [(before_all, before_stamp), (now_all, now_stamp)] = &days[..] else {
             return Err(AppError::Internal);
         };
+        let summary = |rows: &[sanzhi_domain::Tracked], day: NaiveDate, stamp: Option<u64>| match (
+            caches, stamp,
+        ) {
+            (Some(caches), Some(stamp)) => caches
+                .day_summaries
+                .get_or((day, stamp), || DaySummary::of(rows, day)),
+            _ => std::sync::Arc::new(DaySummary::of(rows, day)),
+        };
+        let before_summary = summary(before_all, before, *before_stamp);
+        let now_summary = summary(now_all, as_of, *now_stamp);
         // 总览 is a daily view: the active plans' work only (a draft is not issued yet; a
         // closed plan is over, kept on its own pages, in the timeline and in exports).
         // (A plan closed since counts on the days before it was closed.)
-        let before_rows: Vec<&sanzhi_domain::Tracked> = before_all
-            .iter()
-            .filter(|r| r.in_daily_views(before))
-            .collect();
         let now_rows: Vec<&sanzhi_domain::Tracked> =
             now_all.iter().filter(|r| r.in_daily_views(as_of)).collect();
 
-        // Each plan's counts on both days, in one pass over the rows.
-        let mut per_plan: std::collections::HashMap<&str, (StatusCounts, StatusCounts)> =
-            std::collections::HashMap::new();
-        for r in &now_rows {
-            per_plan
-                .entry(r.plan_code.as_str())
-                .or_default()
-                .0
-                .add(r.assessment.status);
-        }
-        for r in &before_rows {
-            per_plan
-                .entry(r.plan_code.as_str())
-                .or_default()
-                .1
-                .add(r.assessment.status);
-        }
         let mut plans: Vec<PlanCounts> = Vec::new();
-        for p in store.list_plans().await? {
+        // The plans and the units change with the structure only: kept until it moves.
+        let (all_plans, kinds) = match caches {
+            Some(caches) => (
+                caches
+                    .plans
+                    .get(store, Shows::Structure, (), || async {
+                        Ok::<_, AppError>(store.list_plans().await?)
+                    })
+                    .await?,
+                caches
+                    .units
+                    .get(store, Shows::Structure, (), || async {
+                        Ok::<_, AppError>(store.units().await?)
+                    })
+                    .await?,
+            ),
+            None => (
+                std::sync::Arc::new(store.list_plans().await?),
+                std::sync::Arc::new(store.units().await?),
+            ),
+        };
+        for p in all_plans.iter() {
             if !p.status.daily_on(p.closed_on, as_of) {
                 continue;
             }
-            let (now, then) = per_plan.get(p.code.as_str()).cloned().unwrap_or_default();
+            let count = |s: &DaySummary| s.plans.get(p.code.as_str()).cloned().unwrap_or_default();
+            let (now, then) = (count(&now_summary), count(&before_summary));
             plans.push(PlanCounts {
                 code: p.code.as_str().to_owned(),
-                short_name: crate::i18n::plan_name(l, &p),
+                short_name: crate::i18n::plan_name(l, p),
                 title: p.title.clone(),
                 owner_office: p.owner_office.clone(),
                 now,
                 before: then,
             });
         }
-        let kinds = store.units().await?;
         let counties_named: std::collections::HashSet<&str> = kinds
             .iter()
             .filter(|u| {
@@ -537,7 +554,7 @@ pub mod inner {
         let urges = store.urges(&sanzhi_store::UrgeScope::default()).await?;
         // Every unit ranked once on each day; the counties are ranked among themselves from
         // that (their places are places among counties).
-        let rankings = Rankings::of(&now_rows, &before_rows);
+        let rankings = Rankings::of_summaries(&now_summary, &before_summary);
         let mut units = rankings.all();
         count_urges(&mut units, &urges, as_of);
         let mut counties: Vec<UnitRank> = rankings.among(is_county);
@@ -558,16 +575,14 @@ pub mod inner {
         let ranking_svg = crate::charts::unit_ranking_svg(l, &units, &ranking_title, 5).ok();
         let ranking_svg_narrow =
             crate::charts::unit_ranking_narrow_svg(l, &units, &ranking_title, 5).ok();
-        let mut all_changes = changes(&before_rows, &now_rows);
-        let change_count = all_changes.len();
-        if !full {
-            all_changes.truncate(CHANGES_SHOWN);
-        }
-        let mut red = red_list(&now_rows, usize::MAX);
-        let red_total = red.len();
-        if !full {
-            red.truncate(RED_LIST_LEN);
-        }
+        // Only what the page lists is copied out of the rows (everything for the 通报).
+        let (all_changes, change_count) = changes_counted(
+            &before_summary.statuses,
+            &now_rows,
+            if full { usize::MAX } else { CHANGES_SHOWN },
+        );
+        let (red, red_total) =
+            red_list_counted(&now_rows, if full { usize::MAX } else { RED_LIST_LEN });
 
         Ok(Overview {
             month: format!("{year}-{m:02}"),

@@ -441,6 +441,39 @@ async fn two_session_cookies_are_refused(app: &TestApp) {
     }
 }
 
+/// `POST /api/plan_status` (a server function any signed-in user may call) with `cookie`: the
+/// answer's status.
+async fn plan_status_with(app: &TestApp, cookie: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/api/plan_status", app.base))
+        .header("Cookie", cookie)
+        .form(&[("code", "water")])
+        .send()
+        .await
+        .expect("call")
+        .status()
+        .as_u16()
+}
+
+/// The gate reads a session and its account in one statement for every request, writes and
+/// server functions included (not only kept pages): a stopped account's cookie (its sessions
+/// ended) then passes nowhere — neither a server function nor a page.
+async fn a_stopped_accounts_cookie_passes_nowhere(app: &TestApp) {
+    let cookie = session_cookie(app, "t-kaihua").await;
+    assert_eq!(plan_status_with(app, &cookie).await, 200);
+    app.db
+        .store
+        .set_active("t-kaihua", false, "test", sanzhi_domain::chrono::Utc::now())
+        .await
+        .expect("stop")
+        .expect("found");
+    assert_eq!(plan_status_with(app, &cookie).await, 401);
+    let (status, head, body) = raw_get(app, "/my", &format!("Cookie: {cookie}\r\n")).await;
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("/login"), "{head}");
+    assert!(!body.contains("开化县政府"), "{body}");
+}
+
 async fn parallel_guesses_are_checked_at_most_five_times(app: &TestApp) {
     let tries = (0..20).map(|_| async {
         reqwest::Client::new()
@@ -681,6 +714,7 @@ async fn answers_carry_the_security_headers(app: &TestApp) {
 on_both_backends!(
     no_data_without_a_session_on_any_path,
     two_session_cookies_are_refused,
+    a_stopped_accounts_cookie_passes_nowhere,
     parallel_guesses_are_checked_at_most_five_times,
     parallel_sign_ins_of_one_account_all_succeed,
     another_scheme_or_port_is_another_site,

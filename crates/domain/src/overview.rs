@@ -48,46 +48,60 @@ fn days_late(t: &Tracked) -> i64 {
 
 /// The `n` items with the longest-overdue assignments, longest first; ties by plan and number.
 pub fn red_list<T: Borrow<Tracked>>(tracked: &[T], n: usize) -> Vec<RedListItem> {
-    let mut items: BTreeMap<(String, i32), RedListItem> = BTreeMap::new();
+    red_list_counted(tracked, n).0
+}
+
+/// [`red_list`] and how many items the whole list has. The rows are grouped by reference and
+/// only the `n` items kept are copied out (at national scale ~100,000 rows are late on a
+/// day; 总览 shows ten items).
+pub fn red_list_counted<T: Borrow<Tracked>>(tracked: &[T], n: usize) -> (Vec<RedListItem>, usize) {
+    // Each item's late rows and its longest lateness, in (plan, number) order.
+    let mut items: BTreeMap<(&str, i32), (i64, Vec<&Tracked>)> = BTreeMap::new();
     for t in tracked
         .iter()
         .map(Borrow::borrow)
         .filter(|t| matches!(t.assessment.status, Status::Overdue | Status::Lapsed))
     {
         let e = items
-            .entry((t.plan_code.clone(), t.item_number))
-            .or_insert_with(|| RedListItem {
-                plan_code: t.plan_code.clone(),
-                plan_short_name: t.plan_short_name.clone(),
-                item_number: t.item_number,
-                item_text: t.item_text.to_string(),
-                days_late: 0,
-                units: Vec::new(),
+            .entry((t.plan_code.as_str(), t.item_number))
+            .or_insert_with(|| (0, Vec::new()));
+        e.0 = e.0.max(days_late(t));
+        e.1.push(t);
+    }
+    let total = items.len();
+    // Longest late first, then more units late; a stable sort keeps (plan, number) order.
+    let mut order: Vec<(i64, Vec<&Tracked>)> = items.into_values().collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.len().cmp(&a.1.len())));
+    order.truncate(n);
+    let out = order
+        .into_iter()
+        .map(|(late, rows)| {
+            let first = rows[0];
+            let mut units: Vec<RedUnit> = rows
+                .iter()
+                .map(|t| RedUnit {
+                    unit: t.unit.clone(),
+                    days_late: days_late(t),
+                    missed_periods: t.assessment.missed_periods,
+                })
+                .collect();
+            units.sort_by(|a, b| {
+                b.days_late
+                    .cmp(&a.days_late)
+                    .then_with(|| b.missed_periods.cmp(&a.missed_periods))
+                    .then_with(|| a.unit.cmp(&b.unit))
             });
-        let late = days_late(t);
-        e.days_late = e.days_late.max(late);
-        e.units.push(RedUnit {
-            unit: t.unit.clone(),
-            days_late: late,
-            missed_periods: t.assessment.missed_periods,
-        });
-    }
-    let mut out: Vec<RedListItem> = items.into_values().collect();
-    for i in &mut out {
-        i.units.sort_by(|a, b| {
-            b.days_late
-                .cmp(&a.days_late)
-                .then_with(|| b.missed_periods.cmp(&a.missed_periods))
-                .then_with(|| a.unit.cmp(&b.unit))
-        });
-    }
-    out.sort_by(|a, b| {
-        b.days_late
-            .cmp(&a.days_late)
-            .then_with(|| b.units.len().cmp(&a.units.len()))
-    });
-    out.truncate(n);
-    out
+            RedListItem {
+                plan_code: first.plan_code.clone(),
+                plan_short_name: first.plan_short_name.clone(),
+                item_number: first.item_number,
+                item_text: first.item_text.to_string(),
+                days_late: late,
+                units,
+            }
+        })
+        .collect();
+    (out, total)
 }
 
 /// A unit with fewer milestones fallen due than this is listed but not ranked: one on-time
@@ -179,6 +193,15 @@ impl Rankings {
         Self {
             now: rank_on(tracked, &|_: &str| true),
             before: rank_on(before, &|_: &str| true),
+        }
+    }
+
+    /// [`Rankings::of`] the rows two summaries were made of (the as-of day's, the day
+    /// before's).
+    pub fn of_summaries(now: &DaySummary, before: &DaySummary) -> Self {
+        Self {
+            now: now.ranked.clone(),
+            before: before.ranked.clone(),
         }
     }
 
@@ -375,41 +398,116 @@ pub struct StatusChange {
 }
 
 /// What changed between `before` and `after` (the same assignments on two days): newly
-/// finished first, then newly overdue, then the rest.
+/// finished first, then newly overdue, then the rest (then by plan, number, unit).
 pub fn changes<T: Borrow<Tracked>>(before: &[T], after: &[T]) -> Vec<StatusChange> {
     let was: rustc_hash::FxHashMap<i64, Status> = before
         .iter()
         .map(Borrow::borrow)
         .map(|t| (t.assignment_id, t.assessment.status))
         .collect();
-    let mut out: Vec<StatusChange> = after
+    changes_since(&was, after)
+}
+
+/// [`changes`] from each assignment's status on the day before (`was`, as a [`DaySummary`]
+/// holds it).
+pub fn changes_since<T: Borrow<Tracked>>(
+    was: &rustc_hash::FxHashMap<i64, Status>,
+    after: &[T],
+) -> Vec<StatusChange> {
+    changes_counted(was, after, usize::MAX).0
+}
+
+/// The first `n` of [`changes_since`] and how many there are in all. Ordered by reference and
+/// only the `n` kept are copied out (between two month-ends at national scale ~100,000
+/// statuses change; 总览 shows thirty).
+pub fn changes_counted<T: Borrow<Tracked>>(
+    was: &rustc_hash::FxHashMap<i64, Status>,
+    after: &[T],
+    n: usize,
+) -> (Vec<StatusChange>, usize) {
+    let mut changed: Vec<(Status, &Tracked)> = after
         .iter()
         .map(Borrow::borrow)
         .filter_map(|t| {
             let b = *was.get(&t.assignment_id)?;
-            (b != t.assessment.status).then(|| StatusChange {
-                plan_code: t.plan_code.clone(),
-                plan_short_name: t.plan_short_name.clone(),
-                item_number: t.item_number,
-                unit: t.unit.clone(),
-                before: b,
-                after: t.assessment.status,
-            })
+            (b != t.assessment.status).then_some((b, t))
         })
         .collect();
-    let rank = |c: &StatusChange| match c.after {
-        Status::Done | Status::DoneLate => 0,
-        Status::Overdue => 1,
-        _ => 2,
-    };
-    out.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| a.plan_code.cmp(&b.plan_code))
-            .then_with(|| a.item_number.cmp(&b.item_number))
-            .then_with(|| a.unit.cmp(&b.unit))
-    });
-    out
+    let total = changed.len();
+    fn key<'a>((_, t): &(Status, &'a Tracked)) -> (u8, &'a str, i32, &'a str, i64) {
+        let rank = match t.assessment.status {
+            Status::Done | Status::DoneLate => 0,
+            Status::Overdue => 1,
+            _ => 2,
+        };
+        (
+            rank,
+            t.plan_code.as_str(),
+            t.item_number,
+            t.unit.as_str(),
+            t.assignment_id,
+        )
+    }
+    if n < changed.len() {
+        changed.select_nth_unstable_by(n, |a, b| key(a).cmp(&key(b)));
+        changed.truncate(n);
+    }
+    changed.sort_by(|a, b| key(a).cmp(&key(b)));
+    let out = changed
+        .into_iter()
+        .map(|(before, t)| StatusChange {
+            plan_code: t.plan_code.clone(),
+            plan_short_name: t.plan_short_name.clone(),
+            item_number: t.item_number,
+            unit: t.unit.clone(),
+            before,
+            after: t.assessment.status,
+        })
+        .collect();
+    (out, total)
+}
+
+/// What 总览 takes from one day's rows in one pass — each plan's counts, every unit ranked,
+/// each assignment's status — for the rows in the daily views of that day. Made once per
+/// content of a day's rows (the status mirror stamps them): a report of today leaves the
+/// summary of the month before's last day as it was.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DaySummary {
+    pub plans: rustc_hash::FxHashMap<String, StatusCounts>,
+    /// Every unit ranked ([`rank_units`] of the rows alone).
+    pub ranked: Vec<UnitRank>,
+    pub statuses: rustc_hash::FxHashMap<i64, Status>,
+}
+
+impl DaySummary {
+    /// The summary of `rows` (one day's) on `day`: the rows [`Tracked::in_daily_views`] of it.
+    pub fn of<T: Borrow<Tracked>>(rows: &[T], day: NaiveDate) -> Self {
+        let rows: Vec<&Tracked> = rows
+            .iter()
+            .map(Borrow::borrow)
+            .filter(|r| r.in_daily_views(day))
+            .collect();
+        let mut plans: rustc_hash::FxHashMap<String, StatusCounts> =
+            rustc_hash::FxHashMap::default();
+        for r in &rows {
+            match plans.get_mut(r.plan_code.as_str()) {
+                Some(c) => c.add(r.assessment.status),
+                None => {
+                    let mut c = StatusCounts::default();
+                    c.add(r.assessment.status);
+                    plans.insert(r.plan_code.clone(), c);
+                }
+            }
+        }
+        Self {
+            plans,
+            ranked: rank_on(&rows, &|_: &str| true),
+            statuses: rows
+                .iter()
+                .map(|r| (r.assignment_id, r.assessment.status))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -608,5 +706,184 @@ mod tests {
                 (4, Status::NotStarted, Status::InProgress),
             ]
         );
+    }
+
+    /// A day's summary gives what the passes over its rows give: the rankings, each plan's
+    /// counts and the changes — a closed plan's rows left out after it closed.
+    #[test]
+    fn a_day_summary_gives_what_the_passes_over_its_rows_give() {
+        let day = NaiveDate::from_ymd_opt(2019, 3, 31).expect("day");
+        let before_day = NaiveDate::from_ymd_opt(2019, 2, 28).expect("day");
+        let mut closed = t(9, 9, "B", Status::Overdue, Some(-9));
+        closed.plan_code = "old".into();
+        closed.plan_status = crate::PlanStatus::Closed;
+        closed.plan_closed_on = NaiveDate::from_ymd_opt(2019, 3, 1);
+        let mut before = vec![
+            t(1, 1, "A", Status::InProgress, None),
+            t(2, 2, "A", Status::DueSoon, Some(5)),
+            t(3, 3, "B", Status::Overdue, Some(-3)),
+            closed.clone(),
+        ];
+        let mut after = vec![
+            t(1, 1, "A", Status::Done, None),
+            t(2, 2, "A", Status::Overdue, Some(-25)),
+            t(3, 3, "B", Status::Overdue, Some(-31)),
+            closed,
+        ];
+        for (i, r) in before.iter_mut().chain(after.iter_mut()).enumerate() {
+            r.assessment.fell_due = 5 + (i as u32 % 3);
+            r.assessment.met_on_time = 3 + (i as u32 % 2);
+        }
+        let now_rows: Vec<&Tracked> = after.iter().filter(|r| r.in_daily_views(day)).collect();
+        let before_rows: Vec<&Tracked> = before
+            .iter()
+            .filter(|r| r.in_daily_views(before_day))
+            .collect();
+        assert_eq!(
+            now_rows.len(),
+            3,
+            "the closed plan's row is left out after it closed"
+        );
+        assert_eq!(before_rows.len(), 4);
+        let (now_s, before_s) = (
+            DaySummary::of(&after, day),
+            DaySummary::of(&before, before_day),
+        );
+        assert_eq!(
+            Rankings::of_summaries(&now_s, &before_s).all(),
+            Rankings::of(&now_rows, &before_rows).all()
+        );
+        assert_eq!(
+            changes_since(&before_s.statuses, &now_rows),
+            changes(&before_rows, &now_rows)
+        );
+        assert_eq!(now_s.plans.len(), 1);
+        assert_eq!(now_s.plans["water"].overdue, 2);
+        assert_eq!(now_s.plans["water"].done, 1);
+        assert_eq!(before_s.plans["old"].overdue, 1);
+    }
+
+    /// The red list as it was computed before only the items shown were copied out (the
+    /// oracle of the test below).
+    fn reference_red_list(tracked: &[Tracked]) -> Vec<RedListItem> {
+        let mut items: BTreeMap<(String, i32), RedListItem> = BTreeMap::new();
+        for t in tracked
+            .iter()
+            .filter(|t| matches!(t.assessment.status, Status::Overdue | Status::Lapsed))
+        {
+            let e = items
+                .entry((t.plan_code.clone(), t.item_number))
+                .or_insert_with(|| RedListItem {
+                    plan_code: t.plan_code.clone(),
+                    plan_short_name: t.plan_short_name.clone(),
+                    item_number: t.item_number,
+                    item_text: t.item_text.to_string(),
+                    days_late: 0,
+                    units: Vec::new(),
+                });
+            let late = days_late(t);
+            e.days_late = e.days_late.max(late);
+            e.units.push(RedUnit {
+                unit: t.unit.clone(),
+                days_late: late,
+                missed_periods: t.assessment.missed_periods,
+            });
+        }
+        let mut out: Vec<RedListItem> = items.into_values().collect();
+        for i in &mut out {
+            i.units.sort_by(|a, b| {
+                b.days_late
+                    .cmp(&a.days_late)
+                    .then_with(|| b.missed_periods.cmp(&a.missed_periods))
+                    .then_with(|| a.unit.cmp(&b.unit))
+            });
+        }
+        out.sort_by(|a, b| {
+            b.days_late
+                .cmp(&a.days_late)
+                .then_with(|| b.units.len().cmp(&a.units.len()))
+        });
+        out
+    }
+
+    /// The changes as they were computed before (every one copied out, then sorted).
+    fn reference_changes(
+        was: &rustc_hash::FxHashMap<i64, Status>,
+        after: &[Tracked],
+    ) -> Vec<StatusChange> {
+        let mut out: Vec<StatusChange> = after
+            .iter()
+            .filter_map(|t| {
+                let b = *was.get(&t.assignment_id)?;
+                (b != t.assessment.status).then(|| StatusChange {
+                    plan_code: t.plan_code.clone(),
+                    plan_short_name: t.plan_short_name.clone(),
+                    item_number: t.item_number,
+                    unit: t.unit.clone(),
+                    before: b,
+                    after: t.assessment.status,
+                })
+            })
+            .collect();
+        let rank = |c: &StatusChange| match c.after {
+            Status::Done | Status::DoneLate => 0,
+            Status::Overdue => 1,
+            _ => 2,
+        };
+        out.sort_by(|a, b| {
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.plan_code.cmp(&b.plan_code))
+                .then_with(|| a.item_number.cmp(&b.item_number))
+                .then_with(|| a.unit.cmp(&b.unit))
+        });
+        out
+    }
+
+    /// The first `n` changes and red-list items, copied out alone, are the first `n` of the
+    /// whole lists as computed before, and the counts are the whole lists' lengths — on
+    /// random rows (assignments in id order, as the mirror holds them).
+    #[test]
+    fn the_first_changes_and_red_items_are_those_of_the_whole_lists() {
+        let mut rng = crate::rng::SplitMix64(7);
+        let statuses = [
+            Status::Overdue,
+            Status::Lapsed,
+            Status::Done,
+            Status::DoneLate,
+            Status::InProgress,
+            Status::DueSoon,
+        ];
+        for round in 0..20 {
+            let rows: Vec<Tracked> = (0..200)
+                .map(|id| {
+                    let mut r = t(
+                        id,
+                        rng.below(15) as i32,
+                        ["A", "B", "C"][rng.below(3) as usize],
+                        *rng.pick(&statuses),
+                        Some(rng.below(60) as i64 - 40),
+                    );
+                    r.plan_code = ["water", "air"][rng.below(2) as usize].into();
+                    r
+                })
+                .collect();
+            let was: rustc_hash::FxHashMap<i64, Status> =
+                (0..200).map(|id| (id, *rng.pick(&statuses))).collect();
+            let all = reference_changes(&was, &rows);
+            let whole_red = reference_red_list(&rows);
+            for n in [0, 1, 5, 30, 1000] {
+                let (first, total) = changes_counted(&was, &rows, n);
+                assert_eq!(total, all.len(), "round {round}");
+                assert_eq!(first, all[..n.min(all.len())], "round {round} n {n}");
+                let (red, red_total) = red_list_counted(&rows, n);
+                assert_eq!(red_total, whole_red.len(), "round {round}");
+                assert_eq!(
+                    red,
+                    whole_red[..n.min(whole_red.len())],
+                    "round {round} n {n}"
+                );
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::water::{classify, Classification, Parameter};
 use crate::{Direction, WaterClass, WaterParameter};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// One area's PM2.5 in one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -326,8 +327,8 @@ fn section_standing(
 /// ([`KeptStandings::forget`]), and the next computation recomputes only those.
 #[derive(Debug, Clone, Default)]
 pub struct KeptStandings {
-    pm25: rustc_hash::FxHashMap<String, Pm25Standing>,
-    sections: rustc_hash::FxHashMap<String, SectionStanding>,
+    pm25: rustc_hash::FxHashMap<String, Arc<Pm25Standing>>,
+    sections: rustc_hash::FxHashMap<String, Arc<SectionStanding>>,
 }
 
 impl KeptStandings {
@@ -347,14 +348,16 @@ impl KeptStandings {
 
     /// [`pm25_standings`] and [`section_standings`] of `year`'s readings `sorted` by indicator,
     /// place and month (byte order of the text; only readings of `year`), computing only the
-    /// places not kept. Equal to the two functions on the same readings.
+    /// places not kept. Equal to the two functions on the same readings; each standing shared
+    /// with what is kept, not copied (a national year has thousands of sections, and a page
+    /// lists a few of them).
     pub fn standings(
         &mut self,
         sorted: &[ReadingValue],
         targets: &IndicatorTargets,
         year: i32,
         through_month: u32,
-    ) -> (Vec<Pm25Standing>, Vec<SectionStanding>) {
+    ) -> (Vec<Arc<Pm25Standing>>, Vec<Arc<SectionStanding>>) {
         fn counted(rs: &[ReadingValue], year: i32, through_month: u32) -> Vec<&ReadingValue> {
             rs.iter()
                 .filter(|r| r.key.year == year && r.key.month <= through_month)
@@ -369,7 +372,13 @@ impl KeptStandings {
                     return kept.clone();
                 }
                 let months = counted(place_range(pm25_rows, &area), year, through_month);
-                let standing = pm25_standing(area.clone(), &months, targets, year, through_month);
+                let standing = Arc::new(pm25_standing(
+                    area.clone(),
+                    &months,
+                    targets,
+                    year,
+                    through_month,
+                ));
                 self.pm25.insert(area, standing.clone());
                 standing
             })
@@ -398,7 +407,7 @@ impl KeptStandings {
                     .iter()
                     .flat_map(|rows| counted(place_range(rows, &s.name), year, through_month))
                     .collect();
-                let standing = section_standing(s, &mine, year, through_month);
+                let standing = Arc::new(section_standing(s, &mine, year, through_month));
                 self.sections.insert(s.name.clone(), standing.clone());
                 standing
             })
@@ -407,8 +416,26 @@ impl KeptStandings {
     }
 }
 
+/// The order a year's readings are held in by the readings mirror, and what the `*_sorted`
+/// functions here expect: indicator, place, month (byte order of the text).
+pub fn reading_order(r: &ReadingValue) -> (&str, &str, u32) {
+    (r.key.indicator.as_str(), r.key.place.as_str(), r.key.month)
+}
+
+/// Sorts readings into [`reading_order`].
+pub fn sort_readings(readings: &mut [ReadingValue]) {
+    readings.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
+}
+
+/// The run of `sorted` (in [`reading_order`]) whose indicators begin with `prefix`.
+pub fn prefix_range<'a>(sorted: &'a [ReadingValue], prefix: &str) -> &'a [ReadingValue] {
+    let from = sorted.partition_point(|r| r.key.indicator.as_str() < prefix);
+    let len = sorted[from..].partition_point(|r| r.key.indicator.starts_with(prefix));
+    &sorted[from..from + len]
+}
+
 /// The run of `sorted` (by indicator, then place) of `indicator`.
-fn indicator_range<'a>(sorted: &'a [ReadingValue], indicator: &str) -> &'a [ReadingValue] {
+pub fn indicator_range<'a>(sorted: &'a [ReadingValue], indicator: &str) -> &'a [ReadingValue] {
     let from = sorted.partition_point(|r| r.key.indicator.as_str() < indicator);
     let to = sorted.partition_point(|r| r.key.indicator.as_str() <= indicator);
     &sorted[from..to]
@@ -528,11 +555,37 @@ pub fn rate_standings(
     year: i32,
     through_month: u32,
 ) -> Vec<RateStanding> {
+    rate_standings_in(|_| readings, targets, year, through_month)
+}
+
+/// [`rate_standings`] of readings in [`reading_order`]: each rate's run found by a search,
+/// not by a pass over every reading of the year.
+pub fn rate_standings_sorted(
+    sorted: &[ReadingValue],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<RateStanding> {
+    rate_standings_in(
+        |code| indicator_range(sorted, code),
+        targets,
+        year,
+        through_month,
+    )
+}
+
+/// [`rate_standings`] over `rows(code)`: readings that hold every reading of that code.
+fn rate_standings_in<'a>(
+    rows: impl Fn(&str) -> &'a [ReadingValue],
+    targets: &IndicatorTargets,
+    year: i32,
+    through_month: u32,
+) -> Vec<RateStanding> {
     crate::reading::CATALOGUE
         .iter()
         .filter_map(|d| d.metric.map(|m| (d.code, m)))
         .map(|(code, metric)| {
-            let latest = readings
+            let latest = rows(code)
                 .iter()
                 .filter(|r| {
                     r.key.indicator == code && r.key.year == year && r.key.month <= through_month
@@ -716,7 +769,7 @@ mod tests {
     #[test]
     fn kept_standings_equal_the_standings_of_all_the_readings() {
         let mut rng = crate::rng::SplitMix64(11);
-        let places = ["柯城", "衢江", "断面0", "断面1", "断面2", "龙游"];
+        let places = ["柯城", "衢江", "断面0", "断面1", "断面2", "龙游", "东排渠"];
         let indicators = [
             "pm25",
             "water.do",
@@ -725,6 +778,9 @@ mod tests {
             "water.tp",
             "water.其他",
             "drain.cod",
+            "drain.nh3n",
+            "rate.farmland",
+            "rate.site",
         ];
         let sections: Vec<SectionRow> = (0..3)
             .map(|i| SectionRow {
@@ -756,19 +812,27 @@ mod tests {
                 r.valid_days = (rng.below(2) == 0).then(|| 20 + rng.below(11) as u32);
                 readings.push(r);
             }
-            readings.sort_by(|a, b| {
-                (&a.key.indicator, &a.key.place, a.key.month).cmp(&(
-                    &b.key.indicator,
-                    &b.key.place,
-                    b.key.month,
-                ))
-            });
+            sort_readings(&mut readings);
             for (through, k) in &mut kept {
+                // The drains and rates of the sorted readings found by a search: as by a pass.
+                assert_eq!(
+                    drain_standings(prefix_range(&readings, "drain."), &t, 2018, *through),
+                    drain_standings(&readings, &t, 2018, *through),
+                    "step {step}"
+                );
+                assert_eq!(
+                    rate_standings_sorted(&readings, &t, 2018, *through),
+                    rate_standings(&readings, &t, 2018, *through),
+                    "step {step}"
+                );
                 k.forget(indicator, place);
                 let before = k.places_kept();
                 let (pm25, sections) = k.standings(&readings, &t, 2018, *through);
                 let after = k.places_kept();
                 recomputed += after.0 + after.1 - before.0 - before.1;
+                let pm25: Vec<Pm25Standing> = pm25.iter().map(|s| (**s).clone()).collect();
+                let sections: Vec<SectionStanding> =
+                    sections.iter().map(|s| (**s).clone()).collect();
                 assert_eq!(
                     pm25,
                     pm25_standings(&readings, &t, 2018, *through),

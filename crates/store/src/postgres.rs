@@ -56,15 +56,3 @@ async fn bulk_cache(
 ) -> Result<(), crate::StoreError> {
     Ok(())
 }
-
-/// The tracking version `tx` moves to (moved once per transaction, by the first write that
-/// moves it: `bump_version`, migration 27). The row stays locked until the commit, so the
-/// versions commit in order.
-async fn tracking_version_in(tx: &mut sqlx::Transaction<'_, Db>) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT bump_version('tracking')")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query_scalar("SELECT n FROM versions WHERE area = 'tracking'")
-        .fetch_one(&mut **tx)
-        .await
-}

@@ -139,28 +139,35 @@ pub(super) async fn ensure_writable(tx: &mut Tx<'_>, assignment: i64) -> Result<
     writable_assignment(tx, assignment).await.map(|_| ())
 }
 
-/// [`ensure_writable`] that also says whether the assignment exists (`None`: it does not).
+/// [`ensure_writable`] that also says whether the assignment exists (`None`: it does not),
+/// and how an audit entry names it (“治水长效战 (5) 开化县政府”).
 pub(super) async fn writable_assignment(
     tx: &mut Tx<'_>,
     assignment: i64,
-) -> Result<Option<()>, StoreError> {
-    let plan: Option<(String, String)> = sqlx::query_as(
-        "SELECT p.short_name, p.status FROM assignments a
+) -> Result<Option<String>, StoreError> {
+    let plan: Option<(String, String, i32, String)> = sqlx::query_as(
+        "SELECT p.short_name, p.status, w.number, u.name FROM assignments a
          JOIN work_items w ON w.id = a.work_item_id JOIN plans p ON p.id = w.plan_id
+         JOIN units u ON u.id = a.unit_id
          WHERE a.id = $1",
     )
     .bind(assignment)
     .fetch_optional(&mut **tx)
     .await?;
     match plan {
-        Some((name, status)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => {
+        Some((name, status, _, _)) if status == sanzhi_domain::PlanStatus::Closed.as_str() => {
             Err(StoreError::Invalid(format!(
                 "方案“{name}”已结束：只读，不能再填报、签收、修改或催办"
             )))
         }
-        Some(_) => Ok(Some(())),
+        Some((name, _, number, unit)) => Ok(Some(assignment_label(&name, number, &unit))),
         None => Ok(None),
     }
+}
+
+/// How an audit entry names an assignment: its plan, its item's number and its unit.
+pub(super) fn assignment_label(plan: &str, number: i32, unit: &str) -> String {
+    format!("{plan} ({number}) {unit}")
 }
 
 /// The versions of the structure, the tracking and the readings in one statement.

@@ -72,13 +72,3 @@ async fn bulk_cache(
     }
     Ok(())
 }
-
-/// The tracking version `tx` moves to. Every write that changes status facts wrote the
-/// reports or reviews first, whose row triggers moved the version (migration 27), so the
-/// number read is this transaction's own; writers run one at a time, so versions commit in
-/// order.
-async fn tracking_version_in(tx: &mut sqlx::Transaction<'_, Db>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT n FROM versions WHERE area = 'tracking'")
-        .fetch_one(&mut **tx)
-        .await
-}

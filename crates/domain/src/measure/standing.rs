@@ -30,27 +30,66 @@ pub fn plan_indicator_standings(
     year: i32,
     through_month: u32,
 ) -> Vec<IndicatorStanding> {
+    standings_in(|_| readings, indicators, targets, year, through_month)
+}
+
+/// [`plan_indicator_standings`] of readings in [`crate::standing::reading_order`]: each
+/// indicator's run found by a search, not by a pass over every reading of the year.
+pub fn plan_indicator_standings_sorted(
+    indicators: &[PlanIndicator],
+    targets: &[PlanTarget],
+    sorted: &[ReadingValue],
+    year: i32,
+    through_month: u32,
+) -> Vec<IndicatorStanding> {
+    standings_in(
+        |code| crate::standing::indicator_range(sorted, code),
+        indicators,
+        targets,
+        year,
+        through_month,
+    )
+}
+
+/// [`plan_indicator_standings`] over `rows(code)`: readings that hold every reading of that
+/// indicator.
+fn standings_in<'a>(
+    rows: impl Fn(&str) -> &'a [ReadingValue],
+    indicators: &[PlanIndicator],
+    targets: &[PlanTarget],
+    year: i32,
+    through_month: u32,
+) -> Vec<IndicatorStanding> {
     let mut out = Vec::new();
     for d in indicators {
-        let mut places: Vec<&str> = targets
+        let mut places: Vec<&str> = Vec::new();
+        let mut by_place: std::collections::HashMap<&str, Vec<&ReadingValue>> =
+            std::collections::HashMap::new();
+        for t in targets
             .iter()
             .filter(|t| t.indicator == d.code && t.year == year)
-            .map(|t| t.place.as_str())
-            .collect();
-        let mine: Vec<&ReadingValue> = readings
-            .iter()
-            .filter(|r| {
-                r.key.indicator == d.code && r.key.year == year && r.key.month <= through_month
-            })
-            .collect();
-        for r in &mine {
-            if !places.contains(&r.key.place.as_str()) {
-                places.push(&r.key.place);
+        {
+            if !by_place.contains_key(t.place.as_str()) {
+                by_place.insert(&t.place, Vec::new());
+                places.push(&t.place);
             }
         }
+        for r in rows(&d.code).iter().filter(|r| {
+            r.key.indicator == d.code && r.key.year == year && r.key.month <= through_month
+        }) {
+            by_place
+                .entry(&r.key.place)
+                .or_insert_with(|| {
+                    places.push(&r.key.place);
+                    Vec::new()
+                })
+                .push(r);
+        }
         for place in places {
-            let months: Vec<&&ReadingValue> =
-                mine.iter().filter(|r| r.key.place == place).collect();
+            let months: Vec<&&ReadingValue> = by_place
+                .get(place)
+                .map(|v| v.iter().collect())
+                .unwrap_or_default();
             let target = targets
                 .iter()
                 .find(|t| t.indicator == d.code && t.year == year && t.place == place)

@@ -178,7 +178,8 @@ fn standings_judge_by_mean_or_latest_in_the_indicators_direction() {
         reading("peer.2", "柯城", 2, 2.9),
         reading("peer.2", "衢江", 1, 3.0),
     ];
-    let s = plan_indicator_standings(&[rate, conc], &targets, &readings, 2021, 3);
+    let defs = [rate, conc];
+    let s = plan_indicator_standings(&defs, &targets, &readings, 2021, 3);
     assert_eq!(s.len(), 3);
     // Latest through March is March's 94: under 95.
     assert_eq!(
@@ -191,4 +192,16 @@ fn standings_judge_by_mean_or_latest_in_the_indicators_direction() {
     // A place with a target and no reading is listed, not judged.
     let none = plan_indicator_standings(&[], &targets, &readings, 2021, 12);
     assert!(none.is_empty());
+    // From the readings sorted (each indicator's run found by a search) the same standings,
+    // a place with readings and no target among them.
+    let mut sorted = readings.clone();
+    sorted.push(reading("peer.2", "龙游", 2, 1.5));
+    sorted.push(reading("pm25", CITY, 2, 30.0));
+    crate::standing::sort_readings(&mut sorted);
+    let by_search = plan_indicator_standings_sorted(&defs, &targets, &sorted, 2021, 3);
+    assert_eq!(
+        by_search,
+        plan_indicator_standings(&defs, &targets, &sorted, 2021, 3)
+    );
+    assert_eq!(by_search.len(), 4);
 }

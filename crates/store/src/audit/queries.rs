@@ -20,8 +20,23 @@ pub(super) async fn audit(
     after: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
+    let label = object_label(tx, action.entity(), key).await?;
+    audit_labelled(tx, actor, action, key, before, after, now, label.as_deref()).await
+}
+
+/// [`audit`] of an object whose label the caller read already.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn audit_labelled(
+    tx: &mut Tx<'_>,
+    actor: &str,
+    action: AuditAction,
+    key: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+    label: Option<&str>,
+) -> Result<(), StoreError> {
     let entity = action.entity();
-    let label = object_label(tx, entity, key).await?;
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json,
              object_label)
@@ -63,7 +78,7 @@ async fn object_label(
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
-            row.map(|(plan, n, unit)| format!("{plan} ({n}) {unit}"))
+            row.map(|(plan, n, unit)| assignment_label(&plan, n, &unit))
         }
         "work_item" => {
             let Some((code, n)) = key.split_once('/') else {

@@ -25,8 +25,8 @@ const THROUGHS_KEPT: usize = 4;
 
 type Year = Arc<Vec<ReadingValue>>;
 
-/// The PM2.5 and section standings of a year through a month.
-pub type Standings = (Vec<Pm25Standing>, Vec<SectionStanding>);
+/// The PM2.5 and section standings of a year through a month, shared with what is kept.
+pub type Standings = (Vec<Arc<Pm25Standing>>, Vec<Arc<SectionStanding>>);
 
 #[derive(Default)]
 struct Held {
@@ -55,9 +55,7 @@ pub struct ReadingsMirror {
 }
 
 /// The order the readings are held in: indicator, place, month (byte order of the text).
-fn order(r: &ReadingValue) -> (&str, &str, u32) {
-    (r.key.indicator.as_str(), r.key.place.as_str(), r.key.month)
-}
+use sanzhi_domain::standing::reading_order as order;
 
 impl ReadingsMirror {
     pub fn new() -> Self {
@@ -143,7 +141,7 @@ impl ReadingsMirror {
             None => {
                 self.whole_reads.fetch_add(1, Ordering::Relaxed);
                 let mut values = dispatch!(store, year_values(year))?;
-                values.sort_by(|a, b| order(a).cmp(&order(b)));
+                sanzhi_domain::standing::sort_readings(&mut values);
                 HeldYear {
                     year,
                     values: Arc::new(values),

@@ -10,24 +10,6 @@ pub(super) const REPORT_COLUMNS: &str =
     "id, assignment_id, version, state, milestone_seq, reported_on,
     achieved, narrative, evidence, reporter, corrects_id, is_demo, created_at, late_filed";
 
-/// The day (claimed, recorded) of the newest report on an assignment among the real ones, or
-/// among the demo ones for a demo report (generated data does not bound the city's reports).
-pub(super) async fn previous_report_days(
-    tx: &mut Tx<'_>,
-    assignment_id: i64,
-    is_demo: bool,
-) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT reported_on, recorded_on FROM progress_reports
-         WHERE assignment_id = $1 AND is_demo = $2
-         ORDER BY version DESC LIMIT 1",
-    )
-    .bind(assignment_id)
-    .bind(is_demo)
-    .fetch_optional(&mut **tx)
-    .await?)
-}
-
 /// Appends a report if `expected_version` is still the newest; otherwise returns the newest
 /// report as the conflict. The UNIQUE (assignment_id, version) constraint settles a race.
 /// In the same transaction, the day it claims is checked against the day it is made (China
@@ -41,35 +23,39 @@ pub(crate) async fn add_report(
     backdate_days: i64,
 ) -> Result<Result<sanzhi_domain::Report, Option<sanzhi_domain::Report>>, StoreError> {
     let mut tx = begin_write(pool).await?;
-    // The assignment exists and its plan takes reports: one read, in the write's transaction.
-    match writable_assignment(&mut tx, r.assignment_id).await? {
-        Some(()) => {}
-        None => {
-            return Err(StoreError::NotFound(format!(
-                "assignment {}",
-                r.assignment_id
-            )))
-        }
-    }
+    // The assignment exists and its plan takes reports: one read, in the write's transaction,
+    // which also names it for the audit entry.
+    let Some(label) = writable_assignment(&mut tx, r.assignment_id).await? else {
+        return Err(StoreError::NotFound(format!(
+            "assignment {}",
+            r.assignment_id
+        )));
+    };
     // The same form sent again (a double click, a retry after a lost answer): the report
     // it made the first time, not a second one.
     if let Some(first) = submitted_before(&mut tx, r).await? {
         return Ok(Ok(first));
     }
-    let newest: Option<ReportRow> = sqlx::query_as(&format!(
-        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
-         ORDER BY version DESC LIMIT 1"
-    ))
-    .bind(r.assignment_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let current = newest.as_ref().map_or(0, |n| n.version);
+    // Every report of the assignment, with its review, in one read: the newest (the version
+    // the form must have seen), the previous report's days and, with the new one, the facts.
+    let known = fact_reports(&mut tx, Some(&[r.assignment_id]))
+        .await?
+        .remove(&r.assignment_id)
+        .unwrap_or_default();
+    let current = known.iter().map(|k| k.report.version).max().unwrap_or(0);
     if current != r.expected_version {
-        return Ok(Err(newest.map(ReportRow::into_report).transpose()?));
+        drop(tx);
+        return Ok(Err(newest_report(pool, r.assignment_id).await?));
     }
-    check_corrects(&mut tx, r).await?;
+    check_corrects(&known, r)?;
     let recorded_on = sanzhi_domain::report::china_day(now);
-    let previous = previous_report_days(&mut tx, r.assignment_id, r.is_demo).await?;
+    // The newest report among the real ones, or among the demo ones for a demo report
+    // (generated data does not bound the city's reports).
+    let previous = known
+        .iter()
+        .filter(|k| k.report.is_demo == r.is_demo)
+        .max_by_key(|k| k.report.version)
+        .map(|k| (k.report.reported_on, k.recorded_on));
     let late_filed = sanzhi_domain::report::check_report_day(
         r.reported_on,
         recorded_on,
@@ -103,8 +89,8 @@ pub(crate) async fn add_report(
     .await;
     match inserted {
         Ok(row) => {
-            let report = row.clone().into_report()?;
-            audit(
+            let report = row.into_report()?;
+            audit_labelled(
                 &mut tx,
                 &r.reporter,
                 AuditAction::ReportAdd,
@@ -112,12 +98,16 @@ pub(crate) async fn add_report(
                 None,
                 Some(&to_json(&report)),
                 now,
+                Some(&label),
             )
             .await?;
             bind_files(&mut tx, r, report.id).await?;
-            refresh_facts(&mut tx, &[r.assignment_id]).await?;
+            let mut reports: Vec<sanzhi_domain::Report> =
+                known.into_iter().map(|k| k.report).collect();
+            reports.push(report.clone());
+            refresh_facts_of(&mut tx, r.assignment_id, reports).await?;
             tx.commit().await?;
-            Ok(Ok(row.into_report()?))
+            Ok(Ok(report))
         }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
@@ -129,36 +119,36 @@ pub(crate) async fn add_report(
                     return Ok(Ok(first));
                 }
             }
-            let newest: Option<ReportRow> = sqlx::query_as(&format!(
-                "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
-                 ORDER BY version DESC LIMIT 1"
-            ))
-            .bind(r.assignment_id)
-            .fetch_optional(pool)
-            .await?;
-            Ok(Err(newest.map(ReportRow::into_report).transpose()?))
+            Ok(Err(newest_report(pool, r.assignment_id).await?))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// A correction corrects a report of the same assignment.
-async fn check_corrects(tx: &mut Tx<'_>, r: &sanzhi_domain::NewReport) -> Result<(), StoreError> {
-    if let Some(c) = r.corrects_id {
-        let same: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM progress_reports WHERE id = $1 AND assignment_id = $2",
-        )
-        .bind(c)
-        .bind(r.assignment_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if same.is_none() {
-            return Err(StoreError::Invalid(format!(
-                "corrects_id：报告 {c} 不属于该分工"
-            )));
-        }
+/// The newest report of an assignment (the conflict a report made on an older version
+/// answers with).
+async fn newest_report(
+    pool: &Pool,
+    assignment_id: i64,
+) -> Result<Option<sanzhi_domain::Report>, StoreError> {
+    let newest: Option<ReportRow> = sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE assignment_id = $1
+         ORDER BY version DESC LIMIT 1"
+    ))
+    .bind(assignment_id)
+    .fetch_optional(pool)
+    .await?;
+    newest.map(ReportRow::into_report).transpose()
+}
+
+/// A correction corrects a report of the same assignment (`known`: its reports).
+fn check_corrects(known: &[FactReport], r: &sanzhi_domain::NewReport) -> Result<(), StoreError> {
+    match r.corrects_id {
+        Some(c) if !known.iter().any(|k| k.report.id == c) => Err(StoreError::Invalid(format!(
+            "corrects_id：报告 {c} 不属于该分工"
+        ))),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The evidence uploaded with the form belongs to the report from now on: a file that is not

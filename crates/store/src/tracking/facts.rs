@@ -8,7 +8,8 @@
 use super::*;
 use sanzhi_domain::facts::{self, FactSpan, StatusFacts};
 
-/// What the facts need of a report (not its text).
+/// What the facts need of a report (not its text), with its review if it has one (a report
+/// has at most one: `report_reviews.report_id` is unique), and the day it was recorded.
 #[derive(sqlx::FromRow)]
 struct FactReportRow {
     id: i64,
@@ -19,90 +20,99 @@ struct FactReportRow {
     reported_on: chrono::NaiveDate,
     created_at: chrono::DateTime<chrono::Utc>,
     late_filed: bool,
+    is_demo: bool,
+    recorded_on: chrono::NaiveDate,
+    decision: Option<String>,
+    reviewed_on: Option<chrono::NaiveDate>,
+    reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    accepts_claimed_day: Option<bool>,
 }
 
-/// What the facts need of a review.
-#[derive(sqlx::FromRow)]
-struct FactReviewRow {
-    report_id: i64,
-    decision: String,
-    reviewed_on: chrono::NaiveDate,
-    created_at: chrono::DateTime<chrono::Utc>,
-    accepts_claimed_day: bool,
+const FACT_REPORT_SQL: &str = "SELECT r.id, r.assignment_id, r.version, r.state, r.milestone_seq,
+        r.reported_on, r.created_at, r.late_filed, r.is_demo, r.recorded_on, v.decision,
+        v.reviewed_on, v.created_at AS reviewed_at, v.accepts_claimed_day
+    FROM progress_reports r LEFT JOIN report_reviews v ON v.report_id = r.id";
+
+/// A report as the facts see it, and the day it was recorded (what a new report's day is
+/// checked against).
+pub(super) struct FactReport {
+    pub(super) report: sanzhi_domain::Report,
+    pub(super) recorded_on: chrono::NaiveDate,
 }
 
-const FACT_REPORT_COLUMNS: &str =
-    "r.id, r.assignment_id, r.version, r.state, r.milestone_seq, r.reported_on, r.created_at, r.late_filed";
-const FACT_REVIEW_COLUMNS: &str =
-    "v.report_id, v.decision, v.reviewed_on, v.created_at, v.accepts_claimed_day";
-
-/// The reports (with their reviews) of `assignments`, or of every assignment, by assignment.
-async fn fact_reports(
-    tx: &mut Tx<'_>,
-    assignments: Option<&[i64]>,
-) -> Result<HashMap<i64, Vec<sanzhi_domain::Report>>, StoreError> {
-    let filter = assignments.map_or_else(String::new, |ids| {
-        format!("WHERE {}", in_list("r.assignment_id", ids, 1))
-    });
-    let sql = format!("SELECT {FACT_REPORT_COLUMNS} FROM progress_reports r {filter}");
-    let mut q = sqlx::query_as::<_, FactReportRow>(&sql);
-    for id in assignments.unwrap_or_default() {
-        q = q.bind(id);
-    }
-    let reports = q.fetch_all(&mut **tx).await?;
-    let sql = format!(
-        "SELECT {FACT_REVIEW_COLUMNS} FROM report_reviews v
-         JOIN progress_reports r ON r.id = v.report_id {filter}"
-    );
-    let mut q = sqlx::query_as::<_, FactReviewRow>(&sql);
-    for id in assignments.unwrap_or_default() {
-        q = q.bind(id);
-    }
-    let mut reviews: HashMap<i64, sanzhi_domain::Review> = HashMap::new();
-    for v in q.fetch_all(&mut **tx).await? {
-        let decision = sanzhi_domain::ReviewDecision::parse(&v.decision)
-            .ok_or_else(|| StoreError::Corrupt(format!("review decision {}", v.decision)))?;
-        reviews.insert(
-            v.report_id,
-            sanzhi_domain::Review {
+impl FactReportRow {
+    fn into_fact_report(self) -> Result<FactReport, StoreError> {
+        let state = sanzhi_domain::ReportState::parse(&self.state)
+            .ok_or_else(|| StoreError::Corrupt(format!("report state {}", self.state)))?;
+        let review = match (self.decision, self.reviewed_on, self.reviewed_at) {
+            (Some(decision), Some(reviewed_on), Some(created_at)) => Some(sanzhi_domain::Review {
                 id: 0,
-                report_id: v.report_id,
-                decision,
+                report_id: self.id,
+                decision: sanzhi_domain::ReviewDecision::parse(&decision)
+                    .ok_or_else(|| StoreError::Corrupt(format!("review decision {decision}")))?,
                 reason: String::new(),
                 reviewer: String::new(),
-                reviewed_on: v.reviewed_on,
+                reviewed_on,
                 is_demo: false,
-                created_at: v.created_at,
-                accepts_claimed_day: v.accepts_claimed_day,
-            },
-        );
-    }
-    let mut by_assignment: HashMap<i64, Vec<sanzhi_domain::Report>> = HashMap::new();
-    for r in reports {
-        let state = sanzhi_domain::ReportState::parse(&r.state)
-            .ok_or_else(|| StoreError::Corrupt(format!("report state {}", r.state)))?;
-        by_assignment
-            .entry(r.assignment_id)
-            .or_default()
-            .push(sanzhi_domain::Report {
-                id: r.id,
-                assignment_id: r.assignment_id,
-                version: r.version,
+                created_at,
+                accepts_claimed_day: self.accepts_claimed_day.unwrap_or(false),
+            }),
+            _ => None,
+        };
+        Ok(FactReport {
+            report: sanzhi_domain::Report {
+                id: self.id,
+                assignment_id: self.assignment_id,
+                version: self.version,
                 state,
-                milestone_seq: r.milestone_seq,
-                reported_on: r.reported_on,
+                milestone_seq: self.milestone_seq,
+                reported_on: self.reported_on,
                 achieved: None,
                 narrative: String::new(),
                 evidence: Vec::new(),
                 reporter: String::new(),
                 corrects_id: None,
-                is_demo: false,
-                created_at: r.created_at,
-                late_filed: r.late_filed,
-                review: reviews.remove(&r.id),
-            });
+                is_demo: self.is_demo,
+                created_at: self.created_at,
+                late_filed: self.late_filed,
+                review,
+            },
+            recorded_on: self.recorded_on,
+        })
+    }
+}
+
+/// The reports (with their reviews) of `assignments`, or of every assignment, by assignment:
+/// one statement.
+pub(super) async fn fact_reports(
+    tx: &mut Tx<'_>,
+    assignments: Option<&[i64]>,
+) -> Result<HashMap<i64, Vec<FactReport>>, StoreError> {
+    let sql = match assignments {
+        Some(ids) => format!(
+            "{FACT_REPORT_SQL} WHERE {}",
+            in_list("r.assignment_id", ids, 1)
+        ),
+        None => FACT_REPORT_SQL.to_owned(),
+    };
+    let mut q = sqlx::query_as::<_, FactReportRow>(&sql);
+    for id in assignments.unwrap_or_default() {
+        q = q.bind(id);
+    }
+    let mut by_assignment: HashMap<i64, Vec<FactReport>> = HashMap::new();
+    for row in q.fetch_all(&mut **tx).await? {
+        let r = row.into_fact_report()?;
+        by_assignment
+            .entry(r.report.assignment_id)
+            .or_default()
+            .push(r);
     }
     Ok(by_assignment)
+}
+
+/// The reports of a [`fact_reports`] entry, as the facts take them.
+fn reports_of(list: Vec<FactReport>) -> Vec<sanzhi_domain::Report> {
+    list.into_iter().map(|r| r.report).collect()
 }
 
 /// Columns of a stored span, in the order [`insert_spans`] binds them.
@@ -148,42 +158,72 @@ pub(crate) async fn refresh_facts(tx: &mut Tx<'_>, assignments: &[i64]) -> Resul
     ids.dedup();
     for chunk in ids.chunks(ID_CHUNK) {
         let mut reports = fact_reports(tx, Some(chunk)).await?;
-        let sql = format!(
-            "DELETE FROM status_facts WHERE {}",
-            in_list("assignment_id", chunk, 1)
-        );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(id);
-        }
-        q.execute(&mut **tx).await?;
-        let mut spans = Vec::new();
-        for id in chunk {
-            let history = facts::history(&reports.remove(id).unwrap_or_default());
-            spans.extend(history.into_iter().map(|s| (*id, s)));
-        }
-        insert_spans(tx, &spans).await?;
+        let known = chunk
+            .iter()
+            .map(|id| (*id, reports_of(reports.remove(id).unwrap_or_default())))
+            .collect::<Vec<_>>();
+        replace_facts(tx, &known).await?;
     }
     record_changes(tx, &ids).await
+}
+
+/// [`refresh_facts`] of one assignment whose reports (with their reviews) the caller read in
+/// this transaction and has added to: the facts built from them, without reading them again.
+pub(super) async fn refresh_facts_of(
+    tx: &mut Tx<'_>,
+    assignment: i64,
+    reports: Vec<sanzhi_domain::Report>,
+) -> Result<(), StoreError> {
+    replace_facts(tx, &[(assignment, reports)]).await?;
+    record_changes(tx, &[assignment]).await
+}
+
+/// Replaces the stored facts of the assignments named (at most [`ID_CHUNK`]) by those built
+/// from their reports.
+async fn replace_facts(
+    tx: &mut Tx<'_>,
+    known: &[(i64, Vec<sanzhi_domain::Report>)],
+) -> Result<(), StoreError> {
+    let ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
+    let sql = format!(
+        "DELETE FROM status_facts WHERE {}",
+        in_list("assignment_id", &ids, 1)
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &ids {
+        q = q.bind(id);
+    }
+    q.execute(&mut **tx).await?;
+    let mut spans = Vec::new();
+    for (id, reports) in known {
+        spans.extend(facts::history(reports).into_iter().map(|s| (*id, s)));
+    }
+    insert_spans(tx, &spans).await
 }
 
 /// Records that `ids`' facts changed, under the tracking version this transaction moves to
 /// (see migration 28 and [`crate::StatusMirror`]); now and then prunes the old records.
 async fn record_changes(tx: &mut Tx<'_>, ids: &[i64]) -> Result<(), StoreError> {
-    let version = tracking_version_in(tx).await?;
-    // `ids` are sorted and distinct.
+    // `ids` are sorted and distinct. The version each row is recorded under is read by the
+    // insert itself: the reports or reviews this transaction wrote first moved it (their
+    // triggers, migration 27), and it stays locked until the commit.
+    let mut version = None;
     for chunk in ids.chunks(ID_CHUNK) {
         let sql = format!(
-            "INSERT INTO fact_changes (version, assignment_id) VALUES {}",
-            value_rows(chunk.len(), 2)
+            "INSERT INTO fact_changes (version, assignment_id)
+             SELECT (SELECT n FROM versions WHERE area = 'tracking'), x.column1
+             FROM (VALUES {}) x RETURNING version",
+            value_rows(chunk.len(), 1)
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
         for id in chunk {
-            q = q.bind(version).bind(id);
+            q = q.bind(id);
         }
-        q.execute(&mut **tx).await?;
+        version = q.fetch_all(&mut **tx).await?.first().copied().or(version);
     }
-    prune_changes(tx, version, "fact_changes", "status_facts_state").await?;
+    if let Some(version) = version {
+        prune_changes(tx, version, "fact_changes", "status_facts_state").await?;
+    }
     Ok(())
 }
 
@@ -225,12 +265,12 @@ pub(crate) async fn ensure_facts(pool: &Pool, force: bool) -> Result<bool, Store
     sqlx::query("DELETE FROM status_facts")
         .execute(&mut *tx)
         .await?;
-    let reports = fact_reports(&mut tx, None).await?;
+    let mut reports = fact_reports(&mut tx, None).await?;
     let mut ids: Vec<i64> = reports.keys().copied().collect();
     ids.sort_unstable();
     let mut spans = Vec::new();
     for id in ids {
-        let history = facts::history(&reports[&id]);
+        let history = facts::history(&reports_of(reports.remove(&id).unwrap_or_default()));
         spans.extend(history.into_iter().map(|s| (id, s)));
         if spans.len() >= 20 * SPAN_CHUNK {
             insert_spans(&mut tx, &spans).await?;
@@ -240,10 +280,10 @@ pub(crate) async fn ensure_facts(pool: &Pool, force: bool) -> Result<bool, Store
     insert_spans(&mut tx, &spans).await?;
     // Every app server's facts in memory are read again (the version moves, and they are
     // behind the pruning line).
-    sqlx::query("UPDATE versions SET n = n + 1 WHERE area = 'tracking'")
-        .execute(&mut *tx)
-        .await?;
-    let version = tracking_version_in(&mut tx).await?;
+    let version: i64 =
+        sqlx::query_scalar("UPDATE versions SET n = n + 1 WHERE area = 'tracking' RETURNING n")
+            .fetch_one(&mut *tx)
+            .await?;
     sqlx::query("DELETE FROM fact_changes")
         .execute(&mut *tx)
         .await?;

@@ -46,18 +46,29 @@ struct Held {
 struct Day {
     day: NaiveDate,
     facts: DayFacts,
-    /// The rows of every assignment present that day (the whole scope) and the due-soon
-    /// days they were assessed with; patched with the changed assignments like the facts,
-    /// so a report costs one row assessed again, not every row.
-    rows: Option<(i64, Arc<Vec<Tracked>>)>,
+    /// The rows of every assignment present that day (the whole scope), the due-soon days
+    /// they were assessed with and their stamp; patched with the changed assignments like the
+    /// facts, so a report costs one row assessed again, not every row.
+    rows: Option<Rows>,
     /// Each assignment's newest report as that day sees it, for the assignments a list with
     /// reports asked for (我的任务); a write forgets the changed assignments' entries.
     newest: HashMap<i64, Option<Report>>,
 }
 
+/// A day's rows as held: the due-soon days they were assessed with, the rows, and their stamp
+/// — a number no other content of any day's rows in this mirror has had or will have (a new
+/// one whenever a row changes), so what is computed from the rows can be kept under it.
+struct Rows {
+    due_soon_days: i64,
+    rows: Arc<Vec<Tracked>>,
+    stamp: u64,
+}
+
 /// See the module documentation. One per app server (cheap to share behind an `Arc`).
 #[derive(Default)]
 pub struct StatusMirror {
+    /// The last stamp given to a day's rows.
+    stamps: AtomicU64,
     held: tokio::sync::Mutex<Held>,
     /// Whole days read from the database (for checks: a report must not cause one).
     whole_reads: AtomicU64,
@@ -106,6 +117,22 @@ impl StatusMirror {
         days: &[NaiveDate],
         due_soon_days: i64,
     ) -> Result<Vec<Arc<Vec<Tracked>>>, StoreError> {
+        Ok(self
+            .stamped_statuses_on_days(store, days, due_soon_days)
+            .await?
+            .into_iter()
+            .map(|(rows, _)| rows)
+            .collect())
+    }
+
+    /// [`StatusMirror::all_statuses_on_days`] with each day's stamp: the same stamp again
+    /// means the same rows, so what was computed from them the first time still holds.
+    pub async fn stamped_statuses_on_days(
+        &self,
+        store: &Store,
+        days: &[NaiveDate],
+        due_soon_days: i64,
+    ) -> Result<Vec<(Arc<Vec<Tracked>>, u64)>, StoreError> {
         let mut held = self.locked(store).await?;
         let mut out = Vec::with_capacity(days.len());
         for &day in days {
@@ -113,7 +140,7 @@ impl StatusMirror {
             let items = held.items.clone();
             let d = &mut held.days[at];
             let rows = match &d.rows {
-                Some((soon, rows)) if *soon == due_soon_days => rows.clone(),
+                Some(r) if r.due_soon_days == due_soon_days => (r.rows.clone(), r.stamp),
                 _ => {
                     let mut rows =
                         assess_days(&items, |_| true, &[day], &[&*d.facts], due_soon_days)
@@ -124,8 +151,13 @@ impl StatusMirror {
                     // with the day.
                     rows.shrink_to_fit();
                     let rows = Arc::new(rows);
-                    d.rows = Some((due_soon_days, rows.clone()));
-                    rows
+                    let stamp = self.stamps.fetch_add(1, Ordering::Relaxed) + 1;
+                    d.rows = Some(Rows {
+                        due_soon_days,
+                        rows: rows.clone(),
+                        stamp,
+                    });
+                    (rows, stamp)
                 }
             };
             out.push(rows);
@@ -283,16 +315,30 @@ impl StatusMirror {
                                 d.newest.remove(id);
                             }
                             map.extend(fresh);
-                            if let Some((soon, rows)) = &mut d.rows {
-                                // Unshared once the pages computed from it are done with it;
-                                // shared, it is copied (still cheaper than a read of the day).
-                                for row in Arc::make_mut(rows)
-                                    .iter_mut()
-                                    .filter(|r| changed.contains(&r.assignment_id))
-                                {
-                                    if let Some(&i) = held.index.get(&row.assignment_id) {
-                                        *row = assess_one(&items[i], map, d.day, *soon);
+                            if let Some(r) = &mut d.rows {
+                                // The rows that differ now. A report of today leaves the days
+                                // before as they were: their rows, and their stamp, stay.
+                                let fresh: Vec<(usize, Tracked)> = r
+                                    .rows
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(_, row)| changed.contains(&row.assignment_id))
+                                    .filter_map(|(at, row)| {
+                                        let &i = held.index.get(&row.assignment_id)?;
+                                        let new =
+                                            assess_one(&items[i], map, d.day, r.due_soon_days);
+                                        (new != *row).then_some((at, new))
+                                    })
+                                    .collect();
+                                if !fresh.is_empty() {
+                                    // Unshared once the pages computed from it are done with
+                                    // it; shared, it is copied (still cheaper than a read of
+                                    // the day).
+                                    let rows = Arc::make_mut(&mut r.rows);
+                                    for (at, new) in fresh {
+                                        rows[at] = new;
                                     }
+                                    r.stamp = self.stamps.fetch_add(1, Ordering::Relaxed) + 1;
                                 }
                             }
                             self.patches.fetch_add(1, Ordering::Relaxed);
